@@ -1,0 +1,5 @@
+export * from './access-token.service';
+export * from './actor';
+export * from './password-hasher';
+export * from './role';
+export * from './secrets';

@@ -1,0 +1,96 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { existsSync } from 'node:fs';
+import { EnvSchema } from './env.schema';
+
+export const DEV_JWT_SECRET = new EnvSchema().JWT_SECRET;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+}
+
+/** Frozen, typed sections of the validated environment. The only reader of process.env. */
+export class AppConfig {
+  readonly env: EnvSchema['NODE_ENV'];
+  readonly http: Readonly<{ host: string; port: number; corsOrigins: string[]; trustProxy: string[] }>;
+  readonly db: Readonly<{ url: string; migrationUrl: string; poolSize: number }>;
+  readonly redis: Readonly<{ url: string; prefix: string }>;
+  readonly queue: Readonly<{ concurrency: number; lockDurationMs: number; stalledIntervalMs: number }>;
+  readonly radio: Readonly<{ port: number; path: string }>;
+  readonly auth: Readonly<{
+    jwtSecret: string;
+    accessTtlSeconds: number;
+    refreshTtlDays: number;
+    loginMaxAttempts: number;
+    loginWindowSeconds: number;
+    argon2MemoryKib: number;
+    guardDisabledForTest: boolean;
+  }>;
+  readonly storage: Readonly<{ dir: string }>;
+  readonly log: Readonly<{ level: string; pretty: boolean }>;
+
+  private constructor(e: EnvSchema) {
+    this.env = e.NODE_ENV;
+    const list = (s: string) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+    this.http = Object.freeze({
+      host: e.API_HOST,
+      port: e.API_PORT,
+      corsOrigins: list(e.CORS_ORIGINS),
+      trustProxy: list(e.TRUST_PROXY),
+    });
+    this.db = Object.freeze({ url: e.DATABASE_URL, migrationUrl: e.DATABASE_MIGRATION_URL, poolSize: e.DB_POOL_SIZE });
+    this.redis = Object.freeze({ url: e.REDIS_URL, prefix: e.REDIS_PREFIX });
+    this.queue = Object.freeze({
+      concurrency: e.QUEUE_CONCURRENCY,
+      lockDurationMs: e.QUEUE_LOCK_DURATION_MS,
+      stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
+    });
+    this.radio = Object.freeze({ port: e.RADIO_PORT, path: e.RADIO_PATH });
+    this.auth = Object.freeze({
+      jwtSecret: e.JWT_SECRET,
+      accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlDays: e.REFRESH_TTL_DAYS,
+      loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
+      loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+      argon2MemoryKib: e.ARGON2_MEMORY_KIB,
+      guardDisabledForTest: e.AUTH_GUARD_DISABLED_FOR_TEST,
+    });
+    this.storage = Object.freeze({ dir: e.STORAGE_DIR });
+    this.log = Object.freeze({ level: e.LOG_LEVEL, pretty: e.LOG_PRETTY });
+    Object.freeze(this);
+  }
+
+  /** Validates a set of variables; throws ConfigError naming every bad one. */
+  static from(vars: Record<string, string | undefined>): AppConfig {
+    const known = Object.keys(new EnvSchema());
+    const picked = Object.fromEntries(
+      Object.entries(vars).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''),
+    );
+    const env = plainToInstance(EnvSchema, picked, { exposeDefaultValues: true });
+    const problems = describe(validateSync(env, { whitelist: true }));
+    if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
+      problems.push('JWT_SECRET: the development default is refused when NODE_ENV=production');
+    }
+    if (env.NODE_ENV !== 'test' && env.AUTH_GUARD_DISABLED_FOR_TEST) {
+      problems.push('AUTH_GUARD_DISABLED_FOR_TEST: allowed only when NODE_ENV=test');
+    }
+    if (problems.length) throw new ConfigError(problems);
+    return new AppConfig(env);
+  }
+
+  /** Reads the process environment, loading `.env` first outside tests. */
+  static fromProcess(): AppConfig {
+    if (process.env.NODE_ENV !== 'test' && existsSync('.env')) process.loadEnvFile('.env');
+    return AppConfig.from(process.env);
+  }
+}

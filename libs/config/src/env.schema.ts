@@ -1,0 +1,125 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) => (typeof value === 'string' ? value === 'true' : value);
+
+/** Every environment variable the hub reads. `.env.example` mirrors this class (a unit test checks). */
+export class EnvSchema {
+  // --- runtime
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  // --- http
+  @IsString()
+  API_HOST = '127.0.0.1';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  API_PORT = 3000;
+
+  /** Comma-separated origins allowed by CORS; empty allows none but same-origin. */
+  @IsString()
+  CORS_ORIGINS = 'http://127.0.0.1:3000,http://localhost:3000';
+
+  /** Only trust X-Forwarded-For from these proxy addresses (comma-separated); empty trusts none. */
+  @IsString()
+  TRUST_PROXY = '';
+
+  // --- db
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL: string;
+
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_MIGRATION_URL must be a postgres:// URL' })
+  DATABASE_MIGRATION_URL: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DB_POOL_SIZE = 10;
+
+  // --- redis
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]+$/, { message: 'REDIS_PREFIX may hold lower-case letters, digits and dashes only' })
+  REDIS_PREFIX = 'hub';
+
+  // --- queue
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  QUEUE_CONCURRENCY = 4;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  QUEUE_LOCK_DURATION_MS = 30000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  QUEUE_STALLED_INTERVAL_MS = 30000;
+
+  // --- radio
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  RADIO_PORT = 3001;
+
+  @Matches(/^\/[a-z0-9/-]*$/)
+  RADIO_PATH = '/radio';
+
+  // --- auth
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET = 'dev-only-secret-change-me-dev-only-secret-change-me';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  JWT_ACCESS_TTL_SECONDS = 600;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  REFRESH_TTL_DAYS = 30;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_ATTEMPTS = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_WINDOW_SECONDS = 900;
+
+  /** argon2id memory cost in KiB (OWASP: 19456 = 19 MiB). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  ARGON2_MEMORY_KIB = 19456;
+
+  /** Test-only: switch the application's tenant guard off so row-level security alone must hold. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  AUTH_GUARD_DISABLED_FOR_TEST = false;
+
+  // --- storage
+  @IsString()
+  STORAGE_DIR = '.data/storage';
+
+  // --- log
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @Transform(toBool)
+  @IsBoolean()
+  LOG_PRETTY = false;
+}

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { AppConfig } from '@app/config';
+import { ENTITIES } from './entities';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export const MIGRATIONS_GLOB = join(__dirname, 'migrations', '*.{ts,js}');
+
+/**
+ * Options for the app (connects as the non-owner role, so row-level security applies) or, with
+ * `asOwner`, for migrations (the table owner).
+ */
+export function dataSourceOptions(config: AppConfig, asOwner = false): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: asOwner ? config.db.migrationUrl : config.db.url,
+    entities: ENTITIES,
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    uuidExtension: 'pgcrypto',
+    synchronize: false,
+    migrationsRun: false,
+    poolSize: asOwner ? 2 : config.db.poolSize,
+    extra: {
+      connectionTimeoutMillis: 3000,
+      // A dead server must fail fast with 503, not hang the request.
+      query_timeout: 15000,
+      application_name: asOwner ? 'hub-migrate' : 'hub-app',
+    },
+  };
+}
+

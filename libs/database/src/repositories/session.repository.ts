@@ -1,0 +1,86 @@
+import { IsNull } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { RefreshToken, Session } from '../entities';
+import { TenantDb } from '../tenant-db';
+
+export type RotateResult =
+  | { outcome: 'rotated'; sessionId: string; userId: string; newTokenId: string }
+  | { outcome: 'reused' | 'invalid' };
+
+/** Sessions and their refresh-token families (RFC 9700 rotation with reuse detection). */
+@Injectable()
+export class SessionRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  startUserSession(partnershipId: string, userId: string, tokenId: string, tokenHash: string, ttlMs: number): Promise<string> {
+    return this.db.run({ partnershipId }, async (em) => {
+      const expiresAt = new Date(Date.now() + ttlMs);
+      const { identifiers } = await em.insert(Session, { partnershipId, userId, expiresAt });
+      const sessionId = identifiers[0].id as string;
+      await em.insert(RefreshToken, { id: tokenId, partnershipId, sessionId, tokenHash, expiresAt });
+      return sessionId;
+    });
+  }
+
+  startDeviceSession(partnershipId: string, deviceId: string, ttlMs: number): Promise<string> {
+    return this.db.run({ partnershipId }, async (em) => {
+      const { identifiers } = await em.insert(Session, {
+        partnershipId,
+        deviceId,
+        expiresAt: new Date(Date.now() + ttlMs),
+      });
+      await em.query(`UPDATE devices SET last_seen_at = now() WHERE id = $1`, [deviceId]);
+      return identifiers[0].id as string;
+    });
+  }
+
+  /**
+   * Uses a refresh token once. Presenting an already-used token revokes its whole session, and
+   * that revocation commits even though the caller is refused.
+   */
+  rotate(partnershipId: string, tokenId: string, tokenHash: string, newTokenId: string, newTokenHash: string): Promise<RotateResult> {
+    return this.db.run({ partnershipId }, async (em) => {
+      const token = await em
+        .createQueryBuilder(RefreshToken, 't')
+        .setLock('pessimistic_write')
+        .where('t.id = :tokenId AND t.token_hash = :tokenHash', { tokenId, tokenHash })
+        .getOne();
+      if (!token) return { outcome: 'invalid' };
+      const session = await em.findOneBy(Session, { id: token.sessionId });
+      if (!session || session.revokedAt || session.expiresAt < new Date() || !session.userId) return { outcome: 'invalid' };
+      if (token.usedAt) {
+        await em.update(Session, { id: session.id }, { revokedAt: new Date(), revokedReason: 'refresh token reuse' });
+        return { outcome: 'reused' };
+      }
+      await em.update(RefreshToken, { id: token.id }, { usedAt: new Date() });
+      await em.insert(RefreshToken, {
+        id: newTokenId,
+        partnershipId,
+        sessionId: session.id,
+        tokenHash: newTokenHash,
+        expiresAt: session.expiresAt,
+      });
+      return { outcome: 'rotated', sessionId: session.id, userId: session.userId, newTokenId };
+    });
+  }
+
+  async isActive(partnershipId: string, sessionId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.run({ partnershipId }, (em) =>
+      em.query(
+        `SELECT 1 FROM sessions s
+          LEFT JOIN users u ON u.id = s.user_id
+          LEFT JOIN devices d ON d.id = s.device_id
+         WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+           AND u.disabled_at IS NULL AND d.revoked_at IS NULL`,
+        [sessionId],
+      ),
+    );
+    return rows.length === 1;
+  }
+
+  revoke(partnershipId: string, sessionId: string, reason: string): Promise<void> {
+    return this.db.run({ partnershipId }, async (em) => {
+      await em.update(Session, { id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { log, RequestContext } from '@app/logging';
+import { DomainError } from './domain.error';
+import { ErrorCode, ERROR_STATUS } from './error-code';
+import type { ErrorResponse } from './error-response';
+
+const STATUS_CODE: Record<number, ErrorCode> = {
+  400: ErrorCode.BadRequest,
+  401: ErrorCode.Unauthenticated,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  409: ErrorCode.Conflict,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+  422: ErrorCode.UnprocessableEntity,
+  429: ErrorCode.RateLimited,
+  503: ErrorCode.ServiceUnavailable,
+};
+
+/** Errors that mean a dependency is down, not a bug: answered 503 so clients retry. */
+function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; name?: string };
+  const codes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08006', '08001'];
+  return (
+    (typeof e?.code === 'string' && codes.includes(e.code)) ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|the database system is (starting|shutting) up/i.test(
+      e?.message ?? '',
+    )
+  );
+}
+
+export function toErrorResponse(err: unknown): ErrorResponse & { headers?: Record<string, string> } {
+  const requestId = RequestContext.requestId();
+  if (err instanceof DomainError) {
+    return {
+      statusCode: ERROR_STATUS[err.code],
+      code: err.code,
+      message: err.message,
+      requestId,
+      ...(err.details ? { details: err.details } : {}),
+      ...(err.headers ? { headers: err.headers } : {}),
+    };
+  }
+  if (err instanceof HttpException) {
+    const statusCode = err.getStatus();
+    const code = STATUS_CODE[statusCode] ?? (statusCode >= 500 ? ErrorCode.Internal : ErrorCode.BadRequest);
+    const message = statusCode >= 500 ? 'Something went wrong on our side' : err.message;
+    return { statusCode, code, message, requestId };
+  }
+  const fastifyStatus = (err as { statusCode?: number })?.statusCode;
+  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+    const code = STATUS_CODE[fastifyStatus] ?? ErrorCode.BadRequest;
+    return { statusCode: fastifyStatus, code, message: (err as Error).message, requestId };
+  }
+  if (isUnavailable(err)) {
+    return {
+      statusCode: 503,
+      code: ErrorCode.ServiceUnavailable,
+      message: 'The service is temporarily unavailable; please retry shortly',
+      requestId,
+    };
+  }
+  return { statusCode: 500, code: ErrorCode.Internal, message: 'Something went wrong on our side', requestId };
+}
+
+/** Maps every error to the one ErrorResponse body. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  catch(err: unknown, host: ArgumentsHost): void {
+    const { headers, ...body } = toErrorResponse(err);
+    if (body.statusCode >= 500) log().error({ err }, 'request failed');
+    else log().debug({ code: body.code }, 'request refused');
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (headers) void reply.headers(headers);
+    void reply.status(body.statusCode).header('x-request-id', body.requestId).send(body);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './all-exceptions.filter';
+export * from './domain.error';
+export * from './error-code';
+export * from './error-response';
+export * from './validation';
