@@ -3,3 +3,4 @@ export * from './actor';
 export * from './password-hasher';
 export * from './role';
 export * from './secrets';
+export * from './store-access';

@@ -1,0 +1,27 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { RedisModule } from '@app/redis';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { HealthModule } from './health/health.module';
+import { PartnershipsModule } from './partnerships/partnerships.module';
+
+@Module({})
+export class ApiModule {
+  /** The whole api; tests pass their own config, main.ts the validated environment. */
+  static register(config?: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        RedisModule,
+        HealthModule,
+        AuthModule,
+        PartnershipsModule,
+        AuditModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { type Actor, type Role, scopeOf, type TenantScope } from '@app/auth';
+import type { HubRequest } from '../http/request';
+
+export const ROLES_KEY = 'hub:roles';
+export const PUBLIC_KEY = 'hub:public';
+
+/** Roles allowed on a route. Routes without @Roles or @Public are refused (default deny). */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/** A route anyone may call (login, health). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** The tenant scope built from the verified token. */
+export const Scope = createParamDecorator((_: unknown, ctx: ExecutionContext): TenantScope => {
+  const req = ctx.switchToHttp().getRequest<HubRequest>();
+  if (!req.actor) throw new Error('Scope used on a public route');
+  return scopeOf(req.actor, String(req.id));
+});
+
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  const req = ctx.switchToHttp().getRequest<HubRequest>();
+  if (!req.actor) throw new Error('CurrentActor used on a public route');
+  return req.actor;
+});

@@ -1,0 +1,41 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AccessTokenService, type Role } from '@app/auth';
+import { AppConfig } from '@app/config';
+import { SessionRepository } from '@app/database';
+import { DomainError, ErrorCode } from '@app/errors';
+import { RequestContext } from '@app/logging';
+import type { HubRequest } from '../http/request';
+import { PUBLIC_KEY, ROLES_KEY } from './access.decorators';
+
+/**
+ * Global guard: verifies the bearer token and its session (so logout and revocation take effect at
+ * once), then checks the route's roles. Tenant checks live in repositories and RLS.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokenService,
+    private readonly sessions: SessionRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<HubRequest>();
+    const header = req.headers.authorization;
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    const actor = this.tokens.verify(token);
+    if (!actor || !(await this.sessions.isActive(actor.partnershipId, actor.sessionId))) {
+      throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
+    }
+    req.actor = actor;
+    RequestContext.assign({ actorId: actor.id, partnershipId: actor.partnershipId });
+    if (this.config.auth.guardDisabledForTest) return true;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (!roles?.includes(actor.role)) throw DomainError.forbidden();
+    return true;
+  }
+}

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { type Actor, ALL_ROLES } from '@app/auth';
+import type { HubRequest } from '../http/request';
+import { CurrentActor, Public, Roles } from './access.decorators';
+import { AuthService } from './auth.service';
+import { DeviceLoginRequest } from './dto/device-login.request';
+import { LoginRequest } from './dto/login.request';
+import { RefreshRequest } from './dto/refresh.request';
+import type { TokenResponse } from './dto/token.response';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  login(@Body() body: LoginRequest, @Req() req: HubRequest): Promise<TokenResponse> {
+    return this.auth.login(body.email, body.password, req.ip);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  refresh(@Body() body: RefreshRequest): Promise<TokenResponse> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @Public()
+  @Post('device')
+  @HttpCode(200)
+  device(@Body() body: DeviceLoginRequest): Promise<TokenResponse> {
+    return this.auth.deviceLogin(body.credential);
+  }
+
+  @ApiBearerAuth()
+  @Roles(...ALL_ROLES)
+  @Post('logout')
+  @HttpCode(204)
+  logout(@CurrentActor() actor: Actor): Promise<void> {
+    return this.auth.logout(actor);
+  }
+
+  @ApiBearerAuth()
+  @Roles(...ALL_ROLES)
+  @Get('me')
+  me(@CurrentActor() actor: Actor): Omit<Actor, 'sessionId'> {
+    const { sessionId: _session, ...rest } = actor;
+    return rest;
+  }
+}

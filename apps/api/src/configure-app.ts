@@ -1,0 +1,90 @@
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppConfig } from '@app/config';
+import { AllExceptionsFilter, validationError } from '@app/errors';
+import { NestLoggerAdapter, RequestContext } from '@app/logging';
+import { ApiModule } from './api.module';
+
+const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/** Builds the api exactly as main.ts runs it; tests use the same function. */
+export async function createApiApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // One line per request comes from our onResponse hook, not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    // genReqId reads x-request-id itself; Fastify's requestIdHeader would trust any value.
+    requestIdHeader: false,
+    // Keep a caller's id only if it is short and plain; otherwise mint one.
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: config.http.trustProxy.length ? config.http.trustProxy : false,
+    bodyLimit: 1024 * 1024,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(new NestLoggerAdapter(logger));
+  await configureApp(app, config, logger);
+  return app;
+}
+
+export async function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Logger): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    RequestContext.run({ requestId: String(req.id) }, done);
+  });
+  fastify.addHook('onResponse', (req, reply, done) => {
+    logger.info(
+      { requestId: req.id, method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+    done();
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } },
+    hsts: { maxAge: 365 * 24 * 3600, includeSubDomains: true },
+  });
+  app.enableCors({ origin: config.http.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after'] });
+
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready'] });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      exceptionFactory: validationError,
+    }),
+  );
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Retail crime hub API')
+      .setDescription('Reporting, radio alerts, offender intelligence, police triage and statistics for BCRPs.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  // The web client: the Vite build when present, else the first static page.
+  const webRoot = [join(process.cwd(), 'apps/web/dist'), join(process.cwd(), 'apps/web/public')].find((d) => existsSync(d));
+  if (webRoot) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false });
+}

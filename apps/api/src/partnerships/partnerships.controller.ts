@@ -1,0 +1,103 @@
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ALL_ROLES, Role, type TenantScope } from '@app/auth';
+import { Roles, Scope } from '../auth/access.decorators';
+import { PageQuery } from '../http/page.query';
+import { pageOf, type PageResponse } from '../http/page.response';
+import { UuidParam } from '../http/uuid.pipe';
+import { BusinessResponse, CreateBusinessRequest } from './dto/business.dto';
+import { DeviceResponse, EnrolDeviceRequest, type EnrolledDeviceResponse } from './dto/device.dto';
+import { PartnershipResponse } from './dto/partnership.response';
+import { CreateStoreRequest, ListStoresQuery, StoreResponse } from './dto/store.dto';
+import { CreateUserRequest, UserResponse } from './dto/user.dto';
+import { PartnershipsService } from './partnerships.service';
+
+const MANAGERS = [Role.Coordinator, Role.Admin];
+const STORE_STAFF_MANAGERS = [Role.StoreManager, Role.Coordinator, Role.Admin];
+const MEMBERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police, Role.Admin];
+
+@ApiTags('partnership')
+@ApiBearerAuth()
+@Controller()
+export class PartnershipsController {
+  constructor(private readonly partnerships: PartnershipsService) {}
+
+  @Get('partnerships/current')
+  @Roles(...ALL_ROLES)
+  async current(@Scope() scope: TenantScope): Promise<PartnershipResponse> {
+    return PartnershipResponse.from(await this.partnerships.current(scope));
+  }
+
+  @Get('businesses')
+  @Roles(...MANAGERS, Role.Police)
+  async businesses(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<BusinessResponse>> {
+    return pageOf(await this.partnerships.listBusinesses(scope, q), BusinessResponse.from);
+  }
+
+  @Post('businesses')
+  @Roles(...MANAGERS)
+  async createBusiness(@Scope() scope: TenantScope, @Body() body: CreateBusinessRequest): Promise<BusinessResponse> {
+    return BusinessResponse.from(await this.partnerships.createBusiness(scope, body.name));
+  }
+
+  @Get('stores')
+  @Roles(...MEMBERS)
+  async stores(@Scope() scope: TenantScope, @Query() q: ListStoresQuery): Promise<PageResponse<StoreResponse>> {
+    return pageOf(await this.partnerships.listStores(scope, q.businessId, q), StoreResponse.from);
+  }
+
+  @Get('stores/:id')
+  @Roles(...MEMBERS)
+  async store(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<StoreResponse> {
+    return StoreResponse.from(await this.partnerships.getStore(scope, id));
+  }
+
+  @Post('stores')
+  @Roles(...MANAGERS)
+  async createStore(@Scope() scope: TenantScope, @Body() body: CreateStoreRequest): Promise<StoreResponse> {
+    return StoreResponse.from(await this.partnerships.createStore(scope, body));
+  }
+
+  @Get('users')
+  @Roles(...STORE_STAFF_MANAGERS)
+  async users(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<UserResponse>> {
+    return pageOf(await this.partnerships.listUsers(scope, q), UserResponse.from);
+  }
+
+  @Get('users/:id')
+  @Roles(...STORE_STAFF_MANAGERS)
+  async user(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<UserResponse> {
+    return UserResponse.from(await this.partnerships.getUser(scope, id));
+  }
+
+  @Post('users')
+  @Roles(...MANAGERS)
+  async createUser(@Scope() scope: TenantScope, @Body() body: CreateUserRequest): Promise<UserResponse> {
+    return UserResponse.from(await this.partnerships.createUser(scope, body));
+  }
+
+  @Delete('users/:id')
+  @Roles(...MANAGERS)
+  async disableUser(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<UserResponse> {
+    return UserResponse.from(await this.partnerships.disableUser(scope, id));
+  }
+
+  @Get('devices')
+  @Roles(...STORE_STAFF_MANAGERS)
+  async devices(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<DeviceResponse>> {
+    return pageOf(await this.partnerships.listDevices(scope, q), DeviceResponse.from);
+  }
+
+  @Post('devices')
+  @Roles(...STORE_STAFF_MANAGERS)
+  async enrolDevice(@Scope() scope: TenantScope, @Body() body: EnrolDeviceRequest): Promise<EnrolledDeviceResponse> {
+    const { device, credential } = await this.partnerships.enrolDevice(scope, body.storeId, body.name);
+    return { ...DeviceResponse.from(device), credential };
+  }
+
+  @Delete('devices/:id')
+  @Roles(...STORE_STAFF_MANAGERS)
+  async revokeDevice(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<DeviceResponse> {
+    return DeviceResponse.from(await this.partnerships.revokeDevice(scope, id));
+  }
+}

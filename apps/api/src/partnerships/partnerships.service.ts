@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import {
+  assertStoreAccess,
+  formatCredential,
+  isShopRole,
+  newSecret,
+  PasswordHasher,
+  Role,
+  sha256Hex,
+  storeFilterFor,
+  type TenantScope,
+} from '@app/auth';
+import {
+  DeviceRepository,
+  MemberBusinessRepository,
+  type Page,
+  type PageRequest,
+  PartnershipRepository,
+  StoreRepository,
+  UserRepository,
+  type Device,
+  type MemberBusiness,
+  type Partnership,
+  type Store,
+  type User,
+} from '@app/database';
+import { DomainError, ErrorCode } from '@app/errors';
+import type { CreateStoreRequest } from './dto/store.dto';
+import type { CreateUserRequest } from './dto/user.dto';
+
+/** The partnership's own records: member businesses, stores, people and enrolled tablets. */
+@Injectable()
+export class PartnershipsService {
+  constructor(
+    private readonly partnerships: PartnershipRepository,
+    private readonly businesses: MemberBusinessRepository,
+    private readonly stores: StoreRepository,
+    private readonly users: UserRepository,
+    private readonly devices: DeviceRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async current(scope: TenantScope): Promise<Partnership> {
+    return (await this.partnerships.findCurrent(scope)) ?? notFound('Partnership');
+  }
+
+  listBusinesses(scope: TenantScope, page: PageRequest): Promise<Page<MemberBusiness>> {
+    return this.businesses.findPage(scope, page);
+  }
+
+  createBusiness(scope: TenantScope, name: string): Promise<MemberBusiness> {
+    return this.businesses.create(scope, name);
+  }
+
+  listStores(scope: TenantScope, businessId: string | undefined, page: PageRequest): Promise<Page<Store>> {
+    return this.stores.findPage(scope, { storeId: storeFilterFor(scope), businessId }, page);
+  }
+
+  async getStore(scope: TenantScope, id: string): Promise<Store> {
+    const store = (await this.stores.findById(scope, id)) ?? notFound('Store');
+    assertStoreAccess(scope, store.id);
+    return store;
+  }
+
+  async createStore(scope: TenantScope, body: CreateStoreRequest): Promise<Store> {
+    const store = await this.stores.create(scope, {
+      businessId: body.businessId,
+      name: body.name,
+      site: body.site,
+      postcode: body.postcode.toUpperCase(),
+      latitude: body.latitude ?? null,
+      longitude: body.longitude ?? null,
+    });
+    return store ?? invalid('businessId', 'is not a member business of this partnership');
+  }
+
+  listUsers(scope: TenantScope, page: PageRequest): Promise<Page<User>> {
+    return this.users.findPage(scope, { storeId: storeFilterFor(scope) }, page);
+  }
+
+  async getUser(scope: TenantScope, id: string): Promise<User> {
+    const user = (await this.users.findById(scope, id)) ?? notFound('User');
+    if (storeFilterFor(scope) && user.storeId !== scope.storeId) throw DomainError.forbidden();
+    return user;
+  }
+
+  async createUser(scope: TenantScope, body: CreateUserRequest): Promise<User> {
+    if (body.role === Role.Admin && scope.role !== Role.Admin) {
+      throw DomainError.forbidden('Only an administrator can create administrators');
+    }
+    if (isShopRole(body.role) && !body.storeId) invalid('storeId', 'is required for shop roles');
+    if (!isShopRole(body.role) && body.storeId) invalid('storeId', 'is only for shopworkers and store managers');
+    if (await this.users.emailTaken(body.email)) {
+      throw new DomainError(ErrorCode.Conflict, 'An account with that email already exists', [
+        { field: 'email', problems: ['is already in use'] },
+      ]);
+    }
+    const user = await this.users.create(scope, {
+      email: body.email,
+      displayName: body.displayName,
+      role: body.role,
+      storeId: body.storeId ?? null,
+      passwordHash: await this.hasher.hash(body.password),
+    });
+    return user ?? invalid('storeId', 'is not a store of this partnership');
+  }
+
+  async disableUser(scope: TenantScope, id: string): Promise<User> {
+    if (id === scope.actorId) throw DomainError.forbidden('You cannot disable your own account');
+    return (await this.users.disable(scope, id)) ?? notFound('User');
+  }
+
+  listDevices(scope: TenantScope, page: PageRequest): Promise<Page<Device>> {
+    return this.devices.findPage(scope, { storeId: storeFilterFor(scope) }, page);
+  }
+
+  /** Enrols a till tablet; the credential is returned once and stored only as a hash. */
+  async enrolDevice(scope: TenantScope, storeId: string, name: string): Promise<{ device: Device; credential: string }> {
+    assertStoreAccess(scope, storeId);
+    const id = randomUUID();
+    const secret = newSecret();
+    const device = await this.devices.enrol(scope, id, storeId, name, sha256Hex(secret));
+    if (!device) invalid('storeId', 'is not a store of this partnership');
+    return { device, credential: formatCredential({ partnershipId: scope.partnershipId, id, secret }) };
+  }
+
+  async revokeDevice(scope: TenantScope, id: string): Promise<Device> {
+    const device = (await this.devices.findById(scope, id)) ?? notFound('Device');
+    assertStoreAccess(scope, device.storeId);
+    return (await this.devices.revoke(scope, id)) ?? notFound('Device');
+  }
+}
+
+function notFound(what: string): never {
+  throw DomainError.notFound(what);
+}
+
+function invalid(field: string, problem: string): never {
+  throw DomainError.invalid(field, problem);
+}

@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { QueueModule } from '@app/queue';
+import { RetentionProcessor } from './retention/retention.processor';
+import { PROCESSORS, WorkerService } from './worker.service';
+
+const PROCESSOR_CLASSES = [RetentionProcessor];
+
+@Module({})
+export class WorkerModule {
+  static register(config?: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule],
+      providers: [
+        ...PROCESSOR_CLASSES,
+        { provide: PROCESSORS, inject: PROCESSOR_CLASSES, useFactory: (...processors: unknown[]) => processors },
+        WorkerService,
+      ],
+    };
+  }
+}

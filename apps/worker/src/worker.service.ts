@@ -1,0 +1,69 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { AppConfig } from '@app/config';
+import { DomainError } from '@app/errors';
+import { log, RequestContext } from '@app/logging';
+import { JobName, JobProducer, jobIds, QueueName, workerConnection, queuePrefix } from '@app/queue';
+import type { QueueProcessor } from './job-handler';
+
+export const PROCESSORS = Symbol('PROCESSORS');
+
+/** Starts one BullMQ worker per processor, schedules recurring jobs, and drains on shutdown. */
+@Injectable()
+export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly producer: JobProducer,
+    @Inject(PROCESSORS) private readonly processors: QueueProcessor[],
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const covered = new Set(this.processors.map((p) => p.queue));
+    const missing = Object.values(QueueName).filter((q) => !covered.has(q));
+    if (missing.length) throw new Error(`No processor for queue(s): ${missing.join(', ')}`);
+
+    for (const processor of this.processors) {
+      const handlers = processor.handlers as Record<string, (data: unknown, job: unknown) => Promise<unknown>>;
+      const worker = new Worker(
+        processor.queue,
+        async (job) => {
+          const handler = handlers[job.name];
+          if (!handler) throw new UnrecoverableError(`Unknown job ${job.name}`);
+          const requestId = (job.data as { requestId?: string }).requestId ?? `job-${job.id}`;
+          return RequestContext.run({ requestId, jobId: job.id, queue: processor.queue, jobName: job.name }, async () => {
+            try {
+              return await handler(job.data, job);
+            } catch (err) {
+              if (err instanceof DomainError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+              throw err;
+            }
+          });
+        },
+        {
+          connection: workerConnection(this.config),
+          prefix: queuePrefix(this.config),
+          concurrency: this.config.queue.concurrency,
+          lockDuration: this.config.queue.lockDurationMs,
+          stalledInterval: this.config.queue.stalledIntervalMs,
+        },
+      );
+      worker.on('failed', (job, err) => log().warn({ jobId: job?.id, queue: processor.queue, err }, 'job failed'));
+      worker.on('error', (err) => log().error({ err, queue: processor.queue }, 'worker error'));
+      this.workers.push(worker);
+    }
+    await this.producer
+      .queue(QueueName.Retention)
+      .upsertJobScheduler(jobIds.scheduled(JobName.PurgeExpiredSessions), { pattern: '17 3 * * *', tz: 'Europe/London' }, {
+        name: JobName.PurgeExpiredSessions,
+        data: { requestId: 'schedule' },
+      });
+    log().info({ queues: this.processors.map((p) => p.queue) }, 'worker started');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Finish active jobs (bounded by BullMQ's close), then let connections go.
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}

@@ -1,0 +1,5 @@
+export * from './create-test-app';
+export * from './factories/partnership.factory';
+export * from './http-client';
+export * from './test-db';
+export * from './test-services';

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/config';
+import { dataSourceOptions } from '@app/database';
+import { testServiceUrls } from './test-services';
+
+export interface TestDatabase {
+  name: string;
+  config: AppConfig;
+  /** a connection as the table owner, for fixtures and assertions RLS would hide */
+  owner: DataSource;
+  drop(): Promise<void>;
+}
+
+function withDb(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+/** Config for tests: its own database and Redis prefix, quiet logs, short queue timings. */
+export function testConfig(databaseName: string, overrides: Record<string, string> = {}): AppConfig {
+  const urls = testServiceUrls();
+  return AppConfig.from({
+    NODE_ENV: 'test',
+    DATABASE_URL: withDb(urls.DATABASE_URL, databaseName),
+    DATABASE_MIGRATION_URL: withDb(urls.DATABASE_MIGRATION_URL, databaseName),
+    REDIS_URL: urls.REDIS_URL,
+    REDIS_PREFIX: `t-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    QUEUE_LOCK_DURATION_MS: '2000',
+    QUEUE_STALLED_INTERVAL_MS: '500',
+    STORAGE_DIR: `.data/test/storage-${databaseName}`,
+    ...overrides,
+  });
+}
+
+async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: withDb(testServiceUrls().DATABASE_MIGRATION_URL, 'hub') });
+  await c.connect();
+  try {
+    return await work(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh database copied from the migrated template (made once by the global setup). */
+export async function createTestDatabase(overrides: Record<string, string> = {}, template = process.env.HUB_TEST_TEMPLATE): Promise<TestDatabase> {
+  if (!template) throw new Error('HUB_TEST_TEMPLATE is not set: run integration tests through jest (global setup)');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template} OWNER hub_owner`));
+  const config = testConfig(name, overrides);
+  const owner = new DataSource(dataSourceOptions(config, true));
+  await owner.initialize();
+  return {
+    name,
+    config,
+    owner,
+    drop: async () => {
+      await owner.destroy();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/** An empty database (no migrations), for migration tests. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name} OWNER hub_owner`));
+  const config = testConfig(name);
+  const owner = new DataSource(dataSourceOptions(config, true));
+  await owner.initialize();
+  return {
+    name,
+    config,
+    owner,
+    drop: async () => {
+      await owner.destroy();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+export { admin as withAdminClient };
