@@ -13,7 +13,10 @@ const transform: Config['transform'] = {
     },
   ],
 };
-const moduleNameMapper = { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src', '^@app/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2' };
+const moduleNameMapper = {
+  '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  '^@app/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
+};
 // ESM-only dependencies jest's loader cannot require; swc turns them into CommonJS.
 const ESM_ONLY = ['content-disposition'];
 const common = {

@@ -53,10 +53,16 @@ export function ensureDebianPackages(packages) {
   }
   say(`installing Debian packages: ${names}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let r = spawnSync('apt-get', ['install', '-y', '-qq', ...missing.map((m) => m.pkg)], { stdio: 'inherit', env });
+  let r = spawnSync('apt-get', ['install', '-y', '-qq', ...missing.map((m) => m.pkg)], {
+    stdio: 'inherit',
+    env,
+  });
   if (r.status !== 0) {
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    r = spawnSync('apt-get', ['install', '-y', '-qq', ...missing.map((m) => m.pkg)], { stdio: 'inherit', env });
+    r = spawnSync('apt-get', ['install', '-y', '-qq', ...missing.map((m) => m.pkg)], {
+      stdio: 'inherit',
+      env,
+    });
   }
   if (r.status !== 0) throw new Error(`apt-get install ${names} failed`);
 }
@@ -90,18 +96,36 @@ function paths(profile) {
 }
 
 function pgRunning(bin, p) {
-  return existsSync(join(p.pgData, 'PG_VERSION')) && asPostgres(join(bin, 'pg_ctl'), ['-D', p.pgData, 'status']).status === 0;
+  return (
+    existsSync(join(p.pgData, 'PG_VERSION')) &&
+    asPostgres(join(bin, 'pg_ctl'), ['-D', p.pgData, 'status']).status === 0
+  );
 }
 
 function psql(bin, p, port, sql, db = 'postgres') {
-  const r = asPostgres(join(bin, 'psql'), ['-h', p.pgRun, '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql]);
+  const r = asPostgres(join(bin, 'psql'), [
+    '-h',
+    p.pgRun,
+    '-p',
+    String(port),
+    '-U',
+    'postgres',
+    '-d',
+    db,
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-qAt',
+    '-c',
+    sql,
+  ]);
   if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
   return r.stdout.trim();
 }
 
 async function upPostgres(profile) {
   const bin = pgBinDir();
-  if (!bin) throw new Error('PostgreSQL 15 binaries not found. Install with: sudo apt-get install -y postgresql-15');
+  if (!bin)
+    throw new Error('PostgreSQL 15 binaries not found. Install with: sudo apt-get install -y postgresql-15');
   const { pgPort } = PROFILES[profile];
   const p = paths(profile);
   mkdirSync(p.base, { recursive: true });
@@ -113,7 +137,17 @@ async function upPostgres(profile) {
       if (isRoot) execFileSync('chown', ['postgres:postgres', d]);
     }
     chmodSync(p.pgData, 0o700);
-    const r = asPostgres(join(bin, 'initdb'), ['-D', p.pgData, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']);
+    const r = asPostgres(join(bin, 'initdb'), [
+      '-D',
+      p.pgData,
+      '-U',
+      'postgres',
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+    ]);
     if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}`);
   }
   if (!pgRunning(bin, p)) {
@@ -133,7 +167,18 @@ async function upPostgres(profile) {
       writeFileSync(p.pgLog, '');
       execFileSync('chown', ['postgres:postgres', p.pgLog]);
     }
-    const r = asPostgres(join(bin, 'pg_ctl'), ['-D', p.pgData, '-l', p.pgLog, '-o', opts, '-w', '-t', '60', 'start']);
+    const r = asPostgres(join(bin, 'pg_ctl'), [
+      '-D',
+      p.pgData,
+      '-l',
+      p.pgLog,
+      '-o',
+      opts,
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
     if (r.status !== 0) throw new Error(`PostgreSQL did not start (see ${p.pgLog}): ${r.stderr}${r.stdout}`);
   }
   for (let i = 0; i < 60; i++) {
@@ -141,10 +186,15 @@ async function upPostgres(profile) {
     await sleep(500);
   }
   // Roles: the owner runs migrations; the app role owns nothing, so row-level security applies to it.
-  psql(bin, p, pgPort, `DO $$ BEGIN
+  psql(
+    bin,
+    p,
+    pgPort,
+    `DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub_owner') THEN CREATE ROLE hub_owner LOGIN CREATEDB PASSWORD 'hub_owner'; END IF;
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub_app') THEN CREATE ROLE hub_app LOGIN NOBYPASSRLS PASSWORD 'hub_app'; END IF;
-  END $$;`);
+  END $$;`,
+  );
   const db = PROFILES[profile].database;
   if (!psql(bin, p, pgPort, `SELECT 1 FROM pg_database WHERE datname = '${db}'`)) {
     psql(bin, p, pgPort, `CREATE DATABASE ${db} OWNER hub_owner`);
@@ -153,7 +203,11 @@ async function upPostgres(profile) {
 
 async function redisAnswers(port) {
   const cli = which('redis-cli');
-  return !!cli && spawnSync(cli, ['-h', '127.0.0.1', '-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG';
+  return (
+    !!cli &&
+    spawnSync(cli, ['-h', '127.0.0.1', '-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() ===
+      'PONG'
+  );
 }
 
 async function upRedis(profile) {
@@ -163,12 +217,34 @@ async function upRedis(profile) {
   mkdirSync(p.redisDir, { recursive: true });
   if (await redisAnswers(redisPort)) return;
   say(`starting Redis (${profile}) on 127.0.0.1:${redisPort}`);
-  const r = spawnSync('redis-server', [
-    '--bind', '127.0.0.1', '--port', String(redisPort), '--dir', p.redisDir,
-    '--daemonize', 'yes', '--pidfile', p.redisPid, '--logfile', p.redisLog,
-    '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction',
-    '--save', '', '--protected-mode', 'yes',
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    'redis-server',
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(redisPort),
+      '--dir',
+      p.redisDir,
+      '--daemonize',
+      'yes',
+      '--pidfile',
+      p.redisPid,
+      '--logfile',
+      p.redisLog,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+      '--save',
+      '',
+      '--protected-mode',
+      'yes',
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`redis-server did not start: ${r.stderr}`);
   for (let i = 0; i < 60; i++) {
     if (await redisAnswers(redisPort)) return;
@@ -191,7 +267,10 @@ export function down(profile) {
     say(`stopped PostgreSQL (${profile})`);
   }
   const cli = which('redis-cli');
-  if (cli && spawnSync(cli, ['-p', String(PROFILES[profile].redisPort), 'shutdown'], { encoding: 'utf8' }).status === 0) {
+  if (
+    cli &&
+    spawnSync(cli, ['-p', String(PROFILES[profile].redisPort), 'shutdown'], { encoding: 'utf8' }).status === 0
+  ) {
     say(`stopped Redis (${profile})`);
   }
 }
@@ -201,8 +280,16 @@ function status(profile) {
   const bin = pgBinDir();
   const pg = bin && pgRunning(bin, p) ? 'running' : 'stopped';
   const cli = which('redis-cli');
-  const rd = cli && spawnSync(cli, ['-p', String(PROFILES[profile].redisPort), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG' ? 'running' : 'stopped';
-  console.log(`${profile}: postgres ${pg} (127.0.0.1:${PROFILES[profile].pgPort}), redis ${rd} (127.0.0.1:${PROFILES[profile].redisPort})`);
+  const rd =
+    cli &&
+    spawnSync(cli, ['-p', String(PROFILES[profile].redisPort), 'ping'], {
+      encoding: 'utf8',
+    }).stdout?.trim() === 'PONG'
+      ? 'running'
+      : 'stopped';
+  console.log(
+    `${profile}: postgres ${pg} (127.0.0.1:${PROFILES[profile].pgPort}), redis ${rd} (127.0.0.1:${PROFILES[profile].redisPort})`,
+  );
 }
 
 async function main() {
@@ -211,16 +298,21 @@ async function main() {
   const profile = i >= 0 ? rest[i + 1] : 'dev';
   if (!PROFILES[profile]) throw new Error(`unknown profile ${profile}`);
   switch (cmd) {
-    case 'up': return up(profile);
-    case 'down': return down(profile);
-    case 'status': return status(profile);
-    case 'env': return Object.entries(serviceUrls(profile)).forEach(([k, v]) => console.log(`${k}=${v}`));
+    case 'up':
+      return up(profile);
+    case 'down':
+      return down(profile);
+    case 'status':
+      return status(profile);
+    case 'env':
+      return Object.entries(serviceUrls(profile)).forEach(([k, v]) => console.log(`${k}=${v}`));
     case 'reset':
       down(profile);
       rmSync(paths(profile).base, { recursive: true, force: true });
       say(`removed .data/${profile}`);
       return;
-    default: throw new Error(`usage: services.mjs up|down|status|reset|env [--profile dev|test]`);
+    default:
+      throw new Error(`usage: services.mjs up|down|status|reset|env [--profile dev|test]`);
   }
 }
 

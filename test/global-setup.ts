@@ -12,15 +12,28 @@ import { ensureTestServices, testConfig, withAdminClient } from '@app/testing';
 export default async function globalSetup(): Promise<void> {
   ensureTestServices();
   const dir = join(__dirname, '..', 'libs/database/src');
-  const files = [join(dir, 'migrations-rls.ts'), ...readdirSync(join(dir, 'migrations')).sort().map((f) => join(dir, 'migrations', f))];
+  const files = [
+    join(dir, 'migrations-rls.ts'),
+    ...readdirSync(join(dir, 'migrations'))
+      .sort()
+      .map((f) => join(dir, 'migrations', f)),
+  ];
   const hash = createHash('sha256');
-  for (const f of files) hash.update(f).update(readFileSync(f));
-  for (const f of readdirSync(join(dir, 'entities')).sort()) hash.update(readFileSync(join(dir, 'entities', f)));
+  for (const f of files) {
+    hash.update(f).update(readFileSync(f));
+  }
+  for (const f of readdirSync(join(dir, 'entities')).sort()) {
+    hash.update(readFileSync(join(dir, 'entities', f)));
+  }
   const template = `hub_template_${hash.digest('hex').slice(0, 16)}`;
   process.env.HUB_TEST_TEMPLATE = template;
 
-  const exists = await withAdminClient(async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [template])).rowCount);
-  if (exists) return;
+  const exists = await withAdminClient(
+    async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [template])).rowCount,
+  );
+  if (exists) {
+    return;
+  }
   const building = `${template}_b${process.pid}`;
   await withAdminClient((c) => c.query(`CREATE DATABASE ${building} OWNER hub_owner`));
   const ds = new DataSource(dataSourceOptions(testConfig(building), true));

@@ -40,7 +40,11 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   return app;
 }
 
-export async function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Logger): Promise<void> {
+export async function configureApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  logger: Logger,
+): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
@@ -48,7 +52,13 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   fastify.addHook('onResponse', (req, reply, done) => {
     logger.info(
-      { requestId: req.id, method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        requestId: req.id,
+        method: req.method,
+        route: req.routeOptions.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request',
     );
     done();
@@ -58,7 +68,11 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } },
     hsts: { maxAge: 365 * 24 * 3600, includeSubDomains: true },
   });
-  app.enableCors({ origin: config.http.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after'] });
+  app.enableCors({
+    origin: config.http.corsOrigins,
+    credentials: false,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
 
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready'] });
   app.useGlobalPipes(
@@ -77,7 +91,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     app,
     new DocumentBuilder()
       .setTitle('Retail crime hub API')
-      .setDescription('Reporting, radio alerts, offender intelligence, police triage and statistics for BCRPs.')
+      .setDescription(
+        'Reporting, radio alerts, offender intelligence, police triage and statistics for BCRPs.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),
@@ -85,6 +101,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   // The web client: the Vite build when present, else the first static page.
-  const webRoot = [join(process.cwd(), 'apps/web/dist'), join(process.cwd(), 'apps/web/public')].find((d) => existsSync(d));
-  if (webRoot) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false });
+  const webRoot = [join(process.cwd(), 'apps/web/dist'), join(process.cwd(), 'apps/web/public')].find((d) =>
+    existsSync(d),
+  );
+  if (webRoot) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false });
+  }
 }

@@ -13,6 +13,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // Configuration errors name every bad variable; print them plainly and stop.
-  process.stderr.write(`${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`,
+  );
   process.exit(1);
 });

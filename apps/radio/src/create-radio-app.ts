@@ -9,7 +9,9 @@ import { RedisIoAdapter } from './redis-io.adapter';
 
 /** Builds a radio instance as main.ts runs it; tests start two of these. */
 export async function createRadioApp(config: AppConfig, logger: Logger): Promise<INestApplication> {
-  const app = await NestFactory.create(RadioModule.register(config), new FastifyAdapter(), { bufferLogs: true });
+  const app = await NestFactory.create(RadioModule.register(config), new FastifyAdapter(), {
+    bufferLogs: true,
+  });
   app.useLogger(new NestLoggerAdapter(logger));
   const adapter = new RedisIoAdapter(app, config);
   await adapter.connect();

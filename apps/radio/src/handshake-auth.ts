@@ -19,11 +19,15 @@ export function handshakeAuth(tokens: AccessTokenService, sessions: SessionRepos
       next(err);
     };
     const actor = tokens.verify((socket.handshake.auth as { token?: unknown } | undefined)?.token);
-    if (!actor) return refuse('Please sign in again');
+    if (!actor) {
+      return refuse('Please sign in again');
+    }
     sessions
       .isActive(actor.partnershipId, actor.sessionId)
       .then((active) => {
-        if (!active) return refuse('Please sign in again');
+        if (!active) {
+          return refuse('Please sign in again');
+        }
         socket.data = { actor, requestId };
         next();
       })

@@ -1,4 +1,10 @@
-import { type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { AccessTokenService, Role } from '@app/auth';
 import { SessionRepository } from '@app/database';
@@ -31,7 +37,9 @@ export class RadioGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       return;
     }
     const joined = [rooms.partnership(actor.partnershipId), rooms.user(actor.id)];
-    if (actor.storeId) joined.push(rooms.store(actor.storeId));
+    if (actor.storeId) {
+      joined.push(rooms.store(actor.storeId));
+    }
     await socket.join(joined);
     log().info({ socketId: socket.id, actorId: actor.id, requestId }, 'radio connect');
     const { sessionId: _s, ...visible } = actor;
@@ -39,6 +47,9 @@ export class RadioGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
   }
 
   handleDisconnect(socket: RadioSocket): void {
-    log().info({ socketId: socket.id, actorId: socket.data?.actor?.id, requestId: socket.data?.requestId }, 'radio disconnect');
+    log().info(
+      { socketId: socket.id, actorId: socket.data?.actor?.id, requestId: socket.data?.requestId },
+      'radio disconnect',
+    );
   }
 }

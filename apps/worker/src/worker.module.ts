@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { QueueModule } from '@app/queue';
+import { RealtimePublisher } from '@app/realtime';
+import { OutboxRelay } from './outbox-relay/outbox-relay.service';
 import { RetentionProcessor } from './retention/retention.processor';
 import { PROCESSORS, WorkerService } from './worker.service';
 
@@ -15,8 +17,14 @@ export class WorkerModule {
       imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule],
       providers: [
         ...PROCESSOR_CLASSES,
-        { provide: PROCESSORS, inject: PROCESSOR_CLASSES, useFactory: (...processors: unknown[]) => processors },
+        {
+          provide: PROCESSORS,
+          inject: PROCESSOR_CLASSES,
+          useFactory: (...processors: unknown[]) => processors,
+        },
         WorkerService,
+        OutboxRelay,
+        RealtimePublisher,
       ],
     };
   }

@@ -22,24 +22,36 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     const covered = new Set(this.processors.map((p) => p.queue));
     const missing = Object.values(QueueName).filter((q) => !covered.has(q));
-    if (missing.length) throw new Error(`No processor for queue(s): ${missing.join(', ')}`);
+    if (missing.length) {
+      throw new Error(`No processor for queue(s): ${missing.join(', ')}`);
+    }
 
     for (const processor of this.processors) {
-      const handlers = processor.handlers as Record<string, (data: unknown, job: unknown) => Promise<unknown>>;
+      const handlers = processor.handlers as Record<
+        string,
+        (data: unknown, job: unknown) => Promise<unknown>
+      >;
       const worker = new Worker(
         processor.queue,
         async (job) => {
           const handler = handlers[job.name];
-          if (!handler) throw new UnrecoverableError(`Unknown job ${job.name}`);
+          if (!handler) {
+            throw new UnrecoverableError(`Unknown job ${job.name}`);
+          }
           const requestId = (job.data as { requestId?: string }).requestId ?? `job-${job.id}`;
-          return RequestContext.run({ requestId, jobId: job.id, queue: processor.queue, jobName: job.name }, async () => {
-            try {
-              return await handler(job.data, job);
-            } catch (err) {
-              if (err instanceof DomainError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
-              throw err;
-            }
-          });
+          return RequestContext.run(
+            { requestId, jobId: job.id, queue: processor.queue, jobName: job.name },
+            async () => {
+              try {
+                return await handler(job.data, job);
+              } catch (err) {
+                if (err instanceof DomainError) {
+                  throw new UnrecoverableError(`${err.code}: ${err.message}`);
+                }
+                throw err;
+              }
+            },
+          );
         },
         {
           connection: workerConnection(this.config),
@@ -49,16 +61,20 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
           stalledInterval: this.config.queue.stalledIntervalMs,
         },
       );
-      worker.on('failed', (job, err) => log().warn({ jobId: job?.id, queue: processor.queue, err }, 'job failed'));
+      worker.on('failed', (job, err) =>
+        log().warn({ jobId: job?.id, queue: processor.queue, err }, 'job failed'),
+      );
       worker.on('error', (err) => log().error({ err, queue: processor.queue }, 'worker error'));
       this.workers.push(worker);
     }
-    await this.producer
-      .queue(QueueName.Retention)
-      .upsertJobScheduler(jobIds.scheduled(JobName.PurgeExpiredSessions), { pattern: '17 3 * * *', tz: 'Europe/London' }, {
+    await this.producer.queue(QueueName.Retention).upsertJobScheduler(
+      jobIds.scheduled(JobName.PurgeExpiredSessions),
+      { pattern: '17 3 * * *', tz: 'Europe/London' },
+      {
         name: JobName.PurgeExpiredSessions,
         data: { requestId: 'schedule' },
-      });
+      },
+    );
     log().info({ queues: this.processors.map((p) => p.queue) }, 'worker started');
   }
 

@@ -44,11 +44,22 @@ export class AccessTokenService {
 
   /** The actor a token names, or null for any bad, expired or forged token. */
   verify(token: unknown): Actor | null {
-    if (typeof token !== 'string' || token.length > 4096) return null;
+    if (typeof token !== 'string' || token.length > 4096) {
+      return null;
+    }
     try {
       const c = this.jwt.verify<AccessClaims>(token);
-      if (!ALL_ROLES.includes(c.rol) || (c.knd !== 'user' && c.knd !== 'device')) return null;
-      return { kind: c.knd, id: c.sub, partnershipId: c.pid, role: c.rol, sessionId: c.sid, storeId: c.str ?? null };
+      if (!ALL_ROLES.includes(c.rol) || (c.knd !== 'user' && c.knd !== 'device')) {
+        return null;
+      }
+      return {
+        kind: c.knd,
+        id: c.sub,
+        partnershipId: c.pid,
+        role: c.rol,
+        sessionId: c.sid,
+        storeId: c.str ?? null,
+      };
     } catch {
       return null;
     }

@@ -32,9 +32,16 @@ export function formatCredential(c: OpaqueCredential): string {
 }
 
 export function parseCredential(value: unknown): OpaqueCredential | null {
-  if (typeof value !== 'string' || value.length > 200) return null;
+  if (typeof value !== 'string' || value.length > 200) {
+    return null;
+  }
   const [partnershipId, id, secret, ...rest] = value.split('.');
-  if (rest.length || !UUID.test(partnershipId ?? '') || !UUID.test(id ?? '') || !/^[A-Za-z0-9_-]{43}$/.test(secret ?? '')) {
+  if (
+    rest.length ||
+    !UUID.test(partnershipId ?? '') ||
+    !UUID.test(id ?? '') ||
+    !/^[A-Za-z0-9_-]{43}$/.test(secret ?? '')
+  ) {
     return null;
   }
   return { partnershipId, id, secret };

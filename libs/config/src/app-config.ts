@@ -48,7 +48,11 @@ export class AppConfig {
       corsOrigins: list(e.CORS_ORIGINS),
       trustProxy: list(e.TRUST_PROXY),
     });
-    this.db = Object.freeze({ url: e.DATABASE_URL, migrationUrl: e.DATABASE_MIGRATION_URL, poolSize: e.DB_POOL_SIZE });
+    this.db = Object.freeze({
+      url: e.DATABASE_URL,
+      migrationUrl: e.DATABASE_MIGRATION_URL,
+      poolSize: e.DB_POOL_SIZE,
+    });
     this.redis = Object.freeze({ url: e.REDIS_URL, prefix: e.REDIS_PREFIX });
     this.queue = Object.freeze({
       concurrency: e.QUEUE_CONCURRENCY,
@@ -84,13 +88,17 @@ export class AppConfig {
     if (env.NODE_ENV !== 'test' && env.AUTH_GUARD_DISABLED_FOR_TEST) {
       problems.push('AUTH_GUARD_DISABLED_FOR_TEST: allowed only when NODE_ENV=test');
     }
-    if (problems.length) throw new ConfigError(problems);
+    if (problems.length) {
+      throw new ConfigError(problems);
+    }
     return new AppConfig(env);
   }
 
   /** Reads the process environment, loading `.env` first outside tests. */
   static fromProcess(): AppConfig {
-    if (process.env.NODE_ENV !== 'test' && existsSync('.env')) process.loadEnvFile('.env');
+    if (process.env.NODE_ENV !== 'test' && existsSync('.env')) {
+      process.loadEnvFile('.env');
+    }
     return AppConfig.from(process.env);
   }
 }

@@ -17,7 +17,9 @@ export async function appendAudit(
   entries: AuditEntry | AuditEntry[],
 ): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
-  if (!list.length) return;
+  if (!list.length) {
+    return;
+  }
   await em
     .createQueryBuilder()
     .insert()

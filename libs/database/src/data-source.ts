@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { AppConfig } from '@app/config';
+import { type AppConfig } from '@app/config';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -32,4 +32,3 @@ export function dataSourceOptions(config: AppConfig, asOwner = false): DataSourc
     },
   };
 }
-

@@ -2,6 +2,7 @@ export * from './audit';
 export * from './data-source';
 export * from './database.module';
 export * from './entities';
+export * from './outbox';
 export * from './page';
 export * from './repositories';
 export * from './snake-naming.strategy';

@@ -24,7 +24,10 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
       new Brackets((w) =>
         w
           .where(`${alias}.created_at < :cursorAt`, { cursorAt: at })
-          .orWhere(`${alias}.created_at = :cursorAt AND ${alias}.id < :cursorId`, { cursorAt: at, cursorId: id }),
+          .orWhere(`${alias}.created_at = :cursorAt AND ${alias}.id < :cursorId`, {
+            cursorAt: at,
+            cursorId: id,
+          }),
       ),
     );
   }
@@ -35,7 +38,10 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     .getMany();
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  return {
+    items,
+    nextCursor: rows.length > page.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
 }
 
 function encodeCursor(at: Date, id: string): string {

@@ -21,7 +21,18 @@ const STATUS_CODE: Record<number, ErrorCode> = {
 /** Errors that mean a dependency is down, not a bug: answered 503 so clients retry. */
 function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string; name?: string };
-  const codes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08006', '08001'];
+  const codes = [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    '57P01',
+    '57P02',
+    '57P03',
+    '53300',
+    '08006',
+    '08001',
+  ];
   return (
     (typeof e?.code === 'string' && codes.includes(e.code)) ||
     /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|the database system is (starting|shutting) up/i.test(
@@ -61,7 +72,12 @@ export function toErrorResponse(err: unknown): ErrorResponse & { headers?: Recor
       requestId,
     };
   }
-  return { statusCode: 500, code: ErrorCode.Internal, message: 'Something went wrong on our side', requestId };
+  return {
+    statusCode: 500,
+    code: ErrorCode.Internal,
+    message: 'Something went wrong on our side',
+    requestId,
+  };
 }
 
 /** Maps every error to the one ErrorResponse body. */
@@ -69,10 +85,15 @@ export function toErrorResponse(err: unknown): ErrorResponse & { headers?: Recor
 export class AllExceptionsFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const { headers, ...body } = toErrorResponse(err);
-    if (body.statusCode >= 500) log().error({ err }, 'request failed');
-    else log().debug({ code: body.code }, 'request refused');
+    if (body.statusCode >= 500) {
+      log().error({ err }, 'request failed');
+    } else {
+      log().debug({ code: body.code }, 'request refused');
+    }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (headers) void reply.headers(headers);
+    if (headers) {
+      void reply.headers(headers);
+    }
     void reply.status(body.statusCode).header('x-request-id', body.requestId).send(body);
   }
 }

@@ -27,6 +27,8 @@ export class DomainError extends Error {
   }
 
   static invalid(field: string, problem: string): DomainError {
-    return new DomainError(ErrorCode.ValidationFailed, `${field}: ${problem}`, [{ field, problems: [problem] }]);
+    return new DomainError(ErrorCode.ValidationFailed, `${field}: ${problem}`, [
+      { field, problems: [problem] },
+    ]);
   }
 }

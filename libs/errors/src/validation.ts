@@ -6,9 +6,17 @@ import { ErrorCode } from './error-code';
 export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const e of errors) {
-    const path = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
-    if (e.constraints) out.push({ field: path, problems: Object.values(e.constraints) });
-    if (e.children?.length) out.push(...fieldProblems(e.children, path));
+    const path = /^\d+$/.test(e.property)
+      ? `${prefix}[${e.property}]`
+      : prefix
+        ? `${prefix}.${e.property}`
+        : e.property;
+    if (e.constraints) {
+      out.push({ field: path, problems: Object.values(e.constraints) });
+    }
+    if (e.children?.length) {
+      out.push(...fieldProblems(e.children, path));
+    }
   }
   return out;
 }

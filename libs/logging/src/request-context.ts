@@ -29,6 +29,8 @@ export const RequestContext = {
   /** Adds the actor once authentication has run. */
   assign(data: Partial<RequestContextData>): void {
     const store = storage.getStore();
-    if (store) Object.assign(store, data);
+    if (store) {
+      Object.assign(store, data);
+    }
   },
 };

@@ -16,4 +16,6 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.PurgeExpiredSessions]: QueueName.Retention,
 };
 
-export type JobsOf<Q extends QueueName> = { [J in JobName]: (typeof JOB_QUEUE)[J] extends Q ? J : never }[JobName];
+export type JobsOf<Q extends QueueName> = {
+  [J in JobName]: (typeof JOB_QUEUE)[J] extends Q ? J : never;
+}[JobName];

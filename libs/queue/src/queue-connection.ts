@@ -8,7 +8,11 @@ export function workerConnection(config: AppConfig): Redis {
 
 /** Producers fail fast instead of queueing commands while Redis is down. */
 export function producerConnection(config: AppConfig): Redis {
-  return new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'hub-producer' });
+  return new Redis(config.redis.url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectionName: 'hub-producer',
+  });
 }
 
 export function queuePrefix(config: AppConfig): string {

@@ -10,7 +10,6 @@ export interface ServerToClientEvents {
   welcome: (payload: WelcomePayload) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- events arrive with the alert channel
 export interface ClientToServerEvents {}
 
 export interface SocketData {

@@ -1,2 +1,3 @@
 export * from './events';
 export * from './rooms';
+export * from './realtime-publisher';

@@ -28,7 +28,10 @@ class RedisCloser implements OnApplicationShutdown {
 
 @Global()
 @Module({
-  providers: [{ provide: REDIS, inject: [AppConfig], useFactory: (c: AppConfig) => createRedis(c, 'app') }, RedisCloser],
+  providers: [
+    { provide: REDIS, inject: [AppConfig], useFactory: (c: AppConfig) => createRedis(c, 'app') },
+    RedisCloser,
+  ],
   exports: [REDIS],
 })
 export class RedisModule {}

@@ -2,7 +2,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { PasswordHasher, Role } from '@app/auth';
 import { createApiApp } from '../../../apps/api/src/configure-app';
-import { createPartnership, type PartnershipFixture, type PartnershipSpec } from './factories/partnership.factory';
+import {
+  createPartnership,
+  type PartnershipFixture,
+  type PartnershipSpec,
+} from './factories/partnership.factory';
 import { HttpClient } from './http-client';
 import { createTestDatabase, type TestDatabase } from './test-db';
 
@@ -46,7 +50,9 @@ export async function givenPartnership(api: TestApi, spec: PartnershipSpec = {})
   for (const role of Object.values(Role)) {
     const { email, password } = fixture.users[role];
     const res = await api.http.post('/api/v1/auth/login', { email, password });
-    if (res.status !== 200) throw new Error(`login as ${role} failed: ${res.status} ${res.text}`);
+    if (res.status !== 200) {
+      throw new Error(`login as ${role} failed: ${res.status} ${res.text}`);
+    }
     tokens[role] = res.body.accessToken;
     refreshTokens[role] = res.body.refreshToken;
   }

@@ -15,10 +15,13 @@ export class HttpClient {
     opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string | Buffer } = {},
   ): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.token) {
+      headers.authorization = `Bearer ${opts.token}`;
+    }
     let body: string | Buffer | undefined;
-    if (opts.raw !== undefined) body = opts.raw;
-    else if (opts.body !== undefined) {
+    if (opts.raw !== undefined) {
+      body = opts.raw;
+    } else if (opts.body !== undefined) {
       headers['content-type'] ??= 'application/json';
       body = JSON.stringify(opts.body);
     }

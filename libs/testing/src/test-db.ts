@@ -47,8 +47,13 @@ async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
 }
 
 /** A fresh database copied from the migrated template (made once by the global setup). */
-export async function createTestDatabase(overrides: Record<string, string> = {}, template = process.env.HUB_TEST_TEMPLATE): Promise<TestDatabase> {
-  if (!template) throw new Error('HUB_TEST_TEMPLATE is not set: run integration tests through jest (global setup)');
+export async function createTestDatabase(
+  overrides: Record<string, string> = {},
+  template = process.env.HUB_TEST_TEMPLATE,
+): Promise<TestDatabase> {
+  if (!template) {
+    throw new Error('HUB_TEST_TEMPLATE is not set: run integration tests through jest (global setup)');
+  }
   const name = `test_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template} OWNER hub_owner`));
   const config = testConfig(name, overrides);

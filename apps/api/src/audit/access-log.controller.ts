@@ -14,7 +14,10 @@ export class AccessLogController {
   constructor(private readonly log: AccessLogRepository) {}
 
   @Get()
-  async list(@Scope() scope: TenantScope, @Query() q: ListAccessLogQuery): Promise<{ items: AccessLogEntryResponse[] }> {
+  async list(
+    @Scope() scope: TenantScope,
+    @Query() q: ListAccessLogQuery,
+  ): Promise<{ items: AccessLogEntryResponse[] }> {
     const items = await this.log.findPage(scope, q, q.limit);
     return { items: items.map(AccessLogEntryResponse.from) };
   }

@@ -14,12 +14,16 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** The tenant scope built from the verified token. */
 export const Scope = createParamDecorator((_: unknown, ctx: ExecutionContext): TenantScope => {
   const req = ctx.switchToHttp().getRequest<HubRequest>();
-  if (!req.actor) throw new Error('Scope used on a public route');
+  if (!req.actor) {
+    throw new Error('Scope used on a public route');
+  }
   return scopeOf(req.actor, String(req.id));
 });
 
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
   const req = ctx.switchToHttp().getRequest<HubRequest>();
-  if (!req.actor) throw new Error('CurrentActor used on a public route');
+  if (!req.actor) {
+    throw new Error('CurrentActor used on a public route');
+  }
   return req.actor;
 });

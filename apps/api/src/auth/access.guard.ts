@@ -23,7 +23,9 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      return true;
+    }
     const req = ctx.switchToHttp().getRequest<HubRequest>();
     const header = req.headers.authorization;
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
@@ -33,9 +35,13 @@ export class AccessGuard implements CanActivate {
     }
     req.actor = actor;
     RequestContext.assign({ actorId: actor.id, partnershipId: actor.partnershipId });
-    if (this.config.auth.guardDisabledForTest) return true;
+    if (this.config.auth.guardDisabledForTest) {
+      return true;
+    }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (!roles?.includes(actor.role)) throw DomainError.forbidden();
+    if (!roles?.includes(actor.role)) {
+      throw DomainError.forbidden();
+    }
     return true;
   }
 }

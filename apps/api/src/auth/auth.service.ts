@@ -44,7 +44,9 @@ export class AuthService {
     await this.limiter.consume(ip, email);
     const user = await this.users.findForLogin(email);
     const ok = await this.hasher.verify(user?.passwordHash ?? (await this.decoyHash), password);
-    if (!user || !ok || user.disabledAt) throw badLogin();
+    if (!user || !ok || user.disabledAt) {
+      throw badLogin();
+    }
     await this.limiter.reset(ip, email);
     const tokenId = randomUUID();
     const secret = newSecret();
@@ -55,22 +57,44 @@ export class AuthService {
       sha256Hex(secret),
       this.sessionTtlMs,
     );
-    const actor: Actor = { kind: 'user', id: user.id, partnershipId: user.partnershipId, role: user.role, storeId: user.storeId, sessionId };
+    const actor: Actor = {
+      kind: 'user',
+      id: user.id,
+      partnershipId: user.partnershipId,
+      role: user.role,
+      storeId: user.storeId,
+      sessionId,
+    };
     return this.issue(actor, formatCredential({ partnershipId: user.partnershipId, id: tokenId, secret }));
   }
 
   async refresh(refreshToken: string): Promise<TokenResponse> {
     const cred = parseCredential(refreshToken);
-    if (!cred) throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
+    if (!cred) {
+      throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
+    }
     const newId = randomUUID();
     const newSecretValue = newSecret();
-    const result = await this.sessions.rotate(cred.partnershipId, cred.id, sha256Hex(cred.secret), newId, sha256Hex(newSecretValue));
+    const result = await this.sessions.rotate(
+      cred.partnershipId,
+      cred.id,
+      sha256Hex(cred.secret),
+      newId,
+      sha256Hex(newSecretValue),
+    );
     if (result.outcome === 'reused') {
-      throw new DomainError(ErrorCode.Unauthenticated, 'This sign-in was used twice, so it has been ended; please sign in again');
+      throw new DomainError(
+        ErrorCode.Unauthenticated,
+        'This sign-in was used twice, so it has been ended; please sign in again',
+      );
     }
-    if (result.outcome !== 'rotated') throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
+    if (result.outcome !== 'rotated') {
+      throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
+    }
     const user = await this.users.findActive(cred.partnershipId, result.userId);
-    if (!user) throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
+    if (!user) {
+      throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
+    }
     const actor: Actor = {
       kind: 'user',
       id: user.id,
@@ -79,16 +103,28 @@ export class AuthService {
       storeId: user.storeId,
       sessionId: result.sessionId,
     };
-    return this.issue(actor, formatCredential({ partnershipId: cred.partnershipId, id: newId, secret: newSecretValue }));
+    return this.issue(
+      actor,
+      formatCredential({ partnershipId: cred.partnershipId, id: newId, secret: newSecretValue }),
+    );
   }
 
   async deviceLogin(credential: string): Promise<TokenResponse> {
     const cred = parseCredential(credential);
-    const refused = () => new DomainError(ErrorCode.Unauthenticated, 'This tablet is not enrolled; ask your store manager');
-    if (!cred) throw refused();
+    const refused = () =>
+      new DomainError(ErrorCode.Unauthenticated, 'This tablet is not enrolled; ask your store manager');
+    if (!cred) {
+      throw refused();
+    }
     const device = await this.devices.findForLogin(cred.partnershipId, cred.id);
-    if (!device || device.revokedAt || !safeEqualHex(device.secretHash, sha256Hex(cred.secret))) throw refused();
-    const sessionId = await this.sessions.startDeviceSession(device.partnershipId, device.id, this.sessionTtlMs);
+    if (!device || device.revokedAt || !safeEqualHex(device.secretHash, sha256Hex(cred.secret))) {
+      throw refused();
+    }
+    const sessionId = await this.sessions.startDeviceSession(
+      device.partnershipId,
+      device.id,
+      this.sessionTtlMs,
+    );
     return this.issue({
       kind: 'device',
       id: device.id,
@@ -109,7 +145,13 @@ export class AuthService {
       accessToken: this.tokens.sign(actor),
       expiresIn: this.tokens.ttlSeconds,
       ...(refreshToken ? { refreshToken } : {}),
-      actor: { kind: actor.kind, id: actor.id, partnershipId: actor.partnershipId, role: actor.role, storeId: actor.storeId },
+      actor: {
+        kind: actor.kind,
+        id: actor.id,
+        partnershipId: actor.partnershipId,
+        role: actor.role,
+        storeId: actor.storeId,
+      },
     };
   }
 }

@@ -26,11 +26,18 @@ export class LoginRateLimiter {
     try {
       await this.limiter.consume(`${ip}|${email.toLowerCase()}`);
     } catch (res) {
-      if (!(res instanceof RateLimiterRes)) throw res;
+      if (!(res instanceof RateLimiterRes)) {
+        throw res;
+      }
       const retryAfter = String(Math.ceil(res.msBeforeNext / 1000));
-      throw new DomainError(ErrorCode.RateLimited, 'Too many sign-in attempts; please wait and try again', undefined, {
-        'Retry-After': retryAfter,
-      });
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        'Too many sign-in attempts; please wait and try again',
+        undefined,
+        {
+          'Retry-After': retryAfter,
+        },
+      );
     }
   }
 

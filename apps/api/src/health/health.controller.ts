@@ -8,7 +8,10 @@ import { InjectRedis } from '@app/redis';
 import { Public } from '../auth/access.decorators';
 
 const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
-  Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+  Promise.race([
+    work,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
 
 /** Liveness and readiness. Readiness answers 503 while PostgreSQL or Redis is unreachable. */
 @ApiTags('health')
@@ -32,7 +35,10 @@ export class HealthController {
       within(2000, this.db.query('SELECT 1')),
       within(2000, this.redis.ping()),
     ]);
-    const down = [postgres.status === 'rejected' && 'postgres', redis.status === 'rejected' && 'redis'].filter(Boolean);
+    const down = [
+      postgres.status === 'rejected' && 'postgres',
+      redis.status === 'rejected' && 'redis',
+    ].filter(Boolean);
     if (down.length) {
       throw new DomainError(ErrorCode.ServiceUnavailable, `Not ready: ${down.join(' and ')} unreachable`);
     }

@@ -30,19 +30,28 @@ export class PartnershipsController {
 
   @Get('businesses')
   @Roles(...MANAGERS, Role.Police)
-  async businesses(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<BusinessResponse>> {
+  async businesses(
+    @Scope() scope: TenantScope,
+    @Query() q: PageQuery,
+  ): Promise<PageResponse<BusinessResponse>> {
     return pageOf(await this.partnerships.listBusinesses(scope, q), BusinessResponse.from);
   }
 
   @Post('businesses')
   @Roles(...MANAGERS)
-  async createBusiness(@Scope() scope: TenantScope, @Body() body: CreateBusinessRequest): Promise<BusinessResponse> {
+  async createBusiness(
+    @Scope() scope: TenantScope,
+    @Body() body: CreateBusinessRequest,
+  ): Promise<BusinessResponse> {
     return BusinessResponse.from(await this.partnerships.createBusiness(scope, body.name));
   }
 
   @Get('stores')
   @Roles(...MEMBERS)
-  async stores(@Scope() scope: TenantScope, @Query() q: ListStoresQuery): Promise<PageResponse<StoreResponse>> {
+  async stores(
+    @Scope() scope: TenantScope,
+    @Query() q: ListStoresQuery,
+  ): Promise<PageResponse<StoreResponse>> {
     return pageOf(await this.partnerships.listStores(scope, q.businessId, q), StoreResponse.from);
   }
 
@@ -90,14 +99,20 @@ export class PartnershipsController {
 
   @Post('devices')
   @Roles(...STORE_STAFF_MANAGERS)
-  async enrolDevice(@Scope() scope: TenantScope, @Body() body: EnrolDeviceRequest): Promise<EnrolledDeviceResponse> {
+  async enrolDevice(
+    @Scope() scope: TenantScope,
+    @Body() body: EnrolDeviceRequest,
+  ): Promise<EnrolledDeviceResponse> {
     const { device, credential } = await this.partnerships.enrolDevice(scope, body.storeId, body.name);
     return { ...DeviceResponse.from(device), credential };
   }
 
   @Delete('devices/:id')
   @Roles(...STORE_STAFF_MANAGERS)
-  async revokeDevice(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<DeviceResponse> {
+  async revokeDevice(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+  ): Promise<DeviceResponse> {
     return DeviceResponse.from(await this.partnerships.revokeDevice(scope, id));
   }
 }

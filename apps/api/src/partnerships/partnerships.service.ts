@@ -81,7 +81,9 @@ export class PartnershipsService {
 
   async getUser(scope: TenantScope, id: string): Promise<User> {
     const user = (await this.users.findById(scope, id)) ?? notFound('User');
-    if (storeFilterFor(scope) && user.storeId !== scope.storeId) throw DomainError.forbidden();
+    if (storeFilterFor(scope) && user.storeId !== scope.storeId) {
+      throw DomainError.forbidden();
+    }
     return user;
   }
 
@@ -89,8 +91,12 @@ export class PartnershipsService {
     if (body.role === Role.Admin && scope.role !== Role.Admin) {
       throw DomainError.forbidden('Only an administrator can create administrators');
     }
-    if (isShopRole(body.role) && !body.storeId) invalid('storeId', 'is required for shop roles');
-    if (!isShopRole(body.role) && body.storeId) invalid('storeId', 'is only for shopworkers and store managers');
+    if (isShopRole(body.role) && !body.storeId) {
+      invalid('storeId', 'is required for shop roles');
+    }
+    if (!isShopRole(body.role) && body.storeId) {
+      invalid('storeId', 'is only for shopworkers and store managers');
+    }
     if (await this.users.emailTaken(body.email)) {
       throw new DomainError(ErrorCode.Conflict, 'An account with that email already exists', [
         { field: 'email', problems: ['is already in use'] },
@@ -107,7 +113,9 @@ export class PartnershipsService {
   }
 
   async disableUser(scope: TenantScope, id: string): Promise<User> {
-    if (id === scope.actorId) throw DomainError.forbidden('You cannot disable your own account');
+    if (id === scope.actorId) {
+      throw DomainError.forbidden('You cannot disable your own account');
+    }
     return (await this.users.disable(scope, id)) ?? notFound('User');
   }
 
@@ -116,12 +124,18 @@ export class PartnershipsService {
   }
 
   /** Enrols a till tablet; the credential is returned once and stored only as a hash. */
-  async enrolDevice(scope: TenantScope, storeId: string, name: string): Promise<{ device: Device; credential: string }> {
+  async enrolDevice(
+    scope: TenantScope,
+    storeId: string,
+    name: string,
+  ): Promise<{ device: Device; credential: string }> {
     assertStoreAccess(scope, storeId);
     const id = randomUUID();
     const secret = newSecret();
     const device = await this.devices.enrol(scope, id, storeId, name, sha256Hex(secret));
-    if (!device) invalid('storeId', 'is not a store of this partnership');
+    if (!device) {
+      invalid('storeId', 'is not a store of this partnership');
+    }
     return { device, credential: formatCredential({ partnershipId: scope.partnershipId, id, secret }) };
   }
 

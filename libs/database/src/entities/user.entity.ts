@@ -5,7 +5,10 @@ import { Partnership } from './partnership.entity';
 import { Store } from './store.entity';
 
 @Entity('users')
-@Check('users_shop_roles_have_store_chk', `role NOT IN ('shopworker', 'store_manager') OR store_id IS NOT NULL`)
+@Check(
+  'users_shop_roles_have_store_chk',
+  `role NOT IN ('shopworker', 'store_manager') OR store_id IS NOT NULL`,
+)
 export class User extends BaseRow {
   @Index('users_partnership_id_idx')
   @Column('uuid')

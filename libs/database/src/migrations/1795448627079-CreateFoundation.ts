@@ -103,7 +103,9 @@ export class CreateFoundation1795448627079 implements MigrationInterface {
     );
     // Hand-written: tenant isolation, the app role's grants and the access-log chain.
     await enableTenantRls(queryRunner, 'partnerships', { column: 'id', privileges: 'SELECT, UPDATE' });
-    for (const table of TENANT_TABLES) await enableTenantRls(queryRunner, table);
+    for (const table of TENANT_TABLES) {
+      await enableTenantRls(queryRunner, table);
+    }
     await enableTenantRls(queryRunner, 'access_log', { privileges: 'SELECT, INSERT' });
     await queryRunner.query(`
           CREATE FUNCTION access_log_entry_hash(a access_log) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -142,8 +144,9 @@ export class CreateFoundation1795448627079 implements MigrationInterface {
     await queryRunner.query(`DROP TRIGGER access_log_chain ON access_log`);
     await queryRunner.query(`DROP FUNCTION access_log_chain()`);
     await queryRunner.query(`DROP FUNCTION access_log_entry_hash(access_log)`);
-    for (const table of ['access_log', 'partnerships', ...TENANT_TABLES])
+    for (const table of ['access_log', 'partnerships', ...TENANT_TABLES]) {
       await disableTenantRls(queryRunner, table);
+    }
     await queryRunner.query(`ALTER TABLE "refresh_tokens" DROP CONSTRAINT "refresh_tokens_session_id_fkey"`);
     await queryRunner.query(
       `ALTER TABLE "refresh_tokens" DROP CONSTRAINT "refresh_tokens_partnership_id_fkey"`,

@@ -15,12 +15,24 @@ export class AccessLogRepository {
   constructor(private readonly db: TenantDb) {}
 
   /** Newest first, by chain position. */
-  findPage(scope: TenantScope, filter: { objectType?: string; objectId?: string; beforeSeq?: string }, limit: number) {
+  findPage(
+    scope: TenantScope,
+    filter: { objectType?: string; objectId?: string; beforeSeq?: string },
+    limit: number,
+  ) {
     return this.db.run(scope, (em) => {
-      const qb = em.createQueryBuilder(AccessLogEntry, 'a').where('a.partnership_id = :pid', { pid: scope.partnershipId });
-      if (filter.objectType) qb.andWhere('a.object_type = :t', { t: filter.objectType });
-      if (filter.objectId) qb.andWhere('a.object_id = :o', { o: filter.objectId });
-      if (filter.beforeSeq) qb.andWhere('a.seq < :b', { b: filter.beforeSeq });
+      const qb = em
+        .createQueryBuilder(AccessLogEntry, 'a')
+        .where('a.partnership_id = :pid', { pid: scope.partnershipId });
+      if (filter.objectType) {
+        qb.andWhere('a.object_type = :t', { t: filter.objectType });
+      }
+      if (filter.objectId) {
+        qb.andWhere('a.object_id = :o', { o: filter.objectId });
+      }
+      if (filter.beforeSeq) {
+        qb.andWhere('a.seq < :b', { b: filter.beforeSeq });
+      }
       return qb.orderBy('a.seq', 'DESC').take(limit).getMany();
     });
   }

@@ -10,10 +10,18 @@ export type DeviceLogin = Pick<Device, 'id' | 'partnershipId' | 'storeId' | 'sec
 export class DeviceRepository {
   constructor(private readonly db: TenantDb) {}
 
-  findPage(scope: TenantScope, filter: { storeId?: string | null }, page: PageRequest): Promise<Page<Device>> {
+  findPage(
+    scope: TenantScope,
+    filter: { storeId?: string | null },
+    page: PageRequest,
+  ): Promise<Page<Device>> {
     return this.db.run(scope, (em) => {
-      const qb = em.createQueryBuilder(Device, 'd').where('d.partnership_id = :pid', { pid: scope.partnershipId });
-      if (filter.storeId) qb.andWhere('d.store_id = :sid', { sid: filter.storeId });
+      const qb = em
+        .createQueryBuilder(Device, 'd')
+        .where('d.partnership_id = :pid', { pid: scope.partnershipId });
+      if (filter.storeId) {
+        qb.andWhere('d.store_id = :sid', { sid: filter.storeId });
+      }
       return paginate(qb, page);
     });
   }
@@ -23,10 +31,25 @@ export class DeviceRepository {
   }
 
   /** Returns null when the store is not in the caller's partnership. */
-  enrol(scope: TenantScope, id: string, storeId: string, name: string, secretHash: string): Promise<Device | null> {
+  enrol(
+    scope: TenantScope,
+    id: string,
+    storeId: string,
+    name: string,
+    secretHash: string,
+  ): Promise<Device | null> {
     return this.db.run(scope, async (em) => {
-      if (!(await em.findOneBy(Store, { id: storeId, partnershipId: scope.partnershipId }))) return null;
-      await em.insert(Device, { id, partnershipId: scope.partnershipId, storeId, name, secretHash, enrolledBy: scope.actorId });
+      if (!(await em.findOneBy(Store, { id: storeId, partnershipId: scope.partnershipId }))) {
+        return null;
+      }
+      await em.insert(Device, {
+        id,
+        partnershipId: scope.partnershipId,
+        storeId,
+        name,
+        secretHash,
+        enrolledBy: scope.actorId,
+      });
       return em.findOneByOrFail(Device, { id });
     });
   }
@@ -50,7 +73,9 @@ export class DeviceRepository {
         { id, partnershipId: scope.partnershipId },
         { revokedAt: () => 'COALESCE(revoked_at, now())' },
       );
-      if (!result.affected) return null;
+      if (!result.affected) {
+        return null;
+      }
       await em.query(
         `UPDATE sessions SET revoked_at = now(), revoked_reason = 'device revoked' WHERE device_id = $1 AND revoked_at IS NULL`,
         [id],

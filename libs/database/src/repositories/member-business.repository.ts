@@ -10,12 +10,19 @@ export class MemberBusinessRepository {
 
   findPage(scope: TenantScope, page: PageRequest): Promise<Page<MemberBusiness>> {
     return this.db.run(scope, (em) =>
-      paginate(em.createQueryBuilder(MemberBusiness, 'b').where('b.partnership_id = :pid', { pid: scope.partnershipId }), page),
+      paginate(
+        em
+          .createQueryBuilder(MemberBusiness, 'b')
+          .where('b.partnership_id = :pid', { pid: scope.partnershipId }),
+        page,
+      ),
     );
   }
 
   findById(scope: TenantScope, id: string): Promise<MemberBusiness | null> {
-    return this.db.run(scope, (em) => em.findOneBy(MemberBusiness, { id, partnershipId: scope.partnershipId }));
+    return this.db.run(scope, (em) =>
+      em.findOneBy(MemberBusiness, { id, partnershipId: scope.partnershipId }),
+    );
   }
 
   create(scope: TenantScope, name: string): Promise<MemberBusiness> {

@@ -12,7 +12,13 @@ export type RotateResult =
 export class SessionRepository {
   constructor(private readonly db: TenantDb) {}
 
-  startUserSession(partnershipId: string, userId: string, tokenId: string, tokenHash: string, ttlMs: number): Promise<string> {
+  startUserSession(
+    partnershipId: string,
+    userId: string,
+    tokenId: string,
+    tokenHash: string,
+    ttlMs: number,
+  ): Promise<string> {
     return this.db.run({ partnershipId }, async (em) => {
       const expiresAt = new Date(Date.now() + ttlMs);
       const { identifiers } = await em.insert(Session, { partnershipId, userId, expiresAt });
@@ -38,18 +44,32 @@ export class SessionRepository {
    * Uses a refresh token once. Presenting an already-used token revokes its whole session, and
    * that revocation commits even though the caller is refused.
    */
-  rotate(partnershipId: string, tokenId: string, tokenHash: string, newTokenId: string, newTokenHash: string): Promise<RotateResult> {
+  rotate(
+    partnershipId: string,
+    tokenId: string,
+    tokenHash: string,
+    newTokenId: string,
+    newTokenHash: string,
+  ): Promise<RotateResult> {
     return this.db.run({ partnershipId }, async (em) => {
       const token = await em
         .createQueryBuilder(RefreshToken, 't')
         .setLock('pessimistic_write')
         .where('t.id = :tokenId AND t.token_hash = :tokenHash', { tokenId, tokenHash })
         .getOne();
-      if (!token) return { outcome: 'invalid' };
+      if (!token) {
+        return { outcome: 'invalid' };
+      }
       const session = await em.findOneBy(Session, { id: token.sessionId });
-      if (!session || session.revokedAt || session.expiresAt < new Date() || !session.userId) return { outcome: 'invalid' };
+      if (!session || session.revokedAt || session.expiresAt < new Date() || !session.userId) {
+        return { outcome: 'invalid' };
+      }
       if (token.usedAt) {
-        await em.update(Session, { id: session.id }, { revokedAt: new Date(), revokedReason: 'refresh token reuse' });
+        await em.update(
+          Session,
+          { id: session.id },
+          { revokedAt: new Date(), revokedReason: 'refresh token reuse' },
+        );
         return { outcome: 'reused' };
       }
       await em.update(RefreshToken, { id: token.id }, { usedAt: new Date() });
@@ -80,7 +100,11 @@ export class SessionRepository {
 
   revoke(partnershipId: string, sessionId: string, reason: string): Promise<void> {
     return this.db.run({ partnershipId }, async (em) => {
-      await em.update(Session, { id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+      await em.update(
+        Session,
+        { id: sessionId, revokedAt: IsNull() },
+        { revokedAt: new Date(), revokedReason: reason },
+      );
     });
   }
 }

@@ -16,9 +16,15 @@ export class StoreRepository {
 
   findPage(scope: TenantScope, filter: StoreFilter, page: PageRequest): Promise<Page<Store>> {
     return this.db.run(scope, (em) => {
-      const qb = em.createQueryBuilder(Store, 's').where('s.partnership_id = :pid', { pid: scope.partnershipId });
-      if (filter.storeId) qb.andWhere('s.id = :sid', { sid: filter.storeId });
-      if (filter.businessId) qb.andWhere('s.business_id = :bid', { bid: filter.businessId });
+      const qb = em
+        .createQueryBuilder(Store, 's')
+        .where('s.partnership_id = :pid', { pid: scope.partnershipId });
+      if (filter.storeId) {
+        qb.andWhere('s.id = :sid', { sid: filter.storeId });
+      }
+      if (filter.businessId) {
+        qb.andWhere('s.business_id = :bid', { bid: filter.businessId });
+      }
       return paginate(qb, page);
     });
   }
@@ -27,10 +33,18 @@ export class StoreRepository {
     return this.db.run(scope, (em) => em.findOneBy(Store, { id, partnershipId: scope.partnershipId }));
   }
 
-  create(scope: TenantScope, data: Omit<Store, 'id' | 'createdAt' | 'updatedAt' | 'partnershipId'>): Promise<Store | null> {
+  create(
+    scope: TenantScope,
+    data: Omit<Store, 'id' | 'createdAt' | 'updatedAt' | 'partnershipId'>,
+  ): Promise<Store | null> {
     return this.db.run(scope, async (em) => {
-      const business = await em.findOneBy(MemberBusiness, { id: data.businessId, partnershipId: scope.partnershipId });
-      if (!business) return null;
+      const business = await em.findOneBy(MemberBusiness, {
+        id: data.businessId,
+        partnershipId: scope.partnershipId,
+      });
+      if (!business) {
+        return null;
+      }
       const { identifiers } = await em.insert(Store, { ...data, partnershipId: scope.partnershipId });
       return em.findOneByOrFail(Store, { id: identifiers[0].id as string });
     });

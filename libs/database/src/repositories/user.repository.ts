@@ -13,7 +13,10 @@ export interface NewUser {
   passwordHash: string;
 }
 
-export type LoginUser = Pick<User, 'id' | 'partnershipId' | 'role' | 'storeId' | 'passwordHash' | 'disabledAt'>;
+export type LoginUser = Pick<
+  User,
+  'id' | 'partnershipId' | 'role' | 'storeId' | 'passwordHash' | 'disabledAt'
+>;
 
 /** People with accounts. Every read or change of a user is personal data and is logged. */
 @Injectable()
@@ -47,8 +50,12 @@ export class UserRepository {
 
   findPage(scope: TenantScope, filter: { storeId?: string | null }, page: PageRequest): Promise<Page<User>> {
     return this.db.run(scope, async (em) => {
-      const qb = em.createQueryBuilder(User, 'u').where('u.partnership_id = :pid', { pid: scope.partnershipId });
-      if (filter.storeId) qb.andWhere('u.store_id = :sid', { sid: filter.storeId });
+      const qb = em
+        .createQueryBuilder(User, 'u')
+        .where('u.partnership_id = :pid', { pid: scope.partnershipId });
+      if (filter.storeId) {
+        qb.andWhere('u.store_id = :sid', { sid: filter.storeId });
+      }
       const result = await paginate(qb, page);
       await appendAudit(
         em,
@@ -62,7 +69,9 @@ export class UserRepository {
   findById(scope: TenantScope, id: string): Promise<User | null> {
     return this.db.run(scope, async (em) => {
       const user = await em.findOneBy(User, { id, partnershipId: scope.partnershipId });
-      if (user) await appendAudit(em, scope, { action: AccessAction.Consult, objectType: 'user', objectId: user.id });
+      if (user) {
+        await appendAudit(em, scope, { action: AccessAction.Consult, objectType: 'user', objectId: user.id });
+      }
       return user;
     });
   }
@@ -70,7 +79,10 @@ export class UserRepository {
   /** Returns null when the store is not in the caller's partnership. */
   create(scope: TenantScope, data: NewUser): Promise<User | null> {
     return this.db.run(scope, async (em) => {
-      if (data.storeId && !(await em.findOneBy(Store, { id: data.storeId, partnershipId: scope.partnershipId }))) {
+      if (
+        data.storeId &&
+        !(await em.findOneBy(Store, { id: data.storeId, partnershipId: scope.partnershipId }))
+      ) {
         return null;
       }
       const { identifiers } = await em.insert(User, {
@@ -95,7 +107,9 @@ export class UserRepository {
         { id, partnershipId: scope.partnershipId },
         { disabledAt: () => 'COALESCE(disabled_at, now())' },
       );
-      if (!result.affected) return null;
+      if (!result.affected) {
+        return null;
+      }
       await em.query(
         `UPDATE sessions SET revoked_at = now(), revoked_reason = 'user disabled' WHERE user_id = $1 AND revoked_at IS NULL`,
         [id],

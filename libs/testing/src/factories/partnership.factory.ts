@@ -47,11 +47,26 @@ export async function createPartnership(
   const partnership = buildPartnership(spec);
   const { identifiers } = await em.insert(Partnership, partnership);
   const partnershipId = identifiers[0].id as string;
-  const business = await em.insert(MemberBusiness, { partnershipId, name: `Corner Shops Ltd${spec.canary ? ` ${spec.canary}` : ''}` });
+  const business = await em.insert(MemberBusiness, {
+    partnershipId,
+    name: `Corner Shops Ltd${spec.canary ? ` ${spec.canary}` : ''}`,
+  });
   const businessId = business.identifiers[0].id as string;
   const storeDefaults = [
-    { name: 'High Street Express', site: '1 High Street', postcode: 'AB1 2CD', latitude: 51.5072, longitude: -0.1276 },
-    { name: 'Market Square Mini', site: '5 Market Square', postcode: 'AB1 3EF', latitude: 51.5081, longitude: -0.1262 },
+    {
+      name: 'High Street Express',
+      site: '1 High Street',
+      postcode: 'AB1 2CD',
+      latitude: 51.5072,
+      longitude: -0.1276,
+    },
+    {
+      name: 'Market Square Mini',
+      site: '5 Market Square',
+      postcode: 'AB1 3EF',
+      latitude: 51.5081,
+      longitude: -0.1262,
+    },
   ];
   const storeIds: string[] = [];
   for (const [i, d] of storeDefaults.entries()) {

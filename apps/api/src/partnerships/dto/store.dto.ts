@@ -1,4 +1,13 @@
-import { IsLatitude, IsLongitude, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsLatitude,
+  IsLongitude,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import type { Store } from '@app/database';
 import { PageQuery } from '../../http/page.query';
 

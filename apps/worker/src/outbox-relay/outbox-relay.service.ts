@@ -1,0 +1,130 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+import { AppConfig } from '@app/config';
+import { OutboxMessage, SystemDb } from '@app/database';
+import { log } from '@app/logging';
+import { type JobName, JobProducer, jobIds } from '@app/queue';
+import { RealtimePublisher } from '@app/realtime';
+
+const BATCH = 200;
+
+/**
+ * Publishes outbox rows: jobs to BullMQ (job id = outbox id, so a re-publish is a no-op) and
+ * realtime events to the radio. Woken by LISTEN/NOTIFY, with polling as the fallback.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private listener?: Client;
+  private timer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly system: SystemDb,
+    private readonly producer: JobProducer,
+    private readonly realtime: RealtimePublisher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.timer = setInterval(() => this.wake(), 1000);
+    await this.listen();
+    this.wake();
+  }
+
+  private async listen(): Promise<void> {
+    try {
+      const client = new Client({ connectionString: this.config.db.url });
+      client.on('error', () => {
+        this.listener = undefined;
+      });
+      await client.connect();
+      await client.query('LISTEN outbox');
+      client.on('notification', () => this.wake());
+      this.listener = client;
+    } catch (err) {
+      log().warn({ err }, 'outbox LISTEN unavailable; polling');
+    }
+  }
+
+  /** Starts a drain, or asks the running one to go round again. */
+  wake(): void {
+    if (this.stopped) {
+      return;
+    }
+    if (!this.listener) {
+      void this.listen();
+    }
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain()
+      .then(() => undefined)
+      .catch((err: unknown) => log().warn({ err }, 'outbox relay pass failed'))
+      .finally(() => {
+        this.draining = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Publishes until nothing is left or a publish fails (Redis down: the next pass retries). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { published, full, failed } = await this.system.run(async (em) => {
+        const rows = await em
+          .createQueryBuilder(OutboxMessage, 'o')
+          .where('o.published_at IS NULL')
+          .orderBy('o.created_at')
+          .take(BATCH)
+          .setLock('pessimistic_write')
+          .setOnLocked('skip_locked')
+          .getMany();
+        const done: string[] = [];
+        let error: unknown;
+        for (const row of rows) {
+          try {
+            await this.publish(row);
+            done.push(row.id);
+          } catch (err) {
+            error = err;
+            await em.update(
+              OutboxMessage,
+              { id: row.id },
+              { attempts: () => 'attempts + 1', lastError: String(err).slice(0, 500) },
+            );
+            break;
+          }
+        }
+        if (done.length) {
+          await em.update(OutboxMessage, done, { publishedAt: () => 'now()' });
+        }
+        return { published: done.length, full: rows.length === BATCH, failed: !!error };
+      });
+      total += published;
+      if (!full || failed) {
+        return total;
+      }
+    }
+  }
+
+  private async publish(row: OutboxMessage): Promise<void> {
+    if (row.kind === 'job') {
+      await this.producer.enqueue(row.name as JobName, row.payload as never, jobIds.outbox(row.id));
+    } else {
+      this.realtime.emit(row.rooms, row.name, row.payload);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.draining;
+    await this.listener?.end().catch(() => undefined);
+  }
+}

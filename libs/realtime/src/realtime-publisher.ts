@@ -1,0 +1,40 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Emitter } from '@socket.io/redis-emitter';
+import { Redis } from 'ioredis';
+import { AppConfig } from '@app/config';
+
+/** Emits to radio rooms from outside the radio (the worker's outbox relay) via Redis. */
+@Injectable()
+export class RealtimePublisher implements OnModuleDestroy {
+  private readonly redis: Redis;
+  private readonly emitter: Emitter;
+
+  constructor(config: AppConfig) {
+    this.redis = new Redis(config.redis.url, {
+      connectionName: 'hub-realtime-publisher',
+      maxRetriesPerRequest: 1,
+    });
+    this.redis.on('error', () => undefined);
+    this.emitter = new Emitter(this.redis, { key: radioAdapterKey(config) });
+  }
+
+  /** Throws while Redis is unreachable, so the caller keeps the message for later. */
+  emit(rooms: string[], event: string, payload: unknown): void {
+    if (this.redis.status !== 'ready') {
+      throw new Error(`Redis not ready (${this.redis.status})`);
+    }
+    if (!rooms.length) {
+      return;
+    }
+    (this.emitter.to(rooms) as unknown as { emit: (e: string, p: unknown) => void }).emit(event, payload);
+  }
+
+  onModuleDestroy(): void {
+    this.redis.disconnect();
+  }
+}
+
+/** The Redis key prefix shared by the radio's adapter and this emitter. */
+export function radioAdapterKey(config: AppConfig): string {
+  return `${config.redis.prefix}-radio`;
+}
