@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppConfig, ConfigError } from './app-config';
+import { EnvSchema } from './env.schema';
+
+const example = readFileSync(join(__dirname, '../../../.env.example'), 'utf8');
+const exampleVars = Object.fromEntries(
+  example
+    .split('\n')
+    .filter((l) => /^[A-Z0-9_]+=/.test(l))
+    .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+) as Record<string, string>;
+
+describe('configuration', () => {
+  it('.env.example lists exactly the variables of the schema', () => {
+    expect(Object.keys(exampleVars).sort()).toEqual(Object.keys(new EnvSchema()).sort());
+  });
+
+  it('every variable in .env.example has a comment line above it', () => {
+    const lines = example.split('\n');
+    lines.forEach((l, i) => {
+      if (/^[A-Z0-9_]+=/.test(l) && !/^[A-Z0-9_]+=/.test(lines[i - 1] ?? '')) {
+        expect(lines[i - 1]).toMatch(/^#/);
+      }
+    });
+  });
+
+  it('accepts .env.example as it is', () => {
+    expect(AppConfig.from(exampleVars).http.port).toBe(3000);
+  });
+
+  it('names every bad or missing variable in one message', () => {
+    const bad = { ...exampleVars, DATABASE_URL: 'mysql://x', API_PORT: 'eighty', REDIS_URL: '' };
+    try {
+      AppConfig.from(bad);
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      expect(msg).toContain('DATABASE_URL');
+      expect(msg).toContain('API_PORT');
+      expect(msg).toContain('REDIS_URL');
+    }
+  });
+
+  it('refuses the development JWT secret and the test-only guard switch in production', () => {
+    expect(() => AppConfig.from({ ...exampleVars, NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(() =>
+      AppConfig.from({ ...exampleVars, JWT_SECRET: 'x'.repeat(40), NODE_ENV: 'production', AUTH_GUARD_DISABLED_FOR_TEST: 'true' }),
+    ).toThrow(/AUTH_GUARD_DISABLED_FOR_TEST/);
+  });
+
+  it('freezes its sections', () => {
+    const config = AppConfig.from(exampleVars);
+    expect(Object.isFrozen(config.db)).toBe(true);
+    expect(config.http.corsOrigins).toEqual(['http://127.0.0.1:3000', 'http://localhost:3000']);
+  });
+});

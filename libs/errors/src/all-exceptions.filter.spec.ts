@@ -1,0 +1,34 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { RequestContext } from '@app/logging';
+import { toErrorResponse } from './all-exceptions.filter';
+import { DomainError } from './domain.error';
+import { ErrorCode } from './error-code';
+
+describe('toErrorResponse', () => {
+  const within = <T>(fn: () => T) => RequestContext.run({ requestId: 'req-1' }, fn);
+
+  it('maps a domain error through the one status table, with its details', () => {
+    const body = within(() => toErrorResponse(DomainError.invalid('items[0].valuePence', 'must be a whole number of pence')));
+    expect(body).toEqual({
+      statusCode: 400,
+      code: ErrorCode.ValidationFailed,
+      message: 'items[0].valuePence: must be a whole number of pence',
+      requestId: 'req-1',
+      details: [{ field: 'items[0].valuePence', problems: ['must be a whole number of pence'] }],
+    });
+    expect(within(() => toErrorResponse(new DomainError(ErrorCode.IdempotencyKeyReused, 'x'))).statusCode).toBe(422);
+  });
+
+  it('translates Nest HTTP exceptions', () => {
+    expect(within(() => toErrorResponse(new NotFoundException()))).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+    expect(within(() => toErrorResponse(new BadRequestException('no')))).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST' });
+  });
+
+  it('answers 503 when a dependency is unreachable, and hides unknown errors behind 500', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect(within(() => toErrorResponse(refused))).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+    const secret = within(() => toErrorResponse(new Error('password=hunter2 in stack')));
+    expect(secret).toMatchObject({ statusCode: 500, code: 'INTERNAL', requestId: 'req-1' });
+    expect(secret.message).not.toContain('hunter2');
+  });
+});
