@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// npm test: install if needed, then typecheck, lint, and every jest suite (unit, integration,
+// socket, browser) against the project's own test services. Exits non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages } from './services.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const say = (msg) => process.stdout.write(`\n[test] ${msg}\n`);
+
+function step(name, cmd, args) {
+  say(name);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+  if (r.status !== 0) {
+    say(`${name} failed`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+if (!existsSync('node_modules/.package-lock.json')) step('installing dependencies (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund']);
+// Debian tools the suites use: Redis, a real PDF reader, unzip and a browser.
+ensureDebianPackages([
+  { bin: 'redis-server', pkg: 'redis-server' },
+  { bin: 'pdftotext', pkg: 'poppler-utils' },
+  { bin: 'unzip', pkg: 'unzip' },
+  { bin: '/usr/bin/chromium', pkg: 'chromium' },
+]);
+step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+step('lint', 'npx', ['eslint', '--max-warnings', '0', 'apps', 'libs', 'test', 'scripts']);
+step('jest: unit, integration, socket and browser suites', 'npx', ['jest', '--ci', ...process.argv.slice(2)]);
+say('all green');
