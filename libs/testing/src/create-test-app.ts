@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import pino from 'pino';
+import { createRootLogger } from '@app/logging';
 import { PasswordHasher, Role } from '@app/auth';
 import { createApiApp } from '../../../apps/api/src/configure-app';
 import {
@@ -20,7 +20,7 @@ export interface TestApi {
 /** The api as main.ts builds it, on its own database, listening on an ephemeral loopback port. */
 export async function startTestApi(overrides: Record<string, string> = {}): Promise<TestApi> {
   const db = await createTestDatabase(overrides);
-  const logger = pino({ level: db.config.log.level });
+  const logger = createRootLogger(db.config.log.level, false, 'api');
   const app = await createApiApp(db.config, logger);
   await app.listen(0, '127.0.0.1');
   const http = new HttpClient(await app.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')));

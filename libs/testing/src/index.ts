@@ -3,3 +3,4 @@ export * from './factories/partnership.factory';
 export * from './http-client';
 export * from './test-db';
 export * from './test-services';
+export * from './own-redis';

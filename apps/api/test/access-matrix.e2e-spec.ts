@@ -1,0 +1,190 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Role } from '@app/auth';
+import { Device, User } from '@app/database';
+import { givenPartnership, type GivenPartnership, startTestApi, type TestApi } from '@app/testing';
+
+/**
+ * Every route with every role, at home and against another partnership's objects. The home
+ * partnership's answers follow the table; the foreign partnership's objects answer 404 (never
+ * 403 or data), and its canary string never appears in any response.
+ */
+type Actor = Role | 'device';
+interface Ctx {
+  api: TestApi;
+  p: GivenPartnership;
+}
+interface RouteCase {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  allowed: readonly Actor[];
+  ok: number;
+  /** the id of a suitable object of partnership p (fresh when the route changes it) */
+  id?: (ctx: Ctx) => Promise<string> | string;
+  body?: (ctx: Ctx) => unknown;
+  /** the route ends the caller's session, so it gets a session of its own */
+  consumesToken?: boolean;
+}
+
+const ALL: Actor[] = [...Object.values(Role), 'device'];
+const MEMBERS: Actor[] = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police, Role.Admin, 'device'];
+const MANAGERS: Actor[] = [Role.Coordinator, Role.Admin];
+const STAFF_MANAGERS: Actor[] = [Role.StoreManager, Role.Coordinator, Role.Admin];
+
+async function freshUser({ api, p }: Ctx): Promise<string> {
+  const { identifiers } = await api.db.owner.manager.insert(User, {
+    partnershipId: p.partnershipId,
+    storeId: p.storeIds[0],
+    email: `fresh-${randomBytes(5).toString('hex')}@matrix.test`,
+    displayName: 'Fresh',
+    role: Role.Shopworker,
+    passwordHash: 'x',
+  });
+  return identifiers[0].id as string;
+}
+
+async function freshDevice({ api, p }: Ctx): Promise<string> {
+  const { identifiers } = await api.db.owner.manager.insert(Device, {
+    partnershipId: p.partnershipId,
+    storeId: p.storeIds[0],
+    name: 'Matrix till',
+    secretHash: 'x',
+    enrolledBy: p.users.admin.id,
+  });
+  return identifiers[0].id as string;
+}
+
+export const ROUTES: RouteCase[] = [
+  { method: 'GET', path: '/api/v1/auth/me', allowed: ALL, ok: 200 },
+  { method: 'POST', path: '/api/v1/auth/logout', allowed: ALL, ok: 204, consumesToken: true },
+  { method: 'GET', path: '/api/v1/partnerships/current', allowed: ALL, ok: 200 },
+  { method: 'GET', path: '/api/v1/businesses', allowed: [...MANAGERS, Role.Police], ok: 200 },
+  { method: 'POST', path: '/api/v1/businesses', allowed: MANAGERS, ok: 201, body: () => ({ name: 'New Member Ltd' }) },
+  { method: 'GET', path: '/api/v1/stores', allowed: MEMBERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/stores/{id}', allowed: MEMBERS, ok: 200, id: ({ p }) => p.storeIds[0] },
+  {
+    method: 'POST',
+    path: '/api/v1/stores',
+    allowed: MANAGERS,
+    ok: 201,
+    body: ({ p }) => ({ businessId: p.businessId, name: 'Matrix Store', site: '9 Test Row', postcode: 'AB1 9ZZ' }),
+  },
+  { method: 'GET', path: '/api/v1/users', allowed: STAFF_MANAGERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/users/{id}', allowed: STAFF_MANAGERS, ok: 200, id: ({ p }) => p.users.shopworker.id },
+  {
+    method: 'POST',
+    path: '/api/v1/users',
+    allowed: MANAGERS,
+    ok: 201,
+    body: ({ p }) => ({
+      email: `new-${randomBytes(5).toString('hex')}@matrix.test`,
+      displayName: 'New Colleague',
+      role: 'shopworker',
+      storeId: p.storeIds[0],
+      password: 'a-long-enough-password',
+    }),
+  },
+  { method: 'DELETE', path: '/api/v1/users/{id}', allowed: MANAGERS, ok: 200, id: freshUser },
+  { method: 'GET', path: '/api/v1/devices', allowed: STAFF_MANAGERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/devices',
+    allowed: STAFF_MANAGERS,
+    ok: 201,
+    body: ({ p }) => ({ storeId: p.storeIds[0], name: 'Till 9' }),
+  },
+  { method: 'DELETE', path: '/api/v1/devices/{id}', allowed: STAFF_MANAGERS, ok: 200, id: freshDevice },
+  { method: 'GET', path: '/api/v1/access-log', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/access-log/verify', allowed: MANAGERS, ok: 200 },
+];
+
+/** Routes anyone may call; tested by their own specs. */
+export const PUBLIC_ROUTES = ['POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'POST /api/v1/auth/device', 'GET /health', 'GET /ready'];
+
+describe('role × partnership access matrix', () => {
+  let api: TestApi;
+  let home: GivenPartnership;
+  let foreign: GivenPartnership;
+  const canary = `CANARY-${randomUUID()}`;
+  const tokens = new Map<Actor, string>();
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    home = await givenPartnership(api);
+    foreign = await givenPartnership(api, { canary });
+    for (const role of Object.values(Role)) tokens.set(role, home.tokens[role]);
+    const enrol = await api.http.post('/api/v1/devices', { storeId: home.storeIds[0], name: 'Till 1' }, home.tokens.store_manager);
+    tokens.set('device', (await api.http.post('/api/v1/auth/device', { credential: enrol.body.credential })).body.accessToken);
+  });
+  afterAll(() => api.close());
+
+  async function tokenFor(actor: Actor, route: RouteCase): Promise<string> {
+    if (!route.consumesToken) return tokens.get(actor)!;
+    if (actor === 'device') {
+      const enrol = await api.http.post('/api/v1/devices', { storeId: home.storeIds[0], name: 'Till L' }, home.tokens.admin);
+      return (await api.http.post('/api/v1/auth/device', { credential: enrol.body.credential })).body.accessToken;
+    }
+    const { email, password } = home.users[actor];
+    return (await api.http.post('/api/v1/auth/login', { email, password })).body.accessToken;
+  }
+
+  it('covers every route in the OpenAPI document', async () => {
+    const doc = (await api.http.get('/api/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const tested = [...ROUTES.map((r) => `${r.method} ${r.path}`), ...PUBLIC_ROUTES];
+    expect(documented.filter((r) => !tested.includes(r))).toEqual([]);
+  });
+
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', async (_name, route) => {
+    const failures: string[] = [];
+    for (const actor of ALL) {
+      // at home
+      const token = await tokenFor(actor, route);
+      const path = route.id ? route.path.replace('{id}', await route.id({ api, p: home })) : route.path;
+      const res = await api.http.request(route.method, path, { token, body: route.body?.({ api, p: home }) });
+      const want = route.allowed.includes(actor) ? route.ok : 403;
+      if (res.status !== want) failures.push(`${actor} at home: ${res.status} (want ${want}) ${res.text.slice(0, 120)}`);
+      if (res.text.includes(canary)) failures.push(`${actor} at home saw the canary`);
+
+      // against the other partnership's object
+      if (route.id) {
+        const foreignPath = route.path.replace('{id}', await route.id({ api, p: foreign }));
+        const token2 = await tokenFor(actor, route);
+        const f = await api.http.request(route.method, foreignPath, { token: token2, body: route.body?.({ api, p: foreign }) });
+        const wantForeign = route.allowed.includes(actor) ? 404 : 403;
+        if (f.status !== wantForeign) failures.push(`${actor} on foreign object: ${f.status} (want ${wantForeign})`);
+        if (f.text.includes(canary)) failures.push(`${actor} on foreign object saw the canary`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('refuses foreign references in request bodies without revealing them', async () => {
+    const store = await api.http.post(
+      '/api/v1/stores',
+      { businessId: foreign.businessId, name: 'Sneaky', site: '1 Road', postcode: 'AB1 2CD' },
+      home.tokens.coordinator,
+    );
+    expect(store.status).toBe(400);
+    const device = await api.http.post('/api/v1/devices', { storeId: foreign.storeIds[0], name: 'Sneaky till' }, home.tokens.coordinator);
+    expect(device.status).toBe(400);
+    expect(store.text + device.text).not.toContain(canary);
+  });
+
+  it('keeps shop roles to their own store within the partnership', async () => {
+    for (const actor of [Role.Shopworker, Role.StoreManager, 'device'] as const) {
+      const res = await api.http.get(`/api/v1/stores/${home.storeIds[1]}`, tokens.get(actor));
+      expect(res.status).toBe(403);
+      const list = await api.http.get('/api/v1/stores', tokens.get(actor));
+      expect(list.body.items.map((s: { id: string }) => s.id)).toEqual([home.storeIds[0]]);
+    }
+  });
+
+  it('lists never include another partnership’s rows', async () => {
+    for (const path of ['/api/v1/stores', '/api/v1/users', '/api/v1/devices', '/api/v1/businesses', '/api/v1/access-log']) {
+      const res = await api.http.get(path, home.tokens.admin);
+      expect(res.status).toBe(200);
+      expect(res.text).not.toContain(canary);
+      expect(res.text).not.toContain(foreign.partnershipId);
+    }
+  });
+});
