@@ -22,7 +22,13 @@ export class AppConfig {
   readonly db: Readonly<{ url: string; migrationUrl: string; poolSize: number }>;
   readonly redis: Readonly<{ url: string; prefix: string }>;
   readonly queue: Readonly<{ concurrency: number; lockDurationMs: number; stalledIntervalMs: number }>;
-  readonly radio: Readonly<{ port: number; path: string }>;
+  readonly radio: Readonly<{
+    port: number;
+    path: string;
+    replayBatch: number;
+    maxPayloadBytes: number;
+    alertRateLimitPerMinute: number;
+  }>;
   readonly auth: Readonly<{
     jwtSecret: string;
     accessTtlSeconds: number;
@@ -59,7 +65,13 @@ export class AppConfig {
       lockDurationMs: e.QUEUE_LOCK_DURATION_MS,
       stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
     });
-    this.radio = Object.freeze({ port: e.RADIO_PORT, path: e.RADIO_PATH });
+    this.radio = Object.freeze({
+      port: e.RADIO_PORT,
+      path: e.RADIO_PATH,
+      replayBatch: e.RADIO_REPLAY_BATCH,
+      maxPayloadBytes: e.RADIO_MAX_PAYLOAD_BYTES,
+      alertRateLimitPerMinute: e.ALERT_RATE_LIMIT_PER_MINUTE,
+    });
     this.auth = Object.freeze({
       jwtSecret: e.JWT_SECRET,
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,

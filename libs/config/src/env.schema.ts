@@ -74,6 +74,25 @@ export class EnvSchema {
   @Matches(/^\/[a-z0-9/-]*$/)
   RADIO_PATH = '/radio';
 
+  /** Most alerts sent per replay batch; a client asks for the next batch while `more` is set. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  RADIO_REPLAY_BATCH = 200;
+
+  /** socket.io maxHttpBufferSize: the largest frame a client may send, in bytes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  RADIO_MAX_PAYLOAD_BYTES = 16384;
+
+  /** Alerts one sender may raise per minute (REST and socket), counted in Redis. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ALERT_RATE_LIMIT_PER_MINUTE = 30;
+
   // --- auth
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })

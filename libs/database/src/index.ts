@@ -4,6 +4,7 @@ export * from './database.module';
 export * from './entities';
 export * from './outbox';
 export * from './page';
+export * from './raise-alert';
 export * from './repositories';
 export * from './snake-naming.strategy';
 export * from './tenant-db';

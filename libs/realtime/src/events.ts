@@ -1,18 +1,103 @@
 import type { Actor } from '@app/auth';
 
+// This file is imported by the web client (with `import type`) and by radio-client.ts: types only.
+
 /** Sent to a client once its rooms are joined. */
 export interface WelcomePayload {
   actor: Pick<Actor, 'kind' | 'id' | 'partnershipId' | 'role' | 'storeId'>;
   rooms: string[];
 }
 
-export interface ServerToClientEvents {
-  welcome: (payload: WelcomePayload) => void;
+export type AlertTypeName = 'offender_sighted' | 'assistance_requested' | 'all_clear' | 'information';
+/** `emergency` only for requests for assistance: the client plays a distinct sound. */
+export type AlertPriorityName = 'emergency' | 'high' | 'normal' | 'low';
+export type AlertTargetKind = 'partnership' | 'talk_group' | 'store';
+
+/** An alert as every transport carries it (socket event, replay, REST). */
+export interface AlertPayload {
+  id: string;
+  /** per-partnership sequence: gapless in the database, in commit order */
+  seq: number;
+  partnershipId: string;
+  type: AlertTypeName;
+  priority: AlertPriorityName;
+  message: string;
+  offenderProfileId: string | null;
+  target: { kind: AlertTargetKind; talkGroupId: string | null; storeId: string | null };
+  sender: { id: string | null; kind: string; storeId: string | null };
+  createdAt: string;
+  expiresAt: string;
 }
 
-export interface ClientToServerEvents {}
+/** Missed alerts, oldest first. While `more` is set, ask for the next batch after the last seq. */
+export interface ReplayBatch {
+  alerts: AlertPayload[];
+  more: boolean;
+}
+
+/** Someone acknowledged an alert: sent to the sender and the partnership's staff. */
+export interface AlertAckedPayload {
+  alertId: string;
+  seq: number;
+  actorId: string;
+  actorKind: string;
+  storeId: string | null;
+  at: string;
+}
+
+/** Which stores have a connected client now, across every radio instance. */
+export interface PresencePayload {
+  stores: { storeId: string; connections: number }[];
+  /** connected clients of the partnership in all */
+  connections: number;
+}
+
+/** The error shape of socket acknowledgements (same fields as HTTP errors). */
+export interface SocketError {
+  code: string;
+  message: string;
+  requestId: string;
+}
+
+export type SocketResult<T> = { ok: true; data: T } | { ok: false; error: SocketError };
+
+export interface AckRequest {
+  alertId: string;
+}
+
+export interface AckResponse {
+  alertId: string;
+  /** false when this actor had already acknowledged it */
+  recorded: boolean;
+}
+
+export interface ReplayRequest {
+  afterSeq: number;
+}
+
+export interface ServerToClientEvents {
+  welcome: (payload: WelcomePayload) => void;
+  /** a live alert */
+  alert: (alert: AlertPayload) => void;
+  /** missed alerts after a (re)connection, sent before live ones are shown */
+  replay: (batch: ReplayBatch) => void;
+  /** the radio lost Redis for a moment: ask for a replay after your last seq */
+  resync: () => void;
+  'alert:acked': (payload: AlertAckedPayload) => void;
+}
+
+export interface ClientToServerEvents {
+  ack: (req: AckRequest, done: (res: SocketResult<AckResponse>) => void) => void;
+  replay: (req: ReplayRequest, done: (res: SocketResult<ReplayBatch>) => void) => void;
+  presence: (done: (res: SocketResult<PresencePayload>) => void) => void;
+}
 
 export interface SocketData {
   actor: Actor;
   requestId: string;
+  /** the last alert seq the client saw, from `handshake.auth.lastSeq`; null for a fresh client */
+  lastSeq: number | null;
 }
+
+/** The event name alerts are published under, by the outbox relay and the radio. */
+export const ALERT_EVENT = 'alert' satisfies keyof ServerToClientEvents;

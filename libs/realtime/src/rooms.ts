@@ -1,6 +1,8 @@
 /** Room names: the only place they are spelled. */
 export const rooms = {
   partnership: (id: string) => `partnership:${id}`,
+  /** coordinators, admins and police of a partnership: they hear every alert of it */
+  staff: (partnershipId: string) => `staff:${partnershipId}`,
   store: (id: string) => `store:${id}`,
   user: (id: string) => `user:${id}`,
 };

@@ -5,3 +5,6 @@ export * from './partnership.repository';
 export * from './session.repository';
 export * from './store.repository';
 export * from './user.repository';
+export * from './alert.repository';
+export * from './radio-settings.repository';
+export * from './talk-group.repository';
