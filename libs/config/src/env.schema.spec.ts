@@ -16,6 +16,11 @@ describe('configuration', () => {
     expect(Object.keys(exampleVars).sort()).toEqual(Object.keys(new EnvSchema()).sort());
   });
 
+  it('DEVELOPMENT.md documents every variable', () => {
+    const doc = readFileSync(join(__dirname, '../../../DEVELOPMENT.md'), 'utf8');
+    expect(Object.keys(new EnvSchema()).filter((k) => !doc.includes(`\`${k}\``))).toEqual([]);
+  });
+
   it('every variable in .env.example has a comment line above it', () => {
     const lines = example.split('\n');
     lines.forEach((l, i) => {
