@@ -19,8 +19,8 @@ function run(cmd, args, env = process.env) {
 
 export function ensureInstalled() {
   if (!existsSync('node_modules/.package-lock.json')) {
-    say('installing dependencies (npm ci)');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
+    say('installing dependencies');
+    run('npm', ['install', '--no-audit', '--no-fund']);
   }
 }
 

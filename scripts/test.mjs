@@ -20,7 +20,10 @@ function step(name, cmd, args) {
   }
 }
 
-if (!existsSync('node_modules/.package-lock.json')) step('installing dependencies (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund']);
+// npm install, not npm ci: the lock (written without resolved URLs) omits other platforms' optional
+// binaries, which npm ci then reports as missing.
+if (!existsSync('node_modules/.package-lock.json'))
+  step('installing dependencies', 'npm', ['install', '--no-audit', '--no-fund']);
 // Debian tools the suites use: Redis, a real PDF reader, unzip and a browser.
 ensureDebianPackages([
   { bin: 'redis-server', pkg: 'redis-server' },
