@@ -128,7 +128,8 @@ async function upPostgres(profile) {
     throw new Error('PostgreSQL 15 binaries not found. Install with: sudo apt-get install -y postgresql-15');
   const { pgPort } = PROFILES[profile];
   const p = paths(profile);
-  const answering = asPostgres(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(pgPort)]).status === 0;
+  const answering =
+    asPostgres(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(pgPort)]).status === 0;
   if (answering && !pgRunning(bin, p)) {
     // Another checkout of the hub (same roles, same ports) already serves this profile.
     say(`reusing the PostgreSQL already listening on 127.0.0.1:${pgPort}`);

@@ -32,7 +32,8 @@ async function main() {
   }
   process.loadEnvFile('.env');
   const managed = serviceUrls('dev');
-  const ownServices = process.env.DATABASE_URL === managed.DATABASE_URL || process.env.REDIS_URL === managed.REDIS_URL;
+  const ownServices =
+    process.env.DATABASE_URL === managed.DATABASE_URL || process.env.REDIS_URL === managed.REDIS_URL;
   if (ownServices) await up('dev');
   else say('DATABASE_URL and REDIS_URL point elsewhere: not starting local services');
 
@@ -95,10 +96,14 @@ async function main() {
 
   const url = `http://${process.env.API_HOST ?? '127.0.0.1'}:${process.env.API_PORT ?? 3000}`;
   for (let i = 0; i < 120 && !stopping; i++) {
-    const ok = await fetch(`${url}/ready`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`${url}/ready`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) {
       const { demoLogins } = await import('./demo-logins.mjs');
-      say(`ready: ${url}  (API docs ${url}/api/docs, radio ws://127.0.0.1:${radioPort}${process.env.RADIO_PATH ?? '/radio'} and :${radioPort + 1})`);
+      say(
+        `ready: ${url}  (API docs ${url}/api/docs, radio ws://127.0.0.1:${radioPort}${process.env.RADIO_PATH ?? '/radio'} and :${radioPort + 1})`,
+      );
       say('demo logins (password for all: demo-password-2026):');
       for (const l of demoLogins()) say(`  ${l.role.padEnd(14)} ${l.email}`);
       say('press Ctrl-C to stop');

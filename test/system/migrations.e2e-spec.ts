@@ -19,10 +19,14 @@ describe('migrations', () => {
     const applied = await db.owner.runMigrations({ transaction: 'each' });
     expect(applied.length).toBeGreaterThan(0);
     const afterUp = await tables();
-    expect(afterUp).toEqual(expect.arrayContaining(['partnerships', 'stores', 'users', 'access_log', 'outbox']));
+    expect(afterUp).toEqual(
+      expect.arrayContaining(['partnerships', 'stores', 'users', 'access_log', 'outbox']),
+    );
     expect(await db.owner.showMigrations()).toBe(false);
 
-    for (let i = 0; i < applied.length; i++) await db.owner.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < applied.length; i++) {
+      await db.owner.undoLastMigration({ transaction: 'each' });
+    }
     expect(await tables()).toEqual([]);
     const leftovers = (await db.owner.query(
       `SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace

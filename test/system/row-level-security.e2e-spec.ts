@@ -1,6 +1,11 @@
 import { Client } from 'pg';
 import { PasswordHasher } from '@app/auth';
-import { createPartnership, createTestDatabase, type PartnershipFixture, type TestDatabase } from '@app/testing';
+import {
+  createPartnership,
+  createTestDatabase,
+  type PartnershipFixture,
+  type TestDatabase,
+} from '@app/testing';
 
 /** The second layer: as the app's role, the database itself hides other partnerships' rows. */
 describe('row-level security for the app role', () => {
@@ -22,10 +27,16 @@ describe('row-level security for the app role', () => {
     await db.drop();
   });
 
-  async function asTenant<T>(partnershipId: string | null, sql: string, params: unknown[] = []): Promise<T[]> {
+  async function asTenant<T>(
+    partnershipId: string | null,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
     await app.query('BEGIN');
     try {
-      if (partnershipId) await app.query(`SELECT set_config('app.partnership_id', $1, true)`, [partnershipId]);
+      if (partnershipId) {
+        await app.query(`SELECT set_config('app.partnership_id', $1, true)`, [partnershipId]);
+      }
       return (await app.query(sql, params)).rows as T[];
     } finally {
       await app.query('ROLLBACK');
@@ -38,27 +49,48 @@ describe('row-level security for the app role', () => {
       `SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = current_user`,
     );
     expect(role).toEqual({ rolbypassrls: false, rolsuper: false });
-    const owned = await asTenant(null, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user`);
+    const owned = await asTenant(
+      null,
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user`,
+    );
     expect(owned).toEqual([]);
   });
 
   it('sees nothing without a tenant, and only its own partnership with one', async () => {
-    for (const table of ['partnerships', 'stores', 'users', 'member_businesses', 'devices', 'sessions', 'access_log', 'outbox']) {
+    for (const table of [
+      'partnerships',
+      'stores',
+      'users',
+      'member_businesses',
+      'devices',
+      'sessions',
+      'access_log',
+      'outbox',
+    ]) {
       expect(await asTenant(null, `SELECT 1 FROM ${table}`)).toEqual([]);
     }
-    const stores = await asTenant<{ partnership_id: string }>(a.partnershipId, `SELECT partnership_id FROM stores`);
+    const stores = await asTenant<{ partnership_id: string }>(
+      a.partnershipId,
+      `SELECT partnership_id FROM stores`,
+    );
     expect(stores.length).toBe(2);
     expect(new Set(stores.map((s) => s.partnership_id))).toEqual(new Set([a.partnershipId]));
-    expect(await asTenant(a.partnershipId, `SELECT 1 FROM users WHERE id = $1`, [b.users.admin.id])).toEqual([]);
+    expect(await asTenant(a.partnershipId, `SELECT 1 FROM users WHERE id = $1`, [b.users.admin.id])).toEqual(
+      [],
+    );
   });
 
   it('cannot write into another partnership', async () => {
     await expect(
-      asTenant(a.partnershipId, `INSERT INTO member_businesses (partnership_id, name) VALUES ($1, 'x')`, [b.partnershipId]),
+      asTenant(a.partnershipId, `INSERT INTO member_businesses (partnership_id, name) VALUES ($1, 'x')`, [
+        b.partnershipId,
+      ]),
     ).rejects.toThrow(/row-level security/);
-    const updated = await asTenant(a.partnershipId, `UPDATE stores SET name = 'taken' WHERE partnership_id = $1 RETURNING id`, [
-      b.partnershipId,
-    ]);
+    const updated = await asTenant(
+      a.partnershipId,
+      `UPDATE stores SET name = 'taken' WHERE partnership_id = $1 RETURNING id`,
+      [b.partnershipId],
+    );
     expect(updated).toEqual([]);
   });
 
@@ -79,7 +111,9 @@ describe('row-level security for the app role', () => {
     );
     expect(rows.map((r) => r.seq)).toEqual(['1', '2', '3']);
     expect(rows[1]?.prev_hash).toBe(rows[0]?.hash);
-    await expect(asTenant(a.partnershipId, `UPDATE access_log SET action = 'erase'`)).rejects.toThrow(/permission denied/);
+    await expect(asTenant(a.partnershipId, `UPDATE access_log SET action = 'erase'`)).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(asTenant(a.partnershipId, `DELETE FROM access_log`)).rejects.toThrow(/permission denied/);
     // even the owner cannot rewrite it in place
     await expect(db.owner.query(`UPDATE access_log SET justification = 'x'`)).rejects.toThrow(/append-only/);

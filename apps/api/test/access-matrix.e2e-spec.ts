@@ -26,7 +26,14 @@ interface RouteCase {
 }
 
 const ALL: Actor[] = [...Object.values(Role), 'device'];
-const MEMBERS: Actor[] = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police, Role.Admin, 'device'];
+const MEMBERS: Actor[] = [
+  Role.Shopworker,
+  Role.StoreManager,
+  Role.Coordinator,
+  Role.Police,
+  Role.Admin,
+  'device',
+];
 const MANAGERS: Actor[] = [Role.Coordinator, Role.Admin];
 const STAFF_MANAGERS: Actor[] = [Role.StoreManager, Role.Coordinator, Role.Admin];
 
@@ -58,7 +65,13 @@ export const ROUTES: RouteCase[] = [
   { method: 'POST', path: '/api/v1/auth/logout', allowed: ALL, ok: 204, consumesToken: true },
   { method: 'GET', path: '/api/v1/partnerships/current', allowed: ALL, ok: 200 },
   { method: 'GET', path: '/api/v1/businesses', allowed: [...MANAGERS, Role.Police], ok: 200 },
-  { method: 'POST', path: '/api/v1/businesses', allowed: MANAGERS, ok: 201, body: () => ({ name: 'New Member Ltd' }) },
+  {
+    method: 'POST',
+    path: '/api/v1/businesses',
+    allowed: MANAGERS,
+    ok: 201,
+    body: () => ({ name: 'New Member Ltd' }),
+  },
   { method: 'GET', path: '/api/v1/stores', allowed: MEMBERS, ok: 200 },
   { method: 'GET', path: '/api/v1/stores/{id}', allowed: MEMBERS, ok: 200, id: ({ p }) => p.storeIds[0] },
   {
@@ -66,10 +79,21 @@ export const ROUTES: RouteCase[] = [
     path: '/api/v1/stores',
     allowed: MANAGERS,
     ok: 201,
-    body: ({ p }) => ({ businessId: p.businessId, name: 'Matrix Store', site: '9 Test Row', postcode: 'AB1 9ZZ' }),
+    body: ({ p }) => ({
+      businessId: p.businessId,
+      name: 'Matrix Store',
+      site: '9 Test Row',
+      postcode: 'AB1 9ZZ',
+    }),
   },
   { method: 'GET', path: '/api/v1/users', allowed: STAFF_MANAGERS, ok: 200 },
-  { method: 'GET', path: '/api/v1/users/{id}', allowed: STAFF_MANAGERS, ok: 200, id: ({ p }) => p.users.shopworker.id },
+  {
+    method: 'GET',
+    path: '/api/v1/users/{id}',
+    allowed: STAFF_MANAGERS,
+    ok: 200,
+    id: ({ p }) => p.users.shopworker.id,
+  },
   {
     method: 'POST',
     path: '/api/v1/users',
@@ -98,7 +122,13 @@ export const ROUTES: RouteCase[] = [
 ];
 
 /** Routes anyone may call; tested by their own specs. */
-export const PUBLIC_ROUTES = ['POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'POST /api/v1/auth/device', 'GET /health', 'GET /ready'];
+export const PUBLIC_ROUTES = [
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/device',
+  'GET /health',
+  'GET /ready',
+];
 
 describe('role × partnership access matrix', () => {
   let api: TestApi;
@@ -111,25 +141,45 @@ describe('role × partnership access matrix', () => {
     api = await startTestApi();
     home = await givenPartnership(api);
     foreign = await givenPartnership(api, { canary });
-    for (const role of Object.values(Role)) tokens.set(role, home.tokens[role]);
-    const enrol = await api.http.post('/api/v1/devices', { storeId: home.storeIds[0], name: 'Till 1' }, home.tokens.store_manager);
-    tokens.set('device', (await api.http.post('/api/v1/auth/device', { credential: enrol.body.credential })).body.accessToken);
+    for (const role of Object.values(Role)) {
+      tokens.set(role, home.tokens[role]);
+    }
+    const enrol = await api.http.post(
+      '/api/v1/devices',
+      { storeId: home.storeIds[0], name: 'Till 1' },
+      home.tokens.store_manager,
+    );
+    tokens.set(
+      'device',
+      (await api.http.post('/api/v1/auth/device', { credential: enrol.body.credential })).body.accessToken,
+    );
   });
   afterAll(() => api.close());
 
   async function tokenFor(actor: Actor, route: RouteCase): Promise<string> {
-    if (!route.consumesToken) return tokens.get(actor)!;
+    if (!route.consumesToken) {
+      return tokens.get(actor)!;
+    }
     if (actor === 'device') {
-      const enrol = await api.http.post('/api/v1/devices', { storeId: home.storeIds[0], name: 'Till L' }, home.tokens.admin);
-      return (await api.http.post('/api/v1/auth/device', { credential: enrol.body.credential })).body.accessToken;
+      const enrol = await api.http.post(
+        '/api/v1/devices',
+        { storeId: home.storeIds[0], name: 'Till L' },
+        home.tokens.admin,
+      );
+      return (await api.http.post('/api/v1/auth/device', { credential: enrol.body.credential })).body
+        .accessToken;
     }
     const { email, password } = home.users[actor];
     return (await api.http.post('/api/v1/auth/login', { email, password })).body.accessToken;
   }
 
   it('covers every route in the OpenAPI document', async () => {
-    const doc = (await api.http.get('/api/docs-json')).body as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const doc = (await api.http.get('/api/docs-json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const tested = [...ROUTES.map((r) => `${r.method} ${r.path}`), ...PUBLIC_ROUTES];
     expect(documented.filter((r) => !tested.includes(r))).toEqual([]);
   });
@@ -142,17 +192,28 @@ describe('role × partnership access matrix', () => {
       const path = route.id ? route.path.replace('{id}', await route.id({ api, p: home })) : route.path;
       const res = await api.http.request(route.method, path, { token, body: route.body?.({ api, p: home }) });
       const want = route.allowed.includes(actor) ? route.ok : 403;
-      if (res.status !== want) failures.push(`${actor} at home: ${res.status} (want ${want}) ${res.text.slice(0, 120)}`);
-      if (res.text.includes(canary)) failures.push(`${actor} at home saw the canary`);
+      if (res.status !== want) {
+        failures.push(`${actor} at home: ${res.status} (want ${want}) ${res.text.slice(0, 120)}`);
+      }
+      if (res.text.includes(canary)) {
+        failures.push(`${actor} at home saw the canary`);
+      }
 
       // against the other partnership's object
       if (route.id) {
         const foreignPath = route.path.replace('{id}', await route.id({ api, p: foreign }));
         const token2 = await tokenFor(actor, route);
-        const f = await api.http.request(route.method, foreignPath, { token: token2, body: route.body?.({ api, p: foreign }) });
+        const f = await api.http.request(route.method, foreignPath, {
+          token: token2,
+          body: route.body?.({ api, p: foreign }),
+        });
         const wantForeign = route.allowed.includes(actor) ? 404 : 403;
-        if (f.status !== wantForeign) failures.push(`${actor} on foreign object: ${f.status} (want ${wantForeign})`);
-        if (f.text.includes(canary)) failures.push(`${actor} on foreign object saw the canary`);
+        if (f.status !== wantForeign) {
+          failures.push(`${actor} on foreign object: ${f.status} (want ${wantForeign})`);
+        }
+        if (f.text.includes(canary)) {
+          failures.push(`${actor} on foreign object saw the canary`);
+        }
       }
     }
     expect(failures).toEqual([]);
@@ -165,7 +226,11 @@ describe('role × partnership access matrix', () => {
       home.tokens.coordinator,
     );
     expect(store.status).toBe(400);
-    const device = await api.http.post('/api/v1/devices', { storeId: foreign.storeIds[0], name: 'Sneaky till' }, home.tokens.coordinator);
+    const device = await api.http.post(
+      '/api/v1/devices',
+      { storeId: foreign.storeIds[0], name: 'Sneaky till' },
+      home.tokens.coordinator,
+    );
     expect(device.status).toBe(400);
     expect(store.text + device.text).not.toContain(canary);
   });
@@ -180,7 +245,13 @@ describe('role × partnership access matrix', () => {
   });
 
   it('lists never include another partnership’s rows', async () => {
-    for (const path of ['/api/v1/stores', '/api/v1/users', '/api/v1/devices', '/api/v1/businesses', '/api/v1/access-log']) {
+    for (const path of [
+      '/api/v1/stores',
+      '/api/v1/users',
+      '/api/v1/devices',
+      '/api/v1/businesses',
+      '/api/v1/access-log',
+    ]) {
       const res = await api.http.get(path, home.tokens.admin);
       expect(res.status).toBe(200);
       expect(res.text).not.toContain(canary);

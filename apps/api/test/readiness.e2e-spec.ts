@@ -22,7 +22,11 @@ describe('liveness and readiness', () => {
       expect(res.status).toBe(503);
       return res;
     });
-    expect(down.body).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('redis') });
+    expect(down.body).toMatchObject({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: expect.stringContaining('redis'),
+    });
     expect((await api.http.get('/health')).status).toBe(200);
 
     await redis.start();
