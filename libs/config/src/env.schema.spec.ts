@@ -51,7 +51,12 @@ describe('configuration', () => {
   it('refuses the development JWT secret and the test-only guard switch in production', () => {
     expect(() => AppConfig.from({ ...exampleVars, NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(() =>
-      AppConfig.from({ ...exampleVars, JWT_SECRET: 'x'.repeat(40), NODE_ENV: 'production', AUTH_GUARD_DISABLED_FOR_TEST: 'true' }),
+      AppConfig.from({
+        ...exampleVars,
+        JWT_SECRET: 'x'.repeat(40),
+        NODE_ENV: 'production',
+        AUTH_GUARD_DISABLED_FOR_TEST: 'true',
+      }),
     ).toThrow(/AUTH_GUARD_DISABLED_FOR_TEST/);
   });
 
