@@ -4,6 +4,7 @@ import { DatabaseModule } from '@app/database';
 import { RedisModule } from '@app/redis';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { HealthModule } from './health/health.module';
 import { PartnershipsModule } from './partnerships/partnerships.module';
 
@@ -21,6 +22,7 @@ export class ApiModule {
         AuthModule,
         PartnershipsModule,
         AuditModule,
+        IncidentsModule,
       ],
     };
   }

@@ -3,11 +3,12 @@ import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { QueueModule } from '@app/queue';
 import { RealtimePublisher } from '@app/realtime';
+import { AGGREGATION_PROCESSORS, AGGREGATION_PROVIDERS } from './aggregation';
 import { OutboxRelay } from './outbox-relay/outbox-relay.service';
 import { RetentionProcessor } from './retention/retention.processor';
 import { PROCESSORS, WorkerService } from './worker.service';
 
-const PROCESSOR_CLASSES = [RetentionProcessor];
+const PROCESSOR_CLASSES = [RetentionProcessor, ...AGGREGATION_PROCESSORS];
 
 @Module({})
 export class WorkerModule {
@@ -17,6 +18,7 @@ export class WorkerModule {
       imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule],
       providers: [
         ...PROCESSOR_CLASSES,
+        ...AGGREGATION_PROVIDERS,
         {
           provide: PROCESSORS,
           inject: PROCESSOR_CLASSES,

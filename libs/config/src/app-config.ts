@@ -38,7 +38,8 @@ export class AppConfig {
     argon2MemoryKib: number;
     guardDisabledForTest: boolean;
   }>;
-  readonly storage: Readonly<{ dir: string }>;
+  readonly storage: Readonly<{ dir: string; evidenceMaxBytes: number }>;
+  readonly idempotency: Readonly<{ retentionDays: number; lockTimeoutMs: number }>;
   readonly log: Readonly<{ level: string; pretty: boolean }>;
 
   private constructor(e: EnvSchema) {
@@ -81,7 +82,11 @@ export class AppConfig {
       argon2MemoryKib: e.ARGON2_MEMORY_KIB,
       guardDisabledForTest: e.AUTH_GUARD_DISABLED_FOR_TEST,
     });
-    this.storage = Object.freeze({ dir: e.STORAGE_DIR });
+    this.storage = Object.freeze({ dir: e.STORAGE_DIR, evidenceMaxBytes: e.EVIDENCE_MAX_BYTES });
+    this.idempotency = Object.freeze({
+      retentionDays: e.IDEMPOTENCY_RETENTION_DAYS,
+      lockTimeoutMs: e.IDEMPOTENCY_LOCK_TIMEOUT_MS,
+    });
     this.log = Object.freeze({ level: e.LOG_LEVEL, pretty: e.LOG_PRETTY });
     Object.freeze(this);
   }

@@ -134,6 +134,25 @@ export class EnvSchema {
   @IsString()
   STORAGE_DIR = '.data/storage';
 
+  /** Largest evidence upload in bytes, enforced while streaming (413 beyond it). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  EVIDENCE_MAX_BYTES = 50 * 1024 * 1024;
+
+  // --- idempotency
+  /** Days an Idempotency-Key and its response are kept: at least the longest offline window (30). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(30, { message: 'IDEMPOTENCY_RETENTION_DAYS must be at least 30 (the published offline window)' })
+  IDEMPOTENCY_RETENTION_DAYS = 30;
+
+  /** How long a duplicate waits for the original still in flight before answering 409 (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  IDEMPOTENCY_LOCK_TIMEOUT_MS = 2000;
+
   // --- log
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

@@ -8,3 +8,4 @@ export * from './raise-alert';
 export * from './repositories';
 export * from './snake-naming.strategy';
 export * from './tenant-db';
+export * from './idempotency';

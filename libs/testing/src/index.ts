@@ -4,3 +4,4 @@ export * from './http-client';
 export * from './test-db';
 export * from './test-services';
 export * from './own-redis';
+export * from './factories/incident.factory';

@@ -8,3 +8,6 @@ export * from './user.repository';
 export * from './alert.repository';
 export * from './radio-settings.repository';
 export * from './talk-group.repository';
+export * from './idempotency.repository';
+export * from './incident-rollup.repository';
+export * from './incident.repository';

@@ -1,0 +1,152 @@
+import {
+  applyDecorators,
+  type CallHandler,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { catchError, from, map, type Observable, of, switchMap, throwError } from 'rxjs';
+import { scopeOf, sha256Hex, type TenantScope } from '@app/auth';
+import { AppConfig } from '@app/config';
+import {
+  type IdempotencyClaim,
+  type IdempotencyKey,
+  IdempotencyKeyTaken,
+  IdempotencyRepository,
+  inFlight,
+} from '@app/database';
+import { DomainError, ErrorCode } from '@app/errors';
+import { log } from '@app/logging';
+import { canonicalJson } from './canonical-json';
+import type { HubRequest } from './request';
+
+type IdempotentRequest = HubRequest & { idempotency?: IdempotencyClaim };
+
+/** An IETF sf-string may arrive quoted; the key itself is 1-255 visible ASCII characters. */
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function parseIdempotencyKey(header: unknown): string {
+  const raw = typeof header === 'string' ? header.trim().replace(/^"(.*)"$/, '$1') : '';
+  if (!raw) {
+    throw new DomainError(ErrorCode.IdempotencyKeyMissing, 'An Idempotency-Key header is required', [
+      { field: 'Idempotency-Key', problems: ['is required'] },
+    ]);
+  }
+  if (!KEY.test(raw) || raw.includes('"')) {
+    throw new DomainError(ErrorCode.IdempotencyKeyMissing, 'The Idempotency-Key header is malformed', [
+      { field: 'Idempotency-Key', problems: ['must be 1-255 visible ASCII characters (a UUID is best)'] },
+    ]);
+  }
+  return raw;
+}
+
+/**
+ * Offline-safe POSTs (quality.md section 7). Before the handler: 400 without a key; a completed
+ * record with the same fingerprint is replayed byte for byte, a different fingerprint gets 422.
+ * Otherwise the handler's repository claims the key in its own transaction (so key, change, outbox
+ * and response commit together) and this interceptor sends exactly the recorded bytes. A duplicate
+ * racing the original waits for it briefly, then replays, or gets 409 if it is still in flight.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly keys: IdempotencyRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = ctx.switchToHttp().getRequest<IdempotentRequest>();
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    if (!req.actor) {
+      throw new Error('IdempotencyInterceptor needs an authenticated route');
+    }
+    const scope = scopeOf(req.actor, String(req.id));
+    const key = parseIdempotencyKey(req.headers['idempotency-key']);
+    const fingerprint = sha256Hex(`${req.method} ${req.routeOptions.url}\n${canonicalJson(req.body)}`);
+
+    const existing = await this.keys.find(scope, key);
+    if (existing) {
+      return of(await this.replay(scope, existing, fingerprint, reply));
+    }
+    const claim: IdempotencyClaim = {
+      key,
+      fingerprint,
+      lockTimeoutMs: this.config.idempotency.lockTimeoutMs,
+    };
+    req.idempotency = claim;
+    return next.handle().pipe(
+      map(() => {
+        if (!claim.recorded) {
+          throw new Error('An idempotent route finished without recording its response');
+        }
+        return send(reply, claim.recorded.statusCode, claim.recorded.body);
+      }),
+      catchError((err: unknown) =>
+        err instanceof IdempotencyKeyTaken
+          ? from(this.keys.find(scope, key)).pipe(
+              switchMap((record) => {
+                if (!record) {
+                  return throwError(() => inFlight());
+                }
+                return from(this.replay(scope, record, fingerprint, reply));
+              }),
+            )
+          : throwError(() => err),
+      ),
+    );
+  }
+
+  private async replay(
+    scope: TenantScope,
+    record: IdempotencyKey,
+    fingerprint: string,
+    reply: FastifyReply,
+  ): Promise<string> {
+    if (record.fingerprint !== fingerprint) {
+      log().warn(
+        { event: 'idempotency_key_reused', principalId: scope.actorId, keySha256: sha256Hex(record.key) },
+        'security: Idempotency-Key reused with a different request',
+      );
+      throw new DomainError(
+        ErrorCode.IdempotencyKeyReused,
+        'This Idempotency-Key was already used for a different request',
+        [{ field: 'Idempotency-Key', problems: ['was used with a different body'] }],
+      );
+    }
+    if (record.statusCode === null || record.responseBody === null) {
+      throw inFlight();
+    }
+    await this.keys.logReplay(scope, record);
+    void reply.header('idempotent-replayed', 'true');
+    return send(reply, record.statusCode, record.responseBody);
+  }
+}
+
+function send(reply: FastifyReply, statusCode: number, body: string): string {
+  void reply.status(statusCode).header('content-type', 'application/json; charset=utf-8');
+  return body;
+}
+
+/** Marks a POST as idempotent: requires the Idempotency-Key header. */
+export const Idempotent = () =>
+  applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: true,
+      description: 'A UUID made with the draft; retries reuse it (kept at least 30 days)',
+    }),
+  );
+
+/** The claim the repository must record the response under. */
+export const Claim = createParamDecorator((_: unknown, ctx: ExecutionContext): IdempotencyClaim => {
+  const claim = ctx.switchToHttp().getRequest<IdempotentRequest>().idempotency;
+  if (!claim) {
+    throw new Error('@Claim() used on a route without @Idempotent()');
+  }
+  return claim;
+});

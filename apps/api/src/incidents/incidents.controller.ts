@@ -1,0 +1,88 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role, type TenantScope } from '@app/auth';
+import type { IdempotencyClaim } from '@app/database';
+import { Roles, Scope } from '../auth/access.decorators';
+import { Claim, Idempotent } from '../http/idempotency.interceptor';
+import { pageOf, type PageResponse } from '../http/page.response';
+import { UuidParam } from '../http/uuid.pipe';
+import {
+  AmendIncidentRequest,
+  AmendmentResponse,
+  CreateIncidentRequest,
+  IncidentResponse,
+  ListIncidentsQuery,
+  TransitionIncidentRequest,
+} from './dto/incident.dto';
+import { IncidentsService } from './incidents.service';
+
+/** Who files reports: shop staff (and their tablets) and coordinators. */
+export const REPORTERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator];
+/** Who reads row-level reports. Analysts never do: they get aggregates only. */
+export const READERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police];
+
+@ApiTags('incidents')
+@ApiBearerAuth()
+@Controller('incidents')
+export class IncidentsController {
+  constructor(private readonly incidents: IncidentsService) {}
+
+  /** Files a report. Requires Idempotency-Key; retries replay the first answer byte for byte. */
+  @Post()
+  @Roles(...REPORTERS)
+  @Idempotent()
+  async report(
+    @Scope() scope: TenantScope,
+    @Body() body: CreateIncidentRequest,
+    @Claim() claim: IdempotencyClaim,
+  ): Promise<IncidentResponse> {
+    return IncidentResponse.from(await this.incidents.report(scope, body, claim, IncidentResponse.from));
+  }
+
+  @Get()
+  @Roles(...READERS)
+  async find(
+    @Scope() scope: TenantScope,
+    @Query() q: ListIncidentsQuery,
+  ): Promise<PageResponse<IncidentResponse>> {
+    return pageOf(await this.incidents.find(scope, q, q), IncidentResponse.from);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<IncidentResponse> {
+    return IncidentResponse.from(await this.incidents.get(scope, id));
+  }
+
+  /** Changes a report; every change is kept with who, when and what (see /amendments). */
+  @Patch(':id')
+  @Roles(...READERS)
+  async amend(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: AmendIncidentRequest,
+  ): Promise<IncidentResponse> {
+    return IncidentResponse.from(await this.incidents.amend(scope, id, body));
+  }
+
+  /** draft -> submitted -> reviewed -> closed */
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @Roles(...READERS)
+  async transition(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: TransitionIncidentRequest,
+  ): Promise<IncidentResponse> {
+    return IncidentResponse.from(await this.incidents.transition(scope, id, body));
+  }
+
+  @Get(':id/amendments')
+  @Roles(...READERS)
+  async amendments(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+  ): Promise<{ items: AmendmentResponse[] }> {
+    return { items: (await this.incidents.history(scope, id)).map(AmendmentResponse.from) };
+  }
+}

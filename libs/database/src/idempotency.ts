@@ -1,0 +1,86 @@
+import type { EntityManager } from 'typeorm';
+import type { TenantScope } from '@app/auth';
+import { DomainError, ErrorCode } from '@app/errors';
+import { IdempotencyKey } from './entities';
+
+/** What the HTTP layer learnt from the Idempotency-Key header before the handler ran. */
+export interface IdempotencyClaim {
+  key: string;
+  /** SHA-256 of method, route and canonical body */
+  fingerprint: string;
+  /** how long to wait for a concurrent duplicate before answering 409 */
+  lockTimeoutMs: number;
+  /** filled by recordIdempotentResponse: the exact bytes to send (and replay) */
+  recorded?: { statusCode: number; body: string };
+}
+
+/** Raised when a committed request already holds the key: the caller replays or answers 422. */
+export class IdempotencyKeyTaken extends Error {
+  constructor() {
+    super('Idempotency-Key already recorded');
+    this.name = 'IdempotencyKeyTaken';
+  }
+}
+
+/**
+ * Claims the key as the first write of the business transaction. A concurrent duplicate blocks on
+ * the unique index: if the holder commits within the lock timeout it sees IdempotencyKeyTaken (and
+ * replays), otherwise 409 in flight. A rollback releases the key, so a retry runs afresh.
+ */
+export async function claimIdempotencyKey(
+  em: EntityManager,
+  scope: TenantScope,
+  claim: IdempotencyClaim,
+): Promise<string> {
+  await em.query(`SELECT set_config('lock_timeout', $1, true)`, [`${claim.lockTimeoutMs}ms`]);
+  try {
+    const rows: { id: string }[] = await em.query(
+      `INSERT INTO idempotency_keys (partnership_id, principal_id, key, fingerprint, state)
+       VALUES ($1, $2, $3, $4, 'in_flight')
+       ON CONFLICT (partnership_id, principal_id, key) DO NOTHING RETURNING id`,
+      [scope.partnershipId, scope.actorId, claim.key, claim.fingerprint],
+    );
+    if (!rows.length) {
+      throw new IdempotencyKeyTaken();
+    }
+    return rows[0].id;
+  } catch (err) {
+    if ((err as { code?: string }).code === '55P03') {
+      throw inFlight();
+    }
+    throw err;
+  } finally {
+    await em.query(`SELECT set_config('lock_timeout', '0', true)`).catch(() => undefined);
+  }
+}
+
+/** Stores the response in the same transaction as the change; the interceptor sends these bytes. */
+export async function recordIdempotentResponse(
+  em: EntityManager,
+  claimId: string,
+  claim: IdempotencyClaim,
+  response: { statusCode: number; body: unknown; resourceType: string; resourceId: string },
+): Promise<void> {
+  const body = JSON.stringify(response.body);
+  await em.update(
+    IdempotencyKey,
+    { id: claimId },
+    {
+      state: 'completed',
+      statusCode: response.statusCode,
+      responseBody: body,
+      resourceType: response.resourceType,
+      resourceId: response.resourceId,
+    },
+  );
+  claim.recorded = { statusCode: response.statusCode, body };
+}
+
+export function inFlight(): DomainError {
+  return new DomainError(
+    ErrorCode.IdempotencyKeyInFlight,
+    'This request is still being processed; please retry shortly',
+    undefined,
+    { 'retry-after': '1' },
+  );
+}
