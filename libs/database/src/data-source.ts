@@ -23,7 +23,7 @@ export function dataSourceOptions(config: AppConfig, asOwner = false): DataSourc
     uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error', 'warn', 'migration'],
+    logging: config.log.level === 'silent' ? false : ['error', 'warn', 'migration'],
     poolSize: asOwner ? 2 : config.db.poolSize,
     extra: {
       connectionTimeoutMillis: 3000,
