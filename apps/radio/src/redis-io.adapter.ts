@@ -4,12 +4,14 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '@app/config';
+import { log } from '@app/logging';
 import { radioAdapterKey } from '@app/realtime';
 
 /** socket.io over the Redis pub/sub adapter, so every radio instance behaves as one. */
 export class RedisIoAdapter extends IoAdapter {
   private adapter?: ReturnType<typeof createAdapter>;
   private clients: Redis[] = [];
+  private servers: Server[] = [];
 
   constructor(
     app: INestApplicationContext,
@@ -22,10 +24,30 @@ export class RedisIoAdapter extends IoAdapter {
     const pub = new Redis(this.config.redis.url, { connectionName: 'hub-radio-pub' });
     const sub = pub.duplicate({ connectionName: 'hub-radio-sub' });
     this.clients = [pub, sub];
+    for (const c of this.clients) {
+      c.on('error', (err: Error) => log().debug({ err: err.message }, 'radio redis connection error'));
+    }
     await Promise.all(
       this.clients.map((c) => (c.status === 'ready' ? undefined : new Promise((r) => c.once('ready', r)))),
     );
     this.adapter = createAdapter(pub, sub, { key: radioAdapterKey(this.config) });
+    // Pub/sub keeps nothing for a subscriber that was away: after the subscriber reconnects (Redis
+    // restarted, a network blip), tell this instance's clients to replay from their last seq.
+    sub.on('ready', () => {
+      // ioredis emits 'ready' before it re-sends SUBSCRIBE; a PING queued after them answers only
+      // once the subscriptions are back, so nothing published from then on is missed.
+      setImmediate(() => {
+        sub
+          .ping()
+          .then(() => {
+            log().warn('radio redis subscriber reconnected; asking clients to resync');
+            for (const server of this.servers) {
+              server.local.emit('resync');
+            }
+          })
+          .catch((err: unknown) => log().warn({ err }, 'radio resync ping failed'));
+      });
+    });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -33,12 +55,16 @@ export class RedisIoAdapter extends IoAdapter {
       ...options,
       path: this.config.radio.path,
       transports: ['websocket'],
+      // Deflate per connection costs far more memory than it saves on ~300 B alerts.
       perMessageDeflate: false,
+      // The largest frame a client may send (acks and replay requests are tiny).
+      maxHttpBufferSize: this.config.radio.maxPayloadBytes,
       cors: { origin: this.config.http.corsOrigins },
     }) as Server;
     if (this.adapter) {
       server.adapter(this.adapter);
     }
+    this.servers.push(server);
     return server;
   }
 

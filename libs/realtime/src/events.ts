@@ -72,7 +72,8 @@ export interface AckResponse {
 }
 
 export interface ReplayRequest {
-  afterSeq: number;
+  /** null: a client that has seen nothing asks for the alerts still in force */
+  afterSeq: number | null;
 }
 
 export interface ServerToClientEvents {

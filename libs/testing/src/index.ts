@@ -4,4 +4,5 @@ export * from './http-client';
 export * from './test-db';
 export * from './test-services';
 export * from './own-redis';
+export * from './radio-pair';
 export * from './factories/incident.factory';

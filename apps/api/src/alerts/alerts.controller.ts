@@ -1,0 +1,97 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role, type TenantScope } from '@app/auth';
+import type { AlertPayload } from '@app/realtime';
+import { Roles, Scope } from '../auth/access.decorators';
+import type { PageResponse } from '../http/page.response';
+import { UuidParam } from '../http/uuid.pipe';
+import { AlertsService } from './alerts.service';
+import { AckStatusResponse, AlertResponse } from './dto/alert.response';
+import { ListAlertsQuery } from './dto/list-alerts.query';
+import { RaiseAlertRequest } from './dto/raise-alert.request';
+import {
+  CreateTalkGroupRequest,
+  RadioSettingsRequest,
+  RadioSettingsResponse,
+  SetTalkGroupStoresRequest,
+  TalkGroupResponse,
+} from './dto/talk-group.dto';
+
+const MANAGERS = [Role.Coordinator, Role.Admin];
+const RAISERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Admin];
+const LISTENERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police, Role.Admin];
+
+/** Radio alerts over HTTP, for systems without sockets. Delivery is the radio's job. */
+@ApiTags('radio')
+@ApiBearerAuth()
+@Controller()
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Post('alerts')
+  @Roles(...RAISERS)
+  async raise(@Scope() scope: TenantScope, @Body() body: RaiseAlertRequest): Promise<AlertPayload> {
+    return AlertResponse.from(await this.alerts.raise(scope, body));
+  }
+
+  @Get('alerts')
+  @Roles(...LISTENERS)
+  async list(@Scope() scope: TenantScope, @Query() q: ListAlertsQuery): Promise<PageResponse<AlertPayload>> {
+    const { alerts, more } = await this.alerts.list(scope, q);
+    const last = alerts[alerts.length - 1];
+    return { items: alerts.map(AlertResponse.from), nextCursor: more && last ? String(last.seq) : null };
+  }
+
+  @Get('alerts/:id')
+  @Roles(...LISTENERS)
+  async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<AlertPayload> {
+    return AlertResponse.from(await this.alerts.get(scope, id));
+  }
+
+  @Get('alerts/:id/acks')
+  @Roles(...LISTENERS)
+  async acks(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<AckStatusResponse> {
+    return AckStatusResponse.from(await this.alerts.ackStatus(scope, id));
+  }
+
+  @Get('talk-groups')
+  @Roles(...LISTENERS)
+  async talkGroups(@Scope() scope: TenantScope): Promise<TalkGroupResponse[]> {
+    return (await this.alerts.listTalkGroups(scope)).map(TalkGroupResponse.from);
+  }
+
+  @Post('talk-groups')
+  @Roles(...MANAGERS)
+  async createTalkGroup(
+    @Scope() scope: TenantScope,
+    @Body() body: CreateTalkGroupRequest,
+  ): Promise<TalkGroupResponse> {
+    return TalkGroupResponse.from(await this.alerts.createTalkGroup(scope, body.name));
+  }
+
+  @Put('talk-groups/:id/stores')
+  @Roles(...MANAGERS)
+  async setTalkGroupStores(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: SetTalkGroupStoresRequest,
+  ): Promise<TalkGroupResponse> {
+    return TalkGroupResponse.from(await this.alerts.setTalkGroupStores(scope, id, body.storeIds));
+  }
+
+  @Get('radio-settings')
+  @Roles(...LISTENERS)
+  async settings(@Scope() scope: TenantScope): Promise<RadioSettingsResponse> {
+    return RadioSettingsResponse.from(await this.alerts.getSettings(scope));
+  }
+
+  @Put('radio-settings')
+  @HttpCode(200)
+  @Roles(...MANAGERS)
+  async updateSettings(
+    @Scope() scope: TenantScope,
+    @Body() body: RadioSettingsRequest,
+  ): Promise<RadioSettingsResponse> {
+    return RadioSettingsResponse.from(await this.alerts.updateSettings(scope, body));
+  }
+}

@@ -1,0 +1,67 @@
+import { Type } from 'class-transformer';
+import {
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import {
+  ALERT_EXPIRY_MAX_SECONDS,
+  ALERT_MESSAGE_MAX,
+  AlertPriority,
+  AlertTarget,
+  AlertType,
+} from '@app/database';
+
+export class AlertTargetRequest {
+  @IsIn(Object.values(AlertTarget))
+  kind: AlertTarget;
+
+  /** required when kind is talk_group */
+  @ValidateIf((t: AlertTargetRequest) => t.kind === AlertTarget.TalkGroup || t.talkGroupId !== undefined)
+  @IsUUID()
+  talkGroupId?: string;
+
+  /** required when kind is store */
+  @ValidateIf((t: AlertTargetRequest) => t.kind === AlertTarget.Store || t.storeId !== undefined)
+  @IsUUID()
+  storeId?: string;
+}
+
+export class RaiseAlertRequest {
+  @IsEnum(AlertType)
+  type: AlertType;
+
+  /** defaults by type; emergency only for assistance_requested (which always is) */
+  @IsOptional()
+  @IsEnum(AlertPriority)
+  priority?: AlertPriority;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(ALERT_MESSAGE_MAX)
+  message: string;
+
+  /** only with offender_sighted */
+  @IsOptional()
+  @IsUUID()
+  offenderProfileId?: string;
+
+  @ValidateNested()
+  @Type(() => AlertTargetRequest)
+  target: AlertTargetRequest;
+
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(ALERT_EXPIRY_MAX_SECONDS)
+  expiresInSeconds?: number;
+}
