@@ -38,6 +38,13 @@ const config: Config = {
       globalSetup: '<rootDir>/test/global-setup.ts',
       testTimeout: 60_000,
     },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      testTimeout: 90_000,
+    },
   ],
 };
 

@@ -13,6 +13,7 @@ import type { AppConfig } from '@app/config';
 import { AllExceptionsFilter, validationError } from '@app/errors';
 import { NestLoggerAdapter, RequestContext } from '@app/logging';
 import { ApiModule } from './api.module';
+import { radioConnectSources } from './client-config/radio-connect-src';
 
 const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -65,7 +66,13 @@ export async function configureApp(
   });
 
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: {
+      directives: {
+        frameAncestors: ["'none'"],
+        // the web client's radio socket, on its own port of the same host
+        connectSrc: ["'self'", ...radioConnectSources(config.radio.port)],
+      },
+    },
     hsts: { maxAge: 365 * 24 * 3600, includeSubDomains: true },
   });
   app.enableCors({

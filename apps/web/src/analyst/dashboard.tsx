@@ -1,0 +1,112 @@
+// The analysts' dashboard: aggregate statistics only (never rows), as charts and CSV downloads.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, describeError, type Session } from '../api/client';
+import { capabilities, type Capabilities } from '../api/capabilities';
+import { NotAvailable } from '../ui/fields';
+
+interface Point {
+  label: string;
+  value: number;
+}
+
+/** Reads the common shapes a stats route may answer with into label/value points. */
+export function toPoints(body: unknown): Point[] {
+  const rows = Array.isArray(body) ? body : ((body as { items?: unknown[]; series?: unknown[] })?.items ?? (body as { series?: unknown[] })?.series ?? []);
+  return (rows as Record<string, unknown>[]).map((r) => ({
+    label: String(r.period ?? r.day ?? r.date ?? r.month ?? r.key ?? r.label ?? r.type ?? r.trigger ?? ''),
+    value: Number(r.count ?? r.incidents ?? r.value ?? 0),
+  }));
+}
+
+function Chart({ title, points, kind }: { title: string; points: Point[]; kind: 'line' | 'bar' }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    let chart: { destroy(): void } | null = null;
+    let cancelled = false;
+    void import('chart.js/auto').then(({ default: ChartJs }) => {
+      if (cancelled || !canvas.current) {
+        return;
+      }
+      chart = new ChartJs(canvas.current, {
+        type: kind,
+        data: {
+          labels: points.map((p) => p.label),
+          datasets: [{ label: title, data: points.map((p) => p.value), backgroundColor: '#1d5fa8', borderColor: '#1d5fa8' }],
+        },
+        options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
+      });
+    });
+    return () => {
+      cancelled = true;
+      chart?.destroy();
+    };
+  }, [points, kind, title]);
+  return (
+    <figure class="chart">
+      <figcaption>{title}</figcaption>
+      <div class="chart-box">
+        <canvas ref={canvas} role="img" aria-label={`${title}: ${points.map((p) => `${p.label} ${p.value}`).join(', ')}`} />
+      </div>
+    </figure>
+  );
+}
+
+const PANELS: { title: string; kind: 'line' | 'bar'; routes: string[] }[] = [
+  { title: 'Incidents over time', kind: 'line', routes: ['/stats/incidents', '/stats/time-series', '/stats/incidents/time-series'] },
+  { title: 'By type', kind: 'bar', routes: ['/stats/by-type', '/stats/incidents/by-type'] },
+  { title: 'By trigger', kind: 'bar', routes: ['/stats/by-trigger', '/stats/incidents/by-trigger'] },
+  { title: 'Police response', kind: 'bar', routes: ['/stats/police-response', '/stats/incidents/police-response'] },
+];
+
+function Panel({ caps, title, kind, routes }: { caps: Capabilities; title: string; kind: 'line' | 'bar'; routes: string[] }) {
+  const route = caps.first('GET', ...routes);
+  const [points, setPoints] = useState<Point[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (route) {
+      api.get<unknown>(route).then((b) => setPoints(toPoints(b)), (e: unknown) => setError(describeError(e)));
+    }
+  }, [route]);
+  if (!route) {
+    return <NotAvailable what={title} />;
+  }
+  const download = async () => {
+    try {
+      const res = await api.fetchRaw(route, { headers: { accept: 'text/csv' } });
+      const blob = await res.blob();
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `${title.toLowerCase().replace(/\W+/g, '-')}.csv`;
+      a.click();
+      URL.revokeObjectURL(a.href);
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+  return (
+    <div class="panel">
+      {error && <p class="field-error">{error}</p>}
+      {points && <Chart title={title} points={points} kind={kind} />}
+      <button type="button" class="secondary small" onClick={() => void download()}>
+        Download CSV<span class="visually-hidden"> of {title}</span>
+      </button>
+    </div>
+  );
+}
+
+export function AnalystDashboard(_: { session: Session }) {
+  const [caps, setCaps] = useState<Capabilities | null>(null);
+  useEffect(() => {
+    void capabilities().then(setCaps);
+  }, []);
+  return (
+    <div class="analyst">
+      <h1>Campaign statistics</h1>
+      <p class="lead">Aggregates only: no individual reports, free text, images or store identities, and small counts are suppressed.</p>
+      {caps && !caps.first('GET', ...PANELS.flatMap((p) => p.routes)) && (
+        <NotAvailable what="The statistics service">Charts and CSV downloads appear here as soon as it is switched on.</NotAvailable>
+      )}
+      <div class="charts">{caps && PANELS.map((p) => <Panel key={p.title} caps={caps} {...p} />)}</div>
+    </div>
+  );
+}

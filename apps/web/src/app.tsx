@@ -1,0 +1,137 @@
+// Sign-in, the role's home screen and the header. Routing is by hash (#/till, #/console, ...):
+// the api serves static files only, and a hash survives reloads on a tablet.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Session } from './api/client';
+import type { Partnership, Role } from './api/types';
+import { AnalystDashboard } from './analyst/dashboard';
+import { CoordinatorConsole } from './coordinator/console';
+import { LoginScreen } from './login';
+import { PoliceScreen } from './police/police';
+import { TillScreen } from './till/till';
+
+type Screen = 'till' | 'console' | 'police' | 'analyst';
+
+const SCREENS: Record<Screen, { label: string; roles: Role[] }> = {
+  till: { label: 'Report', roles: ['shopworker', 'store_manager', 'coordinator'] },
+  console: { label: 'Console', roles: ['coordinator', 'admin', 'store_manager'] },
+  police: { label: 'Police', roles: ['police'] },
+  analyst: { label: 'Statistics', roles: ['analyst', 'coordinator', 'admin'] },
+};
+
+export function homeFor(role: Role): Screen {
+  switch (role) {
+    case 'shopworker':
+    case 'store_manager':
+      return 'till';
+    case 'coordinator':
+    case 'admin':
+      return 'console';
+    case 'police':
+      return 'police';
+    case 'analyst':
+      return 'analyst';
+  }
+}
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(api.current);
+  const hash = useHash();
+  useEffect(() => api.onSession(setSession), []);
+
+  if (!session) {
+    return <LoginScreen />;
+  }
+  const role = session.actor.kind === 'device' ? 'shopworker' : session.actor.role;
+  const allowed = (Object.keys(SCREENS) as Screen[]).filter((s) => SCREENS[s].roles.includes(role));
+  const asked = hash.replace(/^#\/?/, '') as Screen;
+  const screen = allowed.includes(asked) ? asked : homeFor(role);
+  return (
+    <Shell session={session} screen={screen} allowed={allowed}>
+      {screen === 'till' && <TillScreen session={session} />}
+      {screen === 'console' && <CoordinatorConsole session={session} />}
+      {screen === 'police' && <PoliceScreen session={session} />}
+      {screen === 'analyst' && <AnalystDashboard session={session} />}
+    </Shell>
+  );
+}
+
+const ROLE_NAMES: Record<Role, string> = {
+  shopworker: 'Shop worker',
+  store_manager: 'Store manager',
+  coordinator: 'Coordinator',
+  police: 'Police',
+  analyst: 'Analyst',
+  admin: 'Administrator',
+};
+
+function Shell({
+  session,
+  screen,
+  allowed,
+  children,
+}: {
+  session: Session;
+  screen: Screen;
+  allowed: Screen[];
+  children: ComponentChildren;
+}) {
+  const [partnership, setPartnership] = useState<Partnership | null>(null);
+  useEffect(() => {
+    api.get<Partnership>('/partnerships/current').then(setPartnership, () => setPartnership(null));
+  }, [session.actor.id]);
+  useEffect(() => {
+    document.title = `${SCREENS[screen].label} · Retail crime hub`;
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [screen]);
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <div class="brand">
+          <span class="logo" aria-hidden="true">
+            ◆
+          </span>
+          <span>
+            <strong>Retail crime hub</strong>
+            {partnership && <span class="partnership">{partnership.name}</span>}
+          </span>
+        </div>
+        {allowed.length > 1 && (
+          <nav aria-label="Sections">
+            <ul>
+              {allowed.map((s) => (
+                <li key={s}>
+                  <a href={`#/${s}`} aria-current={s === screen ? 'page' : undefined}>
+                    {SCREENS[s].label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+        <div class="who">
+          <span data-testid="role">{session.actor.kind === 'device' ? 'Till tablet' : ROLE_NAMES[session.actor.role]}</span>
+          <button type="button" class="secondary small" onClick={() => void api.logout()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} data-screen={screen}>
+        {children}
+      </main>
+    </>
+  );
+}

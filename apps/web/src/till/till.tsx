@@ -1,0 +1,151 @@
+// The till tablet: file a report fast, online or not; see what is queued and sent; hear alerts.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Session } from '../api/client';
+import { capabilities } from '../api/capabilities';
+import { Outbox, type SyncStatus } from '../offline/outbox';
+import { Radio, type RadioView } from '../radio/radio';
+import { AlertBanner } from './alert-banner';
+import { ReportForm } from './report-form';
+import { NotAvailable } from '../ui/fields';
+
+export function TillScreen({ session }: { session: Session }) {
+  const owner = session.actor.storeId ?? session.actor.id;
+  const outbox = useMemo(() => new Outbox(owner), [owner]);
+  const radio = useMemo(() => new Radio(session.actor.partnershipId, session.actor.id), [session.actor.id]);
+  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const [radioView, setRadioView] = useState<RadioView | null>(null);
+  const [tab, setTab] = useState<'report' | 'queue' | 'gallery'>('report');
+
+  useEffect(() => {
+    const stop = outbox.start();
+    const off = outbox.subscribe(setStatus);
+    return () => {
+      off();
+      stop();
+    };
+  }, [outbox]);
+  useEffect(() => {
+    const off = radio.subscribe(setRadioView);
+    void radio.start();
+    return () => {
+      off();
+      radio.close();
+    };
+  }, [radio]);
+
+  return (
+    <div class="till">
+      {radioView && <AlertBanner view={radioView} onAck={(id) => radio.ack(id)} />}
+      {status && <SyncBar status={status} onRetry={() => void outbox.sync()} />}
+      <div class="tabs" role="tablist" aria-label="Till">
+        {(
+          [
+            ['report', 'New report'],
+            ['queue', `Sent and waiting${status ? ` (${status.items.length})` : ''}`],
+            ['gallery', 'Gallery'],
+          ] as const
+        ).map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            id={`tab-${id}`}
+            aria-selected={tab === id}
+            aria-controls={`panel-${id}`}
+            class={tab === id ? 'tab on' : 'tab'}
+            onClick={() => setTab(id)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <section id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
+        {tab === 'report' && <ReportForm owner={owner} outbox={outbox} onFiled={() => setTab('queue')} />}
+        {tab === 'queue' && status && <QueueList status={status} outbox={outbox} />}
+        {tab === 'gallery' && <Gallery session={session} />}
+      </section>
+    </div>
+  );
+}
+
+export function SyncBar({ status, onRetry }: { status: SyncStatus; onRetry: () => void }) {
+  const waiting = status.items.filter((i) => i.state === 'queued' || i.state === 'sending').length;
+  const refused = status.items.filter((i) => i.state === 'rejected').length;
+  let text: string;
+  let tone: string;
+  if (!status.online) {
+    text = waiting ? `Offline: ${waiting} report${waiting > 1 ? 's' : ''} saved on this tablet, will send when back online` : 'Offline: reports will be saved on this tablet';
+    tone = 'warn';
+  } else if (status.syncing) {
+    text = `Sending ${waiting} report${waiting === 1 ? '' : 's'}…`;
+    tone = 'busy';
+  } else if (waiting) {
+    text = `${waiting} waiting to send${status.lastError ? `: ${status.lastError}` : ''}`;
+    tone = 'warn';
+  } else {
+    text = 'Online: everything is sent';
+    tone = 'ok';
+  }
+  return (
+    <div class={`syncbar ${tone}`} role="status" aria-live="polite" data-testid="sync-status" data-waiting={waiting}>
+      <span class="dot" aria-hidden="true" />
+      <span>{text}</span>
+      {refused > 0 && <span class="refused">{refused} need correcting</span>}
+      {status.online && waiting > 0 && !status.syncing && (
+        <button type="button" class="secondary small" onClick={onRetry}>
+          Try now
+        </button>
+      )}
+    </div>
+  );
+}
+
+const STATE_TEXT = { queued: 'Waiting to send', sending: 'Sending', sent: 'Sent', rejected: 'Needs correcting' } as const;
+
+function QueueList({ status, outbox }: { status: SyncStatus; outbox: Outbox }) {
+  if (!status.items.length) {
+    return <p class="empty">Nothing filed from this tablet yet.</p>;
+  }
+  return (
+    <ul class="queue" aria-label="Reports from this tablet">
+      {status.items.map((i) => (
+        <li key={i.key} class={`queue-item ${i.state}`} data-testid="queue-item" data-state={i.state}>
+          <div>
+            <strong>{i.body.narrative.slice(0, 80)}</strong>
+            <div class="meta">
+              Filed {new Date(i.createdAt).toLocaleString('en-GB')} · {STATE_TEXT[i.state]}
+              {i.photos.length > 0 && ` · ${i.photos.length} photo${i.photos.length > 1 ? 's' : ''}`}
+              {i.statement && ' · witness statement'}
+            </div>
+            {i.lastError && i.state !== 'sent' && <p class="field-error">{i.lastError}</p>}
+            {i.photos.some((p) => p.state === 'waiting') && <p class="hint">Photos are kept on this tablet until photo upload is available.</p>}
+            {i.statement?.state === 'waiting' && <p class="hint">{i.statement.error}</p>}
+          </div>
+          {i.state === 'rejected' && (
+            <button type="button" class="secondary" onClick={() => void outbox.dismiss(i.key)}>
+              Discard
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Gallery({ session }: { session: Session }) {
+  const [route, setRoute] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    void capabilities().then((c) => setRoute(c.first('GET', '/galleries/current', '/gallery', '/offenders/gallery')));
+  }, []);
+  if (route === undefined) {
+    return <p aria-busy="true">Loading…</p>;
+  }
+  if (!route) {
+    return (
+      <NotAvailable what="The partnership gallery">
+        Offender profiles and galleries are still being built. Ask your coordinator for the current circulation.
+      </NotAvailable>
+    );
+  }
+  return <p>Gallery for {session.actor.storeId ? 'your store' : 'the partnership'} is at {route}.</p>;
+}
