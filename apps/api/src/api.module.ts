@@ -5,7 +5,7 @@ import { RedisModule } from '@app/redis';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
-import { ClientConfigModule } from './client-config/client-config.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { HealthModule } from './health/health.module';
 import { PartnershipsModule } from './partnerships/partnerships.module';
@@ -22,10 +22,10 @@ export class ApiModule {
         RedisModule,
         HealthModule,
         AuthModule,
-        ClientConfigModule,
         PartnershipsModule,
         AuditModule,
         IncidentsModule,
+        EvidenceModule,
         AlertsModule,
       ],
     };

@@ -6,3 +6,4 @@ export * from './test-services';
 export * from './own-redis';
 export * from './radio-pair';
 export * from './factories/incident.factory';
+export * from './factories/evidence.factory';

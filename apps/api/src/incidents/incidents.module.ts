@@ -1,12 +1,21 @@
 import { Module } from '@nestjs/common';
-import { IdempotencyRepository, IncidentRepository } from '@app/database';
+import { IdempotencyRepository, IncidentRepository, StatementRepository } from '@app/database';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsService } from './incidents.service';
+import { StatementsController } from './statements.controller';
+import { StatementsService } from './statements.service';
 
 @Module({
-  controllers: [IncidentsController],
-  providers: [IncidentsService, IncidentRepository, IdempotencyRepository, IdempotencyInterceptor],
+  controllers: [IncidentsController, StatementsController],
+  providers: [
+    IncidentsService,
+    StatementsService,
+    IncidentRepository,
+    StatementRepository,
+    IdempotencyRepository,
+    IdempotencyInterceptor,
+  ],
   exports: [IncidentsService],
 })
 export class IncidentsModule {}

@@ -11,3 +11,5 @@ export * from './talk-group.repository';
 export * from './idempotency.repository';
 export * from './incident-rollup.repository';
 export * from './incident.repository';
+export * from './statement.repository';
+export * from './evidence.repository';

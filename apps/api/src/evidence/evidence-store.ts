@@ -1,0 +1,239 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { constants, createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { chmod, copyFile, link, mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { AppConfig } from '@app/config';
+import { DomainError, ErrorCode } from '@app/errors';
+import { log } from '@app/logging';
+import { type AcceptedType, classify, HEAD_BYTES, MarkerScanner, TAIL_BYTES } from './magic';
+import { stripMetadata } from './strip-metadata';
+
+export interface Received {
+  /** the temporary file; always removed by `discard` or `place` */
+  tmpPath: string;
+  sha256: string;
+  size: number;
+  mediaType: AcceptedType;
+}
+
+export interface Derivative {
+  tmpPath: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * Content-addressed, write-once files under STORAGE_DIR: `masters/<partnership>/<aa>/<sha256>` and
+ * `derivatives/…`. Uploads stream to `tmp/` while being hashed, sized and scanned; only a verified
+ * file is hard-linked into place (never overwriting), and the temporary file always goes.
+ */
+@Injectable()
+export class EvidenceStore {
+  private readonly root: string;
+
+  constructor(config: AppConfig) {
+    this.root = isAbsolute(config.storage.dir)
+      ? config.storage.dir
+      : resolve(process.cwd(), config.storage.dir);
+  }
+
+  masterPath(partnershipId: string, sha256: string): string {
+    return this.path('masters', partnershipId, sha256);
+  }
+
+  derivativePath(partnershipId: string, sha256: string): string {
+    return this.path('derivatives', partnershipId, sha256);
+  }
+
+  private path(kind: string, partnershipId: string, sha256: string): string {
+    if (!SHA256.test(sha256) || !/^[0-9a-f-]{36}$/.test(partnershipId)) {
+      throw new Error('bad content address');
+    }
+    return join(this.root, kind, partnershipId, sha256.slice(0, 2), sha256);
+  }
+
+  /**
+   * Streams an upload to a temporary file: SHA-256, size limit (413 as soon as it is passed) and a
+   * markup scan on the way; then the type by magic bytes and the structural checks. Any refusal
+   * removes the temporary file before it is reported.
+   */
+  async receive(body: Readable, expectedSha256: string, maxBytes: number): Promise<Received> {
+    const tmpDir = join(this.root, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    const tmpPath = join(tmpDir, randomUUID());
+    try {
+      const { sha256, size, head, tail, markup } = await this.stream(body, tmpPath, maxBytes);
+      if (sha256 !== expectedSha256) {
+        throw new DomainError(
+          ErrorCode.UnprocessableEntity,
+          'The file does not match its SHA-256: it was changed or cut short on the way; please resend',
+          [{ field: 'sha256', problems: [`does not match the content received (${sha256})`] }],
+        );
+      }
+      if (size === 0) {
+        throw DomainError.invalid('body', 'is empty');
+      }
+      const file = await open(tmpPath, 'r');
+      let verdict;
+      try {
+        verdict = await classify(head, tail, size, file, markup);
+      } finally {
+        await file.close();
+      }
+      if (!verdict.mediaType) {
+        throw new DomainError(
+          ErrorCode.UnsupportedMediaType,
+          `This file cannot be accepted: ${verdict.reason}. Accepted: JPEG, PNG, HEIC, MP4, PDF`,
+        );
+      }
+      return { tmpPath, sha256, size, mediaType: verdict.mediaType };
+    } catch (err) {
+      await this.discard(tmpPath);
+      throw err;
+    }
+  }
+
+  private stream(
+    body: Readable,
+    tmpPath: string,
+    maxBytes: number,
+  ): Promise<{ sha256: string; size: number; head: Buffer; tail: Buffer; markup: string | null }> {
+    return new Promise((resolvePromise, reject) => {
+      const hash = createHash('sha256');
+      const scanner = new MarkerScanner();
+      const out = createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 });
+      const headParts: Buffer[] = [];
+      let headLength = 0;
+      let tail = Buffer.alloc(0);
+      let size = 0;
+      let settled = false;
+      const fail = (err: unknown) => {
+        if (settled) {
+          return;
+        }
+        settled = true;
+        out.destroy();
+        // keep reading and dropping the rest, so the client still gets our answer
+        body.removeAllListeners('data');
+        body.on('data', () => undefined);
+        body.resume();
+        if (out.closed) {
+          reject(err);
+        } else {
+          out.once('close', () => reject(err));
+        }
+      };
+      out.on('error', fail);
+      body.on('error', () =>
+        fail(new DomainError(ErrorCode.BadRequest, 'The upload was interrupted; please resend')),
+      );
+      body.on('aborted', () =>
+        fail(new DomainError(ErrorCode.BadRequest, 'The upload was interrupted; please resend')),
+      );
+      body.on('data', (chunk: Buffer) => {
+        if (settled) {
+          return;
+        }
+        size += chunk.length;
+        if (size > maxBytes) {
+          fail(
+            new DomainError(ErrorCode.PayloadTooLarge, `The file is larger than the ${maxBytes}-byte limit`, [
+              { field: 'body', problems: [`must be at most ${maxBytes} bytes`] },
+            ]),
+          );
+          return;
+        }
+        hash.update(chunk);
+        scanner.push(chunk);
+        if (headLength < HEAD_BYTES) {
+          headParts.push(chunk.subarray(0, HEAD_BYTES - headLength));
+          headLength += Math.min(chunk.length, HEAD_BYTES - headLength);
+        }
+        tail = Buffer.concat([tail, chunk]).subarray(-TAIL_BYTES);
+        if (!out.write(chunk)) {
+          body.pause();
+          out.once('drain', () => body.resume());
+        }
+      });
+      body.on('end', () => {
+        if (settled) {
+          return;
+        }
+        out.end(() => {
+          if (settled) {
+            return;
+          }
+          settled = true;
+          resolvePromise({
+            sha256: hash.digest('hex'),
+            size,
+            head: Buffer.concat(headParts),
+            tail,
+            markup: scanner.found,
+          });
+        });
+      });
+    });
+  }
+
+  /** Builds the metadata-stripped viewing copy in tmp/, if this type has one. */
+  async derive(received: Received): Promise<Derivative | null> {
+    const stripped = stripMetadata(received.mediaType, await readFile(received.tmpPath));
+    if (!stripped) {
+      return null;
+    }
+    const tmpPath = join(this.root, 'tmp', randomUUID());
+    await writeFile(tmpPath, stripped, { flag: 'wx', mode: 0o600 });
+    return {
+      tmpPath,
+      sha256: createHash('sha256').update(stripped).digest('hex'),
+      size: stripped.length,
+      mediaType: received.mediaType,
+    };
+  }
+
+  /** Puts a verified temporary file at its content address; an existing copy is kept as it is. */
+  async place(tmpPath: string, finalPath: string): Promise<void> {
+    await mkdir(join(finalPath, '..'), { recursive: true });
+    try {
+      await link(tmpPath, finalPath);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') {
+        return;
+      }
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') {
+        throw err;
+      }
+      try {
+        await copyFile(tmpPath, finalPath, constants.COPYFILE_EXCL);
+      } catch (copyErr) {
+        if ((copyErr as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw copyErr;
+        }
+        return;
+      }
+    }
+    await chmod(finalPath, 0o444);
+  }
+
+  async discard(tmpPath: string | undefined): Promise<void> {
+    if (!tmpPath) {
+      return;
+    }
+    await unlink(tmpPath).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') {
+        log().warn({ err }, 'could not remove a temporary upload');
+      }
+    });
+  }
+
+  open(path: string): ReadStream {
+    return createReadStream(path);
+  }
+}

@@ -1,0 +1,156 @@
+import { Controller, Get, Headers, Param, Put, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
+import { Role, type TenantScope } from '@app/auth';
+import { DomainError } from '@app/errors';
+import { Roles, Scope } from '../auth/access.decorators';
+import type { HubRequest } from '../http/request';
+import { UuidParam } from '../http/uuid.pipe';
+import { ExhibitResponse } from './dto/exhibit.dto';
+import { EvidenceService, type UploadMeta } from './evidence.service';
+import { ACCEPTED } from './magic';
+
+const UPLOADERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police];
+const READERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police];
+
+/**
+ * Evidence on a report. Upload is `PUT …/evidence/<sha256>` with the raw file as an
+ * `application/octet-stream` body (no multipart) and metadata in headers; it is idempotent by
+ * content: the same file again answers 200 with the same exhibit.
+ */
+@ApiTags('evidence')
+@ApiBearerAuth()
+@Controller('incidents/:incidentId/evidence')
+export class EvidenceController {
+  constructor(private readonly evidence: EvidenceService) {}
+
+  @Put(':sha256')
+  @Roles(...UPLOADERS)
+  @ApiConsumes('application/octet-stream')
+  @ApiHeader({
+    name: 'x-evidence-producer',
+    required: true,
+    description: 'who produces the exhibit (URI-encoded)',
+  })
+  @ApiHeader({
+    name: 'x-evidence-filename',
+    required: false,
+    description: 'original file name (URI-encoded)',
+  })
+  @ApiHeader({ name: 'x-evidence-captured-at', required: false, description: 'ISO 8601 capture time' })
+  @ApiHeader({
+    name: 'x-evidence-clock-offset',
+    required: false,
+    description: 'recorder clock minus true time (s)',
+  })
+  async upload(
+    @Scope() scope: TenantScope,
+    @Param('incidentId', UuidParam) incidentId: string,
+    @Param('sha256') sha256: string,
+    @Headers() headers: Record<string, string | undefined>,
+    @Req() req: HubRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ExhibitResponse> {
+    const hash = sha256.toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hash)) {
+      throw DomainError.invalid('sha256', 'must be the 64 hex digits of the file’s SHA-256');
+    }
+    const meta = uploadMeta(headers);
+    const length = headers['content-length'] ? Number(headers['content-length']) : null;
+    const { exhibit, created } = await this.evidence.upload(
+      scope,
+      incidentId,
+      hash,
+      meta,
+      req.body as Readable,
+      Number.isFinite(length) ? length : null,
+    );
+    void reply.status(created ? 201 : 200);
+    return ExhibitResponse.from(exhibit);
+  }
+
+  @Get()
+  @Roles(...READERS)
+  async list(
+    @Scope() scope: TenantScope,
+    @Param('incidentId', UuidParam) incidentId: string,
+  ): Promise<{ items: ExhibitResponse[] }> {
+    return { items: (await this.evidence.list(scope, incidentId)).map(ExhibitResponse.from) };
+  }
+
+  /** The metadata-stripped viewing copy, as a download that never runs in the page. */
+  @Get(':exhibitId/view')
+  @Roles(...READERS)
+  async view(
+    @Scope() scope: TenantScope,
+    @Param('incidentId', UuidParam) incidentId: string,
+    @Param('exhibitId', UuidParam) exhibitId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const { exhibit, derivative, path } = await this.evidence.view(scope, incidentId, exhibitId);
+    const ext = ACCEPTED[derivative.mediaType as keyof typeof ACCEPTED] ?? 'bin';
+    void reply.headers({
+      'content-security-policy': "default-src 'none'; sandbox",
+      'x-content-type-options': 'nosniff',
+      'x-evidence-sha256': derivative.sha256,
+      'x-evidence-parent-sha256': derivative.parentSha256,
+      'cache-control': 'private, no-store',
+    });
+    return new StreamableFile(this.evidence.open(path), {
+      type: derivative.mediaType,
+      length: Number(derivative.sizeBytes),
+      disposition: `attachment; filename="${exhibit.reference.replace('/', '-')}.${ext}"`,
+    });
+  }
+}
+
+function decode(field: string, value: string | undefined, max: number): string | null {
+  if (value === undefined || value === '') {
+    return null;
+  }
+  let text: string;
+  try {
+    text = decodeURIComponent(value);
+  } catch {
+    throw DomainError.invalid(field, 'must be URI-encoded');
+  }
+  if (text.length > max || /[\u0000-\u001f\u007f]/.test(text)) {
+    throw DomainError.invalid(field, `must be at most ${max} printable characters`);
+  }
+  return text.trim() || null;
+}
+
+function uploadMeta(h: Record<string, string | undefined>): UploadMeta {
+  const producerName = decode('x-evidence-producer', h['x-evidence-producer'], 200);
+  if (!producerName) {
+    throw DomainError.invalid(
+      'x-evidence-producer',
+      'is required: the name of the person producing the exhibit',
+    );
+  }
+  const originalName = decode('x-evidence-filename', h['x-evidence-filename'], 255);
+  if (
+    originalName &&
+    (/[/\\]/.test(originalName) || originalName.includes('..') || originalName.startsWith('.'))
+  ) {
+    throw DomainError.invalid('x-evidence-filename', 'must be a plain file name (no folders, no "..")');
+  }
+  const capturedRaw = h['x-evidence-captured-at'];
+  let capturedAt: Date | null = null;
+  if (capturedRaw) {
+    capturedAt = new Date(capturedRaw);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(capturedRaw) || Number.isNaN(capturedAt.getTime())) {
+      throw DomainError.invalid('x-evidence-captured-at', 'must be an ISO 8601 date-time');
+    }
+  }
+  const offsetRaw = h['x-evidence-clock-offset'];
+  let clockOffsetSeconds: number | null = null;
+  if (offsetRaw !== undefined && offsetRaw !== '') {
+    clockOffsetSeconds = Number(offsetRaw);
+    if (!/^-?\d{1,7}$/.test(offsetRaw) || Math.abs(clockOffsetSeconds) > 7 * 24 * 3600) {
+      throw DomainError.invalid('x-evidence-clock-offset', 'must be whole seconds within a week either way');
+    }
+  }
+  return { producerName, originalName, capturedAt, clockOffsetSeconds };
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { assertStoreAccess, type TenantScope } from '@app/auth';
+import { AppConfig } from '@app/config';
+import { type EvidenceDerivative, EvidenceRepository, type Exhibit } from '@app/database';
+import { DomainError, ErrorCode } from '@app/errors';
+import { type Derivative, EvidenceStore, type Received } from './evidence-store';
+
+/** Upload metadata, from headers (the body is the raw file). */
+export interface UploadMeta {
+  producerName: string;
+  originalName: string | null;
+  capturedAt: Date | null;
+  clockOffsetSeconds: number | null;
+}
+
+/** Evidence on reports: verified, content-addressed masters and metadata-free viewing copies. */
+@Injectable()
+export class EvidenceService {
+  constructor(
+    private readonly evidence: EvidenceRepository,
+    private readonly store: EvidenceStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Checks access before reading a byte, then streams, verifies and records the exhibit. Temporary
+   * files are always removed; masters appear only once their rows are written.
+   */
+  async upload(
+    scope: TenantScope,
+    incidentId: string,
+    sha256: string,
+    meta: UploadMeta,
+    body: Readable,
+    declaredLength: number | null,
+  ): Promise<{ exhibit: Exhibit; created: boolean }> {
+    const incident = (await this.evidence.findIncident(scope, incidentId)) ?? notFound('Report');
+    assertStoreAccess(scope, incident.storeId);
+    const max = this.config.storage.evidenceMaxBytes;
+    if (declaredLength !== null && declaredLength > max) {
+      throw new DomainError(ErrorCode.PayloadTooLarge, `The file is larger than the ${max}-byte limit`, [
+        { field: 'body', problems: [`must be at most ${max} bytes`] },
+      ]);
+    }
+    let received: Received | undefined;
+    let derivative: Derivative | null = null;
+    try {
+      received = await this.store.receive(body, sha256, max);
+      derivative = await this.store.derive(received);
+      const r = received;
+      const d = derivative;
+      const result = await this.evidence.addExhibit(
+        scope,
+        incidentId,
+        (i) => assertStoreAccess(scope, i.storeId),
+        {
+          sha256: r.sha256,
+          sizeBytes: r.size,
+          mediaType: r.mediaType,
+          producerName: meta.producerName,
+          producerInitials: initials(meta.producerName),
+          originalName: meta.originalName,
+          capturedAt: meta.capturedAt,
+          clockOffsetSeconds: meta.clockOffsetSeconds,
+          derivative: d ? { sha256: d.sha256, sizeBytes: d.size, mediaType: d.mediaType } : null,
+        },
+        async () => {
+          await this.store.place(r.tmpPath, this.store.masterPath(scope.partnershipId, r.sha256));
+          if (d) {
+            await this.store.place(d.tmpPath, this.store.derivativePath(scope.partnershipId, d.sha256));
+          }
+        },
+      );
+      return result ?? notFound('Report');
+    } finally {
+      await this.store.discard(received?.tmpPath);
+      await this.store.discard(derivative?.tmpPath ?? undefined);
+    }
+  }
+
+  async list(scope: TenantScope, incidentId: string): Promise<Exhibit[]> {
+    return (
+      (await this.evidence.list(scope, incidentId, (i) => assertStoreAccess(scope, i.storeId))) ??
+      notFound('Report')
+    );
+  }
+
+  /** The metadata-stripped viewing copy (never the master). */
+  async view(
+    scope: TenantScope,
+    incidentId: string,
+    exhibitId: string,
+  ): Promise<{ exhibit: Exhibit; derivative: EvidenceDerivative; path: string }> {
+    const found =
+      (await this.evidence.view(scope, incidentId, exhibitId, (i) => assertStoreAccess(scope, i.storeId))) ??
+      notFound('Exhibit');
+    if (!found.derivative) {
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `There is no metadata-free viewing copy for ${found.exhibit.mediaType} yet; ask the coordinator for an export`,
+      );
+    }
+    return {
+      exhibit: found.exhibit,
+      derivative: found.derivative,
+      path: this.store.derivativePath(scope.partnershipId, found.derivative.sha256),
+    };
+  }
+
+  open(path: string) {
+    return this.store.open(path);
+  }
+}
+
+/** "Jo Smith" gives JS; "Mary-Ann O'Neil" gives MAO. */
+export function initials(name: string): string {
+  const letters = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .split(/[^A-Za-z]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase())
+    .join('')
+    .slice(0, 4);
+  if (!letters) {
+    throw DomainError.invalid('x-evidence-producer', 'must contain a name with letters');
+  }
+  return letters;
+}
+
+function notFound(what: string): never {
+  throw DomainError.notFound(what);
+}

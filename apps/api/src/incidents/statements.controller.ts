@@ -1,0 +1,59 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role, type TenantScope } from '@app/auth';
+import { Roles, Scope } from '../auth/access.decorators';
+import { UuidParam } from '../http/uuid.pipe';
+import { CreateStatementRequest, StatementResponse } from './dto/statement.dto';
+import { READERS } from './incidents.controller';
+import { StatementsService } from './statements.service';
+
+const TAKERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police];
+
+/** MG11 witness statements on a report. There is no route to edit or delete one. */
+@ApiTags('incidents')
+@ApiBearerAuth()
+@Controller('incidents/:incidentId/statements')
+export class StatementsController {
+  constructor(private readonly statements: StatementsService) {}
+
+  @Post()
+  @Roles(...TAKERS)
+  async create(
+    @Scope() scope: TenantScope,
+    @Param('incidentId', UuidParam) incidentId: string,
+    @Body() body: CreateStatementRequest,
+  ): Promise<StatementResponse> {
+    return StatementResponse.from(await this.statements.create(scope, incidentId, body));
+  }
+
+  @Get()
+  @Roles(...READERS)
+  async list(
+    @Scope() scope: TenantScope,
+    @Param('incidentId', UuidParam) incidentId: string,
+  ): Promise<{ items: StatementResponse[] }> {
+    return { items: (await this.statements.list(scope, incidentId)).map(StatementResponse.from) };
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  async get(
+    @Scope() scope: TenantScope,
+    @Param('incidentId', UuidParam) incidentId: string,
+    @Param('id', UuidParam) id: string,
+  ): Promise<StatementResponse> {
+    return StatementResponse.from(await this.statements.get(scope, incidentId, id));
+  }
+
+  /** A correction is a new signed version that points at the one it corrects. */
+  @Post(':id/corrections')
+  @Roles(...TAKERS)
+  async correct(
+    @Scope() scope: TenantScope,
+    @Param('incidentId', UuidParam) incidentId: string,
+    @Param('id', UuidParam) id: string,
+    @Body() body: CreateStatementRequest,
+  ): Promise<StatementResponse> {
+    return StatementResponse.from(await this.statements.correct(scope, incidentId, id, body));
+  }
+}
