@@ -16,9 +16,20 @@ const transform: Config['transform'] = {
 const moduleNameMapper = {
   '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
   '^@app/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  // file-type exports only `import`/`module-sync` conditions, which jest's resolver does not use
+  '^file-type$': '<rootDir>/node_modules/file-type/index.js',
 };
 // ESM-only dependencies jest's loader cannot require; swc turns them into CommonJS.
-const ESM_ONLY = ['content-disposition'];
+const ESM_ONLY = [
+  'content-disposition',
+  // file-type 21 (evidence type by magic bytes) and its ESM-only dependencies
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  'uint8array-extras',
+  '@borewit',
+];
 const common = {
   rootDir: '.',
   transform,
