@@ -48,7 +48,13 @@ export class Radio {
       return;
     }
     if (!cfg) {
-      this.patch({ state: 'unavailable' });
+      // offline at start, or an api without the route: try again when the connection returns
+      this.patch({ state: navigator.onLine ? 'unavailable' : 'offline' });
+      const retry = () => {
+        window.removeEventListener('online', retry);
+        void this.start();
+      };
+      window.addEventListener('online', retry);
       return;
     }
     const stored = localStorage.getItem(seqKey(this.partnershipId));

@@ -1,0 +1,89 @@
+import { Role } from '@app/auth';
+import { eventually, newDevice, shot, signIn, type Stack, startStack } from './harness';
+
+jest.setTimeout(60_000);
+
+describe('till tablet offline queue', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const count = async (narrative: string): Promise<number> => {
+    const rows = (await stack.api.db.owner.query('SELECT count(*)::int AS n FROM incidents WHERE narrative = $1', [
+      narrative,
+    ])) as { n: number }[];
+    return rows[0].n;
+  };
+
+  it('keeps a report filed while offline and delivers it exactly once when the network returns', async () => {
+    const { context, page, errors } = await newDevice(stack, { width: 820, height: 1180 });
+    const { email, password } = stack.partnership.users[Role.Shopworker];
+    await signIn(page, email, password);
+    await page.getByRole('heading', { name: 'Report an incident' }).waitFor();
+
+    await context.setOffline(true);
+    await eventually(async () => (await page.getByTestId('sync-status').textContent())?.includes('Offline'));
+
+    const narrative = `Took two bottles of wine and pushed past me at the door ${Date.now()}`;
+    await page.getByRole('checkbox', { name: 'Shoplifting' }).check();
+    await page.getByRole('checkbox', { name: 'Verbal abuse' }).check();
+    await page.getByLabel('What happened, in your own words').fill(narrative);
+    await page.getByLabel('Exact words said to you (if any)').fill('Move or I will make you move');
+    await eventually(async () => (await page.getByTestId('draft-state').textContent())?.includes('saved'));
+    await shot(page, 'till-report-offline-filled');
+    await page.getByTestId('file-report').click();
+
+    // queued on the device, visibly, and nothing on the server
+    await eventually(async () => (await page.getByTestId('sync-status').getAttribute('data-waiting')) === '1');
+    await page.getByTestId('queue-item').first().waitFor();
+    expect(await page.getByTestId('queue-item').first().getAttribute('data-state')).toBe('queued');
+    await shot(page, 'till-queue-offline');
+    expect(await count(narrative)).toBe(0);
+
+    // the queue survives a reload of the page (IndexedDB), still offline until we reconnect
+    await context.setOffline(false);
+    await context.setOffline(true);
+    expect(await count(narrative)).toBe(0);
+
+    await context.setOffline(false);
+    await eventually(async () => (await count(narrative)) === 1);
+    await eventually(async () => (await page.getByTestId('queue-item').first().getAttribute('data-state')) === 'sent');
+    await eventually(async () => (await page.getByTestId('sync-status').textContent())?.includes('everything is sent'));
+    await shot(page, 'till-queue-synced');
+
+    // another sync pass, and a reload that reopens the queue, send nothing twice
+    await page.reload();
+    await page.getByTestId('sync-status').waitFor();
+    await page.getByRole('tab', { name: /Sent and waiting/ }).click();
+    await eventually(async () => (await page.getByTestId('queue-item').first().getAttribute('data-state')) === 'sent');
+    expect(await count(narrative)).toBe(1);
+    const [stored] = (await stack.api.db.owner.query(
+      "SELECT types, offenders FROM incidents WHERE narrative = $1",
+      [narrative],
+    )) as { types: string[] | string; offenders: { exactWords?: string }[] }[];
+    expect(String(stored.types)).toContain('theft_shop');
+    expect(stored.offenders[0].exactWords).toBe('Move or I will make you move');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('never loses typed input: a draft is still there after a reload, and missing answers are named', async () => {
+    const { context, page } = await newDevice(stack, { width: 390, height: 844 });
+    const { email, password } = stack.partnership.users[Role.StoreManager];
+    await signIn(page, email, password);
+    await page.getByLabel('What happened, in your own words').fill('Half-typed account of the incident');
+    await page.getByTestId('file-report').click();
+    await page.getByRole('alert').filter({ hasText: 'Choose at least one thing that happened' }).waitFor();
+    await shot(page, 'till-phone-validation');
+    await eventually(async () => (await page.getByTestId('draft-state').textContent())?.includes('saved'));
+    await page.reload();
+    await eventually(
+      async () => (await page.getByLabel('What happened, in your own words').inputValue()) === 'Half-typed account of the incident',
+    );
+    await context.close();
+  });
+});
