@@ -1,0 +1,158 @@
+import type { ChainedEntry } from './chain';
+
+/**
+ * Everything the pack builder needs, as plain JSON: it crosses into a separate process, so no
+ * entities, connections or streams. Exhibit bytes are read there, from `sourcePath`, as they zip.
+ */
+export interface PackPlan {
+  packId: string;
+  caseId: string;
+  caseReference: string;
+  /** where the finished ZIP goes (written to `${outPath}.part` first, then renamed) */
+  outPath: string;
+  signingKeyPath: string;
+  generatedAt: string;
+  partnership: { name: string; policeForceArea: string; jurisdiction: string };
+  summary: CaseSummary;
+  statements: StatementDoc[];
+  impactStatements: ImpactDoc[];
+  exhibits: ExhibitFile[];
+  continuity: ChainedEntry[];
+}
+
+export interface CaseSummary {
+  reference: string;
+  status: string;
+  openedAt: string;
+  openedFrom: string;
+  officer: string | null;
+  crimeReferences: string[];
+  offences: { title: string; basis: string }[];
+  subject: SubjectSummary | null;
+  /** oldest first; runningTotalPence is the cumulative value up to and including the row */
+  incidents: IncidentRow[];
+  thresholdPence: number;
+  exclusions: ExclusionRow[];
+  rules: RuleRow[];
+  priorityReasons: string[];
+  evidenceList: string[];
+  notes: string[];
+}
+
+export interface SubjectSummary {
+  displayName: string;
+  description: string | null;
+  flags: string[];
+}
+
+export interface IncidentRow {
+  id: string;
+  occurredAt: string;
+  storeName: string;
+  items: string;
+  valuePence: number;
+  recoveredPence: number;
+  runningTotalPence: number;
+  crimeReference: string | null;
+  types: string[];
+  isTheft: boolean;
+}
+
+export interface ExclusionRow {
+  premises: string;
+  termFrom: string;
+  termTo: string | null;
+  servedAt: string | null;
+  servedBy: string | null;
+  method: string | null;
+  acknowledgement: string | null;
+  reference: string | null;
+}
+
+export interface RuleRow {
+  code: string;
+  title: string;
+  source: string;
+  effectiveFrom: string;
+  keyDate: string;
+  appliedAs: string;
+}
+
+export interface StatementDoc {
+  /** the file name under statements/ (safe characters only) */
+  fileName: string;
+  incidentId: string;
+  statementId: string;
+  version: number;
+  supersedesId: string | null;
+  witnessName: string;
+  witnessAgeIfUnder18: number | null;
+  witnessOccupation: string | null;
+  statementText: string;
+  pageCount: number;
+  declarationText: string;
+  readOverBy: string | null;
+  signatureName: string;
+  signedAt: string;
+  contentSha256: string;
+  crimeReference: string | null;
+}
+
+export interface ImpactDoc {
+  fileName: string;
+  /** 'isb' (Impact Statement for Business) or 'vps' (Victim Personal Statement) */
+  kind: 'isb' | 'vps';
+  requestId: string;
+  madeBy: string;
+  madeAt: string;
+  text: string;
+}
+
+export interface ExhibitFile {
+  /** e.g. JS/1 */
+  reference: string;
+  /** the path in the pack, e.g. exhibits/JS-1.jpg */
+  packPath: string;
+  incidentId: string;
+  exhibitId: string;
+  sourcePath: string;
+  sha256: string;
+  sizeBytes: number;
+  mediaType: string;
+  originalName: string | null;
+  producerName: string;
+  capturedAt: string | null;
+  clockOffsetSeconds: number | null;
+  uploadedAt: string;
+}
+
+export interface PackFileRecord {
+  path: string;
+  sha256: string;
+  size: number;
+  kind: string;
+  exhibitReference?: string;
+}
+
+/** What the builder reports back. */
+export interface PackResult {
+  sha256: string;
+  sizeBytes: number;
+  fileCount: number;
+  files: PackFileRecord[];
+  /** peak resident set of the builder process, bytes */
+  maxRssBytes: number;
+  publicKeyFingerprint: string;
+  checkpoint: Checkpoint;
+}
+
+export interface Checkpoint {
+  case_id: string;
+  pack_id: string;
+  seq: number;
+  head_hash: string;
+  signed_at: string;
+  key_fingerprint: string;
+}
+
+export type PackProgress = { type: 'progress'; done: number; total: number; stage: string };
