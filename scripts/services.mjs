@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The project's own PostgreSQL 15 and Redis 7 on loopback, data under .data/<profile>/.
-// Usage: node scripts/services.mjs up|down|status|reset|env [--profile dev|test]
+// Usage: node scripts/services.mjs up|down|status|reset|env [--profile dev|test|bench]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PROFILES = {
   dev: { pgPort: 54329, redisPort: 63799, database: 'hub' },
   test: { pgPort: 54339, redisPort: 63809, database: 'hub' },
+  bench: { pgPort: 54349, redisPort: 63819, database: 'hub' },
 };
 
 export function serviceUrls(profile) {
@@ -319,7 +320,7 @@ async function main() {
       say(`removed .data/${profile}`);
       return;
     default:
-      throw new Error(`usage: services.mjs up|down|status|reset|env [--profile dev|test]`);
+      throw new Error(`usage: services.mjs up|down|status|reset|env [--profile dev|test|bench]`);
   }
 }
 

@@ -1,0 +1,156 @@
+// H1: the api's GET /health (Nest + Fastify, every global hook) vs B-http (bare Fastify 5).
+// H3: Nest + Fastify POST /incidents with the real DTO and the DB stubbed, with vs without the
+//     api's ValidationPipe. H4: class-validator ops/s on the real DTO (in process).
+import { incidentBody } from '../lib/body.mjs';
+import { fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
+import { nextMessage, stop } from '../lib/proc.mjs';
+import { round } from '../lib/stats.mjs';
+
+export const IDS = ['H1', 'H3', 'H4'];
+
+export async function run(ctx) {
+  const out = [];
+  if (ctx.only.includes('H1')) {
+    out.push(await h1(ctx));
+  }
+  if (ctx.only.includes('H3')) {
+    out.push(await h3(ctx));
+  }
+  if (ctx.only.includes('H4')) {
+    out.push(await h4(ctx));
+  }
+  return out;
+}
+
+async function h1(ctx) {
+  const { cfg } = ctx;
+  const port = ctx.ports.bhttp;
+  const bare = await startServer(ctx, 'b-http', 'baselines/http.mjs', { PORT: String(port) }, {
+    readyUrl: `http://127.0.0.1:${port}/health`,
+  });
+  const spec = (url, duration) => ({ url, connections: 100, pipelining: 1, duration });
+  const A = (d) => runLoad(ctx, spec(`http://127.0.0.1:${port}/health`, d), [bare.pid]);
+  const B = (d) => runLoad(ctx, spec(`${ctx.apiUrl}/health`, d), [ctx.apps.api.pid]);
+  await A(cfg.warmupS);
+  await B(cfg.warmupS);
+  const base = [];
+  const cand = [];
+  for (let i = 0; i < ctx.pairs; i++) {
+    base.push(await A(cfg.httpS));
+    cand.push(await B(cfg.httpS));
+  }
+  await stop(bare);
+  const rps = summarizePairs(base, cand, (r) => r.okRps);
+  const p99 = summarizePairs(base, cand, (r) => r.latency.p99);
+  const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
+  const met = rps.ratio >= 0.8 && p99.ratio <= 1.3;
+  return {
+    id: 'H1',
+    baselineText: `B-http ${fmt(rps.base.median, ' req/s', 0)}, p99 ${fmt(p99.base.median, ' ms', 2)}`,
+    measuredText: `${fmt(rps.cand.median, ' req/s', 0)}${spreadText(rps.cand.spread)}, p99 ${fmt(p99.cand.median, ' ms', 2)}`,
+    ratioText: `${pct(rps.ratio)} req/s; p99 ${fmt(p99.ratio, '×', 2)}`,
+    met: yesNo(met),
+    ratio: rps.ratio,
+    figures: { rps, p99 },
+    reps: { base: strip(base), cand: strip(cand) },
+    generatorCpuPct: genCpu,
+    void: genCpu > GENERATOR_VOID_PCT,
+    note: `autocannon 100 conns -p 1, ${cfg.httpS} s per side, ${ctx.pairs} pair(s); generator CPU up to ${genCpu}% of a core${genCpu > GENERATOR_VOID_PCT ? ' (void: the generator, not the server, is the bottleneck on this host)' : ''}`,
+  };
+}
+
+async function h3(ctx) {
+  const { cfg } = ctx;
+  const port = ctx.ports.h3;
+  const body = JSON.stringify(incidentBody());
+  const serve = (validate) =>
+    startServer(ctx, `h3-${validate ? 'validate' : 'none'}`, 'scenarios/validation-app.mjs', {
+      PORT: String(port),
+      VALIDATE: validate ? '1' : '0',
+    });
+  const load = (server, d) =>
+    runLoad(
+      ctx,
+      {
+        url: `http://127.0.0.1:${port}/incidents`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections: 50,
+        duration: d,
+      },
+      [server.pid],
+    );
+  // One server at a time on one port: start, wait, warm up, measure, stop; A B A B.
+  const side = async (validate) => {
+    const s = await serve(validate);
+    await waitPort(port, s);
+    await load(s, cfg.warmupS);
+    const r = await load(s, cfg.httpS);
+    await stop(s);
+    return r;
+  };
+  const base = [];
+  const cand = [];
+  for (let i = 0; i < ctx.pairs; i++) {
+    base.push(await side(false));
+    cand.push(await side(true));
+  }
+  const bad = cand.find((r) => r.ok !== r.requests);
+  const rps = summarizePairs(base, cand, (r) => r.okRps);
+  const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
+  return {
+    id: 'H3',
+    baselineText: `no validation ${fmt(rps.base.median, ' req/s', 0)}`,
+    measuredText: `with ValidationPipe ${fmt(rps.cand.median, ' req/s', 0)}${spreadText(rps.cand.spread)}`,
+    ratioText: pct(rps.ratio),
+    met: bad ? 'no' : yesNo(rps.ratio >= 0.85),
+    ratio: rps.ratio,
+    figures: { rps },
+    reps: { base: strip(base), cand: strip(cand) },
+    generatorCpuPct: genCpu,
+    void: genCpu > GENERATOR_VOID_PCT,
+    note: `Nest 11 + FastifyAdapter, one route taking the real CreateIncidentRequest, DB stubbed; 50 conns -p 1${bad ? `; some validated requests failed: ${JSON.stringify(bad.statuses)}` : ''}`,
+  };
+}
+
+async function h4(ctx) {
+  const s = await startServer(
+    ctx,
+    'h4-micro',
+    'scenarios/validation-app.mjs',
+    { MICRO: '1', MICRO_S: String(ctx.quick ? 2 : 5) },
+    { ipc: true },
+  );
+  const r = await nextMessage(s, 'result', 120_000);
+  return {
+    id: 'H4',
+    baselineText: `class-validator ${fmt(r.ops, ' ops/s', 0)}`,
+    measuredText: `chosen validator = class-validator: ${fmt(r.ops, ' ops/s', 0)}, ${fmt(r.usPerOp, ' µs/DTO', 1)}`,
+    ratioText: '1.0×',
+    met: yesNo(r.usPerOp <= 5 && false),
+    ratio: 1,
+    figures: { opsPerSecond: round(r.ops, 0), usPerDto: round(r.usPerOp, 2), n: r.n },
+    note: 'the api validates with class-validator (ValidationPipe); no compiled validator (Ajv, TypeBox, typia) has been chosen, so the ratio is 1× against a 50× target. Measured: plainToInstance + validate with the pipe\'s options, one process, sequential',
+  };
+}
+
+async function waitPort(port, entry) {
+  for (let i = 0; i < 300; i++) {
+    if (entry.exited) {
+      throw new Error(`${entry.name} exited; see ${entry.logPath}`);
+    }
+    const ok = await fetch(`http://127.0.0.1:${port}/nothing`)
+      .then(() => true)
+      .catch(() => false);
+    if (ok) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} never answered`);
+}
+
+function strip(rs) {
+  return rs.map(({ histogram, ...r }) => ({ ...r, histogram }));
+}
