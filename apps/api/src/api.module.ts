@@ -5,10 +5,13 @@ import { RedisModule } from '@app/redis';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ClientConfigModule } from './client-config/client-config.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { OffendersModule } from './offenders/offenders.module';
 import { HealthModule } from './health/health.module';
 import { PartnershipsModule } from './partnerships/partnerships.module';
+import { StatsModule } from './stats/stats.module';
 
 @Module({})
 export class ApiModule {
@@ -22,11 +25,14 @@ export class ApiModule {
         RedisModule,
         HealthModule,
         AuthModule,
+        ClientConfigModule,
         PartnershipsModule,
         AuditModule,
         IncidentsModule,
         EvidenceModule,
         AlertsModule,
+        OffendersModule,
+        StatsModule,
       ],
     };
   }

@@ -5,10 +5,12 @@ import { QueueModule } from '@app/queue';
 import { RealtimePublisher } from '@app/realtime';
 import { AGGREGATION_PROCESSORS, AGGREGATION_PROVIDERS } from './aggregation';
 import { OutboxRelay } from './outbox-relay/outbox-relay.service';
+import { REPORT_PROCESSORS, REPORT_PROVIDERS } from './reports';
 import { RetentionProcessor } from './retention/retention.processor';
+import { SERIAL_OFFENDER_PROCESSORS, SERIAL_OFFENDER_PROVIDERS } from './serial-offenders';
 import { PROCESSORS, WorkerService } from './worker.service';
 
-const PROCESSOR_CLASSES = [RetentionProcessor, ...AGGREGATION_PROCESSORS];
+const PROCESSOR_CLASSES = [RetentionProcessor, ...AGGREGATION_PROCESSORS, ...SERIAL_OFFENDER_PROCESSORS, ...REPORT_PROCESSORS];
 
 @Module({})
 export class WorkerModule {
@@ -19,6 +21,8 @@ export class WorkerModule {
       providers: [
         ...PROCESSOR_CLASSES,
         ...AGGREGATION_PROVIDERS,
+        ...REPORT_PROVIDERS,
+        ...SERIAL_OFFENDER_PROVIDERS,
         {
           provide: PROCESSORS,
           inject: PROCESSOR_CLASSES,

@@ -39,6 +39,9 @@ export class AppConfig {
     guardDisabledForTest: boolean;
   }>;
   readonly storage: Readonly<{ dir: string; evidenceMaxBytes: number }>;
+  readonly packs: Readonly<{ signingKeyPath: string; ttlHours: number }>;
+  /** smallest count an analyst may see (k >= 5); smaller cells are withheld */
+  readonly stats: Readonly<{ minCell: number }>;
   readonly idempotency: Readonly<{ retentionDays: number; lockTimeoutMs: number }>;
   readonly log: Readonly<{ level: string; pretty: boolean }>;
 
@@ -83,6 +86,8 @@ export class AppConfig {
       guardDisabledForTest: e.AUTH_GUARD_DISABLED_FOR_TEST,
     });
     this.storage = Object.freeze({ dir: e.STORAGE_DIR, evidenceMaxBytes: e.EVIDENCE_MAX_BYTES });
+    this.packs = Object.freeze({ signingKeyPath: e.EVIDENCE_SIGNING_KEY_PATH, ttlHours: e.EVIDENCE_PACK_TTL_HOURS });
+    this.stats = Object.freeze({ minCell: e.STATS_MIN_CELL });
     this.idempotency = Object.freeze({
       retentionDays: e.IDEMPOTENCY_RETENTION_DAYS,
       lockTimeoutMs: e.IDEMPOTENCY_LOCK_TIMEOUT_MS,

@@ -130,6 +130,12 @@ export class EnvSchema {
   @IsBoolean()
   AUTH_GUARD_DISABLED_FOR_TEST = false;
 
+  /** Statistics: analysts never see a count between 1 and k-1 (k, never below 5). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  STATS_MIN_CELL = 5;
+
   // --- storage
   @IsString()
   STORAGE_DIR = '.data/storage';
@@ -139,6 +145,18 @@ export class EnvSchema {
   @IsInt()
   @Min(1024)
   EVIDENCE_MAX_BYTES = 50 * 1024 * 1024;
+
+  /** Ed25519 key (PKCS#8 PEM) that signs evidence packs; created on first use, kept out of the database. */
+  @IsString()
+  @MinLength(1)
+  EVIDENCE_SIGNING_KEY_PATH = '.data/keys/evidence-signing.pem';
+
+  /** Hours a built evidence pack can be downloaded before it expires and its file is deleted. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 90)
+  EVIDENCE_PACK_TTL_HOURS = 72;
 
   // --- idempotency
   /** Days an Idempotency-Key and its response are kept: at least the longest offline window (30). */

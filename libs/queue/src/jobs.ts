@@ -3,6 +3,9 @@ export enum QueueName {
   Retention = 'retention',
   Aggregation = 'aggregation',
   IdempotencyKeys = 'idempotency-keys',
+  Offenders = 'offenders',
+  Reports = 'reports',
+  EvidenceExport = 'evidence-export',
 }
 
 export enum JobName {
@@ -11,12 +14,30 @@ export enum JobName {
   RollupDay = 'rollup-day',
   /** delete Idempotency-Keys older than their published retention (>= 30 days) */
   PurgeIdempotencyKeys = 'purge-idempotency-keys',
+  /** recompute one subject's aggregates and serial flag from its links (the incidents trigger names it too) */
+  RefreshSubject = 'offender-refresh-subject',
+  /** fold reports created since each partnership's watermark into the statistics rollups */
+  FoldRollups = 'fold-rollups',
+  /** drop and rebuild every statistics rollup from the incidents table */
+  RebuildRollups = 'rebuild-rollups',
+  /** render a quarterly partnership report (PDF) */
+  BuildPartnershipReport = 'build-partnership-report',
+  /** build one case's evidence pack ZIP in a separate process */
+  BuildEvidencePack = 'build-evidence-pack',
+  /** mark packs past their expiry and delete their files */
+  ExpireEvidencePacks = 'expire-evidence-packs',
 }
 
 export interface JobPayloads {
   [JobName.PurgeExpiredSessions]: { requestId: string };
   [JobName.RollupDay]: { partnershipId: string; day: string; requestId: string };
   [JobName.PurgeIdempotencyKeys]: { requestId: string };
+  [JobName.RefreshSubject]: { partnershipId: string; subjectId: string; requestId: string };
+  [JobName.FoldRollups]: { partnershipId?: string; requestId: string };
+  [JobName.RebuildRollups]: { requestId: string };
+  [JobName.BuildPartnershipReport]: { partnershipId: string; reportId: string; requestId: string };
+  [JobName.BuildEvidencePack]: { partnershipId: string; packId: string; requestId: string };
+  [JobName.ExpireEvidencePacks]: { requestId: string };
 }
 
 /** Which queue each job runs on. */
@@ -24,6 +45,12 @@ export const JOB_QUEUE = {
   [JobName.PurgeExpiredSessions]: QueueName.Retention,
   [JobName.RollupDay]: QueueName.Aggregation,
   [JobName.PurgeIdempotencyKeys]: QueueName.IdempotencyKeys,
+  [JobName.RefreshSubject]: QueueName.Offenders,
+  [JobName.FoldRollups]: QueueName.Aggregation,
+  [JobName.RebuildRollups]: QueueName.Aggregation,
+  [JobName.BuildPartnershipReport]: QueueName.Reports,
+  [JobName.BuildEvidencePack]: QueueName.EvidenceExport,
+  [JobName.ExpireEvidencePacks]: QueueName.EvidenceExport,
 } as const satisfies { [J in JobName]: QueueName };
 
 export type JobsOf<Q extends QueueName> = {

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { type Actor, type Role, scopeOf, type TenantScope } from '@app/auth';
-import type { HubRequest } from '../http/request';
+import type { ApiKeyPrincipal, HubRequest } from '../http/request';
 
 export const ROLES_KEY = 'hub:roles';
 export const PUBLIC_KEY = 'hub:public';
@@ -27,3 +27,14 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
   }
   return req.actor;
 });
+
+export const API_KEY_KEY = 'hub:api-key';
+
+/** The route also accepts `Authorization: ApiKey <secret>` (statistics routes only). */
+export const AcceptsApiKey = () => SetMetadata(API_KEY_KEY, true);
+
+/** Resolves an API key secret to its principal; provided by the module that owns the keys. */
+export interface ApiKeyVerifier {
+  verify(secret: string): Promise<ApiKeyPrincipal | null>;
+}
+export const API_KEY_VERIFIER = Symbol('API_KEY_VERIFIER');

@@ -1,12 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { AccessTokenService, type Role } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { SessionRepository } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { RequestContext } from '@app/logging';
 import type { HubRequest } from '../http/request';
-import { PUBLIC_KEY, ROLES_KEY } from './access.decorators';
+import { API_KEY_KEY, API_KEY_VERIFIER, type ApiKeyVerifier, PUBLIC_KEY, ROLES_KEY } from './access.decorators';
 
 /**
  * Global guard: verifies the bearer token and its session (so logout and revocation take effect at
@@ -19,6 +19,7 @@ export class AccessGuard implements CanActivate {
     private readonly tokens: AccessTokenService,
     private readonly sessions: SessionRepository,
     private readonly config: AppConfig,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -28,6 +29,18 @@ export class AccessGuard implements CanActivate {
     }
     const req = ctx.switchToHttp().getRequest<HubRequest>();
     const header = req.headers.authorization;
+    if (typeof header === 'string' && header.startsWith('ApiKey ')) {
+      // accepted only where the route says so (the statistics routes); elsewhere it is no token
+      if (this.reflector.getAllAndOverride<boolean>(API_KEY_KEY, targets)) {
+        const verifier = this.moduleRef.get<ApiKeyVerifier>(API_KEY_VERIFIER, { strict: false });
+        const principal = await verifier.verify(header.slice(7).trim());
+        if (!principal) {
+          throw new DomainError(ErrorCode.Unauthenticated, 'Unknown or revoked API key');
+        }
+        req.apiKey = principal;
+        return true;
+      }
+    }
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
     const actor = this.tokens.verify(token);
     if (!actor || !(await this.sessions.isActive(actor.partnershipId, actor.sessionId))) {

@@ -1,24 +1,61 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { IncidentRollupRepository } from '@app/database';
 import { log } from '@app/logging';
-import { JobName, QueueName } from '@app/queue';
+import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
 
 /**
- * Turns accepted reports into statistics. Each job recomputes one partnership-day from PostgreSQL
- * under a unique (partnership, store, day, type) key, so a redelivered job changes nothing.
+ * Keeps the statistics rollups. A rollup-day job (one per accepted or amended report, through the
+ * outbox) recomputes that partnership-day and then folds anything else past the watermark; a
+ * scheduled fold-rollups job sweeps every partnership each minute (reports bulk-loaded by COPY,
+ * or whose job was lost); rebuild-rollups starts again from the raw table. Every effect is a
+ * recomputation from PostgreSQL, so a redelivered job changes nothing.
  */
 @Injectable()
-export class AggregationProcessor implements QueueProcessor<QueueName.Aggregation> {
+export class AggregationProcessor implements QueueProcessor<QueueName.Aggregation>, OnApplicationBootstrap {
   readonly queue = QueueName.Aggregation;
 
-  constructor(private readonly rollups: IncidentRollupRepository) {}
+  constructor(
+    private readonly rollups: IncidentRollupRepository,
+    private readonly producer: JobProducer,
+  ) {}
 
   readonly handlers = {
     [JobName.RollupDay]: async ({ partnershipId, day }) => {
       const cells = await this.rollups.rollupDay(partnershipId, day);
-      log().info({ partnershipId, day, cells }, 'rolled up incident counts');
-      return { cells };
+      const folded = await this.rollups.fold(partnershipId);
+      log().info({ partnershipId, day, cells, folded }, 'rolled up incident statistics');
+      return { cells, folded: folded.incidents };
+    },
+    [JobName.FoldRollups]: async ({ partnershipId }) => {
+      const ids = partnershipId ? [partnershipId] : await this.rollups.partnershipIds();
+      let incidents = 0;
+      for (const id of ids) {
+        incidents += (await this.rollups.fold(id)).incidents;
+      }
+      if (incidents > 0) {
+        log().info({ partnerships: ids.length, incidents }, 'folded reports into the statistics rollups');
+      }
+      return { incidents };
+    },
+    [JobName.RebuildRollups]: async () => {
+      const result = await this.rollups.rebuild();
+      log().info(result, 'rebuilt the statistics rollups');
+      return result;
     },
   } satisfies HandlerMap<QueueName.Aggregation>;
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.producer
+        .queue(QueueName.Aggregation)
+        .upsertJobScheduler(
+          jobIds.scheduled(JobName.FoldRollups),
+          { every: 60_000 },
+          { name: JobName.FoldRollups, data: { requestId: 'schedule' } },
+        );
+    } catch (err) {
+      log().warn({ err }, 'could not schedule the statistics fold');
+    }
+  }
 }

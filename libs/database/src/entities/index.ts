@@ -2,11 +2,35 @@ import { AccessLogEntry } from './access-log-entry.entity';
 import { Alert } from './alert.entity';
 import { AlertAck } from './alert-ack.entity';
 import { AlertCounter } from './alert-counter.entity';
+import {
+  CaseContinuityEntry,
+  CaseEvidenceRequest,
+  CaseHistoryEntry,
+  CaseIncident,
+  EvidencePack,
+  PoliceCase,
+} from './case.entity';
 import { Device } from './device.entity';
 import { EvidenceDerivative, EvidenceMaster, Exhibit } from './evidence.entity';
+import { ExclusionNotice } from './exclusion-notice.entity';
+import { Gallery, GalleryListing } from './gallery.entity';
+import { LegalRule, OffenderSettings } from './legal-rule.entity';
+import { SerialFlag } from './serial-flag.entity';
+import { Subject, SubjectAggregate, SubjectImage, SubjectIncident } from './subject.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { IncidentAmendment } from './incident-amendment.entity';
 import { IncidentDailyCount } from './incident-daily-count.entity';
+import {
+  AnalystApiKey,
+  Organisation,
+  OrganisationMember,
+  OrganisationShare,
+  PartnershipReport,
+  StatsDay,
+  StatsMonth,
+  StatsStoreDay,
+  StatsWatermark,
+} from './stats.entity';
 import { Incident } from './incident.entity';
 import { MemberBusiness } from './member-business.entity';
 import { OutboxMessage } from './outbox-message.entity';
@@ -24,11 +48,38 @@ export { AccessAction, AccessLogEntry } from './access-log-entry.entity';
 export { Alert, AlertPriority, AlertTarget, AlertType } from './alert.entity';
 export { AlertAck } from './alert-ack.entity';
 export { AlertCounter } from './alert-counter.entity';
+export {
+  CaseContinuityEntry,
+  CaseEvidenceRequest,
+  CaseHistoryEntry,
+  CaseIncident,
+  CaseOrigin,
+  CaseStatus,
+  EvidencePack,
+  EvidenceRequestKind,
+  EvidenceRequestStatus,
+  PackStatus,
+  PoliceCase,
+} from './case.entity';
 export { Device } from './device.entity';
 export { EvidenceDerivative, EvidenceMaster, Exhibit } from './evidence.entity';
+export { AppealOutcome, AppealStatus, ExclusionNotice } from './exclusion-notice.entity';
+export { Gallery, GalleryListing, ListingState } from './gallery.entity';
+export { LegalRule, OffenderSettings } from './legal-rule.entity';
+export { SerialFlag, type SerialFlagRule, SerialFlagState } from './serial-flag.entity';
+export {
+  Subject,
+  SubjectAggregate,
+  type SubjectDescription,
+  SubjectImage,
+  SubjectIncident,
+  SubjectKind,
+  type SubjectVehicle,
+} from './subject.entity';
 export { IdempotencyKey } from './idempotency-key.entity';
 export { type FieldChanges, IncidentAmendment } from './incident-amendment.entity';
 export { IncidentDailyCount } from './incident-daily-count.entity';
+export * from './stats.entity';
 export {
   type GoodsLine,
   Incident,
@@ -73,8 +124,33 @@ export const ENTITIES = [
   IncidentAmendment,
   IdempotencyKey,
   IncidentDailyCount,
+  StatsDay,
+  StatsMonth,
+  StatsStoreDay,
+  StatsWatermark,
+  Organisation,
+  OrganisationShare,
+  OrganisationMember,
+  AnalystApiKey,
+  PartnershipReport,
   WitnessStatement,
   EvidenceMaster,
   EvidenceDerivative,
   Exhibit,
+  Subject,
+  SubjectImage,
+  SubjectIncident,
+  SubjectAggregate,
+  Gallery,
+  GalleryListing,
+  SerialFlag,
+  ExclusionNotice,
+  LegalRule,
+  OffenderSettings,
+  PoliceCase,
+  CaseIncident,
+  CaseHistoryEntry,
+  CaseEvidenceRequest,
+  CaseContinuityEntry,
+  EvidencePack,
 ];

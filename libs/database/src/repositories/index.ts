@@ -13,3 +13,7 @@ export * from './incident-rollup.repository';
 export * from './incident.repository';
 export * from './statement.repository';
 export * from './evidence.repository';
+export * from './serial-offender.repository';
+export * from './stats.repository';
+export * from './offender.repository';
+export * from './exclusion.repository';

@@ -1,0 +1,27 @@
+import { Injectable, Module } from '@nestjs/common';
+import { StatsRepository } from '@app/database';
+import { API_KEY_VERIFIER, type ApiKeyVerifier } from '../auth/access.decorators';
+import type { ApiKeyPrincipal } from '../http/request';
+import { StatsController } from './stats.controller';
+import { StatsService } from './stats.service';
+
+/** Checks analyst API keys for the access guard (statistics routes only). */
+@Injectable()
+export class StatsApiKeyVerifier implements ApiKeyVerifier {
+  constructor(private readonly repo: StatsRepository) {}
+
+  verify(secret: string): Promise<ApiKeyPrincipal | null> {
+    return this.repo.verifyApiKey(secret);
+  }
+}
+
+@Module({
+  controllers: [StatsController],
+  providers: [
+    StatsService,
+    StatsRepository,
+    StatsApiKeyVerifier,
+    { provide: API_KEY_VERIFIER, useExisting: StatsApiKeyVerifier },
+  ],
+})
+export class StatsModule {}
