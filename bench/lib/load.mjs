@@ -35,6 +35,7 @@ const instance = autocannon(
     pipelining: spec.pipelining ?? 1,
     duration: spec.duration,
     amount: spec.maxRequests,
+    overallRate: spec.overallRate,
     timeout: 10,
     requests: [request],
     excludeErrorStats: false,

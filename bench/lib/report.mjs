@@ -37,6 +37,14 @@ export function renderMarkdown(doc) {
   lines.push('');
   lines.push('Ratios are candidate ÷ baseline from the same run (median of the interleaved pairs; spread = (max−min)/median over the pairs). Latencies in ms from HDR histograms.');
   lines.push('');
+  for (const w of run.warnings ?? []) {
+    lines.push(`> Warning: ${w}`);
+    lines.push('');
+  }
+  if (run.error) {
+    lines.push(`> **The run failed:** ${run.error}`);
+    lines.push('');
+  }
   lines.push('| ID | Target (quality.md) | Baseline | Measured | Ratio | Met |');
   lines.push('|---|---|---|---|---|---|');
   for (const b of benchmarks) {

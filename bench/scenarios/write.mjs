@@ -1,0 +1,162 @@
+// D1: the api's full POST /api/v1/incidents (tablet-like bearer, Idempotency-Key per request,
+//     validation, TypeORM insert, access log, outbox, durable commit) vs B-pg, 50 conns, -p 1.
+// D2: B-pg vs B-pgbench (pgbench -M prepared, 16 clients, 2 threads) on the same table.
+// D3: the full POST at 70% of its measured max rate: absolute p95/p99.
+// Sequence per pair: B-pg, api, pgbench (interleaved after a warm-up of each).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { incidentBody } from '../lib/body.mjs';
+import { fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
+import { cpuSeconds, stop } from '../lib/proc.mjs';
+import { median, round } from '../lib/stats.mjs';
+
+export const IDS = ['D1', 'D2', 'D3'];
+const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
+
+export async function run(ctx) {
+  const { cfg } = ctx;
+  const port = ctx.ports.bpg;
+  const body = JSON.stringify(incidentBody());
+  const bpg = await startServer(
+    ctx,
+    'b-pg',
+    'baselines/pg.mjs',
+    { PORT: String(port), BENCH_PG_URL: ctx.urls.DATABASE_MIGRATION_URL, BENCH_IDS: JSON.stringify(ctx.ids) },
+    {},
+  );
+  await waitListening(port, bpg);
+  const spec = (url, headers, d, extra = {}) => ({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    connections: 50,
+    duration: d,
+    ...extra,
+  });
+  const A = (d) => runLoad(ctx, spec(`http://127.0.0.1:${port}/incidents`, {}, d), [bpg.pid]);
+  const B = (d, extra) =>
+    runLoad(
+      ctx,
+      { ...spec(`${ctx.apiUrl}/api/v1/incidents`, { authorization: `Bearer ${ctx.token}` }, d, extra), idempotency: true },
+      [ctx.apps.api.pid, ctx.apps.worker.pid],
+    );
+  await A(cfg.warmupS);
+  await B(cfg.warmupS);
+  const base = [];
+  const cand = [];
+  const bench = [];
+  const wantD2 = ctx.only.includes('D2');
+  for (let i = 0; i < ctx.pairs; i++) {
+    base.push(await A(cfg.writeS));
+    cand.push(await B(cfg.writeS));
+    if (wantD2) {
+      bench.push(await pgbench(ctx, cfg.pgbenchS));
+    }
+  }
+  await stop(bpg);
+  const out = [];
+  const rps = summarizePairs(base, cand, (r) => r.okRps);
+  const p = (k) => summarizePairs(base, cand, (r) => r.latency[k]);
+  const p50 = p('p50');
+  const p95 = p('p95');
+  const p99 = p('p99');
+  const failed = cand.map((r) => r.requests - r.ok);
+  const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
+  if (ctx.only.includes('D1')) {
+    out.push({
+      id: 'D1',
+      baselineText: `B-pg ${fmt(rps.base.median, ' req/s', 0)}; p50/p95/p99 ${fmt(p50.base.median, '', 1)}/${fmt(p95.base.median, '', 1)}/${fmt(p99.base.median, ' ms', 1)}`,
+      measuredText: `${fmt(rps.cand.median, ' req/s', 0)}${spreadText(rps.cand.spread)}; p50/p95/p99 ${fmt(p50.cand.median, '', 1)}/${fmt(p95.cand.median, '', 1)}/${fmt(p99.cand.median, ' ms', 1)}`,
+      ratioText: `${pct(rps.ratio)} req/s; p99 ${fmt(p99.ratio, '×', 2)}`,
+      met: yesNo(rps.ratio >= 0.5 && p99.ratio <= 2 && failed.every((f) => f === 0)),
+      ratio: rps.ratio,
+      figures: { rps, p50, p95, p99, apiNon2xx: failed, apiStatuses: cand.map((r) => r.statuses) },
+      reps: { base, cand },
+      generatorCpuPct: genCpu,
+      void: genCpu > GENERATOR_VOID_PCT,
+      note: `50 conns -p 1, ${cfg.writeS} s per side, ${ctx.pairs} pair(s); B-pg connects as the table owner (no RLS, no auth); the api as a shopworker with a new Idempotency-Key per request${failed.some((f) => f) ? `; api non-2xx: ${failed.join('/')}` : ''}; stretch 65% ${rps.ratio >= 0.65 ? 'met' : 'not met'}`,
+    });
+  }
+  if (wantD2) {
+    const tps = bench.map((b) => b.tps);
+    const bpgRps = base.map((r) => r.okRps);
+    const ratios = bpgRps.map((x, i) => (tps[i] ? x / tps[i] : null));
+    const ratio = round(median(ratios), 3);
+    out.push({
+      id: 'D2',
+      baselineText: `B-pgbench ${fmt(median(tps), ' tps', 0)}`,
+      measuredText: `B-pg ${fmt(median(bpgRps), ' req/s', 0)}`,
+      ratioText: pct(ratio),
+      met: bench.some((b) => b.error) ? 'no' : yesNo(ratio >= 0.4),
+      ratio,
+      reps: { base: bench, cand: bpgRps },
+      note: `pgbench -n -M prepared -f bench/baselines/insert_incident.sql -c 16 -j 2 -T ${cfg.pgbenchS} (pgbench CPU ${fmt(median(bench.map((b) => b.cpuPct)), '%', 0)} of a core); B-pg at 50 conns from D1's baseline runs${bench.find((b) => b.error) ? `; pgbench error: ${bench.find((b) => b.error).error}` : ''}`,
+    });
+  }
+  if (ctx.only.includes('D3')) {
+    const rate = Math.max(1, Math.floor(0.7 * rps.cand.median));
+    const r = await B(cfg.writeS, { overallRate: rate });
+    const ok = r.latency.p95 <= 25 && r.latency.p99 <= 60;
+    out.push({
+      id: 'D3',
+      baselineText: 'absolute',
+      measuredText: `at ${rate} req/s (70% of ${fmt(rps.cand.median, '', 0)}): p95 ${fmt(r.latency.p95, ' ms', 1)}, p99 ${fmt(r.latency.p99, ' ms', 1)}; achieved ${fmt(r.okRps, ' req/s', 0)}`,
+      ratioText: '—',
+      met: yesNo(ok && r.ok === r.requests),
+      figures: { rate, latency: r.latency },
+      reps: { cand: [r] },
+      generatorCpuPct: r.generatorCpuPct,
+      note: `autocannon overallRate ${rate}, 50 conns, ${cfg.writeS} s`,
+    });
+  }
+  return out;
+}
+
+function pgbench(ctx, seconds) {
+  return new Promise((resolve) => {
+    const url = new URL(ctx.urls.DATABASE_MIGRATION_URL);
+    const args = [
+      '-n', '-M', 'prepared', '-f', join(ctx.root, 'bench/baselines/insert_incident.sql'),
+      '-c', '16', '-j', '2', '-T', String(seconds),
+      '-D', `pid=${ctx.ids.partnershipId}`, '-D', `sid=${ctx.ids.storeId}`, '-D', `aid=${ctx.ids.actorId}`,
+      '-h', url.hostname, '-p', url.port, '-U', url.username, url.pathname.slice(1),
+    ];
+    const child = spawn(PGBENCH, args, { env: { PATH: process.env.PATH, PGPASSWORD: decodeURIComponent(url.password) } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const t0 = process.hrtime.bigint();
+    let lastCpu = 0;
+    const sampler = setInterval(() => {
+      lastCpu = cpuSeconds(child.pid) ?? lastCpu;
+    }, 200);
+    const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+    child.on('exit', (code) => {
+      clearInterval(sampler);
+      clearTimeout(killer);
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
+      const lat = /latency average = ([\d.]+) ms/.exec(out);
+      resolve({
+        tps: m ? Number(m[1]) : null,
+        latencyAvgMs: lat ? Number(lat[1]) : null,
+        cpuPct: round((lastCpu / secs) * 100, 1),
+        error: code === 0 && m ? undefined : out.split('\n').slice(-3).join(' '),
+      });
+    });
+  });
+}
+
+async function waitListening(port, entry) {
+  for (let i = 0; i < 300; i++) {
+    if (entry.exited) {
+      throw new Error(`${entry.name} exited; see ${entry.logPath}`);
+    }
+    if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} never answered`);
+}
