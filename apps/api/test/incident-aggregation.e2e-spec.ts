@@ -110,9 +110,7 @@ describe('aggregation of accepted reports', () => {
       );
     await insert('old-key', '31 days');
     await insert('recent-key', '29 days');
-    await worker
-      .get(IdempotencyPurgeProcessor)
-      .handlers[JobName.PurgeIdempotencyKeys]({ requestId: 'test' }, undefined as never);
+    await worker.get(IdempotencyPurgeProcessor).handlers[JobName.PurgeIdempotencyKeys]();
     const keys = (
       await api.db.owner.query(`SELECT key FROM idempotency_keys WHERE key IN ('old-key', 'recent-key')`)
     ).map((r: { key: string }) => r.key);

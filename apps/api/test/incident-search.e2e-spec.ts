@@ -92,7 +92,7 @@ describe('finding and amending reports', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const r = await api.http.get(
+      const r: { body: { items: { id: string }[]; nextCursor: string | null } } = await api.http.get(
         `/api/v1/incidents?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
         p.tokens.police,
       );
