@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
+import { Clock } from './clock';
 import { dataSourceOptions } from './data-source';
 import { SystemDb, TenantDb } from './tenant-db';
 
@@ -13,7 +14,7 @@ import { SystemDb, TenantDb } from './tenant-db';
       useFactory: (config: AppConfig) => dataSourceOptions(config),
     }),
   ],
-  providers: [TenantDb, SystemDb],
-  exports: [TenantDb, SystemDb],
+  providers: [TenantDb, SystemDb, Clock],
+  exports: [TenantDb, SystemDb, Clock],
 })
 export class DatabaseModule {}

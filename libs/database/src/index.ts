@@ -1,4 +1,5 @@
 export * from './audit';
+export * from './clock';
 export * from './data-source';
 export * from './database.module';
 export * from './entities';
@@ -9,3 +10,4 @@ export * from './repositories';
 export * from './snake-naming.strategy';
 export * from './tenant-db';
 export * from './idempotency';
+export * from './serial-rule';

@@ -7,3 +7,4 @@ export * from './own-redis';
 export * from './radio-pair';
 export * from './factories/incident.factory';
 export * from './factories/evidence.factory';
+export * from './factories/offender.factory';

@@ -1,0 +1,122 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Readable } from 'node:stream';
+import { assertStoreAccess, Role, storeFilterFor, type TenantScope } from '@app/auth';
+import { Clock, exclusionApplies, ExclusionRepository } from '@app/database';
+import { DomainError } from '@app/errors';
+import { Roles, Scope } from '../auth/access.decorators';
+import type { HubRequest } from '../http/request';
+import { UuidParam } from '../http/uuid.pipe';
+import { AppealRequest, ExclusionResponse, ExclusionsQuery, IssueExclusionRequest } from './dto/offender.dto';
+import { OffenderFilesService } from './offenders.service';
+import { INTEL } from './subjects.controller';
+
+/** Store managers serve notices for their store; coordinators and admins for any (police never: brief 4.4). */
+const ISSUERS = [Role.StoreManager, Role.Coordinator, Role.Admin];
+
+@ApiTags('offenders')
+@ApiBearerAuth()
+@Controller()
+export class ExclusionsController {
+  constructor(
+    private readonly exclusions: ExclusionRepository,
+    private readonly files: OffenderFilesService,
+    private readonly clock: Clock,
+  ) {}
+
+  private view() {
+    return ExclusionResponse.at(this.clock.now(), exclusionApplies);
+  }
+
+  /** Records a served exclusion notice (default term: the partnership's, 12 months). */
+  @Post('subjects/:id/exclusion-notices')
+  @Roles(...ISSUERS)
+  async issue(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: IssueExclusionRequest,
+  ): Promise<ExclusionResponse> {
+    const storeIds = body.storeIds ?? [];
+    if (storeFilterFor(scope)) {
+      if (!storeIds.length || body.area) {
+        throw DomainError.forbidden('A store manager serves notices for their own store only');
+      }
+      storeIds.forEach((s) => assertStoreAccess(scope, s));
+    }
+    const servedAt = new Date(body.servedAt);
+    if (servedAt > this.clock.now()) {
+      throw DomainError.invalid('servedAt', 'cannot be in the future');
+    }
+    const n = await this.exclusions.issue(scope, id, {
+      storeIds,
+      area: body.area ?? null,
+      reason: body.reason,
+      incidentIds: body.incidentIds ?? [],
+      servedAt,
+      servedByName: body.servedByName,
+      serviceMethod: body.serviceMethod,
+      acknowledgement: body.acknowledgement ?? null,
+      expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+    });
+    return this.view()(n);
+  }
+
+  @Get('subjects/:id/exclusion-notices')
+  @Roles(...INTEL)
+  async forSubject(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+  ): Promise<{ items: ExclusionResponse[] }> {
+    return { items: (await this.exclusions.forSubject(scope, id)).map(this.view()) };
+  }
+
+  /** Notices that apply now (expired or overturned ones stop applying by themselves). */
+  @Get('exclusion-notices')
+  @Roles(...ISSUERS)
+  async applying(
+    @Scope() scope: TenantScope,
+    @Query() q: ExclusionsQuery,
+  ): Promise<{ items: ExclusionResponse[] }> {
+    const own = storeFilterFor(scope);
+    const storeId = own ?? q.storeId ?? null;
+    return { items: (await this.exclusions.applying(scope, this.clock.now(), storeId)).map(this.view()) };
+  }
+
+  @Post('exclusion-notices/:id/appeal')
+  @HttpCode(200)
+  @Roles(...INTEL)
+  async appeal(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: AppealRequest,
+  ): Promise<ExclusionResponse> {
+    const n = await this.exclusions.appeal(
+      scope,
+      id,
+      body.status,
+      body.outcome ?? null,
+      body.note ?? null,
+      this.clock.now(),
+    );
+    return this.view()(n);
+  }
+
+  /** Proof of service (a photo or scan of the notice), stored as evidence: raw body, SHA-256 header. */
+  @Post('exclusion-notices/:id/proof')
+  @HttpCode(200)
+  @Roles(...INTEL)
+  @ApiConsumes('application/octet-stream')
+  @ApiHeader({ name: 'x-content-sha256', required: true, description: 'SHA-256 of the file (hex)' })
+  async proof(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Headers('x-content-sha256') sha256: string | undefined,
+    @Headers('content-length') length: string | undefined,
+    @Req() req: HubRequest,
+  ): Promise<ExclusionResponse> {
+    const n = length ? Number(length) : null;
+    return this.view()(
+      await this.files.attachProof(scope, id, sha256, req.body as Readable, Number.isFinite(n) ? n : null),
+    );
+  }
+}

@@ -1,0 +1,145 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role, type TenantScope } from '@app/auth';
+import { Clock, OffenderRepository } from '@app/database';
+import { Roles, Scope } from '../auth/access.decorators';
+import { UuidParam } from '../http/uuid.pipe';
+import {
+  CreateGalleryRequest,
+  DelistRequest,
+  GalleryResponse,
+  ListingResponse,
+  ListListingsQuery,
+  ProposeListingRequest,
+  RenewListingRequest,
+  ReviewListingRequest,
+  SubjectImageResponse,
+  SubjectResponse,
+} from './dto/offender.dto';
+import { INTEL, SUBJECT_VIEWERS } from './subjects.controller';
+
+/** Who may propose a listing (store managers propose exclusions); a coordinator or admin reviews. */
+const PROPOSERS = [Role.StoreManager, Role.Coordinator, Role.Admin];
+
+@ApiTags('offenders')
+@ApiBearerAuth()
+@Controller('galleries')
+export class GalleriesController {
+  constructor(
+    private readonly offenders: OffenderRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @Roles(...INTEL)
+  async create(@Scope() scope: TenantScope, @Body() body: CreateGalleryRequest): Promise<GalleryResponse> {
+    return GalleryResponse.from(
+      await this.offenders.createGallery(scope, {
+        name: body.name,
+        purpose: body.purpose ?? null,
+        defaultListingDays: body.defaultListingDays,
+        audienceRoles: body.audienceRoles,
+      }),
+    );
+  }
+
+  /** The galleries shown to the caller's role. */
+  @Get()
+  @Roles(...SUBJECT_VIEWERS)
+  async list(@Scope() scope: TenantScope): Promise<{ items: GalleryResponse[] }> {
+    return { items: (await this.offenders.galleries(scope)).map(GalleryResponse.from) };
+  }
+
+  /** The subjects currently listed: a gallery view, each subject logged as consulted. */
+  @Get(':id/subjects')
+  @Roles(...SUBJECT_VIEWERS)
+  async subjects(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+  ): Promise<{ items: (SubjectResponse & { listing: ListingResponse })[] }> {
+    const now = this.clock.now();
+    const rows = await this.offenders.gallerySubjects(scope, id, now);
+    return {
+      items: rows.map((r) => ({
+        ...SubjectResponse.from(r.subject),
+        images: r.images.map(SubjectImageResponse.from),
+        listing: ListingResponse.at(now)(r.listing),
+      })),
+    };
+  }
+
+  /** Proposes a subject for this gallery with a reason resting on linked incidents. */
+  @Post(':id/listings')
+  @Roles(...PROPOSERS)
+  async propose(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: ProposeListingRequest,
+  ): Promise<ListingResponse> {
+    const l = await this.offenders.propose(scope, id, body.subjectId, body.reason, body.incidentIds);
+    return ListingResponse.at(this.clock.now())(l);
+  }
+}
+
+@ApiTags('offenders')
+@ApiBearerAuth()
+@Controller('gallery-listings')
+export class ListingsController {
+  constructor(
+    private readonly offenders: OffenderRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Roles(...INTEL)
+  async list(
+    @Scope() scope: TenantScope,
+    @Query() q: ListListingsQuery,
+  ): Promise<{ items: ListingResponse[] }> {
+    return {
+      items: (await this.offenders.listings(scope, q.state ?? null)).map(
+        ListingResponse.at(this.clock.now()),
+      ),
+    };
+  }
+
+  /** A second person (coordinator or admin) approves or rejects a proposed listing. */
+  @Post(':id/review')
+  @HttpCode(200)
+  @Roles(...INTEL)
+  async review(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: ReviewListingRequest,
+  ): Promise<ListingResponse> {
+    const now = this.clock.now();
+    return ListingResponse.at(now)(
+      await this.offenders.review(scope, id, body.decision === 'approve', body.note ?? null, now),
+    );
+  }
+
+  @Post(':id/delist')
+  @HttpCode(200)
+  @Roles(...INTEL)
+  async delist(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: DelistRequest,
+  ): Promise<ListingResponse> {
+    const now = this.clock.now();
+    return ListingResponse.at(now)(await this.offenders.delist(scope, id, body.reason, now));
+  }
+
+  /** Renews a listing for another term: only with incidents newer than the listing or last renewal. */
+  @Post(':id/renew')
+  @HttpCode(200)
+  @Roles(...INTEL)
+  async renew(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: RenewListingRequest,
+  ): Promise<ListingResponse> {
+    const now = this.clock.now();
+    return ListingResponse.at(now)(await this.offenders.renew(scope, id, body.incidentIds, body.reason, now));
+  }
+}

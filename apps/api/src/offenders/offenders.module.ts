@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ExclusionRepository, OffenderRepository } from '@app/database';
+import { EvidenceStore } from '../evidence/evidence-store';
+import { ExclusionsController } from './exclusions.controller';
+import { GalleriesController, ListingsController } from './galleries.controller';
+import { OffenderFilesService } from './offenders.service';
+import { OffenderSettingsController, SerialFlagsController } from './serial-flags.controller';
+import { SubjectImagesController, SubjectsController } from './subjects.controller';
+
+/** Offender intelligence: subjects, galleries, links, serial flags, exclusions, settings. */
+@Module({
+  controllers: [
+    SubjectsController,
+    SubjectImagesController,
+    GalleriesController,
+    ListingsController,
+    SerialFlagsController,
+    OffenderSettingsController,
+    ExclusionsController,
+  ],
+  providers: [OffenderRepository, ExclusionRepository, OffenderFilesService, EvidenceStore],
+})
+export class OffendersModule {}

@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role, type TenantScope } from '@app/auth';
+import { ExclusionRepository, OffenderRepository } from '@app/database';
+import { Roles, Scope } from '../auth/access.decorators';
+import { pageOf, type PageResponse } from '../http/page.response';
+import { UuidParam } from '../http/uuid.pipe';
+import {
+  FlagResponse,
+  FlagTransitionRequest,
+  LegalRuleResponse,
+  ListFlagsQuery,
+  OffenderSettingsDto,
+} from './dto/offender.dto';
+import { INTEL } from './subjects.controller';
+
+/** Police read flags (under-£200 bundles to pull); coordinators and admins decide them. */
+const FLAG_READERS = [Role.Coordinator, Role.Admin, Role.Police];
+
+@ApiTags('offenders')
+@ApiBearerAuth()
+@Controller('serial-flags')
+export class SerialFlagsController {
+  constructor(private readonly offenders: OffenderRepository) {}
+
+  @Get()
+  @Roles(...FLAG_READERS)
+  async list(@Scope() scope: TenantScope, @Query() q: ListFlagsQuery): Promise<PageResponse<FlagResponse>> {
+    return pageOf(await this.offenders.flags(scope, q.state ?? null, q), FlagResponse.from);
+  }
+
+  @Get(':id')
+  @Roles(...FLAG_READERS)
+  async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<FlagResponse> {
+    return FlagResponse.from(await this.offenders.flag(scope, id));
+  }
+
+  /** new -> reviewed -> case_opened | dismissed (dismissal needs a note). */
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @Roles(...INTEL)
+  async transition(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: FlagTransitionRequest,
+  ): Promise<FlagResponse> {
+    return FlagResponse.from(await this.offenders.decideFlag(scope, id, body.state, body.note ?? null));
+  }
+}
+
+@ApiTags('offenders')
+@ApiBearerAuth()
+@Controller()
+export class OffenderSettingsController {
+  constructor(private readonly exclusions: ExclusionRepository) {}
+
+  @Get('offender-settings')
+  @Roles(...INTEL)
+  async get(@Scope() scope: TenantScope): Promise<OffenderSettingsDto> {
+    return this.exclusions.settings(scope);
+  }
+
+  /** Changes threshold, window, N and exclusion term; every subject is re-checked. */
+  @Post('offender-settings')
+  @HttpCode(200)
+  @Roles(...INTEL)
+  async update(@Scope() scope: TenantScope, @Body() body: OffenderSettingsDto): Promise<OffenderSettingsDto> {
+    return this.exclusions.updateSettings(scope, {
+      thresholdPence: body.thresholdPence,
+      windowDays: body.windowDays,
+      minIncidents: body.minIncidents,
+      exclusionMonths: body.exclusionMonths,
+    });
+  }
+
+  /** The law as data: effective-dated rules per jurisdiction (commencements set by the operator). */
+  @Get('legal-rules')
+  @Roles(...FLAG_READERS)
+  async rules(@Scope() scope: TenantScope): Promise<{ items: LegalRuleResponse[] }> {
+    return { items: (await this.exclusions.legalRules(scope)).map(LegalRuleResponse.from) };
+  }
+}
