@@ -66,7 +66,7 @@ const SCENARIOS = [
   { file: 'http.mjs', budgetS: quick ? 40 : 240 },
   { file: 'write.mjs', budgetS: quick ? 45 : 300 },
   { file: 'queue.mjs', budgetS: quick ? 30 : 150 },
-  { file: 'radio.mjs', budgetS: quick ? 60 : 420 },
+  { file: 'radio.mjs', budgetS: quick ? 75 : 480 },
   { file: 'composite.mjs', budgetS: quick ? 40 : 150 },
   { file: 'queries.mjs', budgetS: quick ? 30 : 600 },
   { file: 'packs.mjs', budgetS: quick ? 30 : 180 },
@@ -169,7 +169,7 @@ function servicesAnswering() {
 
 async function main() {
   const startedAt = new Date();
-  const deadline = Date.now() + CFG.globalDeadlineS * 1000;
+  const deadline = Date.now() + Number(opt('--deadline', CFG.globalDeadlineS)) * 1000;
   mkdirSync(logDir, { recursive: true });
   const doc = {
     run: {
@@ -237,13 +237,19 @@ async function main() {
     };
     doc.config.ports = PORTS;
 
-    const fixture = (
-      await owner.query(
-        `SELECT u.id AS "actorId", u.partnership_id AS "partnershipId", u.store_id AS "storeId", u.email
-           FROM users u JOIN partnerships p ON p.id = u.partnership_id
-          WHERE p.slug = 'riverside' AND u.role = 'shopworker'`,
-      )
-    ).rows[0];
+    const shopworkerOf = async (slug) =>
+      (
+        await owner.query(
+          `SELECT u.id AS "actorId", u.partnership_id AS "partnershipId", u.store_id AS "storeId", u.email
+             FROM users u JOIN partnerships p ON p.id = u.partnership_id
+            WHERE p.slug = $1 AND u.role = 'shopworker'`,
+          [slug],
+        )
+      ).rows[0];
+    // The demo seed's two partnerships: Riverside for the measured traffic, Northgate for a second
+    // radio room (its own store) in the fan-out rounds.
+    const fixture = await shopworkerOf('riverside');
+    const fixture2 = await shopworkerOf('northgate');
     const coordinator = (
       await owner.query(
         `SELECT u.email FROM users u JOIN partnerships p ON p.id = u.partnership_id WHERE p.slug = 'riverside' AND u.role = 'coordinator'`,
@@ -269,6 +275,7 @@ async function main() {
       return (await r.json()).accessToken;
     };
     const token = await login(fixture.email);
+    const token2 = await login(fixture2.email);
     const coordinatorToken = await login(coordinator.email);
 
     const ctx = {
@@ -290,6 +297,8 @@ async function main() {
       logDir,
       ids: { partnershipId: fixture.partnershipId, storeId: fixture.storeId, actorId: fixture.actorId },
       token,
+      token2,
+      ids2: { partnershipId: fixture2.partnershipId, storeId: fixture2.storeId, actorId: fixture2.actorId },
       coordinatorToken,
       say,
       appMain: APP_MAIN,

@@ -13,10 +13,18 @@ let perSeq = new Map();
 /** for the composite: alert id -> receipt times */
 let receipts = new Map();
 let event = 'alert';
+/** deliveries that arrived after a later seq on the same socket */
+let outOfOrder = 0;
 
-function onPayload(p) {
+function onPayload(p, state) {
   const at = nowUs();
   if (p && typeof p.t0 === 'number') {
+    if (state) {
+      if (p.seq < state.last) {
+        outOfOrder += 1;
+      }
+      state.last = Math.max(state.last, p.seq);
+    }
     const lat = Math.max(1, at - p.t0);
     hist.recordValue(lat);
     const s = perSeq.get(p.seq) ?? { count: 0, maxUs: 0 };
@@ -45,7 +53,8 @@ function connectSio(url, path, token) {
       clearTimeout(t);
       resolve({ ok, why, s });
     }
-    s.on(event, onPayload);
+    const state = { last: -1 };
+    s.on(event, (p) => onPayload(p, state));
     s.once('welcome', () => done(true));
     s.once('connect_error', (e) => done(false, e.message));
     sockets.push({ close: () => s.disconnect() });
@@ -60,14 +69,16 @@ function connectWs(url) {
       clearTimeout(t);
       resolve({ ok, why });
     }
-    s.on('message', (d) => onPayload(JSON.parse(d)));
+    const state = { last: -1 };
+    s.on('message', (d) => onPayload(JSON.parse(d), state));
     s.once('open', () => done(true));
     s.once('error', (e) => done(false, e.message));
     sockets.push({ close: () => s.terminate() });
   });
 }
 
-async function connect({ kind, urls, n, token, path, parallel = 100 }) {
+async function connect({ kind, urls, n, token, path, parallel = 100, set = 'default' }) {
+  const before = sockets.length;
   const t0 = Date.now();
   let ok = 0;
   const failures = {};
@@ -85,6 +96,9 @@ async function connect({ kind, urls, n, token, path, parallel = 100 }) {
     }
   }
   await Promise.all(Array.from({ length: Math.min(parallel, n) }, lane));
+  for (const s of sockets.slice(before)) {
+    s.set = set;
+  }
   return { ok, failed: n - ok, failures, ms: Date.now() - t0 };
 }
 
@@ -97,6 +111,7 @@ process.on('message', async (m) => {
       hist = histogram();
       perSeq = new Map();
       receipts = new Map();
+      outOfOrder = 0;
       process.send({ type: 'reset' });
     } else if (m.type === 'report') {
       process.send({
@@ -105,10 +120,14 @@ process.on('message', async (m) => {
         perSeq: [...perSeq.entries()],
         receipts: [...receipts.entries()],
         rss: process.memoryUsage().rss,
+        outOfOrder,
       });
     } else if (m.type === 'close') {
-      for (const s of sockets.splice(0)) {
-        s.close();
+      for (let i = sockets.length - 1; i >= 0; i--) {
+        if (!m.set || sockets[i].set === m.set) {
+          sockets[i].close();
+          sockets.splice(i, 1);
+        }
       }
       process.send({ type: 'closed' });
     }
