@@ -197,13 +197,11 @@ export function incidentCsvLine(i: SyntheticIncident, reporterId: string): strin
       : '[]';
   return [
     i.id,
-    created,
-    created,
     i.partnershipId,
     i.storeId,
     i.status,
-    `{${i.types.join(',')}}`,
-    `{${i.triggers.join(',')}}`,
+    csv(`{${i.types.join(',')}}`),
+    csv(`{${i.triggers.join(',')}}`),
     i.weapon,
     i.injury,
     csv(goods),
@@ -219,8 +217,12 @@ export function incidentCsvLine(i: SyntheticIncident, reporterId: string): strin
   ].join(',');
 }
 
+/**
+ * created_at and updated_at are left to their default (the loading transaction's now()): the
+ * rollups' watermark follows created_at, as it does for reports filed through the API.
+ */
 export const INCIDENT_COPY_COLUMNS =
-  'id, created_at, updated_at, partnership_id, store_id, status, types, triggers, weapon, injury, goods, value_pence, occurred_at, reported_at, narrative, offender_id, police_reported, police_attended, reported_by, reported_by_kind';
+  'id, partnership_id, store_id, status, types, triggers, weapon, injury, goods, value_pence, occurred_at, reported_at, narrative, offender_id, police_reported, police_attended, reported_by, reported_by_kind';
 
 /** Runs the generator without a database: rows, checksum and ground truth (for tests and benches). */
 export function groundTruthOf(world: SyntheticWorld, o: GenerateOptions): GroundTruth {

@@ -50,27 +50,28 @@ export class IncidentRollupRepository {
    */
   async fold(partnershipId: string, batchSize = 5000): Promise<FoldResult> {
     const result: FoldResult = { incidents: 0, days: 0, batches: 0 };
-    let cursor: { at: Date; id: string } | null = null;
+    // timestamps travel as text: a JS Date would drop the microseconds and re-read rows forever
+    let cursor: { at: string; id: string } | null = null;
     for (let batch = 0; batch < 10_000; batch++) {
-      const step: { n: number; days: number; last: { at: Date; id: string } | null } = await this.db.run(
+      const step: { n: number; days: number; last: { at: string; id: string } | null } = await this.db.run(
         { partnershipId },
         async (em) => {
           await this.lock(em, partnershipId);
           if (!cursor) {
             const [wm] = (await em.query(
-              `SELECT created_through - ${OVERLAP} AS at FROM stats_watermarks WHERE partnership_id = $1`,
+              `SELECT (created_through - ${OVERLAP})::text AS at FROM stats_watermarks WHERE partnership_id = $1`,
               [partnershipId],
-            )) as { at: Date }[];
-            cursor = { at: wm?.at ?? new Date(0), id: '00000000-0000-0000-0000-000000000000' };
+            )) as { at: string }[];
+            cursor = { at: wm?.at ?? '-infinity', id: '00000000-0000-0000-0000-000000000000' };
           }
           const rows = (await em.query(
-            `SELECT i.created_at AS at, i.id, ${LONDON_DAY}::text AS day
+            `SELECT i.created_at::text AS at, i.id, ${LONDON_DAY}::text AS day
                FROM incidents i
               WHERE i.partnership_id = $1 AND (i.created_at, i.id) > ($2::timestamptz, $3::uuid)
               ORDER BY i.created_at, i.id
               LIMIT $4`,
             [partnershipId, cursor.at, cursor.id, batchSize],
-          )) as { at: Date; id: string; day: string }[];
+          )) as { at: string; id: string; day: string }[];
           if (rows.length === 0) {
             return { n: 0, days: 0, last: null };
           }
@@ -79,7 +80,7 @@ export class IncidentRollupRepository {
           const last = rows[rows.length - 1];
           await em.query(
             `INSERT INTO stats_watermarks (partnership_id, created_through, last_incident_id, folded_at)
-             VALUES ($1, $2, $3, now())
+             VALUES ($1, $2::timestamptz, $3, now())
              ON CONFLICT (partnership_id) DO UPDATE
                SET created_through = greatest(stats_watermarks.created_through, EXCLUDED.created_through),
                    last_incident_id = CASE WHEN EXCLUDED.created_through >= stats_watermarks.created_through
