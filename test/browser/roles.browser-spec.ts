@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { Role } from '@app/auth';
+import { buildIncidentRequest } from '@app/testing';
+import { eventually, newDevice, shot, signIn, type Stack, startStack } from './harness';
+
+jest.setTimeout(60_000);
+
+describe('each role in a browser, against the api, worker and radio', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ radio: true });
+    // a serious report for the coordinator's review and the police queue
+    const res = await stack.api.http.request('POST', '/api/v1/incidents', {
+      token: stack.partnership.tokens[Role.Shopworker],
+      headers: { 'idempotency-key': randomUUID() },
+      body: buildIncidentRequest({
+        types: ['robbery', 'threat'],
+        weapon: 'knife',
+        injury: 'minor',
+        narrative: 'Man showed a knife at the till and took the cash drawer',
+        cctvAvailable: true,
+        cctvOverwriteOn: new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString().slice(0, 10),
+      }),
+    });
+    expect(res.status).toBe(201);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const users = () => stack.partnership.users;
+
+  it('a coordinator broadcasts an alert that a till tablet shows, sounds and acknowledges', async () => {
+    const coord = await newDevice(stack, { width: 1366, height: 900 });
+    await signIn(coord.page, users()[Role.Coordinator].email, users()[Role.Coordinator].password);
+    await coord.page.getByRole('heading', { name: 'Radio' }).waitFor();
+    await eventually(async () => (await coord.page.getByTestId('radio-state').textContent())?.includes('live'));
+
+    const till = await newDevice(stack, { width: 820, height: 1180 });
+    await signIn(till.page, users()[Role.Shopworker].email, users()[Role.Shopworker].password);
+    await eventually(async () => (await till.page.getByTestId('radio-state').textContent())?.includes('live'));
+
+    const message = 'Male, grey hoodie, heading to the market square with razors';
+    await coord.page.getByRole('radio', { name: 'Offender sighted' }).check();
+    await coord.page.getByLabel('Message').fill(message);
+    await coord.page.getByTestId('send-alert').click();
+    await coord.page.getByRole('status').filter({ hasText: /Alert #\d+ sent/ }).waitFor();
+
+    const banner = till.page.getByTestId('alert-banner').filter({ hasText: message });
+    await banner.waitFor({ timeout: 15_000 });
+    await shot(till.page, 'till-alert-banner');
+    await banner.getByRole('button', { name: 'Acknowledge' }).click();
+    await banner.waitFor({ state: 'detached' });
+
+    await eventually(async () =>
+      (await coord.page.getByTestId('ack-status').first().textContent())?.includes('Acknowledged by 1 of'),
+    );
+    await eventually(async () => (await coord.page.getByTestId('presence').textContent())?.includes('on air'));
+    await coord.page.getByRole('button', { name: /Open/ }).first().click();
+    await coord.page.getByText('Man showed a knife at the till').waitFor();
+    await shot(coord.page, 'coordinator-console');
+    expect([...coord.errors, ...till.errors]).toEqual([]);
+    await coord.context.close();
+    await till.context.close();
+  });
+
+  it('police see the triage queue with the reasons for each priority', async () => {
+    const { context, page, errors } = await newDevice(stack, { width: 1280, height: 900 });
+    await signIn(page, users()[Role.Police].email, users()[Role.Police].password);
+    await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
+    const first = page.getByTestId('triage-item').first();
+    await first.getByText('Weapon: knife').waitFor();
+    await first.getByText(/Evidence at risk: CCTV overwritten in \d+ days?/).waitFor();
+    await first.getByRole('button').click();
+    await page.getByRole('region', { name: 'Case' }).getByText('Man showed a knife at the till').waitFor();
+    await shot(page, 'police-triage');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('an analyst sees the statistics dashboard, aggregates only', async () => {
+    const { context, page, errors } = await newDevice(stack, { width: 1280, height: 900 });
+    await signIn(page, users()[Role.Analyst].email, users()[Role.Analyst].password);
+    await page.getByRole('heading', { name: 'Campaign statistics' }).waitFor();
+    await page.getByText('Aggregates only').waitFor();
+    await eventually(async () => (await page.locator('.charts > *').count()) >= 4);
+    await shot(page, 'analyst-dashboard');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('an admin lands on the console and a store manager on the till', async () => {
+    for (const [role, screen] of [
+      [Role.Admin, 'console'],
+      [Role.StoreManager, 'till'],
+    ] as const) {
+      const { context, page } = await newDevice(stack);
+      await signIn(page, users()[role].email, users()[role].password);
+      expect(await page.locator('main').getAttribute('data-screen')).toBe(screen);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      await context.close();
+    }
+  });
+});
