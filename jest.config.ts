@@ -51,6 +51,15 @@ const config: Config = {
     },
     {
       ...common,
+      // the reliability, security and privacy programme (quality.md 3-6): a quick subset here,
+      // the full programme through `npm run test:reliability` (RELIABILITY_MODE=full)
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/{reliability,security,privacy}/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      testTimeout: process.env.RELIABILITY_MODE === 'full' ? 900_000 : 120_000,
+    },
+    {
+      ...common,
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
