@@ -13,6 +13,10 @@ import {
 } from '@app/testing';
 import { type RadioClient, RadioRequestError } from '@app/realtime';
 
+// Starting an api, two radios and a worker takes a while on a shared machine (the project's
+// testTimeout is a global option jest ignores per project).
+jest.setTimeout(60_000);
+
 describe('radio handshake', () => {
   let api: TestApi;
   let radio: RadioPair;

@@ -14,6 +14,10 @@ import {
   type TestApi,
 } from '@app/testing';
 
+// Starting an api, two radios and a worker takes a while on a shared machine (the project's
+// testTimeout is a global option jest ignores per project).
+jest.setTimeout(60_000);
+
 describe('radio isolation between partnerships and talk groups', () => {
   let api: TestApi;
   let radio: RadioPair;
