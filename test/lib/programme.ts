@@ -146,3 +146,6 @@ export class History {
     }
   }
 }
+
+/** Per-spec timeout (jest's project-level testTimeout does not reach hooks). */
+export const SPEC_TIMEOUT_MS = FULL ? 900_000 : 120_000;
