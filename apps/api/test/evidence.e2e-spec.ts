@@ -30,6 +30,9 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
+// Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
+jest.setTimeout(60_000);
+
 describe('evidence uploads', () => {
   let api: TestApi;
   let p: GivenPartnership;

@@ -22,6 +22,9 @@ import { WorkerModule } from '../../worker/src/worker.module';
  * worker's relay publishes it once Redis is back. Uses its own redis-server so stopping it cannot
  * disturb other test files.
  */
+// Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
+jest.setTimeout(60_000);
+
 describe('aggregation of accepted reports', () => {
   let redis: OwnRedis;
   let api: TestApi;

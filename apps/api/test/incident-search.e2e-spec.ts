@@ -8,6 +8,9 @@ import {
   type TestApi,
 } from '@app/testing';
 
+// Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
+jest.setTimeout(60_000);
+
 describe('finding and amending reports', () => {
   let api: TestApi;
   let p: GivenPartnership;

@@ -9,6 +9,9 @@ import {
   type TestApi,
 } from '@app/testing';
 
+// Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
+jest.setTimeout(60_000);
+
 describe('incident reporting', () => {
   let api: TestApi;
   let p: GivenPartnership;

@@ -18,6 +18,9 @@ const statement = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+// Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
+jest.setTimeout(60_000);
+
 describe('MG11 witness statements', () => {
   let api: TestApi;
   let p: GivenPartnership;
