@@ -18,13 +18,13 @@ export function liveChildren() {
  * Starts a child with its output in a log file. `group` tags it so a scenario's deadline can kill
  * just the children it started.
  */
-export function start(name, cmd, args, { env, cwd, logDir, group = 'run', ipc = false } = {}) {
+export function start(name, cmd, args, { env, cwd, logDir, group = 'run', ipc = false, execArgv = [] } = {}) {
   mkdirSync(logDir, { recursive: true });
   const logPath = join(logDir, `${name}.log`);
   const fd = openSync(logPath, 'a');
   const stdio = ipc ? ['ignore', fd, fd, 'ipc'] : ['ignore', fd, fd];
   const child = ipc
-    ? fork(args[0], args.slice(1), { env, cwd, stdio, execPath: cmd })
+    ? fork(args[0], args.slice(1), { env, cwd, stdio, execPath: cmd, execArgv })
     : spawn(cmd, args, { env, cwd, stdio });
   closeSync(fd);
   const entry = { name, pid: child.pid, child, group, logPath, exited: false, code: null };

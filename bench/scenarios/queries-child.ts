@@ -1,0 +1,200 @@
+/*
+ * Q3/Q4 subject, run through ts-node (bench/scenarios/queries.mjs forks it): the synthetic
+ * generator of libs/synthetic (COPY loader), the rollups of IncidentRollupRepository and the
+ * stats reads of StatsRepository, against the bench database.
+ *
+ * Dataset: `count` incidents over 10 partnerships x 200 stores (2,000 shops), three years, built
+ * once per (seed, count, SYNTHETIC_VERSION) in one transaction and recorded under .data/bench/datasets/.
+ */
+import 'reflect-metadata';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/config';
+import { dataSourceOptions, IncidentRollupRepository, StatsRepository, SystemDb, TenantDb } from '@app/database';
+import { copyIncidents, createSyntheticWorld, SYNTHETIC_VERSION, type SyntheticWorld } from '@app/synthetic';
+
+interface Msg {
+  type: string;
+  /** when the dataset of `count` is not cached, use this size instead of generating it now */
+  fallbackCount?: number;
+  prepareOnly?: boolean;
+  seed: number;
+  count: number;
+  reps: number;
+  reporterId: string;
+  foldCount: number;
+}
+
+const FROM = '2023-01-01';
+const DAYS = 3 * 365;
+const PARTNERSHIPS = 10;
+const STORES = 200;
+
+const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+const T0 = nowMs();
+const trace = (m: string): void => {
+  process.stderr.write(`[queries ${Math.round(nowMs() - T0)} ms] ${m}\n`);
+};
+const send = (m: Record<string, unknown>): Promise<void> =>
+  new Promise((r) => (process.send ? process.send(m, () => r()) : r()));
+
+function pctl(xs: number[], p: number): number {
+  const v = [...xs].sort((a, b) => a - b);
+  return v[Math.min(v.length - 1, Math.max(0, Math.ceil((p / 100) * v.length) - 1))];
+}
+
+async function dataset(owner: Client, m: Msg): Promise<{ world: SyntheticWorld; info: Record<string, unknown> }> {
+  const dir = join(process.env.BENCH_ROOT ?? '.', '.data', 'bench', 'datasets');
+  const key = `incidents-v${SYNTHETIC_VERSION}-seed${m.seed}-n${m.count}`;
+  const marker = join(dir, `${key}.json`);
+  // A dataset left by an interrupted run (no marker) is removed and generated again.
+  if (!existsSync(marker)) {
+    for (let p = 0; p < PARTNERSHIPS; p++) {
+      await dropWorld(owner, `synthetic-${m.seed}-${p}`);
+    }
+  }
+  if (existsSync(marker)) {
+    const saved = JSON.parse(readFileSync(marker, 'utf8')) as {
+      world: SyntheticWorld;
+      info: Record<string, unknown>;
+      rollups?: boolean;
+    };
+    const { rows } = await owner.query(`SELECT count(*)::int AS n FROM partnerships WHERE id = ANY($1::uuid[])`, [
+      saved.world.partnerships.map((p) => p.id),
+    ]);
+    if (rows[0].n === saved.world.partnerships.length && saved.rollups) {
+      return { world: saved.world, info: { ...saved.info, cached: true } };
+    }
+  }
+  const t0 = nowMs();
+  await owner.query('BEGIN');
+  const world = await createSyntheticWorld(owner, m.seed, PARTNERSHIPS, STORES, m.reporterId);
+  const truth = await copyIncidents(owner, world, { seed: m.seed, count: m.count, from: FROM, days: DAYS });
+  await owner.query('COMMIT');
+  const loadMs = nowMs() - t0;
+  await owner.query('ANALYZE incidents');
+  const info = {
+    key,
+    seed: m.seed,
+    count: m.count,
+    version: SYNTHETIC_VERSION,
+    checksum: truth.checksum,
+    serialOffenders: truth.serialOffenders.length,
+    loadSeconds: Math.round(loadMs / 100) / 10,
+  };
+  return { world, info: { ...info, cached: false, marker } };
+}
+
+/** Removes a throwaway synthetic partnership with its reports and rollups (as the owner). */
+async function dropWorld(owner: Client, slug: string): Promise<void> {
+  const { rows } = await owner.query(`SELECT id FROM partnerships WHERE slug = $1`, [slug]);
+  if (!rows.length) {
+    return;
+  }
+  const id = rows[0].id as string;
+  for (const t of ['incidents', 'stats_days', 'stats_months', 'stats_store_days', 'stats_watermarks', 'incident_daily_counts', 'outbox', 'stores', 'member_businesses']) {
+    await owner.query(`DELETE FROM ${t} WHERE partnership_id = $1`, [id]).catch(() => undefined);
+  }
+  await owner.query(`DELETE FROM partnerships WHERE id = $1`, [id]);
+}
+
+async function main(m: Msg): Promise<Record<string, unknown>> {
+  const config = AppConfig.fromProcess();
+  const owner = new Client({ connectionString: config.db.migrationUrl });
+  await owner.connect();
+  const ds = new DataSource(dataSourceOptions(config, false));
+  await ds.initialize();
+  try {
+    const key = (n: number): string =>
+      join(process.env.BENCH_ROOT ?? '.', '.data', 'bench', 'datasets', `incidents-v${SYNTHETIC_VERSION}-seed${m.seed}-n${n}.json`);
+    if (m.fallbackCount && !existsSync(key(m.count))) {
+      trace(`no cached dataset of ${m.count}; using ${m.fallbackCount}`);
+      m = { ...m, count: m.fallbackCount };
+    }
+    const { world, info } = await dataset(owner, m);
+    trace(`dataset ready: ${JSON.stringify(info)}`);
+    const rollups = new IncidentRollupRepository(new TenantDb(ds), new SystemDb(ds));
+    const stats = new StatsRepository(new TenantDb(ds), new SystemDb(ds));
+    const ids = world.partnerships.map((p) => p.id);
+    // Rollups for a freshly loaded dataset: one set-based rebuild (kept with the cached data).
+    const tf = nowMs();
+    if (!info.cached) {
+      await rollups.rebuild();
+      await owner.query('ANALYZE');
+      mkdirSync(dirname(String(info.marker)), { recursive: true });
+      writeFileSync(String(info.marker), JSON.stringify({ world, info: { ...info, marker: undefined }, rollups: true }));
+    }
+    const initialFoldMs = nowMs() - tf;
+    trace(`rollups ready in ${Math.round(initialFoldMs)} ms`);
+    if (m.prepareOnly) {
+      return { dataset: info, initialFoldMs: Math.round(initialFoldMs) };
+    }
+
+    // Q3: the national dashboard, every partnership, three years by month, from the rollups vs
+    // the same figures from the raw table.
+    const q = { partnershipIds: ids, from: FROM, to: '2025-12-31', grain: 'month' as const };
+    const raw = `SELECT partnership_id, date_trunc('month', occurred_at AT TIME ZONE 'Europe/London')::date AS month,
+                        count(*)::int AS incidents, sum(value_pence)::bigint AS value_pence
+                   FROM incidents
+                  WHERE partnership_id = ANY($1::uuid[]) AND status <> 'draft'
+                    AND occurred_at >= $2::date AND occurred_at < ($3::date + 1)
+                  GROUP BY 1, 2 ORDER BY 2, 1`;
+    await stats.atoms(q);
+    await owner.query(raw, [ids, q.from, q.to]);
+    const rollupMs: number[] = [];
+    const rawMs: number[] = [];
+    for (let i = 0; i < m.reps; i++) {
+      let t = nowMs();
+      await owner.query(raw, [ids, q.from, q.to]);
+      rawMs.push(nowMs() - t);
+      for (let k = 0; k < 5; k++) {
+        t = nowMs();
+        await stats.atoms(q);
+        rollupMs.push(nowMs() - t);
+      }
+    }
+
+    trace('Q3 done');
+    // Q4: 10k new reports arrive at a partnership of 200 stores; the fold brings its rollups up to
+    // date. A throwaway partnership, removed afterwards, so the cached dataset stays as generated.
+    const q4Seed = m.seed + 1;
+    await owner.query(`DELETE FROM incidents WHERE partnership_id IN (SELECT id FROM partnerships WHERE slug = $1)`, [
+      `synthetic-${q4Seed}-0`,
+    ]);
+    await dropWorld(owner, `synthetic-${q4Seed}-0`);
+    const q4World = await createSyntheticWorld(owner, q4Seed, 1, STORES, m.reporterId);
+    const q4Id = q4World.partnerships[0].id;
+    await rollups.fold(q4Id, 20_000);
+    await copyIncidents(owner, q4World, { seed: q4Seed, count: m.foldCount, from: '2025-12-01', days: 30 });
+    await owner.query('ANALYZE incidents');
+    const t4 = nowMs();
+    const folded = (await rollups.fold(q4Id, 20_000)).incidents;
+    const foldMs = nowMs() - t4;
+    trace(`Q4 fold ${Math.round(foldMs)} ms for ${folded}`);
+    await dropWorld(owner, `synthetic-${q4Seed}-0`).catch((e: unknown) => trace(`cleanup failed: ${String(e)}`));
+    return {
+      dataset: info,
+      initialFoldMs: Math.round(initialFoldMs),
+      q3: {
+        rollupMs,
+        rawMs,
+        rollupP50: pctl(rollupMs, 50),
+        rollupP95: pctl(rollupMs, 95),
+        rawP50: pctl(rawMs, 50),
+      },
+      q4: { foldMs, folded, added: m.foldCount },
+    };
+  } finally {
+    await ds.destroy();
+    await owner.end();
+  }
+}
+
+process.on('message', (m: Msg) => {
+  main(m)
+    .then((r) => send({ type: 'done', ...r }))
+    .catch((err: unknown) => send({ type: 'error', message: String((err as Error)?.stack ?? err) }));
+});
+void send({ type: 'ready' });
