@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Role } from '@app/auth';
 import { eventually, newDevice, shot, signIn, type Stack, startStack } from './harness';
 
@@ -33,6 +34,22 @@ describe('till tablet offline queue', () => {
     await page.getByRole('checkbox', { name: 'Verbal abuse' }).check();
     await page.getByLabel('What happened, in your own words').fill(narrative);
     await page.getByLabel('Exact words said to you (if any)').fill('Move or I will make you move');
+    // a photo, fingerprinted on the device, and a witness statement with the s.9 declaration
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const sha = createHash('sha256').update(png).digest('hex');
+    await page.getByText('Photos', { exact: true }).click();
+    await page.getByLabel('Add photos').setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: png });
+    await eventually(async () => (await page.getByTestId('photo-hash').textContent()) === `${sha.slice(0, 16)}…`);
+    await page.getByLabel('Your name (for the exhibit label)').fill('Sam Taylor');
+    await page.getByText('Witness statement (MG11)').click();
+    await page.getByRole('button', { name: 'Take a witness statement' }).click();
+    await page.getByLabel('Witness full name').fill('Alex Morgan');
+    await page.getByLabel('Statement', { exact: true }).fill('I saw a man take two bottles of wine and push past Sam.');
+    await page.getByLabel('I have read the declaration above and it is true').check();
+    await page.getByLabel('Signature (type your full name)').fill('Alex Morgan');
     await eventually(async () => (await page.getByTestId('draft-state').textContent())?.includes('saved'));
     await shot(page, 'till-report-offline-filled');
     await page.getByTestId('file-report').click();
@@ -53,6 +70,23 @@ describe('till tablet offline queue', () => {
     await eventually(async () => (await count(narrative)) === 1);
     await eventually(async () => (await page.getByTestId('queue-item').first().getAttribute('data-state')) === 'sent');
     await eventually(async () => (await page.getByTestId('sync-status').textContent())?.includes('everything is sent'));
+    const [incident] = (await stack.api.db.owner.query('SELECT id FROM incidents WHERE narrative = $1', [narrative])) as {
+      id: string;
+    }[];
+    await eventually(async () => {
+      const rows = (await stack.api.db.owner.query(
+        'SELECT count(*)::int AS n FROM witness_statements WHERE incident_id = $1',
+        [incident.id],
+      )) as { n: number }[];
+      return rows[0].n === 1;
+    });
+    await eventually(async () => {
+      const rows = (await stack.api.db.owner.query(
+        'SELECT count(*)::int AS n FROM exhibits WHERE incident_id = $1 AND sha256 = $2',
+        [incident.id, sha],
+      )) as { n: number }[];
+      return rows[0].n === 1;
+    });
     await shot(page, 'till-queue-synced');
 
     // another sync pass, and a reload that reopens the queue, send nothing twice

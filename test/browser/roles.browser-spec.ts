@@ -83,7 +83,8 @@ describe('each role in a browser, against the api, worker and radio', () => {
     await signIn(page, users()[Role.Analyst].email, users()[Role.Analyst].password);
     await page.getByRole('heading', { name: 'Campaign statistics' }).waitFor();
     await page.getByText('Aggregates only').waitFor();
-    await eventually(async () => (await page.locator('.charts > *').count()) >= 4);
+    await eventually(async () => (await page.locator('figure.chart canvas').count()) === 4);
+    expect(await page.getByText('not available yet').count()).toBe(0);
     await shot(page, 'analyst-dashboard');
     expect(errors).toEqual([]);
     await context.close();

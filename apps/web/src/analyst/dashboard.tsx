@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, describeError, type Session } from '../api/client';
 import { capabilities, type Capabilities } from '../api/capabilities';
 import { NotAvailable } from '../ui/fields';
+import { typeLabel } from '../ui/labels';
 
 interface Point {
   label: string;
@@ -11,10 +12,12 @@ interface Point {
 
 /** Reads the common shapes a stats route may answer with into label/value points. */
 export function toPoints(body: unknown): Point[] {
-  const rows = Array.isArray(body) ? body : ((body as { items?: unknown[]; series?: unknown[] })?.items ?? (body as { series?: unknown[] })?.series ?? []);
+  const b = body as { points?: unknown[]; rows?: unknown[]; items?: unknown[] };
+  const rows = Array.isArray(body) ? body : (b?.points ?? b?.rows ?? b?.items ?? []);
   return (rows as Record<string, unknown>[]).map((r) => ({
-    label: String(r.period ?? r.day ?? r.date ?? r.month ?? r.key ?? r.label ?? r.type ?? r.trigger ?? ''),
-    value: Number(r.count ?? r.incidents ?? r.value ?? 0),
+    label: typeLabel(String(r.period ?? r.day ?? r.month ?? r.key ?? r.label ?? '')),
+    // null: a small cell withheld for analysts
+    value: Number(r.incidents ?? r.count ?? r.value ?? 0),
   }));
 }
 
@@ -51,15 +54,22 @@ function Chart({ title, points, kind }: { title: string; points: Point[]; kind: 
   );
 }
 
-const PANELS: { title: string; kind: 'line' | 'bar'; routes: string[] }[] = [
-  { title: 'Incidents over time', kind: 'line', routes: ['/stats/incidents', '/stats/time-series', '/stats/incidents/time-series'] },
-  { title: 'By type', kind: 'bar', routes: ['/stats/by-type', '/stats/incidents/by-type'] },
-  { title: 'By trigger', kind: 'bar', routes: ['/stats/by-trigger', '/stats/incidents/by-trigger'] },
-  { title: 'Police response', kind: 'bar', routes: ['/stats/police-response', '/stats/incidents/police-response'] },
+interface PanelSpec {
+  title: string;
+  kind: 'line' | 'bar';
+  path: string;
+  query: string;
+}
+
+const PANELS: PanelSpec[] = [
+  { title: 'Incidents by month', kind: 'line', path: '/stats/series', query: 'interval=month' },
+  { title: 'By type', kind: 'bar', path: '/stats/breakdown', query: 'by=type' },
+  { title: 'By trigger', kind: 'bar', path: '/stats/breakdown', query: 'by=trigger' },
+  { title: 'Police response', kind: 'bar', path: '/stats/breakdown', query: 'by=police' },
 ];
 
-function Panel({ caps, title, kind, routes }: { caps: Capabilities; title: string; kind: 'line' | 'bar'; routes: string[] }) {
-  const route = caps.first('GET', ...routes);
+function Panel({ caps, title, kind, path, query }: PanelSpec & { caps: Capabilities }) {
+  const route = caps.has('GET', path) ? `${path}?${query}` : null;
   const [points, setPoints] = useState<Point[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -72,7 +82,7 @@ function Panel({ caps, title, kind, routes }: { caps: Capabilities; title: strin
   }
   const download = async () => {
     try {
-      const res = await api.fetchRaw(route, { headers: { accept: 'text/csv' } });
+      const res = await api.fetchRaw(`${route}&format=csv`, { headers: { accept: 'text/csv' } });
       const blob = await res.blob();
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
@@ -103,7 +113,7 @@ export function AnalystDashboard(_: { session: Session }) {
     <div class="analyst">
       <h1>Campaign statistics</h1>
       <p class="lead">Aggregates only: no individual reports, free text, images or store identities, and small counts are suppressed.</p>
-      {caps && !caps.first('GET', ...PANELS.flatMap((p) => p.routes)) && (
+      {caps && !caps.first('GET', ...PANELS.map((p) => p.path)) && (
         <NotAvailable what="The statistics service">Charts and CSV downloads appear here as soon as it is switched on.</NotAvailable>
       )}
       <div class="charts">{caps && PANELS.map((p) => <Panel key={p.title} caps={caps} {...p} />)}</div>

@@ -6,7 +6,6 @@ import { capabilities } from '../api/capabilities';
 import type { Incident, IncidentRequest } from '../api/types';
 import { idb } from './db';
 import type { Draft, PhotoDraft, StatementDraft } from './report';
-import { S9_DECLARATION } from './report';
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'rejected';
 
@@ -208,31 +207,35 @@ export class Outbox {
     return stop;
   }
 
-  /** Photos and the witness statement, once the report has its id, if the api takes them yet. */
+  /**
+   * Photos and the witness statement, once the report has its id. Photos go by their SHA-256
+   * (the same file again is answered with the same exhibit); a statement is looked for before it
+   * is sent again, so a lost answer never makes two.
+   */
   private async sendParts(item: OutboxItem): Promise<void> {
     const caps = await capabilities();
     const id = item.incidentId as string;
-    const evidenceRoute = caps.first('POST', '/incidents/:id/evidence', '/incidents/:id/exhibits');
+    const canUpload = caps.has('PUT', '/incidents/:id/evidence/:id');
     for (const photo of item.photos.filter((p) => p.state === 'queued' || p.state === 'waiting')) {
-      if (!evidenceRoute) {
+      if (!canUpload) {
         photo.state = 'waiting';
         photo.error = 'Photo upload is not available yet: kept on this device';
         continue;
       }
       try {
-        await api.request('POST', evidenceRoute.replace(':id', id), {
+        await api.request('PUT', `/incidents/${id}/evidence/${photo.sha256}`, {
           raw: photo.blob,
           headers: {
-            'content-type': photo.type || 'application/octet-stream',
-            'idempotency-key': photo.id,
-            'x-content-sha256': photo.sha256,
-            'x-file-name': encodeURIComponent(photo.name),
+            'content-type': 'application/octet-stream',
+            'x-evidence-producer': encodeURIComponent(item.draft.form.photoProducer?.trim() || 'Till tablet'),
+            'x-evidence-filename': encodeURIComponent(photo.name),
+            'x-evidence-captured-at': new Date((photo.blob as File).lastModified || Date.now()).toISOString(),
           },
         });
         photo.state = 'sent';
         photo.error = undefined;
       } catch (err) {
-        if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 409) {
+        if (err instanceof ApiError && err.status >= 400 && err.status < 500 && ![408, 409, 429].includes(err.status)) {
           photo.state = 'rejected';
         }
         photo.error = err instanceof Error ? err.message : 'Could not send';
@@ -241,29 +244,30 @@ export class Outbox {
     }
     const st = item.statement;
     if (st && (st.state === 'queued' || st.state === 'waiting')) {
-      const route = caps.first('POST', '/incidents/:id/statements', '/incidents/:id/witness-statements');
-      if (!route) {
+      if (!caps.has('POST', '/incidents/:id/statements')) {
         st.state = 'waiting';
         st.error = 'Statement upload is not available yet: kept on this device';
       } else {
         try {
-          await api.request('POST', route.replace(':id', id), {
-            headers: { 'idempotency-key': `${item.key}-s9` },
-            body: {
+          const text = st.statementText.trim();
+          const existing = await api.get<{ items: { witnessName: string; statementText: string }[] }>(
+            `/incidents/${id}/statements`,
+          );
+          if (!existing.items.some((x) => x.witnessName === st.witnessName.trim() && x.statementText === text)) {
+            await api.post(`/incidents/${id}/statements`, {
               witnessName: st.witnessName.trim(),
-              witnessOccupation: st.witnessOccupation.trim() || null,
-              witnessAgeIfUnder18: st.under18 && st.witnessAge ? Number(st.witnessAge) : null,
-              statementText: st.statementText.trim(),
-              declarationText: S9_DECLARATION,
+              ...(st.witnessOccupation.trim() ? { witnessOccupation: st.witnessOccupation.trim() } : {}),
+              ...(st.under18 && st.witnessAge ? { witnessAgeIfUnder18: Number(st.witnessAge) } : {}),
+              statementText: text,
+              pageCount: Math.max(1, Math.ceil(text.length / 3000)),
               declarationAcknowledged: st.declarationAcknowledged,
               signatureName: st.signatureName.trim(),
-              signedAt: st.signedAt,
-            },
-          });
+            });
+          }
           st.state = 'sent';
           st.error = undefined;
         } catch (err) {
-          if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 409) {
+          if (err instanceof ApiError && err.status >= 400 && err.status < 500 && ![408, 409, 429].includes(err.status)) {
             st.state = 'rejected';
           }
           st.error = err instanceof Error ? err.message : 'Could not send';

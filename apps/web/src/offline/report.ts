@@ -108,6 +108,8 @@ export interface ReportForm {
   cctvAvailable: boolean;
   cctvOverwriteOn: string;
   victimSupportOffered: boolean;
+  /** who took the photos, named on the exhibits */
+  photoProducer?: string;
 }
 
 export interface Draft {
@@ -141,6 +143,7 @@ export function emptyForm(): ReportForm {
     cctvAvailable: false,
     cctvOverwriteOn: '',
     victimSupportOffered: false,
+    photoProducer: '',
   };
 }
 
@@ -183,6 +186,9 @@ export function checkForm(form: ReportForm, statement: StatementDraft | null): R
   });
   if (form.crimeReference && !/^[A-Za-z0-9/ -]{1,40}$/.test(form.crimeReference)) {
     out.crimeReference = 'Letters, digits, / or - (at most 40)';
+  }
+  if (statement?.under18 && !/^([0-9]|1[0-7])$/.test(statement.witnessAge.trim())) {
+    out['statement.witnessAge'] = 'Age in years, under 18';
   }
   if (statement) {
     if (!statement.witnessName.trim()) {

@@ -257,6 +257,7 @@ export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: 
           </p>
           <input id="r-photos" type="file" accept="image/*" capture="environment" multiple aria-describedby="r-photos-hint" onChange={(e) => void addPhotos((e.currentTarget as HTMLInputElement).files)} />
         </div>
+        <TextField id="r-producer" label="Your name (for the exhibit label)" value={form.photoProducer ?? ''} onInput={(photoProducer) => update({ photoProducer })} />
         {draft.photos.length > 0 && (
           <ul class="photos">
             {draft.photos.map((p) => (
@@ -282,7 +283,7 @@ export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: 
             <TextField id="s-name" label="Witness full name" value={st.witnessName} error={errors['statement.witnessName']} onInput={(witnessName) => setStatement({ witnessName })} />
             <TextField id="s-occupation" label="Occupation" value={st.witnessOccupation} onInput={(witnessOccupation) => setStatement({ witnessOccupation })} />
             <Check id="s-under18" label="The witness is under 18" checked={st.under18} onChange={(under18) => setStatement({ under18 })} />
-            {st.under18 && <TextField id="s-age" label="Age" inputMode="numeric" value={st.witnessAge} onInput={(witnessAge) => setStatement({ witnessAge })} />}
+            {st.under18 && <TextField id="s-age" label="Age" inputMode="numeric" value={st.witnessAge} error={errors['statement.witnessAge']} onInput={(witnessAge) => setStatement({ witnessAge })} />}
             <TextArea id="s-text" label="Statement" hint="First person, the witness’s own words, in time order." value={st.statementText} error={errors['statement.statementText']} onInput={(statementText) => setStatement({ statementText })} rows={6} />
             <blockquote class="declaration" id="s9-text">{S9_DECLARATION}</blockquote>
             <Check id="s-declaration" label="I have read the declaration above and it is true" checked={st.declarationAcknowledged} error={errors['statement.declarationAcknowledged']} onChange={(declarationAcknowledged) => setStatement({ declarationAcknowledged })} />
