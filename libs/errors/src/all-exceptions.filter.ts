@@ -64,6 +64,16 @@ export function toErrorResponse(err: unknown): ErrorResponse & { headers?: Recor
     const code = STATUS_CODE[fastifyStatus] ?? ErrorCode.BadRequest;
     return { statusCode: fastifyStatus, code, message: (err as Error).message, requestId };
   }
+  // text PostgreSQL cannot store (a NUL character, an invalid sequence) is the client's input, not a fault
+  const pgCode = (err as { code?: string })?.code;
+  if (pgCode === '22021' || pgCode === '22P05') {
+    return {
+      statusCode: 400,
+      code: ErrorCode.BadRequest,
+      message: 'The request contains characters that cannot be stored',
+      requestId,
+    };
+  }
   if (isUnavailable(err)) {
     return {
       statusCode: 503,
