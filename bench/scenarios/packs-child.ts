@@ -1,0 +1,66 @@
+/*
+ * E2 subject, run through ts-node (bench/scenarios/packs.mjs forks it): the evidence pack builder
+ * of libs/evidence (buildPackInChildProcess: PDFs + yazl ZIP in its own process, which reports its
+ * peak RSS) on a case with `count` exhibits of `size` bytes, vs B-copy: createReadStream ->
+ * createWriteStream of the same exhibit bytes into one file. The case is the pack tests' own
+ * sample plan (libs/evidence/src/pack.spec.ts samplePlan), loaded with test globals stubbed out.
+ */
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { PackPlan } from '@app/evidence';
+
+// The compiled builder (as the apps run it: it forks the compiled pack-child.js); the TypeScript
+// one would fork through ts-node and add its start-up to every pack.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { buildPackInChildProcess } = require(join(process.env.BENCH_ROOT ?? '.', 'dist/apps/api/libs/evidence/src/fork.js')) as {
+  buildPackInChildProcess: (plan: PackPlan, o: { timeoutMs: number }) => Promise<{ maxRssBytes: number; sizeBytes: number }>;
+};
+
+const g = globalThis as Record<string, unknown>;
+for (const name of ['describe', 'it', 'test', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach']) {
+  g[name] = () => undefined;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { samplePlan } = require('../../libs/evidence/src/pack.spec') as {
+  samplePlan: (dir: string, count?: number, size?: number) => PackPlan;
+};
+
+const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+async function copy(plan: PackPlan, dir: string): Promise<number> {
+  const t = nowMs();
+  const out = createWriteStream(join(dir, 'copy.bin'));
+  out.setMaxListeners(0);
+  for (const e of plan.exhibits) {
+    await pipeline(createReadStream(e.sourcePath), out, { end: false });
+  }
+  await new Promise<void>((r) => out.end(r));
+  return nowMs() - t;
+}
+
+async function one(count: number, size: number, mode: 'pack' | 'copy'): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-pack-'));
+  try {
+    const plan = samplePlan(dir, count, size);
+    const bytes = count * size;
+    if (mode === 'copy') {
+      const ms = await copy(plan, dir);
+      return { ms, bytes, mbPerS: bytes / 1048576 / (ms / 1000) };
+    }
+    const t = nowMs();
+    const r = await buildPackInChildProcess(plan, { timeoutMs: 600_000 });
+    const ms = nowMs() - t;
+    return { ms, bytes, mbPerS: bytes / 1048576 / (ms / 1000), maxRssBytes: r.maxRssBytes, zipBytes: r.sizeBytes };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.on('message', (m: { count: number; size: number; mode: 'pack' | 'copy' }) => {
+  one(m.count, m.size, m.mode)
+    .then((r) => process.send?.({ type: 'done', ...r }))
+    .catch((err: unknown) => process.send?.({ type: 'error', message: String((err as Error)?.stack ?? err) }));
+});
+process.send?.({ type: 'ready' });
