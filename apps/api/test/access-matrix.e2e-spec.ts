@@ -1,7 +1,29 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Role } from '@app/auth';
-import { Device, User } from '@app/database';
-import { givenPartnership, type GivenPartnership, startTestApi, type TestApi } from '@app/testing';
+import {
+  Device,
+  ExclusionNotice,
+  Gallery,
+  GalleryListing,
+  ListingState,
+  SerialFlag,
+  SerialFlagState,
+  Subject,
+  SubjectImage,
+  SubjectIncident,
+  SubjectKind,
+  User,
+} from '@app/database';
+import {
+  buildSubjectRequest,
+  givenPartnership,
+  type GivenPartnership,
+  seedIncident,
+  startTestApi,
+  type TestApi,
+} from '@app/testing';
+
+jest.setTimeout(300_000);
 
 /**
  * Every route with every role, at home and against another partnership's objects. The home
@@ -14,7 +36,7 @@ interface Ctx {
   p: GivenPartnership;
 }
 interface RouteCase {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
   path: string;
   allowed: readonly Actor[];
   ok: number;
@@ -60,7 +82,303 @@ async function freshDevice({ api, p }: Ctx): Promise<string> {
   return identifiers[0].id as string;
 }
 
+// --- offender intelligence fixtures (owner inserts; `stash` passes ids from `id` to `body`)
+const stash = new Map<string, string[]>();
+const OFF_VIEWERS: Actor[] = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police, Role.Admin];
+const OFF_READERS: Actor[] = [Role.Coordinator, Role.Admin, Role.Police];
+const OFF_ISSUERS: Actor[] = [Role.StoreManager, Role.Coordinator, Role.Admin];
+
+async function offSubject({ api, p }: Ctx): Promise<string> {
+  const { identifiers } = await api.db.owner.manager.insert(Subject, {
+    partnershipId: p.partnershipId,
+    kind: SubjectKind.IdSought,
+    reference: 'S-MATRIX',
+    name: null,
+    description: {} as never,
+    createdBy: p.users.coordinator.id,
+  });
+  return identifiers[0].id as string;
+}
+
+async function offGallery({ api, p }: Ctx): Promise<string> {
+  const { identifiers } = await api.db.owner.manager.insert(Gallery, {
+    partnershipId: p.partnershipId,
+    name: `Matrix ${randomBytes(4).toString('hex')}`,
+    defaultListingDays: 30,
+    audienceRoles: [Role.Shopworker, Role.StoreManager, Role.Police],
+    createdBy: p.users.coordinator.id,
+  });
+  return identifiers[0].id as string;
+}
+
+async function offLinked(ctx: Ctx, daysAgo = 1): Promise<{ subjectId: string; incidentId: string }> {
+  const subjectId = await offSubject(ctx);
+  const incidentId = await seedIncident(ctx.api.db.owner, {
+    partnershipId: ctx.p.partnershipId,
+    storeId: ctx.p.storeIds[0],
+    reportedBy: ctx.p.users.shopworker.id,
+    occurredAt: new Date(Date.now() - daysAgo * 86400_000),
+  });
+  await ctx.api.db.owner.manager.insert(SubjectIncident, {
+    partnershipId: ctx.p.partnershipId,
+    subjectId,
+    incidentId,
+    linkedBy: ctx.p.users.coordinator.id,
+    occurredAt: new Date(Date.now() - daysAgo * 86400_000),
+    storeId: ctx.p.storeIds[0],
+  });
+  return { subjectId, incidentId };
+}
+
+async function offListing(
+  ctx: Ctx,
+  state: ListingState,
+  galleryId?: string,
+  subjectId?: string,
+): Promise<string> {
+  const linked = subjectId ? { subjectId, incidentId: randomUUID() } : await offLinked(ctx, 10);
+  const listed = state === ListingState.Listed;
+  const { identifiers } = await ctx.api.db.owner.manager.insert(GalleryListing, {
+    partnershipId: ctx.p.partnershipId,
+    galleryId: galleryId ?? (await offGallery(ctx)),
+    subjectId: linked.subjectId,
+    state,
+    reason: 'Matrix',
+    incidentIds: [linked.incidentId],
+    proposedBy: ctx.p.users.store_manager.id,
+    listedAt: listed ? new Date(Date.now() - 5 * 86400_000) : null,
+    expiresAt: listed ? new Date(Date.now() + 30 * 86400_000) : null,
+  });
+  return identifiers[0].id as string;
+}
+
+async function offListedSubject(ctx: Ctx): Promise<string> {
+  const subjectId = await offSubject(ctx);
+  await offListing(ctx, ListingState.Listed, undefined, subjectId);
+  return subjectId;
+}
+
+async function offFlag(ctx: Ctx): Promise<string> {
+  const subjectId = await offSubject(ctx);
+  const { identifiers } = await ctx.api.db.owner.manager.insert(SerialFlag, {
+    partnershipId: ctx.p.partnershipId,
+    subjectId,
+    state: SerialFlagState.New,
+    incidentIds: [],
+    totalPence: '0',
+    crossingIncidentIds: [],
+    crossingTotalPence: '0',
+    storeIds: [],
+    windowFrom: new Date(),
+    windowTo: new Date(),
+    thresholdApplies: true,
+    legalConsequence: 'Matrix',
+    rule: {} as never,
+  });
+  return identifiers[0].id as string;
+}
+
+async function offNotice(ctx: Ctx): Promise<string> {
+  const { identifiers } = await ctx.api.db.owner.manager.insert(ExclusionNotice, {
+    partnershipId: ctx.p.partnershipId,
+    subjectId: await offSubject(ctx),
+    storeIds: [ctx.p.storeIds[0]],
+    reason: 'Matrix',
+    servedAt: new Date(Date.now() - 86400_000),
+    servedByName: 'Matrix',
+    serviceMethod: 'in_person',
+    expiresAt: new Date(Date.now() + 300 * 86400_000),
+    issuedBy: ctx.p.users.coordinator.id,
+  });
+  return identifiers[0].id as string;
+}
+
+const OFFENDER_ROUTES: RouteCase[] = [
+  { method: 'POST', path: '/api/v1/subjects', allowed: MANAGERS, ok: 201, body: () => buildSubjectRequest() },
+  { method: 'GET', path: '/api/v1/subjects', allowed: OFF_VIEWERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/subjects/{id}', allowed: OFF_VIEWERS, ok: 200, id: offListedSubject },
+  {
+    method: 'PATCH',
+    path: '/api/v1/subjects/{id}',
+    allowed: MANAGERS,
+    ok: 200,
+    id: offSubject,
+    body: () => ({ aliases: ['Matrix'] }),
+  },
+  // no x-content-sha256: answered 400 once the subject is found (uploads have their own spec)
+  { method: 'POST', path: '/api/v1/subjects/{id}/images', allowed: MANAGERS, ok: 400, id: offSubject },
+  { method: 'GET', path: '/api/v1/subjects/{id}/incidents', allowed: MANAGERS, ok: 200, id: offSubject },
+  {
+    method: 'POST',
+    path: '/api/v1/subjects/{id}/incidents',
+    allowed: MANAGERS,
+    ok: 201,
+    id: async (ctx) => {
+      const { subjectId, incidentId } = await offLinked(ctx);
+      await ctx.api.db.owner.query(`DELETE FROM subject_incidents WHERE subject_id = $1`, [subjectId]);
+      stash.set(ctx.p.partnershipId, [incidentId]);
+      return subjectId;
+    },
+    body: ({ p }) => ({ incidentId: stash.get(p.partnershipId)![0] }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/subjects/{id}/incidents/unlink',
+    allowed: MANAGERS,
+    ok: 204,
+    id: async (ctx) => {
+      const { subjectId, incidentId } = await offLinked(ctx);
+      stash.set(ctx.p.partnershipId, [incidentId]);
+      return subjectId;
+    },
+    body: ({ p }) => ({ incidentId: stash.get(p.partnershipId)![0], reason: 'Matrix check' }),
+  },
+  { method: 'GET', path: '/api/v1/subjects/{id}/suggestions', allowed: MANAGERS, ok: 200, id: offSubject },
+  {
+    method: 'GET',
+    path: '/api/v1/subject-images/{id}/view',
+    allowed: OFF_VIEWERS,
+    // no viewing copy on this fixture: 409 after the visibility check and the access-log row
+    ok: 409,
+    id: async (ctx) => {
+      const { identifiers } = await ctx.api.db.owner.manager.insert(SubjectImage, {
+        partnershipId: ctx.p.partnershipId,
+        subjectId: await offListedSubject(ctx),
+        sha256: randomBytes(32).toString('hex'),
+        viewSha256: null,
+        mediaType: 'image/jpeg',
+        sizeBytes: '1',
+        uploadedBy: ctx.p.users.coordinator.id,
+      });
+      return identifiers[0].id as string;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/galleries',
+    allowed: MANAGERS,
+    ok: 201,
+    body: () => ({ name: `G ${randomBytes(4).toString('hex')}`, defaultListingDays: 30, audienceRoles: [] }),
+  },
+  { method: 'GET', path: '/api/v1/galleries', allowed: OFF_VIEWERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/galleries/{id}/subjects', allowed: OFF_VIEWERS, ok: 200, id: offGallery },
+  {
+    method: 'POST',
+    path: '/api/v1/galleries/{id}/listings',
+    allowed: OFF_ISSUERS,
+    ok: 201,
+    id: async (ctx) => {
+      const { subjectId, incidentId } = await offLinked(ctx);
+      stash.set(ctx.p.partnershipId, [subjectId, incidentId]);
+      return offGallery(ctx);
+    },
+    body: ({ p }) => {
+      const [subjectId, incidentId] = stash.get(p.partnershipId)!;
+      return { subjectId, reason: 'Matrix listing', incidentIds: [incidentId] };
+    },
+  },
+  { method: 'GET', path: '/api/v1/gallery-listings', allowed: MANAGERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/gallery-listings/{id}/review',
+    allowed: MANAGERS,
+    ok: 200,
+    id: (ctx) => offListing(ctx, ListingState.Pending),
+    body: () => ({ decision: 'approve' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/gallery-listings/{id}/delist',
+    allowed: MANAGERS,
+    ok: 200,
+    id: (ctx) => offListing(ctx, ListingState.Listed),
+    body: () => ({ reason: 'Matrix delist' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/gallery-listings/{id}/renew',
+    allowed: MANAGERS,
+    ok: 200,
+    id: async (ctx) => {
+      const id = await offListing(ctx, ListingState.Listed);
+      const [{ subject_id: subjectId }] = await ctx.api.db.owner.query(
+        `SELECT subject_id FROM gallery_listings WHERE id = $1`,
+        [id],
+      );
+      const incidentId = await seedIncident(ctx.api.db.owner, {
+        partnershipId: ctx.p.partnershipId,
+        storeId: ctx.p.storeIds[0],
+        reportedBy: ctx.p.users.shopworker.id,
+        occurredAt: new Date(Date.now() - 3600_000),
+      });
+      await ctx.api.db.owner.manager.insert(SubjectIncident, {
+        partnershipId: ctx.p.partnershipId,
+        subjectId,
+        incidentId,
+        linkedBy: ctx.p.users.coordinator.id,
+        occurredAt: new Date(Date.now() - 3600_000),
+        storeId: ctx.p.storeIds[0],
+      });
+      stash.set(ctx.p.partnershipId, [incidentId]);
+      return id;
+    },
+    body: ({ p }) => ({ incidentIds: stash.get(p.partnershipId), reason: 'Seen again' }),
+  },
+  { method: 'GET', path: '/api/v1/serial-flags', allowed: OFF_READERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/serial-flags/{id}', allowed: OFF_READERS, ok: 200, id: offFlag },
+  {
+    method: 'POST',
+    path: '/api/v1/serial-flags/{id}/transitions',
+    allowed: MANAGERS,
+    ok: 200,
+    id: offFlag,
+    body: () => ({ state: 'reviewed' }),
+  },
+  { method: 'GET', path: '/api/v1/offender-settings', allowed: MANAGERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/offender-settings',
+    allowed: MANAGERS,
+    ok: 200,
+    body: () => ({ thresholdPence: 20000, windowDays: 90, minIncidents: 3, exclusionMonths: 12 }),
+  },
+  { method: 'GET', path: '/api/v1/legal-rules', allowed: OFF_READERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/subjects/{id}/exclusion-notices',
+    allowed: OFF_ISSUERS,
+    ok: 201,
+    id: offSubject,
+    body: ({ p }) => ({
+      storeIds: [p.storeIds[0]],
+      reason: 'Matrix exclusion',
+      servedAt: new Date(Date.now() - 3600_000).toISOString(),
+      servedByName: 'Matrix',
+      serviceMethod: 'in_person',
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/subjects/{id}/exclusion-notices',
+    allowed: MANAGERS,
+    ok: 200,
+    id: offSubject,
+  },
+  { method: 'GET', path: '/api/v1/exclusion-notices', allowed: OFF_ISSUERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/exclusion-notices/{id}/appeal',
+    allowed: MANAGERS,
+    ok: 200,
+    id: offNotice,
+    body: () => ({ status: 'lodged' }),
+  },
+  // no x-content-sha256: answered 400 once the notice is found
+  { method: 'POST', path: '/api/v1/exclusion-notices/{id}/proof', allowed: MANAGERS, ok: 400, id: offNotice },
+];
+
 export const ROUTES: RouteCase[] = [
+  ...OFFENDER_ROUTES,
   { method: 'GET', path: '/api/v1/auth/me', allowed: ALL, ok: 200 },
   { method: 'POST', path: '/api/v1/auth/logout', allowed: ALL, ok: 204, consumesToken: true },
   { method: 'GET', path: '/api/v1/partnerships/current', allowed: ALL, ok: 200 },

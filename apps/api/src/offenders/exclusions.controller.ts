@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } fro
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import { assertStoreAccess, Role, storeFilterFor, type TenantScope } from '@app/auth';
-import { Clock, exclusionApplies, ExclusionRepository } from '@app/database';
+import { Clock, exclusionApplies, ExclusionRepository, OffenderRepository } from '@app/database';
 import { DomainError } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
@@ -20,6 +20,7 @@ const ISSUERS = [Role.StoreManager, Role.Coordinator, Role.Admin];
 export class ExclusionsController {
   constructor(
     private readonly exclusions: ExclusionRepository,
+    private readonly offenders: OffenderRepository,
     private readonly files: OffenderFilesService,
     private readonly clock: Clock,
   ) {}
@@ -36,6 +37,7 @@ export class ExclusionsController {
     @Param('id', UuidParam) id: string,
     @Body() body: IssueExclusionRequest,
   ): Promise<ExclusionResponse> {
+    await this.offenders.assertSubject(scope, id);
     const storeIds = body.storeIds ?? [];
     if (storeFilterFor(scope)) {
       if (!storeIds.length || body.area) {

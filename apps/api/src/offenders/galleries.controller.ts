@@ -16,7 +16,7 @@ import {
   SubjectImageResponse,
   SubjectResponse,
 } from './dto/offender.dto';
-import { INTEL, SUBJECT_VIEWERS } from './subjects.controller';
+import { INTEL, refuseDevices, SUBJECT_VIEWERS } from './subjects.controller';
 
 /** Who may propose a listing (store managers propose exclusions); a coordinator or admin reviews. */
 const PROPOSERS = [Role.StoreManager, Role.Coordinator, Role.Admin];
@@ -47,6 +47,7 @@ export class GalleriesController {
   @Get()
   @Roles(...SUBJECT_VIEWERS)
   async list(@Scope() scope: TenantScope): Promise<{ items: GalleryResponse[] }> {
+    refuseDevices(scope);
     return { items: (await this.offenders.galleries(scope)).map(GalleryResponse.from) };
   }
 
@@ -57,6 +58,7 @@ export class GalleriesController {
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
   ): Promise<{ items: (SubjectResponse & { listing: ListingResponse })[] }> {
+    refuseDevices(scope);
     const now = this.clock.now();
     const rows = await this.offenders.gallerySubjects(scope, id, now);
     return {

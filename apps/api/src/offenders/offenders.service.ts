@@ -44,6 +44,7 @@ export class OffenderFilesService {
     body: Readable,
     declaredLength: number | null,
   ): Promise<{ image: SubjectImage; created: boolean }> {
+    await this.offenders.assertSubject(scope, subjectId);
     const hash = this.check(sha256, declaredLength);
     let received: Received | undefined;
     let derivative: Derivative | null = null;
@@ -100,6 +101,7 @@ export class OffenderFilesService {
     body: Readable,
     declaredLength: number | null,
   ): Promise<ExclusionNotice> {
+    await this.exclusions.assertNotice(scope, noticeId);
     const hash = this.check(sha256, declaredLength);
     let received: Received | undefined;
     try {

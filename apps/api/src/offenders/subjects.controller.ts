@@ -48,6 +48,13 @@ export const SUBJECT_VIEWERS = [
   Role.Admin,
 ];
 
+/** Tablets never see subjects or galleries: a customer could see the screen (brief 2, 7.6). */
+export function refuseDevices(scope: TenantScope): void {
+  if (scope.actorKind === 'device') {
+    throw DomainError.forbidden('Galleries are never shown on shared till tablets');
+  }
+}
+
 function description(d: SubjectDescriptionDto): SubjectFields['description'] {
   return {
     apparentAgeRange: d.apparentAgeRange ?? null,
@@ -100,12 +107,14 @@ export class SubjectsController {
   @Get()
   @Roles(...SUBJECT_VIEWERS)
   async list(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<SubjectResponse>> {
+    refuseDevices(scope);
     return pageOf(await this.offenders.listSubjects(scope, this.clock.now(), q), SubjectResponse.from);
   }
 
   @Get(':id')
   @Roles(...SUBJECT_VIEWERS)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<SubjectResponse> {
+    refuseDevices(scope);
     const now = this.clock.now();
     return SubjectResponse.full(await this.offenders.readSubject(scope, id, now), now);
   }
@@ -211,6 +220,7 @@ export class SubjectImagesController {
     @Param('id', UuidParam) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
+    refuseDevices(scope);
     const { image, path } = await this.files.viewImage(scope, id);
     void reply.headers({
       'content-security-policy': "default-src 'none'; sandbox",

@@ -52,6 +52,16 @@ export class ExclusionRepository {
     private readonly offenders: OffenderRepository,
   ) {}
 
+  /** Throws not-found unless the notice is the partnership's (before reading an upload). */
+  async assertNotice(scope: TenantScope, id: string): Promise<void> {
+    const found = await this.db.run(scope, (em) =>
+      em.existsBy(ExclusionNotice, { id, partnershipId: scope.partnershipId }),
+    );
+    if (!found) {
+      throw DomainError.notFound('Exclusion notice');
+    }
+  }
+
   issue(scope: TenantScope, subjectId: string, data: NewExclusion): Promise<ExclusionNotice> {
     return this.db.run(scope, async (em) => {
       if (!(await em.existsBy(Subject, { id: subjectId, partnershipId: scope.partnershipId }))) {
@@ -132,13 +142,12 @@ export class ExclusionRepository {
     now: Date,
   ): Promise<ExclusionNotice> {
     return this.db.run(scope, async (em) => {
-      const notice =
-        (await em.findOne(ExclusionNotice, {
-          where: { id, partnershipId: scope.partnershipId },
-          lock: { mode: 'pessimistic_write' },
-        })) ?? DomainError.notFound('Exclusion notice');
-      if (notice instanceof DomainError) {
-        throw notice;
+      const notice = await em.findOne(ExclusionNotice, {
+        where: { id, partnershipId: scope.partnershipId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!notice) {
+        throw DomainError.notFound('Exclusion notice');
       }
       if (notice.appealStatus === AppealStatus.Decided) {
         throw new DomainError(ErrorCode.Conflict, 'The appeal has been decided');

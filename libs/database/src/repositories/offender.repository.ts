@@ -121,6 +121,11 @@ export class OffenderRepository {
     );
   }
 
+  /** Throws not-found unless the subject is the partnership's (before reading an upload). */
+  async assertSubject(scope: TenantScope, id: string): Promise<void> {
+    await this.db.run(scope, (em) => this.intelSubject(em, scope, id));
+  }
+
   // --- subjects ---------------------------------------------------------------------------------
 
   createSubject(scope: TenantScope, fields: SubjectFields): Promise<Subject> {
