@@ -55,7 +55,7 @@ describe('each role in a browser, against the api, worker and radio', () => {
     await eventually(async () =>
       (await coord.page.getByTestId('ack-status').first().textContent())?.includes('Acknowledged by 1 of'),
     );
-    await eventually(async () => (await coord.page.getByTestId('presence').textContent())?.includes('on air'));
+    await eventually(async () => (await coord.page.getByTestId('presence').textContent())?.includes('1 of 2 stores on air'));
     await coord.page.getByRole('button', { name: /Open/ }).first().click();
     await coord.page.getByText('Man showed a knife at the till').waitFor();
     await shot(coord.page, 'coordinator-console');

@@ -36,11 +36,12 @@ export function CoordinatorConsole({ session }: { session: Session }) {
       radio.close();
     };
   }, [radio]);
+  // presence again whenever the channel changes: live, new alerts, new acknowledgements
   useEffect(() => {
     if (view?.state === 'live') {
       void radio.refreshPresence().catch(() => undefined);
     }
-  }, [view?.state]);
+  }, [view?.state, view?.alerts.length, view?.acks.length]);
   useEffect(() => {
     void capabilities().then(setCaps);
   }, []);
