@@ -5,11 +5,13 @@ import { RedisModule } from '@app/redis';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CasesModule } from './cases/cases.module';
 import { ClientConfigModule } from './client-config/client-config.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { OffendersModule } from './offenders/offenders.module';
 import { HealthModule } from './health/health.module';
+import { PacksModule } from './packs/packs.module';
 import { PartnershipsModule } from './partnerships/partnerships.module';
 import { StatsModule } from './stats/stats.module';
 
@@ -31,6 +33,8 @@ export class ApiModule {
         IncidentsModule,
         EvidenceModule,
         AlertsModule,
+        CasesModule,
+        PacksModule,
         OffendersModule,
         StatsModule,
       ],

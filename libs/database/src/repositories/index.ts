@@ -17,3 +17,6 @@ export * from './serial-offender.repository';
 export * from './stats.repository';
 export * from './offender.repository';
 export * from './exclusion.repository';
+export * from './case.repository';
+export * from './case-continuity';
+export * from './evidence-pack.repository';

@@ -24,6 +24,9 @@ export function ukTime(iso: string | null): string {
     return 'not recorded';
   }
   const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) {
+    return iso;
+  }
   return `${new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/London',
     weekday: 'short',
@@ -38,6 +41,9 @@ export function ukTime(iso: string | null): string {
 export function ukDate(iso: string | null): string {
   if (!iso) {
     return 'not recorded';
+  }
+  if (Number.isNaN(new Date(iso).getTime())) {
+    return iso;
   }
   return new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/London',

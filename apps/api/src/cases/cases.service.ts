@@ -1,0 +1,198 @@
+import { Injectable } from '@nestjs/common';
+import { assertStoreAccess, storeFilterFor, type TenantScope } from '@app/auth';
+import {
+  CaseOrigin,
+  CaseRepository,
+  CaseStatus,
+  CCTV_URGENT_DAYS,
+  PRIORITY_WEIGHTS,
+  type TriageRow,
+} from '@app/database';
+import { DomainError } from '@app/errors';
+import type {
+  AnswerEvidenceRequest,
+  AssignCaseRequest,
+  CreateEvidenceRequest,
+  OpenCaseRequest,
+  PriorityReason,
+  StoreRequestsQuery,
+  TransitionCaseRequest,
+  TriageQuery,
+} from './dto/case.dto';
+import type { PageQuery } from '../http/page.query';
+
+const OPEN_STATUSES = [
+  CaseStatus.New,
+  CaseStatus.InTriage,
+  CaseStatus.EvidenceRequested,
+  CaseStatus.ReadyForCps,
+];
+
+/** Why a case scores what it scores, one line per factor that counted. */
+export function reasonsFor(r: TriageRow, today = new Date()): PriorityReason[] {
+  const f = r.factors;
+  const out: PriorityReason[] = [];
+  const add = (factor: string, points: number, text: string) => out.push({ factor, points, text });
+  if (f.violence) {
+    add('violence', PRIORITY_WEIGHTS.violence, 'Violence or threats against staff');
+  }
+  if (f.weapon) {
+    add('weapon', PRIORITY_WEIGHTS.weapon, 'A weapon was seen');
+  }
+  if (f.injury) {
+    add('injury', PRIORITY_WEIGHTS.injury, 'Someone was injured');
+  }
+  if (f.cctvOverwriteOn) {
+    const days = Math.round(
+      (Date.parse(f.cctvOverwriteOn) - Date.parse(today.toISOString().slice(0, 10))) / 86_400_000,
+    );
+    if (days <= CCTV_URGENT_DAYS) {
+      add(
+        'cctv_overwrite',
+        PRIORITY_WEIGHTS.cctvClose,
+        `CCTV will be overwritten on ${f.cctvOverwriteOn} (in ${days} day(s))`,
+      );
+    }
+  }
+  if (f.prolific) {
+    add('prolific', PRIORITY_WEIGHTS.prolific, 'Prolific or flagged subject (serial-offender flag)');
+  }
+  if (f.offenderDetained) {
+    add('offender_detained', PRIORITY_WEIGHTS.offenderDetained, 'Offender detained');
+  }
+  if (f.victimVulnerable) {
+    add('victim_vulnerable', PRIORITY_WEIGHTS.victimVulnerable, 'Victim vulnerability');
+  }
+  if (f.hasStatement) {
+    add('evidence_statement', PRIORITY_WEIGHTS.statement, 'Evidence: a signed witness statement is on file');
+  }
+  if (f.hasExhibit) {
+    add('evidence_exhibit', PRIORITY_WEIGHTS.exhibit, 'Evidence: exhibits (CCTV, photos) are on file');
+  }
+  return out;
+}
+
+@Injectable()
+export class CasesService {
+  constructor(private readonly cases: CaseRepository) {}
+
+  async open(scope: TenantScope, body: OpenCaseRequest) {
+    if (!!body.incidentId === !!body.serialFlagId) {
+      throw DomainError.invalid('incidentId', 'give exactly one of incidentId or serialFlagId');
+    }
+    if (body.serialFlagId) {
+      const bundle = await this.cases.flagBundle(scope, body.serialFlagId);
+      if (!bundle) {
+        throw DomainError.invalid('serialFlagId', 'is not a serial-offender flag of this partnership');
+      }
+      return this.cases.open(scope, {
+        incidentIds: bundle.incidentIds,
+        origin: CaseOrigin.SerialFlag,
+        serialFlagId: body.serialFlagId,
+        subjectId: bundle.subjectId,
+        title:
+          body.title ??
+          `Serial offending: ${bundle.incidentIds.length} incidents, £${(bundle.totalPence / 100).toFixed(2)}`,
+        offenderDetained: body.offenderDetained ?? false,
+        victimVulnerable: body.victimVulnerable ?? false,
+        reason: body.reason,
+      });
+    }
+    return this.cases.open(scope, {
+      incidentIds: [body.incidentId!],
+      origin: CaseOrigin.Incident,
+      serialFlagId: null,
+      subjectId: null,
+      title: body.title ?? 'Retail crime report',
+      offenderDetained: body.offenderDetained ?? false,
+      victimVulnerable: body.victimVulnerable ?? false,
+      reason: body.reason,
+    });
+  }
+
+  async get(scope: TenantScope, id: string) {
+    return (await this.cases.get(scope, id)) ?? notFound('Case');
+  }
+
+  triage(scope: TenantScope, q: TriageQuery) {
+    const statuses = q.status
+      ? q.status.split(',').map((s) => {
+          if (!Object.values(CaseStatus).includes(s.trim() as CaseStatus)) {
+            throw DomainError.invalid('status', `must be one of ${Object.values(CaseStatus).join(', ')}`);
+          }
+          return s.trim() as CaseStatus;
+        })
+      : OPEN_STATUSES;
+    let officer = q.officer;
+    if (officer === 'me') {
+      officer = scope.actorId;
+    } else if (officer && officer !== 'unassigned' && !/^[0-9a-f-]{36}$/i.test(officer)) {
+      throw DomainError.invalid('officer', 'must be a user id, me or unassigned');
+    }
+    return this.cases.triage(scope, { statuses, officer }, q);
+  }
+
+  async assign(scope: TenantScope, id: string, body: AssignCaseRequest) {
+    return (await this.cases.assign(scope, id, body.officerId, body.reason)) ?? notFound('Case');
+  }
+
+  async transition(scope: TenantScope, id: string, body: TransitionCaseRequest) {
+    if ([CaseStatus.CourtOutcome].includes(body.status) && !body.outcome) {
+      throw DomainError.invalid('outcome', 'a court outcome needs the outcome in plain words');
+    }
+    return (
+      (await this.cases.transition(scope, id, body.status, body.reason, {
+        outcome: body.outcome ?? null,
+        proceedingsDate: body.proceedingsDate ?? null,
+      })) ?? notFound('Case')
+    );
+  }
+
+  async history(scope: TenantScope, id: string) {
+    return (await this.cases.historyOf(scope, id)) ?? notFound('Case');
+  }
+
+  async continuity(scope: TenantScope, id: string) {
+    return (await this.cases.continuity(scope, id)) ?? notFound('Case');
+  }
+
+  async request(scope: TenantScope, caseId: string, body: CreateEvidenceRequest) {
+    return (
+      (await this.cases.request(scope, caseId, {
+        incidentId: body.incidentId,
+        kind: body.kind,
+        message: body.message,
+        dueOn: body.dueOn ?? null,
+      })) ?? notFound('Case')
+    );
+  }
+
+  async requestsOfCase(scope: TenantScope, caseId: string) {
+    return (await this.cases.requestsOfCase(scope, caseId)) ?? notFound('Case');
+  }
+
+  requestsForStore(scope: TenantScope, q: StoreRequestsQuery) {
+    return this.cases.requestsForStores(scope, { storeId: storeFilterFor(scope), status: q.status }, q);
+  }
+
+  async answer(scope: TenantScope, requestId: string, body: AnswerEvidenceRequest) {
+    return (
+      (await this.cases.answer(scope, requestId, (storeId) => assertStoreAccess(scope, storeId), {
+        decline: body.decline ?? false,
+        answerText: body.answerText ?? null,
+        impactKind: body.impactKind ?? null,
+        impactMadeBy: body.impactMadeBy ?? null,
+        exhibitIds: body.exhibitIds ?? [],
+        statementIds: body.statementIds ?? [],
+      })) ?? notFound('Request')
+    );
+  }
+
+  updates(scope: TenantScope, q: PageQuery) {
+    return this.cases.updatesForStores(scope, storeFilterFor(scope), q);
+  }
+}
+
+function notFound(what: string): never {
+  throw DomainError.notFound(what);
+}

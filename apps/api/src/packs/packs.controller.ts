@@ -1,0 +1,142 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { createReadStream } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { Role, type TenantScope } from '@app/auth';
+import { AppConfig } from '@app/config';
+import { CaseRepository, type EvidencePack } from '@app/database';
+import { DomainError } from '@app/errors';
+import { Roles, Scope } from '../auth/access.decorators';
+import { UuidParam } from '../http/uuid.pipe';
+
+export class DownloadPackRequest {
+  /** who receives the pack (e.g. "CPS Wessex, reviewing lawyer A. Khan") */
+  @IsString()
+  @MinLength(3)
+  @MaxLength(300)
+  recipient: string;
+
+  @IsString()
+  @MinLength(3)
+  @MaxLength(1000)
+  purpose: string;
+}
+
+export class PackResponse {
+  id: string;
+  caseId: string;
+  status: string;
+  progress: { done: number; total: number; stage: string | null };
+  error: string | null;
+  sha256: string | null;
+  sizeBytes: number | null;
+  fileCount: number | null;
+  checkpoint: { seq: number; headHash: string } | null;
+  keyFingerprint: string | null;
+  builderMaxRssBytes: number | null;
+  buildMs: number | null;
+  readyAt: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+
+  static from(p: EvidencePack): PackResponse {
+    return {
+      id: p.id,
+      caseId: p.caseId,
+      status: p.status,
+      progress: { done: p.progressDone, total: p.progressTotal, stage: p.stage },
+      error: p.error,
+      sha256: p.sha256,
+      sizeBytes: p.sizeBytes === null ? null : Number(p.sizeBytes),
+      fileCount: p.fileCount,
+      checkpoint:
+        p.checkpointSeq === null ? null : { seq: p.checkpointSeq, headHash: p.checkpointHash ?? '' },
+      keyFingerprint: p.keyFingerprint,
+      builderMaxRssBytes: p.builderMaxRssBytes === null ? null : Number(p.builderMaxRssBytes),
+      buildMs: p.buildMs,
+      readyAt: p.readyAt ? p.readyAt.toISOString() : null,
+      expiresAt: p.expiresAt ? p.expiresAt.toISOString() : null,
+      createdAt: p.createdAt.toISOString(),
+    };
+  }
+}
+
+const POLICE = [Role.Police];
+
+/** CPS evidence packs: built by the worker, downloaded as a logged disclosure, then expire. */
+@ApiTags('packs')
+@ApiBearerAuth()
+@Controller()
+export class PacksController {
+  private readonly root: string;
+
+  constructor(
+    private readonly cases: CaseRepository,
+    config: AppConfig,
+  ) {
+    this.root = isAbsolute(config.storage.dir)
+      ? config.storage.dir
+      : resolve(process.cwd(), config.storage.dir);
+  }
+
+  /** Queues a build; poll GET /packs/{id} for progress. */
+  @Post('cases/:id/packs')
+  @HttpCode(202)
+  @Roles(...POLICE)
+  async build(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
+    const pack = await this.cases.requestPack(scope, id);
+    if (!pack) {
+      throw DomainError.notFound('Case');
+    }
+    return PackResponse.from(pack);
+  }
+
+  @Get('cases/:id/packs')
+  @Roles(...POLICE)
+  async list(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+  ): Promise<{ items: PackResponse[] }> {
+    const packs = await this.cases.packsOfCase(scope, id);
+    if (!packs) {
+      throw DomainError.notFound('Case');
+    }
+    return { items: packs.map(PackResponse.from) };
+  }
+
+  @Get('packs/:id')
+  @Roles(...POLICE)
+  async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
+    const pack = await this.cases.pack(scope, id);
+    if (!pack) {
+      throw DomainError.notFound('Pack');
+    }
+    return PackResponse.from(pack);
+  }
+
+  /** The ZIP. Logged first as a disclosure to `recipient` (access log and the case's chain). */
+  @Post('packs/:id/download')
+  @HttpCode(200)
+  @Roles(...POLICE)
+  @ApiProduces('application/zip')
+  async download(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: DownloadPackRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const pack = await this.cases.disclosePack(scope, id, body.recipient, body.purpose);
+    if (!pack || !pack.storagePath) {
+      throw DomainError.notFound('Pack');
+    }
+    void reply.header('content-type', 'application/zip');
+    void reply.header('content-disposition', `attachment; filename="evidence-pack-${pack.id}.zip"`);
+    void reply.header('x-content-sha256', pack.sha256 ?? '');
+    void reply.header('cache-control', 'no-store');
+    return new StreamableFile(createReadStream(join(this.root, pack.storagePath)), {
+      length: pack.sizeBytes === null ? undefined : Number(pack.sizeBytes),
+    });
+  }
+}

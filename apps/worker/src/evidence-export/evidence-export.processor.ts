@@ -1,0 +1,119 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { rm } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { AppConfig } from '@app/config';
+import { EvidencePackRepository } from '@app/database';
+import { buildPackInChildProcess } from '@app/evidence';
+import { log } from '@app/logging';
+import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
+import type { HandlerMap, QueueProcessor } from '../job-handler';
+import { packRelativePath, planPack } from './pack-plan';
+
+/** How often progress reaches the database while a pack builds. */
+const PROGRESS_EVERY_MS = 500;
+
+/**
+ * Builds evidence packs. The job reads the case in one transaction, hands a plain-data plan to a
+ * child process that streams the ZIP (PDF and zlib work off this event loop), then records the
+ * result. A redelivered job finds the pack finished and does nothing; a failed build is retried
+ * by BullMQ and rebuilds from scratch (the ZIP is written to `.part` and renamed when complete).
+ */
+@Injectable()
+export class EvidenceExportProcessor
+  implements QueueProcessor<QueueName.EvidenceExport>, OnApplicationBootstrap
+{
+  readonly queue = QueueName.EvidenceExport;
+
+  constructor(
+    private readonly packs: EvidencePackRepository,
+    private readonly config: AppConfig,
+    private readonly producer: JobProducer,
+  ) {}
+
+  readonly handlers = {
+    [JobName.BuildEvidencePack]: async ({ packId }, job) => {
+      const source = await this.packs.start(packId);
+      if (!source) {
+        return { skipped: true };
+      }
+      const started = Date.now();
+      const plan = planPack(source, this.config.storage.dir, this.config.packs.signingKeyPath, new Date());
+      let lastWrite = 0;
+      let pending = Promise.resolve();
+      try {
+        const result = await buildPackInChildProcess(plan, {
+          onProgress: (p) => {
+            const now = Date.now();
+            if (now - lastWrite < PROGRESS_EVERY_MS && p.done < p.total) {
+              return;
+            }
+            lastWrite = now;
+            pending = pending
+              .then(() => this.packs.progress(packId, p.done, p.total, p.stage))
+              .then(() => job.updateProgress({ done: p.done, total: p.total }))
+              .catch((err: unknown) => log().warn({ err, packId }, 'could not record pack progress'));
+          },
+        });
+        await pending;
+        await this.packs.finish(packId, {
+          sha256: result.sha256,
+          sizeBytes: result.sizeBytes,
+          fileCount: result.fileCount,
+          storagePath: packRelativePath(source.pack.partnershipId, packId),
+          checkpointSeq: result.checkpoint.seq,
+          checkpointHash: result.checkpoint.head_hash,
+          keyFingerprint: result.publicKeyFingerprint,
+          builderMaxRssBytes: result.maxRssBytes,
+          buildMs: Date.now() - started,
+          ttlHours: this.config.packs.ttlHours,
+        });
+        log().info(
+          {
+            packId,
+            files: result.fileCount,
+            bytes: result.sizeBytes,
+            maxRss: result.maxRssBytes,
+            ms: Date.now() - started,
+          },
+          'evidence pack built',
+        );
+        return { sha256: result.sha256, sizeBytes: result.sizeBytes, maxRssBytes: result.maxRssBytes };
+      } catch (err) {
+        await pending;
+        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        if (final) {
+          await this.packs.fail(packId, err instanceof Error ? err.message : String(err));
+        }
+        throw err;
+      }
+    },
+    [JobName.ExpireEvidencePacks]: async () => {
+      const paths = await this.packs.expire();
+      const root = isAbsolute(this.config.storage.dir)
+        ? this.config.storage.dir
+        : resolve(process.cwd(), this.config.storage.dir);
+      for (const p of paths) {
+        await rm(join(root, p), { force: true });
+      }
+      log().info({ expired: paths.length }, 'expired evidence packs');
+      return { expired: paths.length };
+    },
+  } satisfies HandlerMap<QueueName.EvidenceExport>;
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.producer
+        .queue(QueueName.EvidenceExport)
+        .upsertJobScheduler(
+          jobIds.scheduled(JobName.ExpireEvidencePacks),
+          { pattern: '23 * * * *', tz: 'Europe/London' },
+          { name: JobName.ExpireEvidencePacks, data: { requestId: 'schedule' } },
+        );
+    } catch (err) {
+      log().warn({ err }, 'could not schedule evidence pack expiry');
+    }
+  }
+}
+
+/** The repositories the processor uses. */
+export const EVIDENCE_EXPORT_PROVIDERS = [EvidencePackRepository];
