@@ -33,6 +33,16 @@ export class RedisIoAdapter extends IoAdapter {
     this.adapter = createAdapter(pub, sub, { key: radioAdapterKey(this.config) });
     // Pub/sub keeps nothing for a subscriber that was away: after the subscriber reconnects (Redis
     // restarted, a network blip), tell this instance's clients to replay from their last seq.
+    let stale = false;
+    sub.on('close', () => {
+      if (!stale) {
+        stale = true;
+        log().warn('radio redis subscriber lost; clients told their live feed may have gaps');
+        for (const server of this.servers) {
+          server.local.emit('stale');
+        }
+      }
+    });
     sub.on('ready', () => {
       // ioredis emits 'ready' before it re-sends SUBSCRIBE; a PING queued after them answers only
       // once the subscriptions are back, so nothing published from then on is missed.
@@ -40,6 +50,7 @@ export class RedisIoAdapter extends IoAdapter {
         sub
           .ping()
           .then(() => {
+            stale = false;
             log().warn('radio redis subscriber reconnected; asking clients to resync');
             for (const server of this.servers) {
               server.local.emit('resync');

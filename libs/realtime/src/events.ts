@@ -82,7 +82,9 @@ export interface ServerToClientEvents {
   alert: (alert: AlertPayload) => void;
   /** missed alerts after a (re)connection, sent before live ones are shown */
   replay: (batch: ReplayBatch) => void;
-  /** the radio lost Redis for a moment: ask for a replay after your last seq */
+  /** the radio lost Redis: live alerts may be missed until `resync`; remember where you were */
+  stale: () => void;
+  /** the radio is back on Redis: ask for a replay after the seq you had at `stale` */
   resync: () => void;
   'alert:acked': (payload: AlertAckedPayload) => void;
 }

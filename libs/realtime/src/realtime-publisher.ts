@@ -2,6 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
 import { AppConfig } from '@app/config';
+import { log } from '@app/logging';
 
 /** Emits to radio rooms from outside the radio (the worker's outbox relay) via Redis. */
 @Injectable()
@@ -15,7 +16,16 @@ export class RealtimePublisher implements OnModuleDestroy {
       maxRetriesPerRequest: 1,
     });
     this.redis.on('error', () => undefined);
-    this.emitter = new Emitter(this.redis, { key: radioAdapterKey(config) });
+    // The emitter fires PUBLISH and forgets the promise; a Redis that dies between the readiness
+    // check and the reply would reject it unhandled. Such a message is lost to live delivery only:
+    // the radio tells its clients to replay from PostgreSQL once its own subscriber reconnects.
+    const publisher = {
+      publish: (channel: string, message: string | Buffer) =>
+        this.redis
+          .publish(channel, message)
+          .catch((err: unknown) => log().warn({ err }, 'realtime publish failed; clients will replay')),
+    };
+    this.emitter = new Emitter(publisher, { key: radioAdapterKey(config) });
   }
 
   /** Throws while Redis is unreachable, so the caller keeps the message for later. */

@@ -68,6 +68,8 @@ export class RadioRequestError extends Error {
 export class RadioClient {
   readonly socket: RadioSocket;
   private seq: number | null;
+  /** the seq held when the server said its live feed may have gaps (replays start there) */
+  private checkpoint: number | null | undefined;
   private readonly seen = new Set<string>();
   private readonly seenOrder: string[] = [];
   private readonly listeners: Listeners = {
@@ -98,8 +100,8 @@ export class RadioClient {
       reconnection: options.reconnection ?? true,
       auth: (cb: (data: object) => void) => {
         void Promise.resolve(options.token()).then(
-          (token) => cb({ token, lastSeq: this.seq ?? undefined }),
-          () => cb({ lastSeq: this.seq ?? undefined }),
+          (token) => cb({ token, lastSeq: this.resumeFrom() ?? undefined }),
+          () => cb({ lastSeq: this.resumeFrom() ?? undefined }),
         );
       },
     }) as RadioSocket;
@@ -176,10 +178,18 @@ export class RadioClient {
         this.show(alert, false);
       }
     });
+    this.socket.on('stale', () => {
+      if (this.checkpoint === undefined) {
+        this.checkpoint = this.seq;
+      }
+      // hold live alerts until the replay fills what the radio may have missed
+      this.held ??= [];
+    });
     this.socket.on('resync', () => {
       this.held ??= [];
       this.replaying += 1;
-      void this.request<ReplayBatch>((done) => this.socket.emit('replay', { afterSeq: this.seq }, done)).then(
+      const afterSeq = this.resumeFrom();
+      void this.request<ReplayBatch>((done) => this.socket.emit('replay', { afterSeq }, done)).then(
         (batch) => this.consumeReplay(batch),
         () => this.endReplay(),
       );
@@ -204,10 +214,10 @@ export class RadioClient {
         for (const alert of current.alerts) {
           this.show(alert, true);
         }
+        // the next batch follows this one (not lastSeq, which live alerts may have moved on)
+        const last = current.alerts.at(-1)?.seq ?? this.seq;
         current = current.more
-          ? await this.request<ReplayBatch>((done) =>
-              this.socket.emit('replay', { afterSeq: this.seq }, done),
-            )
+          ? await this.request<ReplayBatch>((done) => this.socket.emit('replay', { afterSeq: last }, done))
           : undefined;
       }
     } finally {
@@ -215,11 +225,16 @@ export class RadioClient {
     }
   }
 
+  private resumeFrom(): number | null {
+    return this.checkpoint === undefined ? this.seq : this.checkpoint;
+  }
+
   private endReplay(): void {
     this.replaying = Math.max(0, this.replaying - 1);
     if (this.replaying > 0 || !this.held) {
       return;
     }
+    this.checkpoint = undefined;
     const held = this.held.sort((a, b) => a.seq - b.seq);
     this.held = null;
     for (const alert of held) {
