@@ -1,11 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Role } from '@app/auth';
 import {
+  CaseEvidenceRequest,
+  CaseIncident,
+  CaseOrigin,
+  CaseStatus,
   Device,
+  EvidencePack,
+  EvidenceRequestKind,
+  EvidenceRequestStatus,
   ExclusionNotice,
   Gallery,
   GalleryListing,
   ListingState,
+  PackStatus,
+  PoliceCase,
   SerialFlag,
   SerialFlagState,
   Subject,
@@ -377,8 +388,141 @@ const OFFENDER_ROUTES: RouteCase[] = [
   { method: 'POST', path: '/api/v1/exclusion-notices/{id}/proof', allowed: MANAGERS, ok: 400, id: offNotice },
 ];
 
+// --- cases and evidence packs (issue 6)
+const POLICE_ONLY: Actor[] = [Role.Police];
+const STORE_SIDE: Actor[] = [Role.Shopworker, Role.StoreManager, Role.Coordinator, 'device'];
+
+async function caseFixture({ api, p }: Ctx): Promise<string> {
+  const incidentId = await seedIncident(api.db.owner, {
+    partnershipId: p.partnershipId,
+    storeId: p.storeIds[0],
+    reportedBy: p.users.shopworker.id,
+    occurredAt: new Date(Date.now() - 86_400_000),
+  });
+  stash.set(`case-incident:${p.partnershipId}`, [incidentId]);
+  const { identifiers } = await api.db.owner.manager.insert(PoliceCase, {
+    partnershipId: p.partnershipId,
+    reference: `C-${randomBytes(4).toString('hex').toUpperCase()}`,
+    status: CaseStatus.New,
+    origin: CaseOrigin.Incident,
+    title: 'Matrix case',
+    openedBy: p.users.police.id,
+  });
+  const caseId = identifiers[0].id as string;
+  await api.db.owner.manager.insert(CaseIncident, { partnershipId: p.partnershipId, caseId, incidentId });
+  return caseId;
+}
+
+async function evidenceRequestFixture(ctx: Ctx): Promise<string> {
+  const caseId = await caseFixture(ctx);
+  const { identifiers } = await ctx.api.db.owner.manager.insert(CaseEvidenceRequest, {
+    partnershipId: ctx.p.partnershipId,
+    caseId,
+    incidentId: stash.get(`case-incident:${ctx.p.partnershipId}`)![0],
+    storeId: ctx.p.storeIds[0],
+    kind: EvidenceRequestKind.Cctv,
+    message: 'Matrix check',
+    status: EvidenceRequestStatus.Open,
+    requestedBy: ctx.p.users.police.id,
+  });
+  return identifiers[0].id as string;
+}
+
+async function readyPackFixture(ctx: Ctx): Promise<string> {
+  const caseId = await caseFixture(ctx);
+  const storagePath = `packs/${ctx.p.partnershipId}/${randomUUID()}.zip`;
+  const full = join(resolve(ctx.api.db.config.storage.dir), storagePath);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, 'PK matrix');
+  const { identifiers } = await ctx.api.db.owner.manager.insert(EvidencePack, {
+    partnershipId: ctx.p.partnershipId,
+    caseId,
+    status: PackStatus.Ready,
+    requestedBy: ctx.p.users.police.id,
+    storagePath,
+    sha256: '0'.repeat(64),
+    sizeBytes: '9',
+    expiresAt: new Date(Date.now() + 3600_000),
+  });
+  return identifiers[0].id as string;
+}
+
+const CASE_ROUTES: RouteCase[] = [
+  { method: 'GET', path: '/api/v1/cases', allowed: POLICE_ONLY, ok: 200 },
+  { method: 'GET', path: '/api/v1/cases/{id}', allowed: POLICE_ONLY, ok: 200, id: caseFixture },
+  {
+    method: 'POST',
+    path: '/api/v1/cases',
+    allowed: POLICE_ONLY,
+    ok: 201,
+    body: ({ p }) => ({
+      incidentId: stash.get(`case-incident:${p.partnershipId}`)?.[0],
+      reason: 'Matrix check',
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/cases/{id}/assignment',
+    allowed: POLICE_ONLY,
+    ok: 200,
+    id: caseFixture,
+    body: ({ p }) => ({ officerId: p.users.police.id, reason: 'Matrix check' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/cases/{id}/transitions',
+    allowed: POLICE_ONLY,
+    ok: 200,
+    id: caseFixture,
+    body: () => ({ status: 'in_triage', reason: 'Matrix check' }),
+  },
+  { method: 'GET', path: '/api/v1/cases/{id}/history', allowed: POLICE_ONLY, ok: 200, id: caseFixture },
+  { method: 'GET', path: '/api/v1/cases/{id}/continuity', allowed: POLICE_ONLY, ok: 200, id: caseFixture },
+  {
+    method: 'POST',
+    path: '/api/v1/cases/{id}/evidence-requests',
+    allowed: POLICE_ONLY,
+    ok: 201,
+    id: caseFixture,
+    body: ({ p }) => ({
+      incidentId: stash.get(`case-incident:${p.partnershipId}`)?.[0],
+      kind: 'cctv',
+      message: 'Matrix check',
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/cases/{id}/evidence-requests',
+    allowed: POLICE_ONLY,
+    ok: 200,
+    id: caseFixture,
+  },
+  { method: 'GET', path: '/api/v1/evidence-requests', allowed: STORE_SIDE, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/evidence-requests/{id}/answer',
+    allowed: STORE_SIDE,
+    ok: 200,
+    id: evidenceRequestFixture,
+    body: () => ({ answerText: 'Matrix check' }),
+  },
+  { method: 'GET', path: '/api/v1/case-updates', allowed: STORE_SIDE, ok: 200 },
+  { method: 'POST', path: '/api/v1/cases/{id}/packs', allowed: POLICE_ONLY, ok: 202, id: caseFixture },
+  { method: 'GET', path: '/api/v1/cases/{id}/packs', allowed: POLICE_ONLY, ok: 200, id: caseFixture },
+  { method: 'GET', path: '/api/v1/packs/{id}', allowed: POLICE_ONLY, ok: 200, id: readyPackFixture },
+  {
+    method: 'POST',
+    path: '/api/v1/packs/{id}/download',
+    allowed: POLICE_ONLY,
+    ok: 200,
+    id: readyPackFixture,
+    body: () => ({ recipient: 'CPS matrix reviewer', purpose: 'Matrix check' }),
+  },
+];
+
 export const ROUTES: RouteCase[] = [
   ...OFFENDER_ROUTES,
+  ...CASE_ROUTES,
   { method: 'GET', path: '/api/v1/auth/me', allowed: ALL, ok: 200 },
   { method: 'POST', path: '/api/v1/auth/logout', allowed: ALL, ok: 204, consumesToken: true },
   { method: 'GET', path: '/api/v1/partnerships/current', allowed: ALL, ok: 200 },
