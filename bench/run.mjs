@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [-- --seed N] [-- --only H1,D1] [-- --label "text"] [-- --keep-services]
-// [-- --skip-migrate] [-- --build] [-- --fresh-db] [-- --deadline S] [-- --prepare]
+// [-- --skip-migrate] [-- --build | --no-build] [-- --fresh-db] [-- --deadline S] [-- --budget-scale X]
+// [-- --prepare]
 // Starts the bench profile's PostgreSQL and Redis (scripts/services.mjs), migrates and seeds,
 // builds the apps if their sources changed, runs each scenario with fixed seeds and a deadline,
 // writes bench/results/latest.json and bench/RESULTS.md, and stops what it started.
@@ -38,15 +39,15 @@ const CFG = quick
       mode: 'quick',
       pairs: 1,
       warmupS: 1,
-      httpS: 3,
-      writeS: 4,
-      pgbenchS: 4,
-      jobs: { noop: 2000, fnJobs: 300, latencyS: 3 },
-      radio: { sizes: [200, 500], broadcasts: 8, intervalMs: 150, clientProcs: 1 },
-      composite: { tablets: 100, s: 4, alerts: 5 },
+      httpS: 2,
+      writeS: 3,
+      pgbenchS: 3,
+      jobs: { noop: 1000, fnJobs: 200, latencyS: 2 },
+      radio: { sizes: [100, 300], broadcasts: 6, intervalMs: 100, clientProcs: 1 },
+      composite: { tablets: 100, s: 3, alerts: 4 },
       queries: { incidents: 20_000, statsIncidents: 50_000 },
       packs: { big: 20, small: 4, mb: 1 },
-      globalDeadlineS: 175,
+      globalDeadlineS: 170,
     }
   : {
       mode: 'full',
@@ -65,11 +66,11 @@ const CFG = quick
 
 /** Scenario modules, in run order; each has its own deadline. */
 const SCENARIOS = [
-  { file: 'http.mjs', budgetS: quick ? 40 : 240 },
-  { file: 'write.mjs', budgetS: quick ? 45 : 300 },
-  { file: 'queue.mjs', budgetS: quick ? 30 : 150 },
-  { file: 'radio.mjs', budgetS: quick ? 75 : 480 },
-  { file: 'composite.mjs', budgetS: quick ? 40 : 150 },
+  { file: 'http.mjs', budgetS: quick ? 35 : 240 },
+  { file: 'write.mjs', budgetS: quick ? 35 : 300 },
+  { file: 'queue.mjs', budgetS: quick ? 25 : 150 },
+  { file: 'radio.mjs', budgetS: quick ? 50 : 480 },
+  { file: 'composite.mjs', budgetS: quick ? 35 : 150 },
   { file: 'packs.mjs', budgetS: quick ? 30 : 180 },
   // last: on a first full run without --prepare it builds the 1M fallback dataset
   { file: 'queries.mjs', budgetS: quick ? 60 : 600 },
@@ -160,6 +161,38 @@ function runNpm(script, env) {
   }
 }
 
+/** True when a migration file of libs/database has not run on the bench database yet. */
+async function pendingMigrations(url) {
+  const dir = join(root, 'libs', 'database', 'src', 'migrations');
+  const names = readdirSync(dir)
+    .map((f) => /^(\d+)-(\w+)\.ts$/.exec(f))
+    .filter(Boolean)
+    .map((m) => `${m[2]}${m[1]}`);
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const done = new Set((await c.query('SELECT name FROM migrations')).rows.map((r) => r.name));
+    return names.some((n) => !done.has(n));
+  } catch {
+    return true;
+  } finally {
+    await c.end();
+  }
+}
+
+/** True when the demo seed's partnerships exist (db:seed would do nothing). */
+async function seeded(url) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(`SELECT count(*)::int AS n FROM partnerships WHERE slug IN ('riverside', 'northgate')`)).rows[0].n === 2;
+  } catch {
+    return false;
+  } finally {
+    await c.end();
+  }
+}
+
 function servicesAnswering() {
   const p = PROFILES.bench;
   const pgUp =
@@ -172,7 +205,7 @@ function servicesAnswering() {
 
 async function main() {
   const startedAt = new Date();
-  const deadline = Date.now() + (prepare ? 4 * 3600 : Number(opt('--deadline', CFG.globalDeadlineS))) * 1000;
+  let deadline = Date.now() + (prepare ? 4 * 3600 : Number(opt('--deadline', CFG.globalDeadlineS))) * 1000;
   mkdirSync(logDir, { recursive: true });
   const doc = {
     run: {
@@ -215,11 +248,17 @@ async function main() {
       rmSync(join(root, '.data', 'bench', 'datasets'), { recursive: true, force: true });
     }
     say('migrating and seeding the bench database');
-    if (!flag('--skip-migrate')) {
+    if (!flag('--skip-migrate') && (await pendingMigrations(urls.DATABASE_MIGRATION_URL))) {
       runNpm('db:migrate', env);
     }
-    runNpm('db:seed', env);
-    ensureBuilt();
+    if (!(await seeded(urls.DATABASE_MIGRATION_URL))) {
+      runNpm('db:seed', env);
+    }
+    if (flag('--no-build')) {
+      doc.run.warnings.push('--no-build: the apps ran from the existing dist/ build, which may be older than the sources');
+    } else {
+      ensureBuilt();
+    }
 
     const owner = new pg.Client({ connectionString: urls.DATABASE_MIGRATION_URL });
     await owner.connect();
@@ -334,7 +373,8 @@ async function main() {
         }
         continue;
       }
-      const budget = prepare ? 4 * 3600 : Math.min(sc.budgetS, left);
+      // --budget-scale stretches every scenario's deadline (a busy or slower machine)
+      const budget = prepare ? 4 * 3600 : Math.min(Math.round(sc.budgetS * Number(opt('--budget-scale', 1))), left);
       const group = sc.file;
       say(`scenario ${sc.file} (${ids.join(', ')}), deadline ${budget} s`);
       const t0 = Date.now();

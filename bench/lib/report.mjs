@@ -49,7 +49,7 @@ export function renderMarkdown(doc) {
   lines.push('|---|---|---|---|---|---|');
   for (const b of benchmarks) {
     lines.push(
-      `| ${b.id} | ${cell(b.target)} | ${cell(b.baselineText ?? b.baselineId)} | ${cell(b.measuredText ?? '')} | ${cell(b.ratioText ?? '')} | ${cell(metText(b))} |`,
+      `| ${b.id} | ${cell(b.target)} | ${cell(b.baselineText ?? b.baselineId)} | ${cell(b.measuredText ?? '')} | ${cell(b.ratioText ?? '')} | ${cell(metText(b, run.mode))} |`,
     );
   }
   lines.push('');
@@ -71,9 +71,10 @@ export function renderMarkdown(doc) {
   return lines.join('\n');
 }
 
-function metText(b) {
+function metText(b, mode) {
   if (b.met === 'not measured') {
     return `not measured: ${b.note ?? 'no scenario'}`;
   }
-  return b.void ? `${b.met} (void: generator CPU ${b.generatorCpuPct}%)` : b.met;
+  const met = mode === 'quick' ? `${b.met} (quick-run sizes)` : b.met;
+  return b.void ? `${met} (void: generator CPU ${b.generatorCpuPct}%)` : met;
 }

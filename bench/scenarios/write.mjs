@@ -64,7 +64,7 @@ export async function run(ctx) {
   const failed = cand.map((r) => r.requests - r.ok);
   const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
   if (ctx.only.includes('D1')) {
-    out.push({
+    ctx.record({
       id: 'D1',
       baselineText: `B-pg ${fmt(rps.base.median, ' req/s', 0)}; p50/p95/p99 ${fmt(p50.base.median, '', 1)}/${fmt(p95.base.median, '', 1)}/${fmt(p99.base.median, ' ms', 1)}`,
       measuredText: `${fmt(rps.cand.median, ' req/s', 0)}${spreadText(rps.cand.spread)}; p50/p95/p99 ${fmt(p50.cand.median, '', 1)}/${fmt(p95.cand.median, '', 1)}/${fmt(p99.cand.median, ' ms', 1)}`,
@@ -83,7 +83,7 @@ export async function run(ctx) {
     const bpgRps = base.map((r) => r.okRps);
     const ratios = bpgRps.map((x, i) => (tps[i] ? x / tps[i] : null));
     const ratio = round(median(ratios), 3);
-    out.push({
+    ctx.record({
       id: 'D2',
       baselineText: `B-pgbench ${fmt(median(tps), ' tps', 0)}`,
       measuredText: `B-pg ${fmt(median(bpgRps), ' req/s', 0)}`,
