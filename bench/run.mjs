@@ -288,6 +288,7 @@ async function main() {
       NODE_ENV: env.NODE_ENV,
     };
     doc.config.ports = PORTS;
+    doc.config.openFilesLimit = doc.machine.openFilesLimit;
 
     const shopworkerOf = async (slug) =>
       (

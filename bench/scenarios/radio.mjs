@@ -37,6 +37,12 @@ export async function run(ctx) {
     await nextMessage(ws, 'ready', 30_000);
     await waitAnswering(`${r1}${path}/`, radio1);
     await waitAnswering(`${r2}${path}/`, radio2);
+    // Each client process holds three sets of N/procs sockets; check the open-files limit first.
+    const needFds = Math.ceil((3 * Math.max(...cfg.radio.sizes)) / cfg.radio.clientProcs) + 200;
+    const limit = Number(ctx.data.openFilesLimit ?? 0);
+    if (limit && limit < needFds) {
+      throw new Error(`open-files limit ${limit} is below the ${needFds} a client process needs: raise ulimit -n`);
+    }
     const procs = [];
     for (let i = 0; i < cfg.radio.clientProcs; i++) {
       const p = await startServer(ctx, `clients-${i}`, 'lib/clients.mjs', {}, { ipc: true });
