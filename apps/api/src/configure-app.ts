@@ -13,6 +13,7 @@ import type { AppConfig } from '@app/config';
 import { AllExceptionsFilter, validationError } from '@app/errors';
 import { NestLoggerAdapter, RequestContext } from '@app/logging';
 import { ApiModule } from './api.module';
+import { bodyGuardHook } from './http/body-guard';
 import { radioConnectSources } from './client-config/radio-connect-src';
 
 const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -51,6 +52,7 @@ export async function configureApp(
     void reply.header('x-request-id', req.id);
     RequestContext.run({ requestId: String(req.id) }, done);
   });
+  fastify.addHook('preValidation', bodyGuardHook);
   fastify.addHook('onResponse', (req, reply, done) => {
     logger.info(
       {

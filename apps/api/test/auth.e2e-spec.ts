@@ -160,6 +160,28 @@ describe('authentication', () => {
     expect(fields).toEqual(['email', 'extra', 'password']);
   });
 
+  it('refuses bodies nested 10,000 deep or carrying prototype-pollution keys with 400, not 500', async () => {
+    const deep = `{"email":${'['.repeat(10_000)}${']'.repeat(10_000)},"password":"x"}`;
+    const res = await api.http.request('POST', '/api/v1/auth/login', {
+      raw: deep,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: expect.stringMatching(/^email/) }],
+    });
+    const polluted = await api.http.request('POST', '/api/v1/auth/login', {
+      raw: '{"email":"a@b.co","password":"x","nested":{"prototype":{"polluted":true}}}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(polluted.status).toBe(400);
+    expect(polluted.body.details).toEqual([
+      { field: 'nested.prototype', problems: ['is not an allowed property name'] },
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('keeps a caller-supplied request id and replaces an unsafe one', async () => {
     const kept = await api.http.request('GET', '/health', { headers: { 'x-request-id': 'till-7-abc' } });
     expect(kept.headers.get('x-request-id')).toBe('till-7-abc');
