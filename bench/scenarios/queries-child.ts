@@ -12,7 +12,15 @@ import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { dataSourceOptions, IncidentRollupRepository, StatsRepository, SystemDb, TenantDb } from '@app/database';
+import {
+  dataSourceOptions,
+  DEFAULT_SERIAL_SETTINGS,
+  IncidentRollupRepository,
+  SerialOffenderRepository,
+  StatsRepository,
+  SystemDb,
+  TenantDb,
+} from '@app/database';
 import { copyIncidents, createSyntheticWorld, SYNTHETIC_VERSION, type SyntheticWorld } from '@app/synthetic';
 
 interface Msg {
@@ -87,6 +95,83 @@ async function dataset(owner: Client, m: Msg): Promise<{ world: SyntheticWorld; 
   return { world, info: { ...info, cached: false, marker } };
 }
 
+/**
+ * Q1/Q2: serial-offender detection (SerialOffenderRepository.detect, the query the worker runs)
+ * over one partnership of the dataset. The generator puts offender ids on incidents; here each
+ * becomes an ID-sought subject and each of its incidents a confirmed link (subject_incidents), as a
+ * coordinator would confirm them. Kept with the cached dataset.
+ */
+async function detection(owner: Client, ds: DataSource, pid: string, m: Msg): Promise<Record<string, unknown>> {
+  const { rows: have } = await owner.query(`SELECT count(*)::int AS n FROM subject_incidents WHERE partnership_id = $1`, [pid]);
+  if (have[0].n === 0) {
+    await owner.query('BEGIN');
+    try {
+    await owner.query(
+      `INSERT INTO subjects (id, partnership_id, kind, reference, description, created_by)
+       SELECT DISTINCT offender_id, partnership_id, 'id_sought'::subject_kind, 'SYN-' || left(offender_id::text, 8), '{}'::jsonb, $2::uuid
+         FROM incidents WHERE partnership_id = $1 AND offender_id IS NOT NULL`,
+      [pid, m.reporterId],
+    );
+    await owner.query(
+      `INSERT INTO subject_incidents (partnership_id, subject_id, incident_id, linked_by, occurred_at, store_id, value_pence, theft_shop, counted)
+       SELECT partnership_id, offender_id, id, $2::uuid, occurred_at, store_id, value_pence, 'theft_shop' = ANY(types), status <> 'draft'
+         FROM incidents WHERE partnership_id = $1 AND offender_id IS NOT NULL`,
+      [pid, m.reporterId],
+    );
+    } catch (err) {
+      await owner.query('ROLLBACK');
+      throw err;
+    }
+    await owner.query('COMMIT');
+    await owner.query('ANALYZE subjects');
+    await owner.query('ANALYZE subject_incidents');
+  }
+  const { rows: sizes } = await owner.query(
+    `SELECT (SELECT count(*)::int FROM incidents WHERE partnership_id = $1) AS incidents,
+            (SELECT count(*)::int FROM subject_incidents WHERE partnership_id = $1) AS links,
+            (SELECT count(*)::int FROM subjects WHERE partnership_id = $1) AS subjects`,
+    [pid],
+  );
+  const system = new SystemDb(ds);
+  const repo = new SerialOffenderRepository(new TenantDb(ds), system);
+  const s = DEFAULT_SERIAL_SETTINGS;
+  const scan = `SELECT count(*) FROM subject_incidents WHERE partnership_id = $1`;
+  await owner.query(scan, [pid]);
+  let found = (await system.run((em) => repo.detect(em, pid, s))).length;
+  const fullMs: number[] = [];
+  const scanMs: number[] = [];
+  for (let i = 0; i < m.reps; i++) {
+    let t = nowMs();
+    await owner.query(scan, [pid]);
+    scanMs.push(nowMs() - t);
+    t = nowMs();
+    found = (await system.run((em) => repo.detect(em, pid, s))).length;
+    fullMs.push(nowMs() - t);
+  }
+  // Q2: the per-incident check, one subject at a time (index on (subject_id, occurred_at))
+  const { rows: subjects } = await owner.query(
+    `SELECT id FROM subjects WHERE partnership_id = $1 ORDER BY md5(id::text || $2) LIMIT 200`,
+    [pid, String(m.seed)],
+  );
+  const oneMs: number[] = [];
+  for (const { id } of subjects as { id: string }[]) {
+    const t = nowMs();
+    await system.run((em) => repo.detect(em, pid, s, id));
+    oneMs.push(nowMs() - t);
+  }
+  return {
+    ...sizes[0],
+    flagged: found,
+    fullMs,
+    scanMs,
+    fullP50: pctl(fullMs, 50),
+    scanP50: pctl(scanMs, 50),
+    oneP50: pctl(oneMs, 50),
+    oneP95: pctl(oneMs, 95),
+    checks: oneMs.length,
+  };
+}
+
 /** Removes a throwaway synthetic partnership with its reports and rollups (as the owner). */
 async function dropWorld(owner: Client, slug: string): Promise<void> {
   const { rows } = await owner.query(`SELECT id FROM partnerships WHERE slug = $1`, [slug]);
@@ -157,6 +242,8 @@ async function main(m: Msg): Promise<Record<string, unknown>> {
     }
 
     trace('Q3 done');
+    const q12 = await detection(owner, ds, ids[0], m).catch((e: unknown) => ({ error: String((e as Error)?.message ?? e) }));
+    trace(`Q1/Q2 done: ${JSON.stringify(q12).slice(0, 300)}`);
     // Q4: 10k new reports arrive at a partnership of 200 stores; the fold brings its rollups up to
     // date. A throwaway partnership, removed afterwards, so the cached dataset stays as generated.
     const q4Seed = m.seed + 1;
@@ -185,6 +272,7 @@ async function main(m: Msg): Promise<Record<string, unknown>> {
         rawP50: pctl(rawMs, 50),
       },
       q4: { foldMs, folded, added: m.foldCount },
+      q12,
     };
   } finally {
     await ds.destroy();
