@@ -200,6 +200,26 @@ export class ApiClient {
     return res;
   }
 
+  /** A file from the api (a pack: POST with a JSON body), with its name and declared SHA-256. */
+  async download(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ blob: Blob; filename: string; sha256: string | null }> {
+    const opts: RequestOptions = { body, headers: { accept: '*/*' } };
+    let res = await this.send(method, path, opts, false);
+    if (res.status === 401 && this.session) {
+      await this.refresh(true);
+      res = await this.send(method, path, opts, true);
+    }
+    if (!res.ok) {
+      throw await parseError(res);
+    }
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? 'download';
+    return { blob: await res.blob(), filename, sha256: res.headers.get('x-content-sha256') };
+  }
+
   private async send(method: string, path: string, opts: RequestOptions, retried: boolean): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (!opts.anonymous) {

@@ -2,11 +2,11 @@
 // incident review, and the intelligence screens as their apis land.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, describeError, type Session } from '../api/client';
-import { capabilities, type Capabilities } from '../api/capabilities';
 import type { AckStatus, AlertPayload, Incident, Page, Store, TalkGroup } from '../api/types';
 import { Radio, type RadioView } from '../radio/radio';
 import { RADIO_TEXT } from '../till/alert-banner';
-import { Choices, ErrorSummary, NotAvailable, TextArea } from '../ui/fields';
+import { Choices, ErrorSummary, TextArea } from '../ui/fields';
+import { Intelligence, LinkToSubject } from './intel';
 import { IncidentDetail } from '../ui/incident-detail';
 import { typeLabel, when } from '../ui/labels';
 
@@ -24,7 +24,6 @@ export function useStores(): Map<string, Store> {
 export function CoordinatorConsole({ session }: { session: Session }) {
   const radio = useMemo(() => new Radio(session.actor.partnershipId, session.actor.id), [session.actor.id]);
   const [view, setView] = useState<RadioView | null>(null);
-  const [caps, setCaps] = useState<Capabilities | null>(null);
   const stores = useStores();
   useEffect(() => {
     const off = radio.subscribe(setView);
@@ -42,9 +41,6 @@ export function CoordinatorConsole({ session }: { session: Session }) {
       void radio.refreshPresence().catch(() => undefined);
     }
   }, [view?.state, view?.alerts.length, view?.acks.length]);
-  useEffect(() => {
-    void capabilities().then(setCaps);
-  }, []);
 
   return (
     <div class="console">
@@ -66,9 +62,9 @@ export function CoordinatorConsole({ session }: { session: Session }) {
         <h2 id="review-h">Incident review</h2>
         <IncidentReview stores={stores} />
       </section>
-      <section class="panel" aria-labelledby="intel-h">
-        <h2 id="intel-h">Subjects, galleries and exclusions</h2>
-        {caps && <Intelligence caps={caps} />}
+      <section class="panel intel-panel" aria-labelledby="intel-h">
+        <h2 id="intel-h">Offender intelligence</h2>
+        <Intelligence stores={stores} />
       </section>
     </div>
   );
@@ -319,6 +315,10 @@ function IncidentReview({ stores }: { stores: Map<string, Store> }) {
       {open && (
         <div class="drawer" role="region" aria-label="Report">
           <IncidentDetail incident={open} stores={stores} />
+          <details class="more">
+            <summary>Link to a subject</summary>
+            <LinkToSubject incident={open} />
+          </details>
           <div class="actions">
             {open.status === 'submitted' && (
               <button type="button" class="primary" onClick={() => void markReviewed(open)}>
@@ -330,28 +330,6 @@ function IncidentReview({ stores }: { stores: Map<string, Store> }) {
             </button>
           </div>
         </div>
-      )}
-    </div>
-  );
-}
-
-function Intelligence({ caps }: { caps: Capabilities }) {
-  const parts: [string, string[]][] = [
-    ['Subjects and incident linking', ['/offenders', '/subjects']],
-    ['Galleries', ['/galleries']],
-    ['Exclusion notices', ['/exclusions', '/exclusion-notices']],
-    ['Serial-offender flags', ['/serial-offenders', '/offenders/serial-flags']],
-  ];
-  return (
-    <div class="intel">
-      {parts.map(([what, paths]) =>
-        caps.first('GET', ...paths) ? (
-          <p key={what}>
-            {what}: available at {caps.first('GET', ...paths)}.
-          </p>
-        ) : (
-          <NotAvailable key={what} what={what} />
-        ),
       )}
     </div>
   );

@@ -1,12 +1,12 @@
 // The till tablet: file a report fast, online or not; see what is queued and sent; hear alerts.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Session } from '../api/client';
-import { capabilities } from '../api/capabilities';
 import { Outbox, type SyncStatus } from '../offline/outbox';
 import { Radio, type RadioView } from '../radio/radio';
 import { AlertBanner } from './alert-banner';
 import { ReportForm } from './report-form';
-import { NotAvailable } from '../ui/fields';
+import { CaseUpdates, EvidenceRequests } from '../store/store-side';
+import { Gallery } from './gallery';
 
 export function TillScreen({ session }: { session: Session }) {
   const owner = session.actor.storeId ?? session.actor.id;
@@ -14,7 +14,7 @@ export function TillScreen({ session }: { session: Session }) {
   const radio = useMemo(() => new Radio(session.actor.partnershipId, session.actor.id), [session.actor.id]);
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [radioView, setRadioView] = useState<RadioView | null>(null);
-  const [tab, setTab] = useState<'report' | 'queue' | 'gallery'>('report');
+  const [tab, setTab] = useState<'report' | 'queue' | 'requests' | 'updates' | 'gallery'>('report');
 
   useEffect(() => {
     const stop = outbox.start();
@@ -42,6 +42,8 @@ export function TillScreen({ session }: { session: Session }) {
           [
             ['report', 'New report'],
             ['queue', `Sent and waiting${status ? ` (${status.items.length})` : ''}`],
+            ['requests', 'Police requests'],
+            ['updates', 'Case updates'],
             ['gallery', 'Gallery'],
           ] as const
         ).map(([id, label]) => (
@@ -62,6 +64,8 @@ export function TillScreen({ session }: { session: Session }) {
       <section id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'report' && <ReportForm owner={owner} outbox={outbox} onFiled={() => setTab('queue')} />}
         {tab === 'queue' && status && <QueueList status={status} outbox={outbox} />}
+        {tab === 'requests' && <EvidenceRequests session={session} />}
+        {tab === 'updates' && <CaseUpdates session={session} />}
         {tab === 'gallery' && <Gallery session={session} />}
       </section>
     </div>
@@ -130,22 +134,4 @@ function QueueList({ status, outbox }: { status: SyncStatus; outbox: Outbox }) {
       ))}
     </ul>
   );
-}
-
-function Gallery({ session }: { session: Session }) {
-  const [route, setRoute] = useState<string | null | undefined>(undefined);
-  useEffect(() => {
-    void capabilities().then((c) => setRoute(c.first('GET', '/galleries/current', '/gallery', '/offenders/gallery')));
-  }, []);
-  if (route === undefined) {
-    return <p aria-busy="true">Loading…</p>;
-  }
-  if (!route) {
-    return (
-      <NotAvailable what="The partnership gallery">
-        Offender profiles and galleries are still being built. Ask your coordinator for the current circulation.
-      </NotAvailable>
-    );
-  }
-  return <p>Gallery for {session.actor.storeId ? 'your store' : 'the partnership'} is at {route}.</p>;
 }
