@@ -1,8 +1,10 @@
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsEnum,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -55,6 +57,9 @@ export class RaiseAlertRequest {
   @IsUUID()
   offenderProfileId?: string;
 
+  // ValidateNested alone lets a missing or non-object target through to the service
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => AlertTargetRequest)
   target: AlertTargetRequest;
