@@ -7,9 +7,10 @@ import {
   IsArray,
   IsBoolean,
   IsEnum,
+  IsISO8601,
   IsIn,
   IsInt,
-  IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -130,6 +131,7 @@ class IncidentFieldsDto {
 
   @IsArray()
   @ArrayMaxSize(200)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => GoodsLineDto)
   goods: GoodsLineDto[];
@@ -145,6 +147,7 @@ class IncidentFieldsDto {
 
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OffenderDescriptionDto)
   offenders: OffenderDescriptionDto[];
@@ -155,6 +158,7 @@ class IncidentFieldsDto {
 
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => WitnessDto)
   witnesses: WitnessDto[];
@@ -238,6 +242,7 @@ export class AmendIncidentRequest {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => GoodsLineDto)
   goods?: GoodsLineDto[];
@@ -248,6 +253,7 @@ export class AmendIncidentRequest {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OffenderDescriptionDto)
   offenders?: OffenderDescriptionDto[];
@@ -257,6 +263,7 @@ export class AmendIncidentRequest {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => WitnessDto)
   witnesses?: WitnessDto[];

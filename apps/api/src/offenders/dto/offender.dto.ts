@@ -5,10 +5,12 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsEnum,
+  IsISO8601,
   IsIn,
   IsInt,
-  IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -100,6 +102,8 @@ export class CreateSubjectRequest extends RefusesSpecialCategories {
   @MaxLength(200, { each: true })
   aliases?: string[];
 
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SubjectDescriptionDto)
   description: SubjectDescriptionDto;
@@ -107,6 +111,7 @@ export class CreateSubjectRequest extends RefusesSpecialCategories {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => VehicleDto)
   vehicles?: VehicleDto[];
@@ -136,6 +141,7 @@ export class UpdateSubjectRequest extends RefusesSpecialCategories {
   aliases?: string[];
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SubjectDescriptionDto)
   description?: SubjectDescriptionDto;
@@ -143,6 +149,7 @@ export class UpdateSubjectRequest extends RefusesSpecialCategories {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => VehicleDto)
   vehicles?: VehicleDto[];
