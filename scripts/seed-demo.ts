@@ -1,9 +1,11 @@
 /* Seeds the demo partnership when the database has none: `npm run db:seed` (run by npm start). */
 import 'reflect-metadata';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { PasswordHasher } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { dataSourceOptions, Jurisdiction, Partnership } from '@app/database';
+import { copyIncidents } from '@app/synthetic';
 import { createPartnership } from '@app/testing';
 
 // Kept in step with scripts/demo-logins.mjs, which npm start prints.
@@ -20,8 +22,8 @@ async function main(): Promise<void> {
       return;
     }
     const hasher = new PasswordHasher(config);
-    await ds.transaction(async (em) => {
-      await createPartnership(em, (p) => hasher.hash(p), {
+    const riverside = await ds.transaction(async (em) => {
+      const created = await createPartnership(em, (p) => hasher.hash(p), {
         name: 'Riverside Business Crime Reduction Partnership',
         slug: 'riverside',
         policeForceArea: 'Thames Valley Police',
@@ -39,8 +41,27 @@ async function main(): Promise<void> {
         emailDomain: 'northgate.demo',
         password: DEMO_PASSWORD,
       });
+      return created;
     });
-    process.stdout.write('demo seed: created the Riverside and Northgate partnerships\n');
+    // Four months of calibrated synthetic reports, so the statistics and triage have something to show.
+    const client = new Client({ connectionString: config.db.migrationUrl });
+    await client.connect();
+    try {
+      const from = new Date(Date.now() - 120 * 86_400_000).toISOString().slice(0, 10);
+      await copyIncidents(
+        client,
+        {
+          partnerships: [{ id: riverside.partnershipId, storeIds: riverside.storeIds }],
+          reporterId: riverside.users.shopworker.id,
+        },
+        { seed: 2026, count: 600, from, days: 120 },
+      );
+    } finally {
+      await client.end();
+    }
+    process.stdout.write(
+      'demo seed: created the Riverside (with 600 synthetic reports) and Northgate partnerships\n',
+    );
   } finally {
     await ds.destroy();
   }
