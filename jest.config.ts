@@ -36,6 +36,7 @@ const common = {
   moduleNameMapper,
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
+  setupFilesAfterEnv: ['<rootDir>/test/jest-timeout.ts'],
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
 };
 
@@ -47,7 +48,6 @@ const config: Config = {
       displayName: 'integration',
       testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts', '<rootDir>/test/system/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
-      testTimeout: 60_000,
     },
     {
       ...common,
@@ -63,7 +63,6 @@ const config: Config = {
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
-      testTimeout: 90_000,
     },
   ],
 };
