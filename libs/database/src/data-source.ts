@@ -26,7 +26,8 @@ export function dataSourceOptions(config: AppConfig, asOwner = false): DataSourc
     logging: config.log.level === 'silent' ? false : ['error', 'warn', 'migration'],
     poolSize: asOwner ? 2 : config.db.poolSize,
     extra: {
-      connectionTimeoutMillis: 3000,
+      // waiting for a pooled connection under load; a stopped server still fails at once (503)
+      connectionTimeoutMillis: 10000,
       // A dead server must fail fast with 503, not hang the request.
       query_timeout: 15000,
       application_name: asOwner ? 'hub-migrate' : 'hub-app',
