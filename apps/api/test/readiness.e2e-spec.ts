@@ -56,7 +56,7 @@ describe('liveness and readiness', () => {
   it('serves the first web page and the OpenAPI document', async () => {
     const page = await api.http.get('/');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('<form id="login"');
+    expect(page.text).toContain('<title>Retail crime hub</title>');
     const doc = await api.http.get('/api/docs-json');
     expect(doc.body.openapi).toMatch(/^3\./);
     expect((await api.http.get('/api/docs')).status).toBe(200);
