@@ -13,6 +13,7 @@ import { OffendersModule } from './offenders/offenders.module';
 import { HealthModule } from './health/health.module';
 import { PacksModule } from './packs/packs.module';
 import { PartnershipsModule } from './partnerships/partnerships.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { StatsModule } from './stats/stats.module';
 
 @Module({})
@@ -37,6 +38,7 @@ export class ApiModule {
         PacksModule,
         OffendersModule,
         StatsModule,
+        PrivacyModule,
       ],
     };
   }

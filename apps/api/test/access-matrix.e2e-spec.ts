@@ -581,6 +581,13 @@ export const ROUTES: RouteCase[] = [
   { method: 'DELETE', path: '/api/v1/devices/{id}', allowed: STAFF_MANAGERS, ok: 200, id: freshDevice },
   { method: 'GET', path: '/api/v1/access-log', allowed: MANAGERS, ok: 200 },
   { method: 'GET', path: '/api/v1/access-log/verify', allowed: MANAGERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/privacy/subject-access',
+    allowed: MANAGERS,
+    ok: 200,
+    body: () => ({ name: 'Nobody In Particular' }),
+  },
 ];
 
 /** Routes anyone may call; tested by their own specs. */

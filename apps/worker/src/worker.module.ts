@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@app/config';
-import { DatabaseModule } from '@app/database';
+import { DatabaseModule, RetentionRepository } from '@app/database';
 import { QueueModule } from '@app/queue';
 import { RealtimePublisher } from '@app/realtime';
 import { AGGREGATION_PROCESSORS, AGGREGATION_PROVIDERS } from './aggregation';
@@ -21,6 +21,7 @@ export class WorkerModule {
       imports: [ConfigModule.forRoot(config), DatabaseModule, QueueModule],
       providers: [
         ...PROCESSOR_CLASSES,
+        RetentionRepository,
         ...AGGREGATION_PROVIDERS,
         ...REPORT_PROVIDERS,
         ...SERIAL_OFFENDER_PROVIDERS,

@@ -43,6 +43,8 @@ export class AppConfig {
   /** smallest count an analyst may see (k >= 5); smaller cells are withheld */
   readonly stats: Readonly<{ minCell: number }>;
   readonly idempotency: Readonly<{ retentionDays: number; lockTimeoutMs: number }>;
+  /** days each record kind is kept before the retention job erases it (legal holds exempt) */
+  readonly retention: Readonly<{ incidentDays: number; alertDays: number }>;
   readonly log: Readonly<{ level: string; pretty: boolean }>;
 
   private constructor(e: EnvSchema) {
@@ -91,6 +93,10 @@ export class AppConfig {
     this.idempotency = Object.freeze({
       retentionDays: e.IDEMPOTENCY_RETENTION_DAYS,
       lockTimeoutMs: e.IDEMPOTENCY_LOCK_TIMEOUT_MS,
+    });
+    this.retention = Object.freeze({
+      incidentDays: e.RETENTION_INCIDENT_DAYS,
+      alertDays: e.RETENTION_ALERT_DAYS,
     });
     this.log = Object.freeze({ level: e.LOG_LEVEL, pretty: e.LOG_PRETTY });
     Object.freeze(this);

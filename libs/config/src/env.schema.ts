@@ -171,6 +171,19 @@ export class EnvSchema {
   @Min(50)
   IDEMPOTENCY_LOCK_TIMEOUT_MS = 2000;
 
+  // --- retention (personal data erased by the worker's retention job; legal holds exempt)
+  /** Days an incident report (with its statements and exhibits) is kept after it was created. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RETENTION_INCIDENT_DAYS = 2190;
+
+  /** Days a radio alert (with its acknowledgements) is kept after it was raised. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RETENTION_ALERT_DAYS = 365;
+
   // --- log
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

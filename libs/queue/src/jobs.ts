@@ -10,6 +10,8 @@ export enum QueueName {
 
 export enum JobName {
   PurgeExpiredSessions = 'purge-expired-sessions',
+  /** erase incidents and alerts past their retention period (legal holds exempt), logging each erasure */
+  ApplyRetention = 'apply-retention',
   /** recompute one partnership's daily incident counts for one London day */
   RollupDay = 'rollup-day',
   /** delete Idempotency-Keys older than their published retention (>= 30 days) */
@@ -30,6 +32,7 @@ export enum JobName {
 
 export interface JobPayloads {
   [JobName.PurgeExpiredSessions]: { requestId: string };
+  [JobName.ApplyRetention]: { requestId: string };
   [JobName.RollupDay]: { partnershipId: string; day: string; requestId: string };
   [JobName.PurgeIdempotencyKeys]: { requestId: string };
   [JobName.RefreshSubject]: { partnershipId: string; subjectId: string; requestId: string };
@@ -43,6 +46,7 @@ export interface JobPayloads {
 /** Which queue each job runs on. */
 export const JOB_QUEUE = {
   [JobName.PurgeExpiredSessions]: QueueName.Retention,
+  [JobName.ApplyRetention]: QueueName.Retention,
   [JobName.RollupDay]: QueueName.Aggregation,
   [JobName.PurgeIdempotencyKeys]: QueueName.IdempotencyKeys,
   [JobName.RefreshSubject]: QueueName.Offenders,

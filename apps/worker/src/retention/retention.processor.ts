@@ -1,15 +1,26 @@
-import { Injectable } from '@nestjs/common';
-import { SystemDb } from '@app/database';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { Clock, RetentionRepository, SystemDb } from '@app/database';
 import { log } from '@app/logging';
-import { JobName, QueueName } from '@app/queue';
+import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
 
-/** Deletes what is past its retention: expired sessions and their refresh tokens. */
+/**
+ * Deletes what is past its retention: expired sessions and their refresh tokens; incidents and
+ * alerts past their configured periods (RETENTION_*_DAYS, by the injected clock), except records on
+ * legal hold, each erasure logged as `erase` in the access log.
+ */
 @Injectable()
-export class RetentionProcessor implements QueueProcessor<QueueName.Retention> {
+export class RetentionProcessor implements QueueProcessor<QueueName.Retention>, OnApplicationBootstrap {
   readonly queue = QueueName.Retention;
 
-  constructor(private readonly system: SystemDb) {}
+  constructor(
+    private readonly system: SystemDb,
+    private readonly retention: RetentionRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly producer: JobProducer,
+  ) {}
 
   readonly handlers = {
     [JobName.PurgeExpiredSessions]: async () => {
@@ -22,5 +33,26 @@ export class RetentionProcessor implements QueueProcessor<QueueName.Retention> {
       log().info({ removed }, 'purged expired sessions');
       return { removed };
     },
+    [JobName.ApplyRetention]: async (data) => {
+      const run = await this.retention.apply(this.clock.now(), this.config.retention, data.requestId);
+      const erased = run.erased.length;
+      log().info({ erased, held: run.held, kept: run.kept }, 'applied retention');
+      return { erased, held: run.held, kept: run.kept };
+    },
   } satisfies HandlerMap<QueueName.Retention>;
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.producer
+        .queue(QueueName.Retention)
+        .upsertJobScheduler(
+          jobIds.scheduled(JobName.ApplyRetention),
+          { pattern: '53 2 * * *', tz: 'Europe/London' },
+          { name: JobName.ApplyRetention, data: { requestId: 'schedule' } },
+        );
+    } catch (err) {
+      // Redis down at boot: records live a day longer; the next boot schedules it.
+      log().warn({ err }, 'could not schedule retention');
+    }
+  }
 }

@@ -20,6 +20,7 @@ import { Subject, SubjectAggregate, SubjectImage, SubjectIncident } from './subj
 import { IdempotencyKey } from './idempotency-key.entity';
 import { IncidentAmendment } from './incident-amendment.entity';
 import { IncidentDailyCount } from './incident-daily-count.entity';
+import { LegalHold } from './legal-hold.entity';
 import {
   AnalystApiKey,
   Organisation,
@@ -79,6 +80,7 @@ export {
 export { IdempotencyKey } from './idempotency-key.entity';
 export { type FieldChanges, IncidentAmendment } from './incident-amendment.entity';
 export { IncidentDailyCount } from './incident-daily-count.entity';
+export { LegalHold } from './legal-hold.entity';
 export * from './stats.entity';
 export {
   type GoodsLine,
@@ -153,4 +155,5 @@ export const ENTITIES = [
   CaseEvidenceRequest,
   CaseContinuityEntry,
   EvidencePack,
+  LegalHold,
 ];

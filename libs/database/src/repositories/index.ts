@@ -20,3 +20,5 @@ export * from './exclusion.repository';
 export * from './case.repository';
 export * from './case-continuity';
 export * from './evidence-pack.repository';
+export * from './retention.repository';
+export * from './subject-access.repository';
