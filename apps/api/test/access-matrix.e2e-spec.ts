@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Role } from '@app/auth';
 import {
+  AlertTarget,
+  AlertType,
   CaseEvidenceRequest,
   CaseIncident,
   CaseOrigin,
@@ -15,21 +17,31 @@ import {
   Gallery,
   GalleryListing,
   ListingState,
+  Organisation,
+  OrganisationKind,
   PackStatus,
+  PartnershipReport,
   PoliceCase,
+  raiseAlert,
+  ReportStatus,
   SerialFlag,
   SerialFlagState,
   Subject,
   SubjectImage,
   SubjectIncident,
   SubjectKind,
+  TalkGroup,
+  TalkGroupStore,
   User,
 } from '@app/database';
 import {
+  buildIncidentRequest,
+  buildJpeg,
   buildSubjectRequest,
   givenPartnership,
   type GivenPartnership,
   seedIncident,
+  sha256,
   startTestApi,
   type TestApi,
 } from '@app/testing';
@@ -46,16 +58,30 @@ interface Ctx {
   api: TestApi;
   p: GivenPartnership;
 }
+/** the value of `{id}`, or of each named path parameter (`{incidentId}`, `{sha256}` ...) */
+type PathIds = string | Record<string, string>;
 interface RouteCase {
-  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
+  /** appended to the path (required query parameters) */
+  query?: string;
   allowed: readonly Actor[];
   ok: number;
-  /** the id of a suitable object of partnership p (fresh when the route changes it) */
-  id?: (ctx: Ctx) => Promise<string> | string;
+  /** the id(s) of a suitable object of partnership p (fresh when the route changes it) */
+  id?: (ctx: Ctx) => Promise<PathIds> | PathIds;
   body?: (ctx: Ctx) => unknown;
+  /** a binary body instead of JSON (uploads) */
+  raw?: (ctx: Ctx) => Buffer;
+  headers?: (ctx: Ctx) => Record<string, string>;
   /** the route ends the caller's session, so it gets a session of its own */
   consumesToken?: boolean;
+  /** `{id}` names an object no partnership owns (an organisation): there is no foreign case */
+  ownerless?: boolean;
+}
+
+function fillPath(path: string, ids: PathIds): string {
+  const named = typeof ids === 'string' ? { id: ids } : ids;
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => named[name]);
 }
 
 const ALL: Actor[] = [...Object.values(Role), 'device'];
@@ -428,12 +454,18 @@ async function evidenceRequestFixture(ctx: Ctx): Promise<string> {
   return identifiers[0].id as string;
 }
 
+/** Writes a file under the storage directory; returns its path relative to it. */
+function storedFile({ api, p }: Ctx, folder: string, ext: string, content: string): string {
+  const storagePath = `${folder}/${p.partnershipId}/${randomUUID()}.${ext}`;
+  const full = join(resolve(api.db.config.storage.dir), storagePath);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, content);
+  return storagePath;
+}
+
 async function readyPackFixture(ctx: Ctx): Promise<string> {
   const caseId = await caseFixture(ctx);
-  const storagePath = `packs/${ctx.p.partnershipId}/${randomUUID()}.zip`;
-  const full = join(resolve(ctx.api.db.config.storage.dir), storagePath);
-  mkdirSync(dirname(full), { recursive: true });
-  writeFileSync(full, 'PK matrix');
+  const storagePath = storedFile(ctx, 'packs', 'zip', 'PK matrix');
   const { identifiers } = await ctx.api.db.owner.manager.insert(EvidencePack, {
     partnershipId: ctx.p.partnershipId,
     caseId,
@@ -520,9 +552,305 @@ const CASE_ROUTES: RouteCase[] = [
   },
 ];
 
+/** Throws unless a fixture made through the api was created; returns the new object's id. */
+function createdId(res: { status: number; text: string; body: { id: string } }): string {
+  if (res.status !== 201) {
+    throw new Error(`fixture not created: ${res.status} ${res.text.slice(0, 200)}`);
+  }
+  return res.body.id;
+}
+
+// --- reports, witness statements and evidence (fixtures at store 0, the shop roles' store)
+const INCIDENT_READERS: Actor[] = [...STORE_SIDE, Role.Police];
+const STATEMENT = {
+  witnessName: 'Sam Jones',
+  statementText: 'Matrix check.',
+  pageCount: 1,
+  declarationAcknowledged: true,
+  signatureName: 'Sam Jones',
+};
+const uploads = new Map<string, Buffer>();
+const UPLOAD_HEADERS = { 'content-type': 'application/octet-stream', 'x-evidence-producer': 'Matrix' };
+
+function incidentFixture({ api, p }: Ctx): Promise<string> {
+  return seedIncident(api.db.owner, {
+    partnershipId: p.partnershipId,
+    storeId: p.storeIds[0],
+    reportedBy: p.users.shopworker.id,
+    occurredAt: new Date(Date.now() - 86_400_000),
+  });
+}
+
+async function statementFixture(ctx: Ctx): Promise<PathIds> {
+  const incidentId = await incidentFixture(ctx);
+  const res = await ctx.api.http.post(
+    `/api/v1/incidents/${incidentId}/statements`,
+    STATEMENT,
+    ctx.p.tokens.coordinator,
+  );
+  return { incidentId, id: createdId(res) };
+}
+
+/** A fresh report and a new JPEG (kept in `uploads` for the body) to upload to it. */
+async function uploadFixture(ctx: Ctx): Promise<PathIds> {
+  const jpeg = buildJpeg({ seed: randomBytes(2).readUInt16BE() + 1 });
+  uploads.set(ctx.p.partnershipId, jpeg);
+  return { incidentId: await incidentFixture(ctx), sha256: sha256(jpeg) };
+}
+
+async function exhibitFixture(ctx: Ctx): Promise<PathIds> {
+  const { incidentId, sha256: hash } = (await uploadFixture(ctx)) as Record<string, string>;
+  const res = await ctx.api.http.request('PUT', `/api/v1/incidents/${incidentId}/evidence/${hash}`, {
+    token: ctx.p.tokens.coordinator,
+    raw: uploads.get(ctx.p.partnershipId),
+    headers: UPLOAD_HEADERS,
+  });
+  return { incidentId, exhibitId: createdId(res) };
+}
+
+const INCIDENT_ROUTES: RouteCase[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/incidents',
+    allowed: STORE_SIDE,
+    ok: 201,
+    body: ({ p }) => buildIncidentRequest({ storeId: p.storeIds[0] }),
+    headers: () => ({ 'idempotency-key': randomUUID() }),
+  },
+  { method: 'GET', path: '/api/v1/incidents', allowed: INCIDENT_READERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/incidents/{id}', allowed: INCIDENT_READERS, ok: 200, id: incidentFixture },
+  {
+    method: 'PATCH',
+    path: '/api/v1/incidents/{id}',
+    allowed: INCIDENT_READERS,
+    ok: 200,
+    id: incidentFixture,
+    body: () => ({ version: 1, narrative: 'Matrix amendment', reason: 'Matrix check' }),
+  },
+  {
+    // submitted -> reviewed is for coordinators and police; shop roles are refused before any lookup
+    method: 'POST',
+    path: '/api/v1/incidents/{id}/transitions',
+    allowed: [Role.Coordinator, Role.Police],
+    ok: 200,
+    id: incidentFixture,
+    body: () => ({ version: 1, to: 'reviewed' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/incidents/{id}/amendments',
+    allowed: INCIDENT_READERS,
+    ok: 200,
+    id: incidentFixture,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/incidents/{incidentId}/statements',
+    allowed: INCIDENT_READERS,
+    ok: 201,
+    id: async (ctx) => ({ incidentId: await incidentFixture(ctx) }),
+    body: () => STATEMENT,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/incidents/{incidentId}/statements',
+    allowed: INCIDENT_READERS,
+    ok: 200,
+    id: statementFixture,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/incidents/{incidentId}/statements/{id}',
+    allowed: INCIDENT_READERS,
+    ok: 200,
+    id: statementFixture,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/incidents/{incidentId}/statements/{id}/corrections',
+    allowed: INCIDENT_READERS,
+    ok: 201,
+    id: statementFixture,
+    body: () => ({ ...STATEMENT, statementText: 'Matrix correction.' }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/incidents/{incidentId}/evidence/{sha256}',
+    allowed: INCIDENT_READERS,
+    ok: 201,
+    id: uploadFixture,
+    raw: ({ p }) => uploads.get(p.partnershipId)!,
+    headers: () => UPLOAD_HEADERS,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/incidents/{incidentId}/evidence',
+    allowed: INCIDENT_READERS,
+    ok: 200,
+    id: exhibitFixture,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/incidents/{incidentId}/evidence/{exhibitId}/view',
+    allowed: INCIDENT_READERS,
+    ok: 200,
+    id: exhibitFixture,
+  },
+];
+
+// --- radio: alerts, talk groups and settings (MEMBERS listen; fixtures are store 0's)
+const RAISERS: Actor[] = MEMBERS.filter((a) => a !== Role.Police);
+
+async function talkGroupFixture({ api, p }: Ctx): Promise<string> {
+  const { identifiers } = await api.db.owner.manager.insert(TalkGroup, {
+    partnershipId: p.partnershipId,
+    name: `Matrix ${randomBytes(4).toString('hex')}`,
+    createdBy: p.users.coordinator.id,
+  });
+  const talkGroupId = identifiers[0].id as string;
+  await api.db.owner.manager.insert(TalkGroupStore, {
+    partnershipId: p.partnershipId,
+    talkGroupId,
+    storeId: p.storeIds[0],
+  });
+  return talkGroupId;
+}
+
+/** An alert store 0's shopworker sent to store 0: its senders' store sees the acknowledgements. */
+async function alertFixture({ api, p }: Ctx): Promise<string> {
+  const alert = await api.db.owner.transaction((em) =>
+    raiseAlert(
+      em,
+      {
+        partnershipId: p.partnershipId,
+        actorId: p.users.shopworker.id,
+        actorKind: 'user',
+        storeId: p.storeIds[0],
+        requestId: 'matrix',
+      },
+      {
+        type: AlertType.Information,
+        message: 'Matrix check',
+        target: { kind: AlertTarget.Store, storeId: p.storeIds[0] },
+      },
+    ),
+  );
+  return alert.id;
+}
+
+const RADIO_ROUTES: RouteCase[] = [
+  {
+    // shops raise to a talk group of their store once the partnership lets them
+    method: 'POST',
+    path: '/api/v1/alerts',
+    allowed: RAISERS,
+    ok: 201,
+    body: async (ctx) => {
+      await ctx.api.http.request('PUT', '/api/v1/radio-settings', {
+        token: ctx.p.tokens.coordinator,
+        body: { shopsMayRaise: true },
+      });
+      const talkGroupId = await talkGroupFixture(ctx);
+      return { type: 'information', message: 'Matrix check', target: { kind: 'talk_group', talkGroupId } };
+    },
+  },
+  { method: 'GET', path: '/api/v1/alerts', allowed: MEMBERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/alerts/{id}', allowed: MEMBERS, ok: 200, id: alertFixture },
+  { method: 'GET', path: '/api/v1/alerts/{id}/acks', allowed: MEMBERS, ok: 200, id: alertFixture },
+  { method: 'GET', path: '/api/v1/talk-groups', allowed: MEMBERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/talk-groups',
+    allowed: MANAGERS,
+    ok: 201,
+    body: () => ({ name: `Matrix ${randomBytes(4).toString('hex')}` }),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/talk-groups/{id}/stores',
+    allowed: MANAGERS,
+    ok: 200,
+    id: talkGroupFixture,
+    body: ({ p }) => ({ storeIds: p.storeIds }),
+  },
+  { method: 'GET', path: '/api/v1/radio-settings', allowed: MEMBERS, ok: 200 },
+  {
+    method: 'PUT',
+    path: '/api/v1/radio-settings',
+    allowed: MANAGERS,
+    ok: 200,
+    body: () => ({ shopsMayRaise: true }),
+  },
+];
+
+// --- statistics (aggregates) and quarterly reports
+const STATS_READERS: Actor[] = [...MANAGERS, Role.Analyst];
+
+async function organisationFixture({ api }: Ctx): Promise<string> {
+  const { identifiers } = await api.db.owner.manager.insert(Organisation, {
+    name: `Matrix union ${randomBytes(4).toString('hex')}`,
+    kind: OrganisationKind.Union,
+  });
+  return identifiers[0].id as string;
+}
+
+async function readyReportFixture(ctx: Ctx): Promise<string> {
+  const { identifiers } = await ctx.api.db.owner.manager.insert(PartnershipReport, {
+    partnershipId: ctx.p.partnershipId,
+    year: 2026,
+    quarter: 1,
+    status: ReportStatus.Ready,
+    requestedBy: ctx.p.users.coordinator.id,
+    filePath: storedFile(ctx, 'reports', 'pdf', '%PDF-1.4 matrix'),
+    sha256: '0'.repeat(64),
+    bytes: 15,
+  });
+  return identifiers[0].id as string;
+}
+
+const STATS_ROUTES: RouteCase[] = [
+  { method: 'GET', path: '/api/v1/stats/headline', allowed: STATS_READERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/stats/series', allowed: STATS_READERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/stats/breakdown', query: '?by=type', allowed: STATS_READERS, ok: 200 },
+  {
+    method: 'PUT',
+    path: '/api/v1/stats/shares/{organisationId}',
+    allowed: MANAGERS,
+    ok: 204,
+    id: async (ctx) => ({ organisationId: await organisationFixture(ctx) }),
+    ownerless: true,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/stats/shares/{organisationId}',
+    allowed: MANAGERS,
+    ok: 204,
+    id: async (ctx) => ({ organisationId: await organisationFixture(ctx) }),
+    ownerless: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/stats/reports',
+    allowed: MANAGERS,
+    ok: 202,
+    body: () => ({ year: 2026, quarter: 1 }),
+  },
+  { method: 'GET', path: '/api/v1/stats/reports/{id}', allowed: MANAGERS, ok: 200, id: readyReportFixture },
+  {
+    method: 'GET',
+    path: '/api/v1/stats/reports/{id}/pdf',
+    allowed: MANAGERS,
+    ok: 200,
+    id: readyReportFixture,
+  },
+];
+
 export const ROUTES: RouteCase[] = [
   ...OFFENDER_ROUTES,
   ...CASE_ROUTES,
+  ...INCIDENT_ROUTES,
+  ...RADIO_ROUTES,
+  ...STATS_ROUTES,
   { method: 'GET', path: '/api/v1/auth/me', allowed: ALL, ok: 200 },
   { method: 'POST', path: '/api/v1/auth/logout', allowed: ALL, ok: 204, consumesToken: true },
   { method: 'GET', path: '/api/v1/partnerships/current', allowed: ALL, ok: 200 },
@@ -597,6 +925,7 @@ export const PUBLIC_ROUTES = [
   'POST /api/v1/auth/device',
   'GET /health',
   'GET /ready',
+  'GET /api/v1/client-config',
 ];
 
 describe('role × partnership access matrix', () => {
@@ -653,13 +982,24 @@ describe('role × partnership access matrix', () => {
     expect(documented.filter((r) => !tested.includes(r))).toEqual([]);
   });
 
+  /** The route called by actor on an object (and with a body) of partnership p. */
+  async function call(actor: Actor, route: RouteCase, p: GivenPartnership) {
+    const token = await tokenFor(actor, route);
+    const ctx = { api, p };
+    const path = (route.id ? fillPath(route.path, await route.id(ctx)) : route.path) + (route.query ?? '');
+    return api.http.request(route.method, path, {
+      token,
+      body: await route.body?.(ctx),
+      raw: route.raw?.(ctx),
+      headers: route.headers?.(ctx),
+    });
+  }
+
   it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', async (_name, route) => {
     const failures: string[] = [];
     for (const actor of ALL) {
       // at home
-      const token = await tokenFor(actor, route);
-      const path = route.id ? route.path.replace('{id}', await route.id({ api, p: home })) : route.path;
-      const res = await api.http.request(route.method, path, { token, body: route.body?.({ api, p: home }) });
+      const res = await call(actor, route, home);
       const want = route.allowed.includes(actor) ? route.ok : 403;
       if (res.status !== want) {
         failures.push(`${actor} at home: ${res.status} (want ${want}) ${res.text.slice(0, 120)}`);
@@ -669,13 +1009,8 @@ describe('role × partnership access matrix', () => {
       }
 
       // against the other partnership's object
-      if (route.id) {
-        const foreignPath = route.path.replace('{id}', await route.id({ api, p: foreign }));
-        const token2 = await tokenFor(actor, route);
-        const f = await api.http.request(route.method, foreignPath, {
-          token: token2,
-          body: route.body?.({ api, p: foreign }),
-        });
+      if (route.id && !route.ownerless) {
+        const f = await call(actor, route, foreign);
         const wantForeign = route.allowed.includes(actor) ? 404 : 403;
         if (f.status !== wantForeign) {
           failures.push(`${actor} on foreign object: ${f.status} (want ${wantForeign})`);

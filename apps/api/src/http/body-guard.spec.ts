@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { bodyProblem, MAX_BODY_DEPTH } from './body-guard';
 
 describe('bodyProblem', () => {
@@ -13,6 +14,10 @@ describe('bodyProblem', () => {
     expect(bodyProblem({ items: [{ valuePence: 1 }], note: 'constructor is a word' })).toBeNull();
     expect(bodyProblem(nested(MAX_BODY_DEPTH))).toBeNull();
     expect(bodyProblem(undefined)).toBeNull();
+    // an upload's body is its raw stream (a cyclic object graph, like a socket's), never walked
+    const upload = Object.assign(Readable.from([Buffer.from('x')]), { socket: {} as object });
+    Object.assign(upload.socket, { request: upload });
+    expect(bodyProblem(upload)).toBeNull();
   });
 
   it('refuses nesting beyond the limit without recursing (10,000 levels)', () => {

@@ -13,7 +13,8 @@ export function bodyProblem(body: unknown): { field: string; problem: string } |
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: body, path: '', depth: 0 }];
   while (stack.length) {
     const { value, path, depth } = stack.pop()!;
-    if (value === null || typeof value !== 'object') {
+    // only what a JSON parser builds: an upload's body is its raw stream, not data to walk
+    if (!isJsonContainer(value)) {
       continue;
     }
     if (depth > MAX_BODY_DEPTH) {
@@ -28,6 +29,14 @@ export function bodyProblem(body: unknown): { field: string; problem: string } |
     }
   }
   return null;
+}
+
+function isJsonContainer(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') {
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return Array.isArray(value) || proto === Object.prototype || proto === null;
 }
 
 /** Fastify preValidation hook answering 400 in the one error shape before any handler runs. */
