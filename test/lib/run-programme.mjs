@@ -61,11 +61,12 @@ function run(name, args) {
 }
 
 const suites = [];
-suites.push(await run('programme', ['jest', '--ci', '--selectProjects', 'reliability', '--runInBand']));
+suites.push(await run('programme', ['jest', '--ci', '--forceExit', '--selectProjects', 'reliability', '--runInBand']));
 suites.push(
   await run('E1b/E1c evidence tamper and independent check (libs/evidence)', [
     'jest',
     '--ci',
+    '--forceExit',
     'libs/evidence/src/pack.spec.ts',
     '--selectProjects',
     'unit',
@@ -75,6 +76,7 @@ suites.push(
   await run('P1 statistics suppression and differencing (apps/api/test/stats.e2e-spec.ts)', [
     'jest',
     '--ci',
+    '--forceExit',
     'apps/api/test/stats.e2e-spec.ts',
     '--selectProjects',
     'integration',

@@ -42,9 +42,10 @@ let root: Logger | undefined;
 export function createRootLogger(level: string, pretty: boolean, name: string): Logger {
   // Asynchronous writes (pino flushes them on exit): a synchronous stdout write per request costs
   // throughput on the hot path.
-  root = pretty
-    ? pino({ ...loggerOptions(level, pretty), name })
-    : pino({ ...loggerOptions(level, pretty), name }, pino.destination({ sync: false }));
+  root =
+    pretty || level === 'silent'
+      ? pino({ ...loggerOptions(level, pretty), name })
+      : pino({ ...loggerOptions(level, pretty), name }, pino.destination({ sync: false }));
   return root;
 }
 
