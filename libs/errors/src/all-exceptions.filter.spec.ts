@@ -27,6 +27,14 @@ describe('toErrorResponse', () => {
   it('answers 503 when a dependency is unreachable, and hides unknown errors behind 500', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     expect(within(() => toErrorResponse(refused))).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+    for (const down of [
+      Object.assign(new Error('connection does not exist'), { code: '08003' }),
+      Object.assign(new Error('the database system is in recovery mode'), { code: '57P03' }),
+      new Error('Client has encountered a connection error and is not queryable'),
+      new Error("Stream isn't writeable and enableOfflineQueue options is false"),
+    ]) {
+      expect(within(() => toErrorResponse(down)).statusCode).toBe(503);
+    }
     const secret = within(() => toErrorResponse(new Error('password=hunter2 in stack')));
     expect(secret).toMatchObject({ statusCode: 500, code: 'INTERNAL', requestId: 'req-1' });
     expect(secret.message).not.toContain('hunter2');

@@ -21,21 +21,13 @@ const STATUS_CODE: Record<number, ErrorCode> = {
 /** Errors that mean a dependency is down, not a bug: answered 503 so clients retry. */
 function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string; name?: string };
-  const codes = [
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'EPIPE',
-    '57P01',
-    '57P02',
-    '57P03',
-    '53300',
-    '08006',
-    '08001',
-  ];
+  const code = typeof e?.code === 'string' ? e.code : '';
+  // socket errors; PostgreSQL connection exceptions (08), operator intervention (57P), insufficient resources (53)
+  const codeSaysDown =
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code) || /^(08|57P|53)/.test(code);
   return (
-    (typeof e?.code === 'string' && codes.includes(e.code)) ||
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|the database system is (starting|shutting) up/i.test(
+    codeSaysDown ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|not queryable|the database system is|Stream isn't writeable|enableOfflineQueue/i.test(
       e?.message ?? '',
     )
   );
