@@ -23,6 +23,11 @@ describe('each role in a browser, against the api, worker and radio', () => {
       }),
     });
     expect(res.status).toBe(201);
+    const opened = await stack.api.http.request('POST', '/api/v1/cases', {
+      token: stack.partnership.tokens[Role.Police],
+      body: { incidentId: (res.body as { id: string }).id, reason: 'Knife robbery' },
+    });
+    expect(opened.status).toBe(201);
   });
   afterAll(async () => {
     await stack?.close();
@@ -34,17 +39,24 @@ describe('each role in a browser, against the api, worker and radio', () => {
     const coord = await newDevice(stack, { width: 1366, height: 900 });
     await signIn(coord.page, users()[Role.Coordinator].email, users()[Role.Coordinator].password);
     await coord.page.getByRole('heading', { name: 'Radio' }).waitFor();
-    await eventually(async () => (await coord.page.getByTestId('radio-state').textContent())?.includes('live'));
+    await eventually(async () =>
+      (await coord.page.getByTestId('radio-state').textContent())?.includes('live'),
+    );
 
     const till = await newDevice(stack, { width: 820, height: 1180 });
     await signIn(till.page, users()[Role.Shopworker].email, users()[Role.Shopworker].password);
-    await eventually(async () => (await till.page.getByTestId('radio-state').textContent())?.includes('live'));
+    await eventually(async () =>
+      (await till.page.getByTestId('radio-state').textContent())?.includes('live'),
+    );
 
     const message = 'Male, grey hoodie, heading to the market square with razors';
     await coord.page.getByRole('radio', { name: 'Offender sighted' }).check();
     await coord.page.getByLabel('Message').fill(message);
     await coord.page.getByTestId('send-alert').click();
-    await coord.page.getByRole('status').filter({ hasText: /Alert #\d+ sent/ }).waitFor();
+    await coord.page
+      .getByRole('status')
+      .filter({ hasText: /Alert #\d+ sent/ })
+      .waitFor();
 
     const banner = till.page.getByTestId('alert-banner').filter({ hasText: message });
     await banner.waitFor({ timeout: 15_000 });
@@ -55,7 +67,9 @@ describe('each role in a browser, against the api, worker and radio', () => {
     await eventually(async () =>
       (await coord.page.getByTestId('ack-status').first().textContent())?.includes('Acknowledged by 1 of'),
     );
-    await eventually(async () => (await coord.page.getByTestId('presence').textContent())?.includes('1 of 2 stores on air'));
+    await eventually(async () =>
+      (await coord.page.getByTestId('presence').textContent())?.includes('1 of 2 stores on air'),
+    );
     await coord.page.getByRole('button', { name: /Open/ }).first().click();
     await coord.page.getByText('Man showed a knife at the till').waitFor();
     await shot(coord.page, 'coordinator-console');
@@ -69,10 +83,11 @@ describe('each role in a browser, against the api, worker and radio', () => {
     await signIn(page, users()[Role.Police].email, users()[Role.Police].password);
     await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
     const first = page.getByTestId('triage-item').first();
-    await first.getByText('Weapon: knife').waitFor();
-    await first.getByText(/Evidence at risk: CCTV overwritten in \d+ days?/).waitFor();
+    await first.getByText('A weapon was seen').waitFor();
+    await first.getByText(/CCTV will be overwritten on .* \(in \d+ day\(s\)\)/).waitFor();
     await first.getByRole('button').click();
     await page.getByRole('region', { name: 'Case' }).getByText('Man showed a knife at the till').waitFor();
+    expect(await page.getByText('not available yet').count()).toBe(0);
     await shot(page, 'police-triage');
     expect(errors).toEqual([]);
     await context.close();

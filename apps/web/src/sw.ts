@@ -88,13 +88,14 @@ sw.addEventListener('fetch', (e) => {
           }
           return res;
         })
-        .catch(() => sw.caches.match(SHELL).then((r) => r ?? Response.error())),
+        .catch(() => sw.caches.match(SHELL, { ignoreVary: true }).then((r) => r ?? Response.error())),
     );
     return;
   }
   // hashed bundles never change: the cache first, then the network (kept for next time)
   e.respondWith(
-    sw.caches.match(req).then(
+    // ignoreVary: the api answers with `Vary: Origin`, and module scripts are fetched with an Origin
+    sw.caches.match(req, { ignoreVary: true }).then(
       (hit) =>
         hit ??
         fetch(req).then((res) => {

@@ -456,7 +456,7 @@ function SuggestionRow({
     }
   };
   return (
-    <li class="suggestion" data-testid="suggestion">
+    <li class="suggestion" data-testid="suggestion" data-incident={g.incidentId}>
       <div>
         {when(g.occurredAt)} · {storeName(g.storeId)} · <strong>why: {g.reasons.join(', ')}</strong>
       </div>
