@@ -135,6 +135,9 @@ export class Outbox {
   }
 
   private async runOnce(): Promise<void> {
+    if (!navigator.onLine) {
+      return; // the browser knows it is offline: nothing to try until the 'online' event
+    }
     const items = await idb.byOwner<OutboxItem>('outbox', this.owner);
     const todo = items.filter(
       (i) => i.state === 'queued' || i.state === 'sending' || this.pendingParts(i, this.firstRun),
