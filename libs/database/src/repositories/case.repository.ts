@@ -315,7 +315,7 @@ export class CaseRepository {
             injury: Boolean(r.injury),
             weapon: Boolean(r.weapon),
             offenderDetained: Boolean(r.offender_detained),
-            cctvOverwriteOn: r.cctv_overwrite_on ? String(r.cctv_overwrite_on) : null,
+            cctvOverwriteOn: r.cctv_overwrite_on ? isoDate(r.cctv_overwrite_on) : null,
             prolific: Boolean(r.prolific),
             hasStatement: Boolean(r.has_statement),
             hasExhibit: Boolean(r.has_exhibit),
@@ -810,4 +810,13 @@ function decodeTriageCursor(cursor: string): [number, string] {
     throw DomainError.invalid('cursor', 'is not a cursor this API returned');
   }
   return [Number(score), id];
+}
+
+/** node-postgres reads a `date` as local midnight; print it back as the calendar date it was. */
+function isoDate(value: unknown): string {
+  if (!(value instanceof Date)) {
+    return String(value);
+  }
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
 }
