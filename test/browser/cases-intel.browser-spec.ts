@@ -223,8 +223,14 @@ describe('cases, intelligence and the offline shell in a browser', () => {
     await signIn(page, users()[Role.Shopworker].email, users()[Role.Shopworker].password);
     await page.getByRole('heading', { name: 'Report an incident' }).waitFor();
     // browser-side code as strings: this program's type check has no DOM
-    await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
-    await eventually(async () => (await page.evaluate('!!navigator.serviceWorker.controller')) === true);
+    // The app registers /sw.js on its load event; registering again returns that same registration,
+    // and waits on it without depending on when load fired (an unbounded wait on
+    // serviceWorker.ready once hung a loaded CI run).
+    await page.evaluate(`navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(() => true)`);
+    await eventually(
+      async () => (await page.evaluate('!!navigator.serviceWorker.controller')) === true,
+      60_000,
+    );
 
     await context.setOffline(true);
     await page.reload();
