@@ -1,4 +1,3 @@
-import { ApiHideProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -34,7 +33,7 @@ import {
   type Witness,
 } from '@app/database';
 import { PageQuery } from '../../http/page.query';
-import { Refused } from './refused-field';
+import { RefusesSpecialCategories } from './refused-field';
 
 export class GoodsLineDto {
   @IsString()
@@ -71,7 +70,7 @@ function Text(max: number): PropertyDecorator {
 }
 
 /** How an offender looked and acted. Special-category fields are refused by name. */
-export class OffenderDescriptionDto {
+export class OffenderDescriptionDto extends RefusesSpecialCategories {
   @Text(50) apparentAgeRange?: string;
   @Text(50) height?: string;
   @Text(100) build?: string;
@@ -82,20 +81,6 @@ export class OffenderDescriptionDto {
   @Text(200) directionOfTravel?: string;
   @Text(2000) exactWords?: string;
   @Text(2000) freeText?: string;
-
-  @ApiHideProperty() @Refused() ethnicity?: never;
-  @ApiHideProperty() @Refused() ethnicOrigin?: never;
-  @ApiHideProperty() @Refused() race?: never;
-  @ApiHideProperty() @Refused() nationality?: never;
-  @ApiHideProperty() @Refused() religion?: never;
-  @ApiHideProperty() @Refused() belief?: never;
-  @ApiHideProperty() @Refused() sexualOrientation?: never;
-  @ApiHideProperty() @Refused() sexuality?: never;
-  @ApiHideProperty() @Refused() politics?: never;
-  @ApiHideProperty() @Refused() politicalOpinion?: never;
-  @ApiHideProperty() @Refused() health?: never;
-  @ApiHideProperty() @Refused() tradeUnion?: never;
-  @ApiHideProperty() @Refused() tradeUnionMembership?: never;
 }
 
 export class WitnessDto {
@@ -111,7 +96,7 @@ export class WitnessDto {
 }
 
 /** Fields shared by a new report and an amendment. */
-class IncidentFieldsDto {
+class IncidentFieldsDto extends RefusesSpecialCategories {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
@@ -192,12 +177,6 @@ class IncidentFieldsDto {
 
   @IsBoolean()
   victimSupportOffered: boolean;
-
-  @ApiHideProperty() @Refused() ethnicity?: never;
-  @ApiHideProperty() @Refused() race?: never;
-  @ApiHideProperty() @Refused() religion?: never;
-  @ApiHideProperty() @Refused() sexualOrientation?: never;
-  @ApiHideProperty() @Refused() politics?: never;
 }
 
 export class CreateIncidentRequest extends IncidentFieldsDto {

@@ -1,4 +1,3 @@
-import { ApiHideProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -41,27 +40,10 @@ import {
   type Suggestion,
 } from '@app/database';
 import { PageQuery } from '../../http/page.query';
-import { Refused } from '../../incidents/dto/refused-field';
+import { RefusesSpecialCategories } from '../../incidents/dto/refused-field';
 
 function Text(max: number): PropertyDecorator {
   return (target, key) => [IsOptional(), IsString(), MaxLength(max)].forEach((d) => d(target, key));
-}
-
-/** Special-category fields are refused by name, wherever they appear. */
-class RefusesSpecialCategories {
-  @ApiHideProperty() @Refused() ethnicity?: never;
-  @ApiHideProperty() @Refused() ethnicOrigin?: never;
-  @ApiHideProperty() @Refused() race?: never;
-  @ApiHideProperty() @Refused() nationality?: never;
-  @ApiHideProperty() @Refused() religion?: never;
-  @ApiHideProperty() @Refused() belief?: never;
-  @ApiHideProperty() @Refused() sexualOrientation?: never;
-  @ApiHideProperty() @Refused() sexuality?: never;
-  @ApiHideProperty() @Refused() politics?: never;
-  @ApiHideProperty() @Refused() politicalOpinion?: never;
-  @ApiHideProperty() @Refused() health?: never;
-  @ApiHideProperty() @Refused() tradeUnion?: never;
-  @ApiHideProperty() @Refused() tradeUnionMembership?: never;
 }
 
 export class SubjectDescriptionDto extends RefusesSpecialCategories {
