@@ -16,13 +16,18 @@ export type Fault =
   | { kind: 'half-close' }
   | {
       kind: 'bit-flip';
-      /** byte offset from the end of the stream's first chunk boundary */ at: number;
+      /** byte offset in the client-to-server stream (or in the body, with `inBody`) of the flipped bit */
+      at: number;
+      /** count `at` from the end of the request head (the first CRLFCRLF), i.e. within the body */
+      inBody?: boolean;
       delayMs?: number;
     };
 
 export interface ProxyStats {
   connections: number;
   byKind: Record<Fault['kind'], number>;
+  /** bit-flips actually applied (a stream shorter than the offset passes unchanged) */
+  bitFlipsApplied: number;
 }
 
 export class FaultProxy {
@@ -31,6 +36,7 @@ export class FaultProxy {
   readonly stats: ProxyStats = {
     connections: 0,
     byKind: { pass: 0, delay: 0, 'reset-after-body': 0, blackhole: 0, 'half-close': 0, 'bit-flip': 0 },
+    bitFlipsApplied: 0,
   };
   port = 0;
 
@@ -83,12 +89,25 @@ export class FaultProxy {
     let connected = false;
     let flipped = false;
     let seen = 0;
+    // where the flip goes in the stream; with `inBody`, unknown until the end of the head is seen
+    let target = fault.kind === 'bit-flip' && !fault.inBody ? fault.at : -1;
+    let headTail = Buffer.alloc(0);
     const forward = (chunk: Buffer) => {
       let out = chunk;
-      if (fault.kind === 'bit-flip' && !flipped && seen + chunk.length > fault.at) {
+      if (fault.kind === 'bit-flip' && target < 0) {
+        const window = Buffer.concat([headTail, chunk]);
+        const end = window.indexOf('\r\n\r\n');
+        if (end >= 0) {
+          target = seen - headTail.length + end + 4 + fault.at;
+        } else {
+          headTail = window.subarray(-3);
+        }
+      }
+      if (fault.kind === 'bit-flip' && !flipped && target >= seen && seen + chunk.length > target) {
         out = Buffer.from(chunk);
-        out[fault.at - seen] ^= 0x01;
+        out[target - seen] ^= 0x01;
         flipped = true;
+        this.stats.bitFlipsApplied += 1;
       }
       seen += chunk.length;
       upstream.write(out);

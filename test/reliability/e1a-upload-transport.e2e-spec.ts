@@ -1,0 +1,426 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  buildIsoMedia,
+  buildJpeg,
+  givenPartnership,
+  type GivenPartnership,
+  givenTablet,
+  postIncident,
+  sha256,
+  startTestApi,
+  type TestApi,
+} from '@app/testing';
+import { type Fault, FaultProxy } from '../lib/fault-proxy';
+import { mutated, readHistory } from '../lib/history-reader';
+import {
+  deriveSeed,
+  History,
+  type HistoryEntry,
+  type NegativeControl,
+  recordResult,
+  rng,
+  scale,
+  SPEC_TIMEOUT_MS,
+} from '../lib/programme';
+import { rawRequest } from '../lib/raw-http';
+
+/**
+ * E1a transport (quality.md section 5): a till tablet uploads evidence with the SHA-256 it computed
+ * before sending (`PUT …/evidence/<sha256>`), through the fault proxy, which flips one bit in the
+ * body of 5% of the uploads (positions from the seed). The server re-hashes while streaming. The
+ * checker reads the history and the database and the stored files: no flipped body accepted, no
+ * intact body refused, and every accepted upload stored under, and hashing to, the client's hash.
+ * Uploads run one at a time so each proxy connection is exactly one upload.
+ */
+jest.setTimeout(SPEC_TIMEOUT_MS);
+const ID = 'E1a';
+const SEED = deriveSeed(ID);
+const UPLOADS = scale(40, 500);
+const MIN_BYTES = 50 * 1024;
+const MAX_BYTES = scale(2, 20) * 1024 * 1024;
+const FLIP_SHARE = 0.05;
+/** uploads per report (one report per batch, as a till does) */
+const PER_REPORT = 25;
+
+/** A deterministic MP4 (ftyp + mdat) whose media data comes from the seed, so every file differs. */
+function buildMp4(size: number, seed: number): Buffer {
+  const file = buildIsoMedia('isom', size);
+  const next = rng(seed);
+  // the mdat payload starts after ftyp (24 bytes) and the mdat header (8 bytes)
+  for (let i = 32; i + 4 <= file.length; i += 4) {
+    file.writeUInt32LE(Math.floor(next() * 0x1_0000_0000) >>> 0, i);
+  }
+  return file;
+}
+
+async function hashFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) {
+    h.update(chunk as Buffer);
+  }
+  return h.digest('hex');
+}
+
+/** What the database and the storage hold for one client hash. */
+export interface StoredUpload {
+  /** exhibit rows on the uploaded report with this sha256 */
+  exhibits: number;
+  /** evidence_masters row exists with this sha256 */
+  master: boolean;
+  /** SHA-256 of the stored master file's bytes, or null if there is no file */
+  fileSha256: string | null;
+}
+
+export interface UploadCounts {
+  uploads: number;
+  flipsPlanned: number;
+  flipsApplied: number;
+  accepted: number;
+  flippedAccepted: number;
+  /** flipped uploads refused for another reason than a hash mismatch (422 on sha256) */
+  flippedRefusedOtherwise: number;
+  /** a 422 whose reported server hash is not the hash of the flipped bytes: the server did not see what the proxy sent */
+  flippedServerHashUnexplained: number;
+  /** a master stored under the hash of corrupted bytes */
+  corruptStored: number;
+  intact: number;
+  intactRejected: number;
+  /** no answer at all (reset, timeout): counted, never silently passed */
+  unanswered: number;
+  storedHashMismatch: number;
+  storedMissing: number;
+  retries: number;
+  retriesRejected: number;
+}
+
+/**
+ * The checker: history entries as read back from disk, and what the database and storage hold
+ * for each client hash (and for each corrupted hash).
+ */
+export function checkUploads(
+  history: HistoryEntry[],
+  stored: Map<string, StoredUpload>,
+  flipsApplied: number,
+): UploadCounts {
+  const uploads = history.filter((h) => h.kind === 'upload');
+  const retries = history.filter((h) => h.kind === 'retry');
+  const ok = (h: HistoryEntry) => h.outcome === 'ok';
+  const flipped = uploads.filter((h) => h.value?.flipApplied === true);
+  const intact = uploads.filter((h) => h.value?.flipApplied !== true);
+  const acceptedEntries = [...uploads, ...retries].filter(ok);
+  const hashMismatch = (h: HistoryEntry) =>
+    h.status === 422 && h.value?.refusedField === 'sha256' && typeof h.value?.serverHash === 'string';
+  let storedHashMismatch = 0;
+  let storedMissing = 0;
+  for (const h of acceptedEntries) {
+    const client = String(h.value?.clientHash);
+    const s = stored.get(client);
+    if (!s || s.exhibits === 0 || !s.master || s.fileSha256 === null) {
+      storedMissing += 1;
+      continue;
+    }
+    if (h.value?.responseSha256 !== client || s.fileSha256 !== client) {
+      storedHashMismatch += 1;
+    }
+  }
+  return {
+    uploads: uploads.length,
+    flipsPlanned: uploads.filter((h) => h.value?.flipAt !== undefined).length,
+    flipsApplied,
+    accepted: acceptedEntries.length,
+    flippedAccepted: flipped.filter(ok).length,
+    flippedRefusedOtherwise: flipped.filter((h) => !ok(h) && !hashMismatch(h)).length,
+    flippedServerHashUnexplained: flipped.filter(
+      (h) => hashMismatch(h) && h.value?.serverHash !== h.value?.flippedHash,
+    ).length,
+    corruptStored: flipped.filter((h) => {
+      const s = stored.get(String(h.value?.flippedHash));
+      return !!s && (s.exhibits > 0 || s.master || s.fileSha256 !== null);
+    }).length,
+    intact: intact.length,
+    intactRejected: intact.filter((h) => h.outcome === 'fail').length,
+    unanswered: [...uploads, ...retries].filter((h) => h.outcome === 'info').length,
+    storedHashMismatch,
+    storedMissing,
+    retries: retries.length,
+    retriesRejected: retries.filter((h) => h.outcome === 'fail').length,
+  };
+}
+
+const violations = (c: UploadCounts) =>
+  c.flippedAccepted +
+  c.flippedRefusedOtherwise +
+  c.flippedServerHashUnexplained +
+  c.corruptStored +
+  c.intactRejected +
+  c.unanswered +
+  c.storedHashMismatch +
+  c.storedMissing +
+  c.retriesRejected +
+  (c.flipsApplied === c.flipsPlanned ? 0 : 1);
+
+describe('E1a upload transport: bit-flips in transit are refused, intact uploads stored under the client hash', () => {
+  let api: TestApi;
+  let p: GivenPartnership;
+  let tablet: { deviceId: string; token: string };
+  let proxy: FaultProxy;
+  let storage: string;
+  let nextFault: Fault = { kind: 'pass' };
+  const started = new Date().toISOString();
+
+  beforeAll(async () => {
+    api = await startTestApi({ EVIDENCE_MAX_BYTES: String(MAX_BYTES + 1024 * 1024) });
+    storage = resolve(api.db.config.storage.dir);
+    p = await givenPartnership(api);
+    tablet = await givenTablet(api, p);
+    const target = new URL(api.http.baseUrl);
+    proxy = new FaultProxy({ host: '127.0.0.1', port: Number(target.port) }, () => {
+      const f = nextFault;
+      nextFault = { kind: 'pass' };
+      return f;
+    });
+    await proxy.start();
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await api?.close();
+    if (storage) {
+      rmSync(storage, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts no flipped body, refuses no intact one, stores every accepted file under the client hash', async () => {
+    const history = new History(ID);
+    const random = rng(SEED);
+    // exactly 5% of the uploads (at least one) get a flip, chosen by the seed
+    const order = Array.from({ length: UPLOADS }, (_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const flipSet = new Set(order.slice(0, Math.max(1, Math.round(UPLOADS * FLIP_SHARE))));
+    const reports: string[] = [];
+    for (let i = 0; i < Math.ceil(UPLOADS / PER_REPORT); i++) {
+      const r = await postIncident(api, tablet.token);
+      expect(r.status).toBe(201);
+      reports.push(r.body.id as string);
+    }
+    const send = (incident: string, hash: string, body: Buffer) =>
+      rawRequest(proxy.url, 'PUT', `/api/v1/incidents/${incident}/evidence/${hash}`, {
+        token: tablet.token,
+        raw: body,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'x-evidence-producer': encodeURIComponent('Till Camera'),
+          'x-evidence-filename': 'cctv.bin',
+        },
+        timeoutMs: 120_000,
+      });
+    const schedule: unknown[] = [];
+    let bytesSent = 0;
+    for (let i = 0; i < UPLOADS; i++) {
+      const size = Math.round(MIN_BYTES + random() * (MAX_BYTES - MIN_BYTES));
+      const kind = random() < 0.5 ? 'jpeg' : 'mp4';
+      const fileSeed = Math.floor(random() * 0x7fffffff);
+      const body = kind === 'jpeg' ? buildJpeg({ size, seed: fileSeed }) : buildMp4(size, fileSeed);
+      const clientHash = sha256(body);
+      const incident = reports[Math.floor(i / PER_REPORT)];
+      const flipAt = flipSet.has(i) ? Math.floor(random() * body.length) : undefined;
+      let flippedHash: string | undefined;
+      if (flipAt !== undefined) {
+        const copy = Buffer.from(body);
+        copy[flipAt] ^= 0x01;
+        flippedHash = sha256(copy);
+        nextFault = { kind: 'bit-flip', at: flipAt, inBody: true };
+        schedule.push({ upload: i, fault: 'bit-flip', bodyOffset: flipAt, bytes: body.length });
+      } else {
+        nextFault = { kind: 'pass' };
+      }
+      const flipsBefore = proxy.stats.bitFlipsApplied;
+      bytesSent += body.length;
+      const res = await history.run(
+        { op: randomUUID(), client: 'tablet-0', key: clientHash, kind: 'upload' },
+        () => send(incident, clientHash, body),
+        (r) => ({
+          clientHash,
+          bytes: body.length,
+          media: kind,
+          incident,
+          flipAt,
+          flippedHash,
+          flipApplied: proxy.stats.bitFlipsApplied > flipsBefore,
+          exhibitId: r.body?.id,
+          responseSha256: r.body?.sha256,
+          refusedField: r.body?.details?.[0]?.field,
+          serverHash: /\(([0-9a-f]{64})\)/.exec(String(r.body?.details?.[0]?.problems?.[0] ?? ''))?.[1],
+        }),
+      );
+      // the tablet resends a refused upload as it is (no fault on the resend)
+      if (res && res.status >= 400) {
+        await history.run(
+          { op: randomUUID(), client: 'tablet-0', key: clientHash, kind: 'retry' },
+          () => send(incident, clientHash, body),
+          (r) => ({ clientHash, incident, exhibitId: r.body?.id, responseSha256: r.body?.sha256 }),
+        );
+      }
+    }
+
+    // the checker: history from disk; database and files read once everything is quiet
+    const entries = readHistory(history.file);
+    const readStored = async (hashes: string[], partnershipId: string) => {
+      const out = new Map<string, StoredUpload>();
+      for (const h of hashes) {
+        const [{ exhibits, master }] = await api.db.owner.query(
+          `SELECT (SELECT count(*)::int FROM exhibits WHERE partnership_id = $1 AND sha256 = $2) AS exhibits,
+                  EXISTS (SELECT 1 FROM evidence_masters WHERE partnership_id = $1 AND sha256 = $2) AS master`,
+          [partnershipId, h],
+        );
+        const file = join(storage, 'masters', partnershipId, h.slice(0, 2), h);
+        out.set(h, {
+          exhibits: Number(exhibits),
+          master: Boolean(master),
+          fileSha256: existsSync(file) ? await hashFile(file) : null,
+        });
+      }
+      return out;
+    };
+    const hashesOf = (es: HistoryEntry[]) => [
+      ...new Set(
+        es.flatMap((e) => [e.value?.clientHash, e.value?.flippedHash]).filter((x): x is string => !!x),
+      ),
+    ];
+    const stored = await readStored(hashesOf(entries), p.partnershipId);
+    const counts = checkUploads(entries, stored, proxy.stats.bitFlipsApplied);
+    const controls: NegativeControl[] = [];
+
+    // control 1, the flipped uploads themselves: the proxy flipped every planned bit, and each
+    // flipped body reached the server as flipped (its reported hash is the flipped bytes' hash)
+    // and was refused as a hash mismatch
+    const flippedEntries = entries.filter((e) => e.kind === 'upload' && e.value?.flipApplied === true);
+    const provenRefused = flippedEntries.filter(
+      (e) => e.status === 422 && e.value?.serverHash === e.value?.flippedHash,
+    ).length;
+    controls.push({
+      variant: 'bit-flipped bodies through the proxy (each must reach the server flipped and be refused)',
+      counts: {
+        flipsPlanned: counts.flipsPlanned,
+        flipsApplied: counts.flipsApplied,
+        refusedWithFlippedHashSeen: provenRefused,
+      },
+      caught:
+        counts.flipsPlanned > 0 &&
+        counts.flipsApplied === counts.flipsPlanned &&
+        provenRefused === counts.flipsPlanned,
+    });
+
+    // control 2, the hash ignored: a client whose hash is taken after the corruption (so the
+    // server's check cannot fail) sends flipped bodies; they are accepted, and the checker must
+    // still catch them by comparing what is stored with the hash the tablet computed first
+    const ignoredHistory = new History(`${ID}-hash-ignored`);
+    const controlReport = (await postIncident(api, tablet.token)).body.id as string;
+    const ignoredN = scale(2, 10);
+    for (let i = 0; i < ignoredN; i++) {
+      // MP4: any bit of the media data may flip and the file is still a well-formed MP4
+      const body = buildMp4(MIN_BYTES + i * 1024, 900_000 + i);
+      const clientHash = sha256(body);
+      const flipAt = 32 + Math.floor(random() * (body.length - 32));
+      const corrupted = Buffer.from(body);
+      corrupted[flipAt] ^= 0x01;
+      const flippedHash = sha256(corrupted);
+      nextFault = { kind: 'pass' };
+      await ignoredHistory.run(
+        { op: randomUUID(), client: 'hash-ignoring-tablet', key: clientHash, kind: 'upload' },
+        () => send(controlReport, flippedHash, corrupted),
+        (r) => ({
+          clientHash,
+          flipAt,
+          flippedHash,
+          flipApplied: true,
+          incident: controlReport,
+          exhibitId: r.body?.id,
+          responseSha256: r.body?.sha256,
+        }),
+      );
+    }
+    const ignoredEntries = readHistory(ignoredHistory.file);
+    const ignoredCounts = checkUploads(
+      ignoredEntries,
+      await readStored(hashesOf(ignoredEntries), p.partnershipId),
+      ignoredN,
+    );
+    controls.push({
+      variant: 'hash check bypassed: corrupted bodies sent under a hash taken after the corruption',
+      counts: {
+        accepted: ignoredCounts.accepted,
+        flippedAccepted: ignoredCounts.flippedAccepted,
+        storedHashMismatch: ignoredCounts.storedHashMismatch + ignoredCounts.storedMissing,
+        corruptStored: ignoredCounts.corruptStored,
+      },
+      caught: ignoredCounts.flippedAccepted === ignoredN && ignoredCounts.corruptStored === ignoredN,
+    });
+
+    // control 3 (history mutations): a server that accepts one flipped body and refuses one intact
+    const firstFlipped = entries.findIndex((e) => e.kind === 'upload' && e.value?.flipApplied === true);
+    const firstIntact = entries.findIndex((e) => e.kind === 'upload' && e.value?.flipApplied !== true);
+    const broken = mutated(entries, (es) =>
+      es.map((e, i) =>
+        i === firstFlipped
+          ? {
+              ...e,
+              status: 201,
+              outcome: 'ok' as const,
+              value: { ...e.value, responseSha256: e.value?.clientHash },
+            }
+          : i === firstIntact
+            ? { ...e, status: 422, outcome: 'fail' as const }
+            : e,
+      ),
+    );
+    const brokenCounts = checkUploads(broken, stored, proxy.stats.bitFlipsApplied);
+    controls.push({
+      variant: 'history of a server accepting one flipped body and refusing one intact body',
+      counts: { flippedAccepted: brokenCounts.flippedAccepted, intactRejected: brokenCounts.intactRejected },
+      caught: brokenCounts.flippedAccepted === 1 && brokenCounts.intactRejected === 1,
+    });
+
+    const passed = violations(counts) === 0 && controls.every((c) => c.caught);
+    recordResult({
+      id: ID,
+      title: 'Evidence upload transport: 5% of bodies bit-flipped by the proxy, client hashes precomputed',
+      seed: SEED,
+      counts: { ...counts, bytesSent, reports: reports.length },
+      passFigure: 'flipped accepted 0; intact rejected 0; stored hash = client hash for 100% accepted',
+      passed,
+      negativeControls: controls,
+      schedule,
+      config: {
+        uploads: UPLOADS,
+        bytes: `${MIN_BYTES}–${MAX_BYTES}`,
+        flipShare: FLIP_SHARE,
+        media: 'JPEG (with metadata-stripped derivative) and MP4, half each by the seed',
+        sequential: true,
+        resendAfterRefusal: true,
+      },
+      historyFile: history.file,
+      notes: [
+        'stored hash checked three ways: the response sha256, the exhibit and master rows, and a SHA-256 of the stored master file',
+      ],
+      startedAt: started,
+    });
+    expect(controls.filter((c) => !c.caught)).toEqual([]);
+    expect(counts).toMatchObject({
+      flippedAccepted: 0,
+      flippedRefusedOtherwise: 0,
+      flippedServerHashUnexplained: 0,
+      corruptStored: 0,
+      intactRejected: 0,
+      unanswered: 0,
+      storedHashMismatch: 0,
+      storedMissing: 0,
+      retriesRejected: 0,
+      flipsApplied: counts.flipsPlanned,
+    });
+  });
+});
