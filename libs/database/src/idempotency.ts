@@ -23,16 +23,16 @@ export class IdempotencyKeyTaken extends Error {
 }
 
 /**
- * Claims the key as the first write of the business transaction. A concurrent duplicate blocks on
- * the unique index: if the holder commits within the lock timeout it sees IdempotencyKeyTaken (and
- * replays), otherwise 409 in flight. A rollback releases the key, so a retry runs afresh.
+ * Claims the key as the first write of the business transaction, which TenantDb.run opened with
+ * `{ lockTimeoutMs: claim.lockTimeoutMs }`. A concurrent duplicate blocks on the unique index: if
+ * the holder commits within the lock timeout it sees IdempotencyKeyTaken (and replays), otherwise
+ * 409 in flight. A rollback releases the key, so a retry runs afresh.
  */
 export async function claimIdempotencyKey(
   em: EntityManager,
   scope: TenantScope,
   claim: IdempotencyClaim,
 ): Promise<string> {
-  await em.query(`SELECT set_config('lock_timeout', $1, true)`, [`${claim.lockTimeoutMs}ms`]);
   try {
     const rows: { id: string }[] = await em.query(
       `INSERT INTO idempotency_keys (partnership_id, principal_id, key, fingerprint, state)

@@ -76,14 +76,17 @@ export interface LegalContext {
   repealCommencesOn: string | null;
 }
 
-/** The London calendar day of an instant (offence dates are calendar days). */
+// Built once: constructing an Intl.DateTimeFormat costs about a millisecond.
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The London calendar day (YYYY-MM-DD) of an instant (offence dates are calendar days). */
 export function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
+  return LONDON_DAY.format(at);
 }
 
 /** Whether s.22A's threshold applies to an offence on this date (the repeal never reaches earlier conduct). */

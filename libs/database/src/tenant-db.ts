@@ -11,9 +11,22 @@ import type { TenantScope } from '@app/auth';
 export class TenantDb {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  run<T>(scope: Pick<TenantScope, 'partnershipId'>, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  /**
+   * `lockTimeoutMs` starts the transaction with that `lock_timeout` (in the same statement as the
+   * tenant, to save a round trip); whoever asks for it resets it once past the contended write.
+   */
+  run<T>(
+    scope: Pick<TenantScope, 'partnershipId'>,
+    work: (em: EntityManager) => Promise<T>,
+    opts: { lockTimeoutMs?: number } = {},
+  ): Promise<T> {
     return this.dataSource.transaction(async (em) => {
-      await em.query(`SELECT set_config('app.partnership_id', $1, true)`, [scope.partnershipId]);
+      await (opts.lockTimeoutMs === undefined
+        ? em.query(`SELECT set_config('app.partnership_id', $1, true)`, [scope.partnershipId])
+        : em.query(
+            `SELECT set_config('app.partnership_id', $1, true), set_config('lock_timeout', $2, true)`,
+            [scope.partnershipId, `${opts.lockTimeoutMs}ms`],
+          ));
       return work(em);
     });
   }

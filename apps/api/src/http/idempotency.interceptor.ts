@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { catchError, from, map, type Observable, of, switchMap, throwError } from 'rxjs';
+import { catchError, from, map, type Observable, switchMap, throwError } from 'rxjs';
 import { scopeOf, sha256Hex, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
 import {
@@ -45,11 +45,13 @@ export function parseIdempotencyKey(header: unknown): string {
 }
 
 /**
- * Offline-safe POSTs (quality.md section 7). Before the handler: 400 without a key; a completed
- * record with the same fingerprint is replayed byte for byte, a different fingerprint gets 422.
- * Otherwise the handler's repository claims the key in its own transaction (so key, change, outbox
- * and response commit together) and this interceptor sends exactly the recorded bytes. A duplicate
- * racing the original waits for it briefly, then replays, or gets 409 if it is still in flight.
+ * Offline-safe POSTs (quality.md section 7). Before the handler: 400 without a key. The handler's
+ * repository claims the key as the first write of its transaction (so key, change, outbox and
+ * response commit together) and this interceptor sends exactly the recorded bytes. When the key is
+ * already taken the claim fails and the transaction rolls back: a completed record with the same
+ * fingerprint is replayed byte for byte, a different fingerprint gets 422, and a duplicate racing
+ * the original waits for it briefly, then replays, or gets 409 if it is still in flight. (No lookup
+ * before the handler: replays are rare, and that lookup was a whole transaction on every report.)
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -58,7 +60,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly config: AppConfig,
   ) {}
 
-  async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<IdempotentRequest>();
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     if (!req.actor) {
@@ -68,10 +70,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = parseIdempotencyKey(req.headers['idempotency-key']);
     const fingerprint = sha256Hex(`${req.method} ${req.routeOptions.url}\n${canonicalJson(req.body)}`);
 
-    const existing = await this.keys.find(scope, key);
-    if (existing) {
-      return of(await this.replay(scope, existing, fingerprint, reply));
-    }
     const claim: IdempotencyClaim = {
       key,
       fingerprint,

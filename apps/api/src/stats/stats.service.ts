@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Role, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { type Measures, type PartnershipInfo, StatsRepository, type StatsAtom } from '@app/database';
+import { londonDate, type Measures, type PartnershipInfo, StatsRepository, type StatsAtom } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import type { ApiKeyPrincipal } from '../http/request';
 import type { BreakdownDimension, StatsFilterQuery, StatsSeriesQuery } from './dto/stats.query';
@@ -44,9 +44,6 @@ interface Resolved {
 
 const DAY_MS = 86_400_000;
 
-export function londonToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
-}
 const addDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
@@ -236,7 +233,7 @@ export class StatsService {
   private async resolve(viewer: StatsViewer, q: StatsFilterQuery): Promise<Resolved> {
     const analyst = viewer.kind === 'analyst';
     const k = analyst ? Math.max(5, this.config.stats.minCell) : 1;
-    let to = q.to ?? londonToday();
+    let to = q.to ?? londonDate(new Date());
     let from = q.from ?? addDays(to, -364);
     if (from > to) {
       throw DomainError.invalid('from', 'must not be after to');

@@ -18,6 +18,7 @@ import {
 import { claimIdempotencyKey, type IdempotencyClaim, recordIdempotentResponse } from '../idempotency';
 import { appendOutbox } from '../outbox';
 import { paginate, type Page, type PageRequest } from '../page';
+import { londonDate } from '../serial-rule';
 import { TenantDb } from '../tenant-db';
 
 export type IncidentFields = Omit<
@@ -52,16 +53,6 @@ export interface IncidentFilter {
 /** Checks the caller may act on this report; throws to refuse (the transaction rolls back). */
 export type Authorize = (incident: Incident) => void;
 
-/** The London calendar day an instant falls on: the unit of the daily rollups. */
-export function londonDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
-}
-
 const COUNTED = [IncidentStatus.Submitted, IncidentStatus.Reviewed, IncidentStatus.Closed];
 
 @Injectable()
@@ -78,36 +69,41 @@ export class IncidentRepository {
     claim: IdempotencyClaim,
     render: (incident: Incident) => unknown,
   ): Promise<Incident> {
-    return this.db.run(scope, async (em) => {
-      const claimId = await claimIdempotencyKey(em, scope, claim);
-      if (!(await em.existsBy(Store, { id: fields.storeId, partnershipId: scope.partnershipId }))) {
-        throw DomainError.invalid('storeId', 'is not a store of this partnership');
-      }
-      const submitted = fields.status !== IncidentStatus.Draft;
-      const { identifiers } = await em.insert(Incident, {
-        ...fields,
-        partnershipId: scope.partnershipId,
-        reportedAt: submitted ? () => 'now()' : null,
-        reportedBy: scope.actorId,
-        reportedByKind: scope.actorKind,
-      });
-      const incident = await em.findOneByOrFail(Incident, { id: identifiers[0].id as string });
-      await appendAudit(em, scope, {
-        action: AccessAction.Collect,
-        objectType: 'incident',
-        objectId: incident.id,
-      });
-      if (submitted) {
-        await this.enqueueRollup(em, scope, [incident.occurredAt]);
-      }
-      await recordIdempotentResponse(em, claimId, claim, {
-        statusCode: 201,
-        body: render(incident),
-        resourceType: 'incident',
-        resourceId: incident.id,
-      });
-      return incident;
-    });
+    return this.db.run(
+      scope,
+      async (em) => {
+        const claimId = await claimIdempotencyKey(em, scope, claim);
+        if (!(await em.existsBy(Store, { id: fields.storeId, partnershipId: scope.partnershipId }))) {
+          throw DomainError.invalid('storeId', 'is not a store of this partnership');
+        }
+        const submitted = fields.status !== IncidentStatus.Draft;
+        const { identifiers } = await em.insert(Incident, {
+          ...fields,
+          partnershipId: scope.partnershipId,
+          reportedAt: submitted ? () => 'now()' : null,
+          reportedBy: scope.actorId,
+          reportedByKind: scope.actorKind,
+        });
+        const incident = await em.findOneByOrFail(Incident, { id: identifiers[0].id as string });
+        if (submitted) {
+          await this.enqueueRollup(em, scope, [incident.occurredAt]);
+        }
+        await recordIdempotentResponse(em, claimId, claim, {
+          statusCode: 201,
+          body: render(incident),
+          resourceType: 'incident',
+          resourceId: incident.id,
+        });
+        // Last: the access-log chain locks the partnership until commit, so hold it briefly.
+        await appendAudit(em, scope, {
+          action: AccessAction.Collect,
+          objectType: 'incident',
+          objectId: incident.id,
+        });
+        return incident;
+      },
+      { lockTimeoutMs: claim.lockTimeoutMs },
+    );
   }
 
   /** Reading a report is a consultation: logged. */
@@ -244,7 +240,7 @@ export class IncidentRepository {
   }
 
   private async enqueueRollup(em: EntityManager, scope: TenantScope, instants: Date[]): Promise<void> {
-    const days = [...new Set(instants.map(londonDay))];
+    const days = [...new Set(instants.map(londonDate))];
     await appendOutbox(
       em,
       scope,

@@ -1,5 +1,6 @@
-import { IsNull } from 'typeorm';
+import { type DataSource, IsNull } from 'typeorm';
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { RefreshToken, Session } from '../entities';
 import { TenantDb } from '../tenant-db';
 
@@ -10,7 +11,10 @@ export type RotateResult =
 /** Sessions and their refresh-token families (RFC 9700 rotation with reuse detection). */
 @Injectable()
 export class SessionRepository {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   startUserSession(
     partnershipId: string,
@@ -84,19 +88,15 @@ export class SessionRepository {
     });
   }
 
+  /** Asked on every request and socket handshake: one round trip (see the SessionIsActiveFunction migration). */
   async isActive(partnershipId: string, sessionId: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.run({ partnershipId }, (em) =>
-      em.query(
-        `SELECT 1 FROM sessions s
-          LEFT JOIN users u ON u.id = s.user_id
-          LEFT JOIN devices d ON d.id = s.device_id
-         WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-           AND u.disabled_at IS NULL AND d.revoked_at IS NULL`,
-        [sessionId],
-      ),
+    const rows: { active: boolean }[] = await this.dataSource.query(
+      `SELECT session_is_active($1, $2) AS active`,
+      [partnershipId, sessionId],
     );
-    return rows.length === 1;
+    return rows[0]?.active === true;
   }
+
 
   revoke(partnershipId: string, sessionId: string, reason: string): Promise<void> {
     return this.db.run({ partnershipId }, async (em) => {
