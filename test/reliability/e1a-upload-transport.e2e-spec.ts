@@ -6,7 +6,6 @@ import {
   buildJpeg,
   givenPartnership,
   type GivenPartnership,
-  givenTablet,
   postIncident,
   sha256,
   startTestApi,
@@ -164,7 +163,20 @@ const violations = (c: UploadCounts) =>
 describe('E1a upload transport: bit-flips in transit are refused, intact uploads stored under the client hash', () => {
   let api: TestApi;
   let p: GivenPartnership;
-  let tablet: { deviceId: string; token: string };
+  /** a till tablet: its credential, and an access token renewed before it expires (10 min) */
+  const tablet = { credential: '', token: '', at: 0 };
+  const signIn = async () => {
+    const login = await api.http.post('/api/v1/auth/device', { credential: tablet.credential });
+    expect(login.status).toBe(200);
+    tablet.token = login.body.accessToken as string;
+    tablet.at = Date.now();
+  };
+  const token = async () => {
+    if (Date.now() - tablet.at > 4 * 60_000) {
+      await signIn();
+    }
+    return tablet.token;
+  };
   let proxy: FaultProxy;
   let storage: string;
   let nextFault: Fault = { kind: 'pass' };
@@ -174,7 +186,14 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
     api = await startTestApi({ EVIDENCE_MAX_BYTES: String(MAX_BYTES + 1024 * 1024) });
     storage = resolve(api.db.config.storage.dir);
     p = await givenPartnership(api);
-    tablet = await givenTablet(api, p);
+    const enrol = await api.http.post(
+      '/api/v1/devices',
+      { storeId: p.storeIds[0], name: 'Till E1a' },
+      p.tokens.coordinator,
+    );
+    expect(enrol.status).toBe(201);
+    tablet.credential = enrol.body.credential as string;
+    await signIn();
     const target = new URL(api.http.baseUrl);
     proxy = new FaultProxy({ host: '127.0.0.1', port: Number(target.port) }, () => {
       const f = nextFault;
@@ -203,13 +222,13 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
     const flipSet = new Set(order.slice(0, Math.max(1, Math.round(UPLOADS * FLIP_SHARE))));
     const reports: string[] = [];
     for (let i = 0; i < Math.ceil(UPLOADS / PER_REPORT); i++) {
-      const r = await postIncident(api, tablet.token);
+      const r = await postIncident(api, await token());
       expect(r.status).toBe(201);
       reports.push(r.body.id as string);
     }
-    const send = (incident: string, hash: string, body: Buffer) =>
+    const send = async (incident: string, hash: string, body: Buffer) =>
       rawRequest(proxy.url, 'PUT', `/api/v1/incidents/${incident}/evidence/${hash}`, {
-        token: tablet.token,
+        token: await token(),
         raw: body,
         headers: {
           'content-type': 'application/octet-stream',
@@ -220,7 +239,15 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
       });
     const schedule: unknown[] = [];
     let bytesSent = 0;
+    // bounded: stop uploading with time left for the checker, and record it
+    const deadline = Date.now() + SPEC_TIMEOUT_MS * 0.75;
+    let timedOut = false;
     for (let i = 0; i < UPLOADS; i++) {
+      if (Date.now() > deadline) {
+        timedOut = true;
+        schedule.push({ upload: i, event: 'timed out: deadline reached, remaining uploads not sent' });
+        break;
+      }
       const size = Math.round(MIN_BYTES + random() * (MAX_BYTES - MIN_BYTES));
       const kind = random() < 0.5 ? 'jpeg' : 'mp4';
       const fileSeed = Math.floor(random() * 0x7fffffff);
@@ -254,6 +281,7 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
           exhibitId: r.body?.id,
           responseSha256: r.body?.sha256,
           refusedField: r.body?.details?.[0]?.field,
+          reason: r.status >= 400 ? String(r.body?.message ?? '').slice(0, 200) : undefined,
           serverHash: /\(([0-9a-f]{64})\)/.exec(String(r.body?.details?.[0]?.problems?.[0] ?? ''))?.[1],
         }),
       );
@@ -262,7 +290,13 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
         await history.run(
           { op: randomUUID(), client: 'tablet-0', key: clientHash, kind: 'retry' },
           () => send(incident, clientHash, body),
-          (r) => ({ clientHash, incident, exhibitId: r.body?.id, responseSha256: r.body?.sha256 }),
+          (r) => ({
+            clientHash,
+            incident,
+            exhibitId: r.body?.id,
+            responseSha256: r.body?.sha256,
+            reason: r.status >= 400 ? String(r.body?.message ?? '').slice(0, 200) : undefined,
+          }),
         );
       }
     }
@@ -319,7 +353,7 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
     // server's check cannot fail) sends flipped bodies; they are accepted, and the checker must
     // still catch them by comparing what is stored with the hash the tablet computed first
     const ignoredHistory = new History(`${ID}-hash-ignored`);
-    const controlReport = (await postIncident(api, tablet.token)).body.id as string;
+    const controlReport = (await postIncident(api, await token())).body.id as string;
     const ignoredN = scale(2, 10);
     for (let i = 0; i < ignoredN; i++) {
       // MP4: any bit of the media data may flip and the file is still a well-formed MP4
@@ -385,12 +419,21 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
       caught: brokenCounts.flippedAccepted === 1 && brokenCounts.intactRejected === 1,
     });
 
-    const passed = violations(counts) === 0 && controls.every((c) => c.caught);
+    const passed = violations(counts) === 0 && !timedOut && controls.every((c) => c.caught);
+    const refusedIntact = entries.filter(
+      (e) => (e.kind === 'upload' && e.value?.flipApplied !== true) || e.kind === 'retry',
+    );
     recordResult({
       id: ID,
       title: 'Evidence upload transport: 5% of bodies bit-flipped by the proxy, client hashes precomputed',
       seed: SEED,
-      counts: { ...counts, bytesSent, reports: reports.length },
+      counts: {
+        ...counts,
+        uploadsPlanned: UPLOADS,
+        timedOut: timedOut ? 1 : 0,
+        bytesSent,
+        reports: reports.length,
+      },
       passFigure: 'flipped accepted 0; intact rejected 0; stored hash = client hash for 100% accepted',
       passed,
       negativeControls: controls,
@@ -405,11 +448,19 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
       },
       historyFile: history.file,
       notes: [
+        ...refusedIntact
+          .filter((e) => e.outcome !== 'ok')
+          .map(
+            (e) =>
+              `intact ${e.kind} refused ${e.status ?? ''}: ${String(e.value?.reason ?? e.value?.error ?? '')} (${e.value?.media ?? ''} ${e.value?.bytes ?? ''} bytes)`,
+          ),
+        ...(timedOut ? [`timed out after ${counts.uploads} of ${UPLOADS} uploads`] : []),
         'stored hash checked three ways: the response sha256, the exhibit and master rows, and a SHA-256 of the stored master file',
       ],
       startedAt: started,
     });
     expect(controls.filter((c) => !c.caught)).toEqual([]);
+    expect(timedOut).toBe(false);
     expect(counts).toMatchObject({
       flippedAccepted: 0,
       flippedRefusedOtherwise: 0,
