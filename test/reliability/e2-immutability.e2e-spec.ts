@@ -395,7 +395,7 @@ describe('E2 immutability of evidence masters', () => {
     for (const o of overwrite) {
       await history.run({ op: randomUUID(), client: 'api:overwrite', kind: o.kind }, o.send, (r) => ({
         idempotentReupload: o.idempotent === true && r.status >= 200 && r.status < 300,
-        code: r.body?.code,
+        code: (r.body as { code?: string } | undefined)?.code,
       }));
     }
 
