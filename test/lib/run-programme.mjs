@@ -15,19 +15,23 @@ import { gitInfo, machineInfo, versions } from '../../bench/lib/meta.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 process.chdir(root);
 const quick = process.argv.includes('--quick');
+// --soak: the nightly R6 soak alone (test/reliability/*.soak-spec.ts, never matched by the default
+// testMatch, so it is neither run nor listed as skipped in `npm test` or the programme)
+const soak = process.argv.includes('--soak');
 const mode = quick ? 'quick' : 'full';
 const seed = Number(process.env.RELIABILITY_SEED ?? 20261123);
 const started = new Date();
 const id = `${started.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
 const runDir = join(tmpdir(), `hub-reliability-${id}`);
 mkdirSync(join(runDir, 'parts'), { recursive: true });
-const DEADLINE_MS = 25 * 60_000;
+const DEADLINE_MS = (soak ? 45 : 25) * 60_000;
 const env = {
   ...process.env,
   NODE_ENV: 'test',
   RELIABILITY_MODE: mode,
   RELIABILITY_SEED: String(seed),
   RELIABILITY_RUN_DIR: runDir,
+  ...(soak ? { RELIABILITY_SOAK: '1' } : {}),
 };
 
 function run(name, args) {
@@ -61,27 +65,44 @@ function run(name, args) {
 }
 
 const suites = [];
-suites.push(await run('programme', ['jest', '--ci', '--forceExit', '--selectProjects', 'reliability', '--runInBand']));
-suites.push(
-  await run('E1b/E1c evidence tamper and independent check (libs/evidence)', [
-    'jest',
-    '--ci',
-    '--forceExit',
-    'libs/evidence/src/pack.spec.ts',
-    '--selectProjects',
-    'unit',
-  ]),
-);
-suites.push(
-  await run('P1 statistics suppression and differencing (apps/api/test/stats.e2e-spec.ts)', [
-    'jest',
-    '--ci',
-    '--forceExit',
-    'apps/api/test/stats.e2e-spec.ts',
-    '--selectProjects',
-    'integration',
-  ]),
-);
+if (soak) {
+  suites.push(
+    await run('R6 nightly soak', [
+      'jest',
+      '--ci',
+      '--forceExit',
+      '--selectProjects',
+      'reliability',
+      '--testMatch',
+      '<rootDir>/test/reliability/**/*.soak-spec.ts',
+      '--runInBand',
+    ]),
+  );
+} else {
+  suites.push(
+    await run('programme', ['jest', '--ci', '--forceExit', '--selectProjects', 'reliability', '--runInBand']),
+  );
+  suites.push(
+    await run('E1b/E1c evidence tamper and independent check (libs/evidence)', [
+      'jest',
+      '--ci',
+      '--forceExit',
+      'libs/evidence/src/pack.spec.ts',
+      '--selectProjects',
+      'unit',
+    ]),
+  );
+  suites.push(
+    await run('P1 statistics suppression and differencing (apps/api/test/stats.e2e-spec.ts)', [
+      'jest',
+      '--ci',
+      '--forceExit',
+      'apps/api/test/stats.e2e-spec.ts',
+      '--selectProjects',
+      'integration',
+    ]),
+  );
+}
 
 const tests = existsSync(join(runDir, 'parts'))
   ? readdirSync(join(runDir, 'parts'))
@@ -106,8 +127,8 @@ const result = {
     startedAt: started.toISOString(),
     endedAt: ended.toISOString(),
     git: gitInfo(root),
-    command: `npm run test:reliability${quick ? ' -- --quick' : ''}`,
-    mode,
+    command: `npm run test:reliability${quick ? ' -- --quick' : soak ? ' -- --soak' : ''}`,
+    mode: soak ? 'nightly' : mode,
   },
   machine: machineInfo(),
   versions: versions(root),
@@ -137,7 +158,10 @@ const result = {
 };
 const file = join(outDir, `${id}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(
+  join(outDir, soak ? 'latest-nightly.json' : 'latest.json'),
+  `${JSON.stringify(result, null, 2)}\n`,
+);
 process.stdout.write(
   `\n[reliability] ${result.summary.verdict}: results in ${file.slice(root.length + 1)}\n`,
 );

@@ -1,0 +1,571 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { QueueName, queuePrefix } from '@app/queue';
+import {
+  buildIncidentRequest,
+  createTestDatabase,
+  freePort,
+  givenPartnership,
+  type GivenPartnership,
+  HttpClient,
+  OwnRedis,
+  type TestApi,
+  type TestDatabase,
+} from '@app/testing';
+import { AppProcess, appEnv, WorkerFleet } from './app-procs';
+import { bodyHash } from './checker';
+import {
+  checkEffects,
+  type EffectCounts,
+  type EffectState,
+  foldWithoutGuard,
+  readEffectState,
+} from './effects-checker';
+import { FaultProxy } from './fault-proxy';
+import { readHistory } from './history-reader';
+import { deriveSeed, type History, type HistoryEntry, type NegativeControl, rng, runDir } from './programme';
+import { rawRequest } from './raw-http';
+
+/**
+ * The machinery of R1 (worker SIGKILL under load) and R6 (the soak at 30% of R1's load): an api and
+ * two workers as separate OS processes on a test database and a Redis of their own (AOF
+ * everysec, noeviction), the fault proxy in front of the api, virtual tablets posting reports with
+ * Idempotency-Key, and a QueueEvents listener that writes every job event into the same JSONL
+ * history the tablets write, so the checker reads one file afterwards.
+ */
+
+export interface Tablet {
+  name: string;
+  partnership: GivenPartnership;
+  credential: string;
+  token: string;
+  random: () => number;
+}
+
+export interface Stack {
+  label: string;
+  redis: OwnRedis;
+  db: TestDatabase;
+  api: TestApi;
+  apiProc: AppProcess;
+  fleet: WorkerFleet;
+  proxy: FaultProxy;
+  partnerships: GivenPartnership[];
+  tablets: Tablet[];
+  logDir: string;
+  /** ms from spawn to ready: api (probe on /ready) and the first workers (log line) */
+  startup: { apiMs: number; workersMs: number[] };
+  close(): Promise<void>;
+}
+
+/** A UUIDv4 from a seeded generator, so a tablet's keys follow from the seed. */
+export function seededUuid(random: () => number): string {
+  const b = Buffer.alloc(16);
+  for (let i = 0; i < 16; i++) {
+    b[i] = Math.floor(random() * 256);
+  }
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+async function enrolTablet(api: TestApi, p: GivenPartnership, storeIndex: number) {
+  const enrol = await api.http.post(
+    '/api/v1/devices',
+    { storeId: p.storeIds[storeIndex], name: `Till ${storeIndex}` },
+    p.tokens.coordinator,
+  );
+  if (enrol.status !== 201) {
+    throw new Error(`enrol failed: ${enrol.status} ${enrol.text}`);
+  }
+  const credential = enrol.body.credential as string;
+  const login = await api.http.post('/api/v1/auth/device', { credential });
+  if (login.status !== 200) {
+    throw new Error(`device login failed: ${login.status} ${login.text}`);
+  }
+  return { credential, token: login.body.accessToken as string };
+}
+
+/**
+ * Starts Redis, a database cloned from the template, the api and `workers` worker processes (in
+ * parallel), the fault proxy (`dropShare` of connections reset after the response: a response lost
+ * after commit), two partnerships and `tablets` enrolled tablets spread over their stores.
+ */
+export async function startStack(opts: {
+  label: string;
+  tablets: number;
+  workers: number;
+  dropShare: number;
+  seed: number;
+}): Promise<Stack> {
+  const logDir = join(runDir(), 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const redis = await OwnRedis.start();
+  const db = await createTestDatabase({ REDIS_URL: redis.url });
+  const port = await freePort();
+  const env = appEnv(db.config);
+  const apiProc = AppProcess.spawn(
+    'api',
+    'api',
+    { ...env, LOG_LEVEL: 'warn', API_HOST: '127.0.0.1', API_PORT: String(port) },
+    join(logDir, `${opts.label}-api.log`),
+  );
+  const fleet = new WorkerFleet(env, logDir, opts.label, opts.workers);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const http = new HttpClient(baseUrl);
+  const stopAll = async () => {
+    await Promise.all([fleet.stop(), apiProc.kill('SIGTERM', 3000)]);
+  };
+  try {
+    await apiProc.waitReady(60_000, async () => (await http.get('/ready')).status === 200);
+    await fleet.waitAllReady(60_000);
+  } catch (err) {
+    await stopAll();
+    await db.drop();
+    await redis.destroy();
+    throw err;
+  }
+  const api: TestApi = {
+    db,
+    http,
+    app: undefined as never,
+    close: async () => undefined,
+  };
+  const partnerships = [await givenPartnership(api), await givenPartnership(api)];
+  const tablets: Tablet[] = [];
+  for (let t = 0; t < opts.tablets; t++) {
+    const partnership = partnerships[t % partnerships.length];
+    const { credential, token } = await enrolTablet(api, partnership, Math.floor(t / 2) % 2);
+    tablets.push({
+      name: `tablet-${t}`,
+      partnership,
+      credential,
+      token,
+      random: rng(deriveSeed(`${opts.label}:tablet:${t}`)),
+    });
+  }
+  const proxyRandom = rng(opts.seed);
+  const proxy = new FaultProxy({ host: '127.0.0.1', port }, () =>
+    proxyRandom() < opts.dropShare ? { kind: 'reset-after-body' } : { kind: 'pass' },
+  );
+  await proxy.start();
+  return {
+    label: opts.label,
+    redis,
+    db,
+    api,
+    apiProc,
+    fleet,
+    proxy,
+    partnerships,
+    tablets,
+    logDir,
+    startup: { apiMs: apiProc.startupMs ?? -1, workersMs: fleet.slots.map((w) => w.startupMs ?? -1) },
+    close: async () => {
+      await proxy.close();
+      await stopAll();
+      await db.drop();
+      await redis.destroy();
+      rmSync(db.config.storage.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes every event of the aggregation queue into the history (kind `job-<event>`, key = job id). */
+export class JobEventLog {
+  private readonly events: QueueEvents;
+  readonly counts: Record<string, number> = {};
+  /** job ids seen completed (for waiting; the checker reads the history file instead) */
+  readonly completed = new Set<string>();
+
+  constructor(
+    stack: Stack,
+    private readonly history: History,
+  ) {
+    // connection options, not a client: QueueEvents then owns the connection and closes it
+    this.events = new QueueEvents(QueueName.Aggregation, {
+      connection: { host: '127.0.0.1', port: stack.redis.port, maxRetriesPerRequest: null },
+      prefix: queuePrefix(stack.db.config),
+    });
+    this.events.on('error', () => undefined);
+    for (const event of ['active', 'completed', 'failed', 'stalled', 'duplicated', 'retries-exhausted']) {
+      this.events.on(event as 'active', (args: { jobId: string; failedReason?: string }, id: string) => {
+        this.counts[event] = (this.counts[event] ?? 0) + 1;
+        if (event === 'completed') {
+          this.completed.add(args.jobId);
+        }
+        this.history.append({
+          op: `ev-${id}`,
+          client: 'queue-events',
+          key: args.jobId,
+          kind: `job-${event}`,
+          invokeAt: Number(String(id).split('-')[0]),
+          outcome: event === 'failed' ? 'fail' : 'ok',
+          value: args.failedReason ? { failedReason: args.failedReason.slice(0, 200) } : undefined,
+        });
+      });
+    }
+  }
+
+  ready(): Promise<void> {
+    return this.events.waitUntilReady().then(() => undefined);
+  }
+
+  close(): Promise<void> {
+    return this.events.close();
+  }
+}
+
+export interface LoadPlan {
+  /** reports per tablet (the total is split as evenly as it goes) */
+  total: number;
+  ratePerTablet: number;
+  dupShare: number;
+  deadlineAt: number;
+  maxAttempts: number;
+  /** days back the occurredAt of a report may fall (several cells per partnership) */
+  daysBack: number;
+}
+
+const TYPE_SETS = [['theft_shop'], ['theft_shop', 'verbal_abuse'], ['threat'], ['criminal_damage'], ['asb']];
+
+/**
+ * Every tablet posts its share of `plan.total` reports at `ratePerTablet` through the fault proxy,
+ * each with its own Idempotency-Key (also sent as x-request-id, so the report's outbox row names its
+ * key), `dupShare` of them sent twice at once; unanswered, 5xx and 409 attempts are retried with the
+ * same key and body, with backoff and jitter, until acknowledged or out of attempts or time.
+ */
+export async function runTablets(
+  stack: Stack,
+  history: History,
+  plan: LoadPlan,
+): Promise<Map<string, { client: string; body: Record<string, unknown> }>> {
+  const keys = new Map<string, { client: string; body: Record<string, unknown> }>();
+  const t0 = Date.now();
+  const n = stack.tablets.length;
+  const send = (tablet: Tablet, key: string, body: Record<string, unknown>, attempt: number, dup: boolean) =>
+    history.run(
+      { op: `${key}:${attempt}${dup ? ':dup' : ''}`, client: tablet.name, key, kind: 'create-report' },
+      () =>
+        rawRequest(stack.proxy.url, 'POST', '/api/v1/incidents', {
+          token: tablet.token,
+          body,
+          headers: { 'idempotency-key': key, 'x-request-id': key },
+          timeoutMs: 15_000,
+        }),
+      (r) => ({
+        id: r.body?.id,
+        bodyHash: r.status === 201 ? bodyHash(r.text) : undefined,
+        code: r.body?.code,
+        attempt,
+        dup,
+      }),
+    );
+  await Promise.all(
+    stack.tablets.map(async (tablet, t) => {
+      const mine = Math.floor(plan.total / n) + (t < plan.total % n ? 1 : 0);
+      const offset = (t / n) * (1000 / plan.ratePerTablet);
+      for (let i = 0; i < mine && Date.now() < plan.deadlineAt; i++) {
+        const due = t0 + offset + (i * 1000) / plan.ratePerTablet;
+        await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+        const key = seededUuid(tablet.random);
+        const body = buildIncidentRequest({
+          narrative: `${stack.label} report ${t}/${i} ref:${key}`,
+          occurredAt: new Date(
+            t0 - 3600_000 - Math.floor(tablet.random() * plan.daysBack * 86400_000),
+          ).toISOString(),
+          types: TYPE_SETS[Math.floor(tablet.random() * TYPE_SETS.length)],
+        });
+        keys.set(key, { client: tablet.name, body });
+        const twice = tablet.random() < plan.dupShare;
+        for (let attempt = 0; attempt < plan.maxAttempts && Date.now() < plan.deadlineAt; attempt++) {
+          const answers = await Promise.all(
+            (twice && attempt === 0 ? [false, true] : [false]).map((dup) =>
+              send(tablet, key, body, attempt, dup),
+            ),
+          );
+          if (answers.some((r) => r?.status === 401)) {
+            const login = await stack.api.http.post('/api/v1/auth/device', { credential: tablet.credential });
+            if (login.status === 200) {
+              tablet.token = login.body.accessToken as string;
+            }
+            continue;
+          }
+          if (answers.some((r) => r && r.status >= 200 && r.status < 300)) {
+            break;
+          }
+          if (answers.some((r) => r && r.status >= 400 && r.status < 500 && r.status !== 409)) {
+            break;
+          }
+          const backoff = Math.min(2000, 100 * 2 ** Math.min(attempt, 4));
+          await new Promise((r) => setTimeout(r, backoff / 2 + tablet.random() * backoff));
+        }
+      }
+    }),
+  );
+  return keys;
+}
+
+/** Replays `sample` acknowledged keys straight to the api: each must answer the original bytes. */
+export async function replaySample(
+  stack: Stack,
+  history: History,
+  keys: Map<string, { client: string; body: Record<string, unknown> }>,
+  sample: number,
+): Promise<void> {
+  const byName = new Map(stack.tablets.map((t) => [t.name, t]));
+  const acked = new Set(
+    readHistory(history.file)
+      .filter((e) => e.kind === 'create-report' && e.outcome === 'ok')
+      .map((e) => e.key),
+  );
+  const picked = [...keys].filter(([key]) => acked.has(key));
+  const step = Math.max(1, Math.floor(picked.length / sample));
+  for (let i = 0; i < picked.length && i / step < sample; i += step) {
+    const [key, { client, body }] = picked[i];
+    const tablet = byName.get(client)!;
+    await history.run(
+      { op: `${key}:replay`, client, key, kind: 'create-report' },
+      () =>
+        rawRequest(stack.api.http.baseUrl, 'POST', '/api/v1/incidents', {
+          token: tablet.token,
+          body,
+          headers: { 'idempotency-key': key, 'x-request-id': key },
+        }),
+      (r) => ({ id: r.body?.id, bodyHash: r.status === 201 ? bodyHash(r.text) : undefined, replay: true }),
+    );
+  }
+}
+
+/** Counts of the aggregation and offenders queues (failed jobs left, anything still pending). */
+export async function queueCounts(stack: Stack): Promise<Record<string, Record<string, number>>> {
+  const conn = new Redis(stack.redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    const out: Record<string, Record<string, number>> = {};
+    for (const name of Object.values(QueueName)) {
+      const q = new Queue(name, { connection: conn, prefix: queuePrefix(stack.db.config) });
+      out[name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+      await q.close();
+    }
+    return out;
+  } finally {
+    conn.disconnect();
+  }
+}
+
+/** The failed jobs of the aggregation queue (id and reason), for the notes. */
+export async function failedJobs(stack: Stack): Promise<{ id: string; reason: string }[]> {
+  const conn = new Redis(stack.redis.url, { maxRetriesPerRequest: 1 });
+  const q = new Queue(QueueName.Aggregation, { connection: conn, prefix: queuePrefix(stack.db.config) });
+  try {
+    const jobs = await q.getFailed(0, 50);
+    return jobs.map((j) => ({ id: String(j.id), reason: String(j.failedReason).slice(0, 200) }));
+  } finally {
+    await q.close();
+    conn.disconnect();
+  }
+}
+
+/** The state of jobs the event log has no completion for (events can be trimmed). */
+export async function jobStates(stack: Stack, jobIds: string[]): Promise<Map<string, string>> {
+  const conn = new Redis(stack.redis.url, { maxRetriesPerRequest: 1 });
+  const q = new Queue(QueueName.Aggregation, { connection: conn, prefix: queuePrefix(stack.db.config) });
+  try {
+    const out = new Map<string, string>();
+    for (const id of jobIds.slice(0, 5000)) {
+      out.set(id, await q.getJobState(id));
+    }
+    return out;
+  } finally {
+    await q.close();
+    conn.disconnect();
+  }
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns the ms it took, or -1. */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if (await check().catch(() => false)) {
+      return Date.now() - t0;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return -1;
+}
+
+/**
+ * Waits for quiet after the load: every outbox row published (bounded: `publishWithinMs` after the
+ * load ended, quality.md's 60 s); then every rollup-day job completed or failed and the aggregation
+ * queue idle (bounded by `jobsWithinMs`); then, if any job failed, for the rollups to converge
+ * through the reconciler (the watermark fold each job and the minute schedule run), bounded by
+ * `reconcileWithinMs`. Returns what it saw; the checker decides.
+ */
+export async function awaitQuiet(
+  stack: Stack,
+  jobLog: JobEventLog,
+  loadEndedAt: number,
+  publishWithinMs = 60_000,
+  jobsWithinMs = 120_000,
+  reconcileWithinMs = 75_000,
+): Promise<{
+  publishedAfterLoadMs: number;
+  unpublishedAtDeadline: number;
+  jobsQuietAfterLoadMs: number;
+  reconciledAfterQuietMs: number | null;
+}> {
+  const query = (sql: string): Promise<{ id: string; n: number }[]> => stack.db.owner.query(sql);
+  const unpublished = async () =>
+    Number((await query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n);
+  const waited = await waitFor(
+    async () => (await unpublished()) === 0,
+    Math.max(0, loadEndedAt + publishWithinMs - Date.now()),
+  );
+  const publishedAfterLoadMs = waited < 0 ? -1 : Date.now() - loadEndedAt;
+  const unpublishedAtDeadline = await unpublished();
+  let failed = 0;
+  const jobsWaited = await waitFor(
+    async () => {
+      const rows = await query(`SELECT id FROM outbox WHERE kind = 'job' AND name = 'rollup-day'`);
+      const open = rows.map((r) => `outbox-${r.id}`).filter((j) => !jobLog.completed.has(j));
+      const states = await jobStates(stack, open);
+      if (![...states.values()].every((st) => st === 'completed' || st === 'failed')) {
+        return false;
+      }
+      failed = [...states.values()].filter((st) => st === 'failed').length;
+      const c = (await queueCounts(stack))[QueueName.Aggregation];
+      return c.waiting + c.active + c.prioritized === 0;
+    },
+    Math.max(0, loadEndedAt + jobsWithinMs - Date.now()),
+    500,
+  );
+  const jobsQuietAfterLoadMs = jobsWaited < 0 ? -1 : Date.now() - loadEndedAt;
+  let reconciledAfterQuietMs: number | null = null;
+  if (failed > 0) {
+    const ids = stack.partnerships.map((p) => p.partnershipId);
+    reconciledAfterQuietMs = await waitFor(
+      async () =>
+        (await readEffectState((sql, params) => stack.db.owner.query(sql, params), ids)).cells.every(
+          (c) => c.rollup === c.raw,
+        ),
+      reconcileWithinMs,
+      1000,
+    );
+  }
+  return { publishedAfterLoadMs, unpublishedAtDeadline, jobsQuietAfterLoadMs, reconciledAfterQuietMs };
+}
+
+export interface Evaluation {
+  entries: HistoryEntry[];
+  state: EffectState;
+  /** job states: completed from the event log, the rest read from the queue */
+  jobStates: Map<string, string>;
+  counts: EffectCounts & { timeToEffectMs: number[] };
+  failedJobsLeft: number;
+  failedJobs: { id: string; reason: string }[];
+  queues: Record<string, Record<string, number>>;
+}
+
+/** The checker over the history file and the database, once quiet. */
+export async function evaluate(stack: Stack, historyFile: string): Promise<Evaluation> {
+  const entries = readHistory(historyFile);
+  const query = (sql: string, params?: unknown[]) => stack.db.owner.query(sql, params);
+  const ids = stack.partnerships.map((p) => p.partnershipId);
+  const state = await readEffectState(query, ids);
+  const completed = new Set(entries.filter((e) => e.kind === 'job-completed').map((e) => e.key!));
+  const unseen = state.outbox.map((o) => `outbox-${o.id}`).filter((j) => !completed.has(j));
+  const states = new Map([
+    ...[...completed].map((j) => [j, 'completed'] as const),
+    ...(await jobStates(stack, unseen)),
+  ]);
+  const counts = checkEffects(entries, state, states);
+  const queues = await queueCounts(stack);
+  const failedJobsLeft = Object.values(queues).reduce((s, c) => s + (c.failed ?? 0), 0);
+  return {
+    entries,
+    state,
+    jobStates: states,
+    counts,
+    failedJobsLeft,
+    failedJobs: await failedJobs(stack),
+    queues,
+  };
+}
+
+/**
+ * R1's pass figure: lost 0, duplicate reports 0, duplicate effects 0, unconverged 0 (which counts
+ * failed jobs whose effect the reconciler has not re-driven), replays faithful.
+ */
+export function r1Violations(c: EffectCounts): number {
+  return c.lost + c.duplicateReports + c.duplicateEffects + c.unconverged + c.replayMismatch + c.keyForkedIds;
+}
+
+/**
+ * R1's negative controls, run on the real database after the real check (it is dropped afterwards):
+ * (1) the history with one job's completion removed and its job not found (a job that never ran);
+ * (2) one report filed twice under its key (the idempotency guard bypassed); (3) one report's outbox
+ * row written twice without a unique key; (4) one report's rollup folded a second time by a fold
+ * without its watermark guard (what a redelivered job does to an incrementing effect). Each must be
+ * flagged by the same checker, as a rise in the count it belongs to.
+ */
+export async function r1Controls(stack: Stack, ev: Evaluation): Promise<NegativeControl[]> {
+  const query = (sql: string, params?: unknown[]) => stack.db.owner.query(sql, params);
+  const ids = stack.partnerships.map((p) => p.partnershipId);
+  const base = ev.counts;
+  const controls: NegativeControl[] = [];
+  const row = ev.state.outbox.find((o) => ev.jobStates.get(`outbox-${o.id}`) === 'completed')!;
+  const victim = ev.state.reports.find((r) => r.key === row.requestId)!;
+
+  const gone = `outbox-${row.id}`;
+  const c1 = checkEffects(
+    ev.entries.filter((e) => !(e.kind === 'job-completed' && e.key === gone)),
+    ev.state,
+    new Map([...ev.jobStates].filter(([j]) => j !== gone)),
+  );
+  controls.push({
+    variant: "history with one job's completion removed and the job not in the queue (never ran)",
+    counts: { jobsNotCompleted: c1.jobsNotCompleted, unconverged: c1.unconverged },
+    caught: c1.jobsNotCompleted === base.jobsNotCompleted + 1 && r1Violations(c1) > 0,
+  });
+
+  const c2 = checkEffects(
+    ev.entries,
+    { ...ev.state, reports: [...ev.state.reports, { ...victim, id: randomUUID() }] },
+    ev.jobStates,
+  );
+  controls.push({
+    variant: 'one report filed twice under its key (idempotency guard bypassed)',
+    counts: { duplicateReports: c2.duplicateReports },
+    caught: c2.duplicateReports === base.duplicateReports + 1 && r1Violations(c2) > 0,
+  });
+
+  await query(
+    `INSERT INTO outbox (partnership_id, kind, name, rooms, payload, published_at)
+     SELECT partnership_id, kind, name, rooms, payload, published_at FROM outbox WHERE id = $1`,
+    [row.id],
+  );
+  const c3 = checkEffects(ev.entries, await readEffectState(query, ids), ev.jobStates);
+  controls.push({
+    variant: "one report's outbox row written twice without a unique key",
+    counts: { outboxRowsDuplicated: c3.outboxRowsDuplicated, duplicateEffects: c3.duplicateEffects },
+    caught: c3.outboxRowsDuplicated === base.outboxRowsDuplicated + 1 && r1Violations(c3) > 0,
+  });
+
+  await foldWithoutGuard(query, victim.id);
+  const c4 = checkEffects(ev.entries, await readEffectState(query, ids), ev.jobStates);
+  controls.push({
+    variant:
+      "one report's rollup folded twice by a fold without its watermark guard (increment, not recompute)",
+    counts: { rollupCellsOver: c4.rollupCellsOver, duplicateEffects: c4.duplicateEffects },
+    caught: c4.rollupCellsOver > base.rollupCellsOver && c4.duplicateEffects > c3.duplicateEffects,
+  });
+  return controls;
+}
