@@ -170,10 +170,10 @@ export function buildCorpus(limitBytes: number): CorpusFile[] {
   const base = hostileCorpus().map((f) => hostile(f.label, f.name, f.body));
   // exactly one byte over the limit, otherwise a good JPEG
   const over = buildJpeg({ seed: 43, size: limitBytes });
-  const limitPlusOne = Buffer.concat([
-    over.subarray(0, limitBytes - 1),
-    Buffer.from([0xff, 0xd9]),
-  ]).subarray(0, limitBytes + 1);
+  const limitPlusOne = Buffer.concat([over.subarray(0, limitBytes - 1), Buffer.from([0xff, 0xd9])]).subarray(
+    0,
+    limitBytes + 1,
+  );
   const exact = buildJpeg({ seed: 44, size: limitBytes });
   const exactLimit = Buffer.concat([exact.subarray(0, limitBytes - 2), Buffer.from([0xff, 0xd9])]);
   return [
@@ -232,7 +232,21 @@ export function buildCorpus(limitBytes: number): CorpusFile[] {
       'still.png',
       Buffer.concat([png, Buffer.from('504b030414000000', 'hex'), Buffer.alloc(64, 3)]),
     ),
-    hostile('pixel-flood PNG (100,000 × 100,000 in a few hundred bytes)', 'still.png', pixelFloodPng(100_000, 100_000)),
+    hostile(
+      'PNG + ZIP polyglot ending with a copy of the IEND chunk',
+      'still.png',
+      Buffer.concat([png, zipBomb(4096), png.subarray(-12)]),
+    ),
+    hostile(
+      'PNG + ZIP polyglot: the archive in a private ancillary chunk',
+      'still.png',
+      Buffer.concat([png.subarray(0, -12), pngChunk('zIPp', zipBomb(4096)), png.subarray(-12)]),
+    ),
+    hostile(
+      'pixel-flood PNG (100,000 × 100,000 in a few hundred bytes)',
+      'still.png',
+      pixelFloodPng(100_000, 100_000),
+    ),
     hostile('pixel-flood JPEG (65,500 × 65,500)', 'still.jpg', pixelFloodJpeg(65_500, 65_500)),
     hostile('zip bomb (16 MiB of zeros deflated)', 'evidence.jpg', zipBomb(16 * 1024 * 1024)),
     hostile(
@@ -241,11 +255,7 @@ export function buildCorpus(limitBytes: number): CorpusFile[] {
       gzipSync(Buffer.alloc(16 * 1024 * 1024)),
       { 'content-encoding': 'gzip' },
     ),
-    hostile(
-      'PDF with a Launch action',
-      'receipt.pdf',
-      buildPdf('/OpenAction << /S /Launch /F (cmd.exe) >>'),
-    ),
+    hostile('PDF with a Launch action', 'receipt.pdf', buildPdf('/OpenAction << /S /Launch /F (cmd.exe) >>')),
     hostile('PDF with Flash (RichMedia)', 'receipt.pdf', buildPdf('/AA << /O << /S /RichMedia >> >>')),
     hostile(
       'PDF with JavaScript under a hex-escaped name (/J#61vaScript)',
@@ -253,11 +263,7 @@ export function buildCorpus(limitBytes: number): CorpusFile[] {
       buildPdf('/OpenAction << /S /J#61vaScript /JS (app.alert\\(1\\)) >>'),
     ),
     hostile('PDF with JavaScript in a compressed object stream', 'receipt.pdf', pdfWithCompressedJs()),
-    hostile(
-      'PDF/HTML polyglot',
-      'receipt.pdf',
-      buildPdf('/Title (<html><script>alert(1)</script>)'),
-    ),
+    hostile('PDF/HTML polyglot', 'receipt.pdf', buildPdf('/Title (<html><script>alert(1)</script>)')),
     hostile(
       'MP4 carrying a script in its media data',
       'clip.mp4',
@@ -307,7 +313,11 @@ export function buildCorpus(limitBytes: number): CorpusFile[] {
         '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>',
       ),
     ),
-    hostile('gzip-compressed SVG (svgz) renamed .jpg', 'still.jpg', gzipSync(Buffer.from('<svg onload="alert(1)"/>'))),
+    hostile(
+      'gzip-compressed SVG (svgz) renamed .jpg',
+      'still.jpg',
+      gzipSync(Buffer.from('<svg onload="alert(1)"/>')),
+    ),
     hostile(
       'EICAR test file renamed .jpg',
       'still.jpg',
@@ -328,6 +338,14 @@ export function buildCorpus(limitBytes: number): CorpusFile[] {
       label: 'JPEG with EXIF GPS (accepted; viewing copy must have no GPS)',
       name: 'cctv-still.jpg',
       body: buildJpeg({ seed: 57 }),
+      kind: 'clean',
+      claimedType: 'image/jpeg',
+      location: true,
+    },
+    {
+      label: 'JPEG with an appended preview image carrying its own EXIF GPS (camera MPF style)',
+      name: 'phone.jpg',
+      body: Buffer.concat([buildJpeg({ seed: 58 }), buildJpeg({ seed: 59, size: 256 })]),
       kind: 'clean',
       claimedType: 'image/jpeg',
       location: true,

@@ -172,17 +172,24 @@ export function streamUpload(
 }
 
 export interface ConnectionReads {
-  /** bytes the server had read from the connection when it wrote the response head */
-  atAnswer: number;
-  /** bytes it had read by the time the connection closed */
-  atClose: number;
+  /** body bytes delivered to the server's handlers (as 'data') when the response head was written */
+  consumedAtAnswer: number;
+  /** body bytes the server's HTTP parser had taken off the wire (delivered or still buffered) then */
+  bodyAtAnswer: number;
+  /** body bytes taken off the wire by the time the connection closed */
+  bodyAtClose: number;
+  /** the same at the socket, headers and chunk framing included */
+  socketAtAnswer: number;
+  socketAtClose: number;
   status: number;
 }
 
 /**
- * Counts, on the api's own Node server, the bytes read from each connection whose request carries
- * `x-probe-id`: at the moment the answer's head is written and when the connection closes. This
- * is what the server consumed, not what the client sent (kernel buffers hold the difference).
+ * Counts, on the api's own Node server, what it read of each request carrying `x-probe-id`: body
+ * bytes delivered to its handlers, body bytes its HTTP parser took off the wire (delivered or still
+ * in the stream's buffer) and raw socket bytes, at the moment the answer's head is written and when
+ * the connection closes. This is what the server read, not what the client sent (kernel buffers
+ * hold the difference).
  */
 export class ServerReadMeter {
   readonly reads = new Map<string, ConnectionReads>();
@@ -195,18 +202,45 @@ export class ServerReadMeter {
         return;
       }
       const socket = req.socket;
-      const rec: ConnectionReads = { atAnswer: -1, atClose: -1, status: 0 };
+      const rec: ConnectionReads = {
+        consumedAtAnswer: -1,
+        bodyAtAnswer: -1,
+        bodyAtClose: -1,
+        socketAtAnswer: -1,
+        socketAtClose: -1,
+        status: 0,
+      };
       this.reads.set(probe, rec);
+      // the parser hands every body piece to the request stream's push(), consumed or not
+      let body = 0;
+      const push = req.push;
+      req.push = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
+        if (chunk && typeof (chunk as Buffer).length === 'number') {
+          body += (chunk as Buffer).length;
+        }
+        return push.call(this, chunk, ...rest);
+      };
+      let consumed = 0;
+      const emit = req.emit;
+      req.emit = function (this: unknown, event: string, ...args: unknown[]) {
+        if (event === 'data' && args[0] && typeof (args[0] as Buffer).length === 'number') {
+          consumed += (args[0] as Buffer).length;
+        }
+        return emit.call(this, event, ...args);
+      };
       const writeHead = res.writeHead;
       res.writeHead = function (this: unknown, ...args: unknown[]) {
-        if (rec.atAnswer < 0) {
-          rec.atAnswer = socket.bytesRead;
+        if (rec.socketAtAnswer < 0) {
+          rec.consumedAtAnswer = consumed;
+          rec.bodyAtAnswer = body;
+          rec.socketAtAnswer = socket.bytesRead;
           rec.status = Number(args[0]);
         }
         return writeHead.apply(this, args);
       };
       socket.once('close', () => {
-        rec.atClose = socket.bytesRead;
+        rec.bodyAtClose = body;
+        rec.socketAtClose = socket.bytesRead;
       });
     };
     server.on('request', this.listener);

@@ -28,6 +28,20 @@ export interface Derivative {
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
+ * 413 for an upload over the limit. `Connection: close` makes Node end the connection once the
+ * answer is written instead of reading (and discarding) the rest of the body for keep-alive: a
+ * client pushing gigabytes costs the server at most what it read before refusing.
+ */
+export function tooLarge(maxBytes: number): DomainError {
+  return new DomainError(
+    ErrorCode.PayloadTooLarge,
+    `The file is larger than the ${maxBytes}-byte limit`,
+    [{ field: 'body', problems: [`must be at most ${maxBytes} bytes`] }],
+    { Connection: 'close' },
+  );
+}
+
+/**
  * Content-addressed, write-once files under STORAGE_DIR: `masters/<partnership>/<aa>/<sha256>` and
  * `derivatives/…`. Uploads stream to `tmp/` while being hashed, sized and scanned; only a verified
  * file is hard-linked into place (never overwriting), and the temporary file always goes.
@@ -112,16 +126,21 @@ export class EvidenceStore {
       let tail = Buffer.alloc(0);
       let size = 0;
       let settled = false;
-      const fail = (err: unknown) => {
+      const fail = (err: unknown, drain = true) => {
         if (settled) {
           return;
         }
         settled = true;
         out.destroy();
-        // keep reading and dropping the rest, so the client still gets our answer
         body.removeAllListeners('data');
-        body.on('data', () => undefined);
-        body.resume();
+        if (drain) {
+          // keep reading and dropping the rest, so the client still gets our answer
+          body.on('data', () => undefined);
+          body.resume();
+        } else {
+          // over the limit: read no more; the 413 then closes the connection (see tooLarge)
+          body.pause();
+        }
         if (out.closed) {
           reject(err);
         } else {
@@ -141,11 +160,7 @@ export class EvidenceStore {
         }
         size += chunk.length;
         if (size > maxBytes) {
-          fail(
-            new DomainError(ErrorCode.PayloadTooLarge, `The file is larger than the ${maxBytes}-byte limit`, [
-              { field: 'body', problems: [`must be at most ${maxBytes} bytes`] },
-            ]),
-          );
+          fail(tooLarge(maxBytes), false);
           return;
         }
         hash.update(chunk);

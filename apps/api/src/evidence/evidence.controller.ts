@@ -91,7 +91,7 @@ export class EvidenceController {
     const { exhibit, derivative, path } = await this.evidence.view(scope, incidentId, exhibitId);
     const ext = ACCEPTED[derivative.mediaType as keyof typeof ACCEPTED] ?? 'bin';
     void reply.headers({
-      'content-security-policy': "default-src 'none'; sandbox",
+      'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
       'x-content-type-options': 'nosniff',
       'x-evidence-sha256': derivative.sha256,
       'x-evidence-parent-sha256': derivative.parentSha256,
@@ -115,7 +115,9 @@ function decode(field: string, value: string | undefined, max: number): string |
   } catch {
     throw DomainError.invalid(field, 'must be URI-encoded');
   }
-  if (text.length > max || /[\u0000-\u001f\u007f]/.test(text)) {
+  // control characters, and bidirectional overrides and isolates that make "invoice" + U+202E +
+  // "gpj.exe" show as "invoiceexe.jpg"
+  if (text.length > max || /[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(text)) {
     throw DomainError.invalid(field, `must be at most ${max} printable characters`);
   }
   return text.trim() || null;

@@ -4,7 +4,7 @@ import { assertStoreAccess, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { type EvidenceDerivative, EvidenceRepository, type Exhibit } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
-import { type Derivative, EvidenceStore, type Received } from './evidence-store';
+import { type Derivative, EvidenceStore, type Received, tooLarge } from './evidence-store';
 
 /** Upload metadata, from headers (the body is the raw file). */
 export interface UploadMeta {
@@ -39,9 +39,7 @@ export class EvidenceService {
     assertStoreAccess(scope, incident.storeId);
     const max = this.config.storage.evidenceMaxBytes;
     if (declaredLength !== null && declaredLength > max) {
-      throw new DomainError(ErrorCode.PayloadTooLarge, `The file is larger than the ${max}-byte limit`, [
-        { field: 'body', problems: [`must be at most ${max} bytes`] },
-      ]);
+      throw tooLarge(max);
     }
     let received: Received | undefined;
     let derivative: Derivative | null = null;

@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 import type { FileHandle } from 'node:fs/promises';
+import { constants as zlib, inflateSync } from 'node:zlib';
 
 /** The evidence types the hub accepts, decided by content only (never the name or a header). */
 export const ACCEPTED = {
@@ -35,6 +36,16 @@ const MARKUP = [
 ];
 /** PDF features that run code or carry other files (case-sensitive PDF names). */
 const PDF_ACTIVE = ['/JavaScript', '/Launch', '/EmbeddedFile', '/RichMedia'];
+/** More PDF features, looked for in PDFs only (short names would match random bytes elsewhere). */
+const PDF_ONLY_ACTIVE = ['/XFA', '/GoToE', '/Encrypt'];
+
+/**
+ * Largest image accepted, in pixels (2^28, about 268 megapixels): a "pixel flood" claims huge
+ * dimensions in a tiny file, and whoever decodes it (a browser, a pack viewer) allocates for them.
+ */
+export const MAX_PIXELS = 2 ** 28;
+/** Most bytes unpacked from a PDF's compressed object streams while looking for active content. */
+export const PDF_INFLATE_BUDGET = 64 * 1024 * 1024;
 
 /** Scans a stream chunk by chunk for the markers, keeping a carry so none is split unseen. */
 export class MarkerScanner {
@@ -86,26 +97,33 @@ export async function classify(
   if (markup) {
     return { mediaType: null, reason: `the file contains embedded active content (${markup})` };
   }
+  if (await endsWithZipDirectory(file, size)) {
+    return { mediaType: null, reason: 'the file is also a ZIP archive (a polyglot)' };
+  }
   switch (mediaType) {
     case 'image/jpeg': {
       const end = trimTrailingZeros(tail);
       if (end.length < 2 || end[end.length - 2] !== 0xff || end[end.length - 1] !== 0xd9) {
         return { mediaType: null, reason: 'the JPEG is truncated or has data after its end marker' };
       }
-      return { mediaType };
+      const problem = jpegProblem(await readAll(file, size));
+      return problem ? { mediaType: null, reason: problem } : { mediaType };
     }
     case 'image/png': {
       const iend = Buffer.from('0000000049454e44ae426082', 'hex');
       if (!tail.subarray(-12).equals(iend)) {
         return { mediaType: null, reason: 'the PNG is truncated or has data after its IEND chunk' };
       }
-      return { mediaType };
+      const problem = pngProblem(await readAll(file, size));
+      return problem ? { mediaType: null, reason: problem } : { mediaType };
     }
-    case 'application/pdf':
+    case 'application/pdf': {
       if (!tail.toString('latin1').includes('%%EOF')) {
         return { mediaType: null, reason: 'the PDF is truncated (no %%EOF)' };
       }
-      return { mediaType };
+      const problem = pdfProblem(await readAll(file, size));
+      return problem ? { mediaType: null, reason: problem } : { mediaType };
+    }
     case 'image/heic':
     case 'image/heif':
     case 'video/mp4':
@@ -156,4 +174,214 @@ async function boxesTile(file: FileHandle, size: number): Promise<boolean> {
     offset += boxSize;
   }
   return boxes > 0 && offset === size;
+}
+
+/** ZIP's end-of-central-directory signature; readers look for it in the last 64 KiB + 22 bytes. */
+const ZIP_EOCD = Buffer.from('504b0506', 'hex');
+const ZIP_EOCD_WINDOW = 65_535 + 22;
+
+/**
+ * Whether an archive reader would open this file: its end-of-directory record sits where readers
+ * look for it (a JPEG, PNG or PDF carrying a ZIP or JAR in its data or after it). Four fixed bytes in
+ * a 64 KiB window: random data matches about once in 65,000 files.
+ */
+async function endsWithZipDirectory(file: FileHandle, size: number): Promise<boolean> {
+  const length = Math.min(size, ZIP_EOCD_WINDOW);
+  const window = Buffer.alloc(length);
+  const { bytesRead } = await file.read(window, 0, length, size - length);
+  return window.subarray(0, bytesRead).includes(ZIP_EOCD);
+}
+
+async function readAll(file: FileHandle, size: number): Promise<Buffer> {
+  const data = Buffer.alloc(size);
+  let at = 0;
+  while (at < size) {
+    const { bytesRead } = await file.read(data, at, size - at, at);
+    if (bytesRead === 0) {
+      break;
+    }
+    at += bytesRead;
+  }
+  return data.subarray(0, at);
+}
+
+/** Start-of-frame markers (C4 DHT, C8 JPG and CC DAC are not frames). */
+const SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+/** Walks one JPEG from its SOI at `start`: the offset just past its EOI, or why it is refused. */
+function jpegImageEnd(data: Buffer, start: number): number | string {
+  let i = start + 2;
+  let frame = false;
+  let scan = false;
+  while (i + 1 < data.length) {
+    if (data[i] !== 0xff) {
+      return 'the JPEG is malformed (bytes where a segment marker belongs)';
+    }
+    const marker = data[i + 1];
+    if (marker === 0xff) {
+      i += 1; // fill byte
+      continue;
+    }
+    if (marker === 0xd9) {
+      return frame && scan ? i + 2 : 'the JPEG has no image data';
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2;
+      continue;
+    }
+    if (marker === 0x00 || marker === 0xd8 || i + 4 > data.length) {
+      return 'the JPEG is malformed';
+    }
+    const length = data.readUInt16BE(i + 2);
+    const next = i + 2 + length;
+    if (length < 2 || next > data.length) {
+      return 'the JPEG is truncated (a segment runs past the end)';
+    }
+    if (SOF.has(marker)) {
+      if (length < 8) {
+        return 'the JPEG is malformed (short frame header)';
+      }
+      const height = data.readUInt16BE(i + 5);
+      const width = data.readUInt16BE(i + 7);
+      if (width * height > MAX_PIXELS) {
+        return `the image claims ${width} × ${height} pixels, more than the ${MAX_PIXELS} accepted`;
+      }
+      frame = true;
+    }
+    i = next;
+    if (marker === 0xda) {
+      scan = true;
+      // entropy-coded data: runs to the next marker that is not a stuffed 00, a restart or fill
+      for (;;) {
+        i = data.indexOf(0xff, i);
+        if (i < 0 || i + 1 >= data.length) {
+          return 'the JPEG is truncated (no end marker)';
+        }
+        const m = data[i + 1];
+        if (m === 0x00 || (m >= 0xd0 && m <= 0xd7)) {
+          i += 2;
+        } else if (m === 0xff) {
+          i += 1;
+        } else {
+          break;
+        }
+      }
+    }
+  }
+  return 'the JPEG is truncated (no end marker)';
+}
+
+/**
+ * The whole JPEG structure, not just its last two bytes: segments, frame size, scans, and after
+ * the EOI nothing but zero padding or further whole JPEGs (a camera's MPF previews). Anything else
+ * after the image (an archive whose comment ends in FF D9, say) is refused.
+ */
+export function jpegProblem(data: Buffer): string | null {
+  let at = 0;
+  for (let images = 1; ; images++) {
+    if (data[at] !== 0xff || data[at + 1] !== 0xd8) {
+      return 'the JPEG has data after its end marker';
+    }
+    const end = jpegImageEnd(data, at);
+    if (typeof end === 'string') {
+      return end;
+    }
+    at = end;
+    while (at < data.length && data[at] === 0) {
+      at++;
+    }
+    if (at >= data.length) {
+      return null;
+    }
+    if (images >= 8) {
+      return 'the JPEG has data after its end marker';
+    }
+  }
+}
+
+/** PNG chunks walked by their lengths: a sane IHDR first, the first IEND at the very end. */
+export function pngProblem(data: Buffer): string | null {
+  if (data.length < 33 || data.toString('latin1', 12, 16) !== 'IHDR') {
+    return 'the PNG is malformed (no IHDR chunk first)';
+  }
+  const width = data.readUInt32BE(16);
+  const height = data.readUInt32BE(20);
+  if (width === 0 || height === 0 || width * height > MAX_PIXELS) {
+    return `the image claims ${width} × ${height} pixels, more than the ${MAX_PIXELS} accepted`;
+  }
+  let i = 8;
+  while (i + 12 <= data.length) {
+    const length = data.readUInt32BE(i);
+    const type = data.toString('latin1', i + 4, i + 8);
+    if (!/^[A-Za-z]{4}$/.test(type)) {
+      return 'the PNG is malformed (a chunk has no valid type)';
+    }
+    i += 12 + length;
+    if (type === 'IEND') {
+      return i === data.length ? null : 'the PNG has data after its IEND chunk';
+    }
+  }
+  return 'the PNG is truncated (a chunk runs past the end)';
+}
+
+/** PDF name escapes (`/J#61vaScript` is `/JavaScript`), undone so names can be matched. */
+function pdfNames(text: string): string {
+  return text.replace(/#([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+function pdfActive(text: string): string | null {
+  const names = pdfNames(text);
+  return [...PDF_ACTIVE, ...PDF_ONLY_ACTIVE].find((m) => names.includes(m)) ?? null;
+}
+
+/**
+ * Active content in a PDF, including under escaped names and inside compressed object streams
+ * (where a JavaScript action hides from a byte scan). Object streams are unpacked within a budget;
+ * one packed with a filter other than Flate cannot be checked, so the file is refused.
+ */
+export function pdfProblem(data: Buffer): string | null {
+  const text = data.toString('latin1');
+  const found = pdfActive(text);
+  if (found) {
+    return found === '/Encrypt'
+      ? 'the PDF is encrypted, so its content cannot be checked'
+      : `the file contains embedded active content (${found})`;
+  }
+  let budget = PDF_INFLATE_BUDGET;
+  for (const m of text.matchAll(/\bstream(\r\n|\n|\r)/g)) {
+    const dictFrom = Math.max(text.lastIndexOf(' obj', m.index), m.index - 4096, 0);
+    const dict = pdfNames(text.slice(dictFrom, m.index));
+    if (!/\/Type\s*\/ObjStm\b/.test(dict)) {
+      continue;
+    }
+    const start = m.index + m[0].length;
+    const end = text.indexOf('endstream', start);
+    if (end < 0) {
+      return 'the PDF is truncated (an object stream has no end)';
+    }
+    const filter = /\/Filter\s*(\[[^\]]*\]|\/[A-Za-z0-9]+)/.exec(dict)?.[1].replace(/[[\]\s]/g, '');
+    let objects: Buffer;
+    if (!filter) {
+      objects = data.subarray(start, end);
+    } else if (filter === '/FlateDecode') {
+      try {
+        objects = inflateSync(data.subarray(start, end), {
+          maxOutputLength: Math.max(1, budget),
+          finishFlush: zlib.Z_SYNC_FLUSH,
+        });
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+          ? 'the PDF unpacks to more than the hub will check'
+          : 'the PDF has a damaged object stream';
+      }
+    } else {
+      return `the PDF packs objects with a filter the hub cannot check (${filter})`;
+    }
+    budget -= objects.length;
+    const inside = pdfActive(objects.toString('latin1'));
+    if (inside) {
+      return `the file contains embedded active content (${inside}, in a compressed object stream)`;
+    }
+  }
+  return null;
 }

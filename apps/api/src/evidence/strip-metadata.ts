@@ -2,7 +2,8 @@
  * Viewing copies without metadata. The master is never touched: these work on a copy of its bytes.
  *
  * JPEG: drops APP1..APP15 (EXIF with GPS, XMP, IPTC/Photoshop, ICC, MPF) and COM segments, keeping
- * APP0 (JFIF), APP14 (Adobe colour transform) and everything the decoder needs. The EXIF
+ * APP0 (JFIF), APP14 (Adobe colour transform) and everything the decoder needs, up to the first
+ * image's EOI (previews appended after it, with their own EXIF, are left out). The EXIF
  * orientation goes with EXIF, so a rotated photo may display sideways.
  * PNG: drops eXIf, tEXt, zTXt, iTXt and tIME chunks.
  * HEIC, MP4 and PDF get no derivative yet (their metadata lives inside container structures that
@@ -52,9 +53,27 @@ function stripJpeg(data: Buffer): Buffer {
       throw new Error('JPEG segment overruns the file');
     }
     if (marker === 0xda) {
-      // start of scan: the rest (entropy-coded data to EOI) is image data
-      out.push(data.subarray(i));
-      break;
+      // start of scan: its entropy-coded data runs to the next marker that is not a stuffed 00,
+      // a restart or fill; progressive files have several scans, so carry on from that marker.
+      // Nothing after the first image's EOI is copied (a camera's appended previews carry EXIF).
+      let j = end;
+      for (;;) {
+        j = data.indexOf(0xff, j);
+        if (j < 0 || j + 1 >= data.length) {
+          throw new Error('JPEG scan runs past the end');
+        }
+        const m = data[j + 1];
+        if (m === 0x00 || (m >= 0xd0 && m <= 0xd7)) {
+          j += 2;
+        } else if (m === 0xff) {
+          j += 1;
+        } else {
+          break;
+        }
+      }
+      out.push(data.subarray(i, j));
+      i = j;
+      continue;
     }
     const isApp = marker >= 0xe0 && marker <= 0xef;
     const isComment = marker === 0xfe;

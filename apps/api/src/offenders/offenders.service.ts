@@ -10,7 +10,7 @@ import {
   type SubjectImage,
 } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
-import { type Derivative, EvidenceStore, type Received } from '../evidence/evidence-store';
+import { type Derivative, EvidenceStore, type Received, tooLarge } from '../evidence/evidence-store';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -32,7 +32,7 @@ export class OffenderFilesService {
     }
     const max = this.config.storage.evidenceMaxBytes;
     if (declaredLength !== null && declaredLength > max) {
-      throw new DomainError(ErrorCode.PayloadTooLarge, `The file is larger than the ${max}-byte limit`);
+      throw tooLarge(max);
     }
     return hash;
   }
