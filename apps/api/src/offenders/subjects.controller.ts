@@ -223,7 +223,7 @@ export class SubjectImagesController {
     refuseDevices(scope);
     const { image, path } = await this.files.viewImage(scope, id);
     void reply.headers({
-      'content-security-policy': "default-src 'none'; sandbox",
+      'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
       'x-content-type-options': 'nosniff',
       'cache-control': 'private, no-store',
     });
