@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createCipheriv, createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -43,15 +43,30 @@ const FLIP_SHARE = 0.05;
 /** uploads per report (one report per batch, as a till does) */
 const PER_REPORT = 25;
 
+/** `n` bytes of high-entropy content from the seed (AES-CTR keystream: native speed, deterministic). */
+function seededBytes(n: number, seed: number): Buffer {
+  const key = createHash('sha256').update(`${ID}:${seed}`).digest();
+  const cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16, 0));
+  return Buffer.concat([cipher.update(Buffer.alloc(n)), cipher.final()]);
+}
+
 /** A deterministic MP4 (ftyp + mdat) whose media data comes from the seed, so every file differs. */
 function buildMp4(size: number, seed: number): Buffer {
   const file = buildIsoMedia('isom', size);
-  const next = rng(seed);
   // the mdat payload starts after ftyp (24 bytes) and the mdat header (8 bytes)
-  for (let i = 32; i + 4 <= file.length; i += 4) {
-    file.writeUInt32LE(Math.floor(next() * 0x1_0000_0000) >>> 0, i);
-  }
+  seededBytes(size, seed).copy(file, 32);
   return file;
+}
+
+/** The factory's JPEG (JFIF, EXIF with GPS, tables) with `size` bytes of seeded scan data. */
+function buildStill(size: number, seed: number): Buffer {
+  const empty = buildJpeg({ size: 0, seed });
+  const scan = seededBytes(size, seed);
+  // no 0xFF inside the scan, so no stray markers
+  for (let i = scan.indexOf(0xff); i !== -1; i = scan.indexOf(0xff, i + 1)) {
+    scan[i] = 0xfe;
+  }
+  return Buffer.concat([empty.subarray(0, empty.length - 2), scan, empty.subarray(-2)]);
 }
 
 async function hashFile(path: string): Promise<string> {
@@ -251,7 +266,7 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
       const size = Math.round(MIN_BYTES + random() * (MAX_BYTES - MIN_BYTES));
       const kind = random() < 0.5 ? 'jpeg' : 'mp4';
       const fileSeed = Math.floor(random() * 0x7fffffff);
-      const body = kind === 'jpeg' ? buildJpeg({ size, seed: fileSeed }) : buildMp4(size, fileSeed);
+      const body = kind === 'jpeg' ? buildStill(size, fileSeed) : buildMp4(size, fileSeed);
       const clientHash = sha256(body);
       const incident = reports[Math.floor(i / PER_REPORT)];
       const flipAt = flipSet.has(i) ? Math.floor(random() * body.length) : undefined;
@@ -442,7 +457,8 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
         uploads: UPLOADS,
         bytes: `${MIN_BYTES}–${MAX_BYTES}`,
         flipShare: FLIP_SHARE,
-        media: 'JPEG (with metadata-stripped derivative) and MP4, half each by the seed',
+        media:
+          'JPEG (with metadata-stripped derivative) and MP4, half each by the seed; high-entropy content from a seeded AES-CTR keystream',
         sequential: true,
         resendAfterRefusal: true,
       },
