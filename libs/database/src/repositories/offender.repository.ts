@@ -305,6 +305,13 @@ export class OffenderRepository {
       }
       const existing = await em.findOneBy(SubjectIncident, { subjectId, incidentId });
       if (existing) {
+        // the existing link is returned: a consultation (DPA 2018 s.62)
+        await appendAudit(em, scope, {
+          action: AccessAction.Consult,
+          objectType: 'subject',
+          objectId: subjectId,
+          justification: `incident ${incidentId} was already linked`,
+        });
         return existing;
       }
       const { identifiers } = await em.insert(SubjectIncident, {
