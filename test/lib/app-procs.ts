@@ -175,6 +175,8 @@ export interface FleetEvent {
   uptimeMs?: number;
   wasReady?: boolean;
   startupMs?: number;
+  /** for SIGKILL: jobs active in the queue at that moment (the harness aims kills at busy moments) */
+  activeJobs?: number;
 }
 
 /**
@@ -236,7 +238,7 @@ export class WorkerFleet {
   }
 
   /** SIGKILL the slot's process now; a new one starts `respawnAfterMs` after it has exited. */
-  async killAndRespawn(slot: number, respawnAfterMs: number): Promise<void> {
+  async killAndRespawn(slot: number, respawnAfterMs: number, activeJobs?: number): Promise<void> {
     const victim = this.slots[slot];
     const uptimeMs = Date.now() - victim.spawnedAt;
     const wasReady = victim.readyAt !== undefined;
@@ -248,6 +250,7 @@ export class WorkerFleet {
       pid: victim.pid,
       uptimeMs,
       wasReady,
+      activeJobs,
     });
     const respawn = new Promise<void>((resolve) =>
       setTimeout(() => {

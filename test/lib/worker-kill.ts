@@ -225,7 +225,10 @@ export interface LoadPlan {
   total: number;
   ratePerTablet: number;
   dupShare: number;
+  /** no new report starts after this */
   deadlineAt: number;
+  /** retries of reports already started go on until this (a response dropped at the end is retried) */
+  retryUntil: number;
   maxAttempts: number;
   /** days back the occurredAt of a report may fall (several cells per partnership) */
   daysBack: number;
@@ -282,7 +285,7 @@ export async function runTablets(
         });
         keys.set(key, { client: tablet.name, body });
         const twice = tablet.random() < plan.dupShare;
-        for (let attempt = 0; attempt < plan.maxAttempts && Date.now() < plan.deadlineAt; attempt++) {
+        for (let attempt = 0; attempt < plan.maxAttempts && Date.now() < plan.retryUntil; attempt++) {
           const answers = await Promise.all(
             (twice && attempt === 0 ? [false, true] : [false]).map((dup) =>
               send(tablet, key, body, attempt, dup),
@@ -384,6 +387,23 @@ export async function jobStates(stack: Stack, jobIds: string[]): Promise<Map<str
     await q.close();
     conn.disconnect();
   }
+}
+
+/**
+ * Waits (at most `maxWaitMs`) for `minActive` jobs to be active in the aggregation queue, so a kill
+ * lands while workers hold jobs and they stall; returns the active count at the end.
+ */
+export async function busyMoment(stack: Stack, minActive: number, maxWaitMs: number): Promise<number> {
+  let active = 0;
+  await waitFor(
+    async () => {
+      active = (await queueCounts(stack))[QueueName.Aggregation].active;
+      return active >= minActive;
+    },
+    maxWaitMs,
+    50,
+  );
+  return active;
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the ms it took, or -1. */

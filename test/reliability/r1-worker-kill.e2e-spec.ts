@@ -2,6 +2,7 @@ import { apiLatencies, percentile } from '../lib/effects-checker';
 import { deriveSeed, FULL, History, recordResult, rng, scale, SPEC_TIMEOUT_MS } from '../lib/programme';
 import {
   awaitQuiet,
+  busyMoment,
   evaluate,
   JobEventLog,
   r1Controls,
@@ -26,10 +27,10 @@ const ID = 'R1';
 const SEED = deriveSeed(ID);
 const TABLETS = scale(8, 32);
 const TOTAL = scale(200, 2000);
-/** reports per second per tablet: quick 24/s in all for ~8 s, full 32/s for ~63 s */
-const RATE = scale(3, 1);
-const KILL_EVERY_MS = scale(2500, 5000);
-const MAX_KILLS = scale(6, 30);
+/** reports per second per tablet: quick 32/s in all for ~6 s, full 32/s for ~63 s */
+const RATE = scale(4, 1);
+const KILL_EVERY_MS = scale(2000, 5000);
+const MAX_KILLS = scale(4, 30);
 const RESPAWN_AFTER_MS = 1000;
 const DROP_SHARE = 0.1;
 const DUP_SHARE = 0.05;
@@ -65,9 +66,12 @@ describe('R1 worker processes SIGKILLed under report load', () => {
         if (loadDone) {
           return;
         }
+        // aimed at a busy moment (up to 1.5 s late) so the victim is likely to hold jobs
+        const active = await busyMoment(stack, 2, 1500);
         await stack.fleet.killAndRespawn(
           Math.floor(killRandom() * stack.fleet.slots.length),
           RESPAWN_AFTER_MS,
+          active,
         );
       }
     })();
@@ -76,6 +80,7 @@ describe('R1 worker processes SIGKILLed under report load', () => {
       ratePerTablet: RATE,
       dupShare: DUP_SHARE,
       deadlineAt: t0 + LOAD_DEADLINE_MS,
+      retryUntil: t0 + LOAD_DEADLINE_MS + 60_000,
       maxAttempts: 40,
       daysBack: 6,
     });
@@ -108,6 +113,7 @@ describe('R1 worker processes SIGKILLed under report load', () => {
       proxyResets: stack.proxy.stats.byKind['reset-after-body'],
       kills: kills.length,
       killsOfReadyWorkers: kills.filter((k) => k.wasReady).length,
+      killsWithJobsActive: kills.filter((k) => (k.activeJobs ?? 0) > 0).length,
       apiP50Ms: percentile(latencies, 50),
       apiP95Ms: percentile(latencies, 95),
       timeToEffectP50Ms: percentile(c.timeToEffectMs, 50),
