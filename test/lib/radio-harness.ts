@@ -1,0 +1,388 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Role } from '@app/auth';
+import type { AlertPayload, RadioClient, ReplayBatch, SocketResult } from '@app/realtime';
+import {
+  eventually,
+  givenPartnership,
+  type GivenPartnership,
+  givenTablet,
+  OwnRedis,
+  radioClient,
+  startTestApi,
+  type TestApi,
+  withAdminClient,
+} from '@app/testing';
+import type { AudienceMember, CommittedAlert } from './alert-checker';
+import { AppProcess, appEnv } from './app-procs';
+import { History, type HistoryEntry, runDir } from './programme';
+import { rawRequest } from './raw-http';
+import { RadioProcess } from './radio-process';
+
+/**
+ * The radio fault tests' stack (R2, R2-dup, R3): a Redis of the test's own (AOF, loopback), the api
+ * on a cloned test database (in this process), the worker (whose outbox relay publishes alerts to
+ * the radio) and the radios as separate OS processes, and recording socket.io clients.
+ */
+export interface RadioStack {
+  redis: OwnRedis;
+  api: TestApi;
+  worker: AppProcess;
+  radios: RadioProcess[];
+  p: GivenPartnership;
+  /** the clients' identities (givenListeners), made while the processes start */
+  listeners: Listener[];
+  logDir: string;
+  close(): Promise<void>;
+}
+
+export async function startRadioStack(
+  id: string,
+  opts: { radios: number; listeners: number },
+): Promise<RadioStack> {
+  const redis = await OwnRedis.start();
+  const api = await startTestApi({ REDIS_URL: redis.url, ALERT_RATE_LIMIT_PER_MINUTE: '100000' });
+  const logDir = join(runDir(), 'logs', id);
+  mkdirSync(logDir, { recursive: true });
+  const radios: RadioProcess[] = [];
+  const worker = AppProcess.spawn('worker', 'worker', appEnv(api.db.config), join(logDir, 'worker.log'));
+  const close = async () => {
+    try {
+      await Promise.all([...radios.map((r) => r.stop()), worker.kill('SIGTERM', 5000)]);
+      await api.app.close();
+      // the children's PostgreSQL sessions (another role: DROP ... WITH (FORCE) may not end them)
+      await eventually(async () => {
+        const [{ n }] = await api.db.owner.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND usename <> current_user`,
+        );
+        if (Number(n) !== 0) {
+          throw new Error(`${n} sessions of other roles still on ${api.db.name}`);
+        }
+      }, 10_000).catch(() => undefined);
+      await api.db.owner.destroy();
+      await eventually(
+        () => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${api.db.name} WITH (FORCE)`)),
+        10_000,
+        250,
+      );
+    } finally {
+      await Promise.all(radios.map((r) => r.kill('SIGKILL')));
+      await worker.kill('SIGKILL');
+      await redis.destroy();
+    }
+  };
+  try {
+    const [, , { p, listeners }] = await Promise.all([
+      Promise.all(
+        Array.from({ length: opts.radios }, (_, i) =>
+          RadioProcess.start(`radio-${String.fromCharCode(97 + i)}`, api.db.config, redis.url, logDir).then(
+            (r) => {
+              radios.push(r);
+            },
+          ),
+        ),
+      ),
+      worker.waitReady(60_000),
+      givenPartnership(api).then(async (p) => ({
+        p,
+        listeners: await givenListeners(api, p, opts.listeners),
+      })),
+    ]);
+    radios.sort((a, b) => a.name.localeCompare(b.name));
+    return { redis, api, worker, radios, p, listeners, logDir, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** A client's identity: a tablet (most), a store user, or staff who hear every alert. */
+export interface Listener extends AudienceMember {
+  token: string;
+  label: string;
+}
+
+/**
+ * `n` listeners: every tenth a staff user (coordinator, police, admin in turn), every tenth a
+ * store user of the first store, the rest tablets of their own (each its own actor and session),
+ * alternating between the two stores so rooms differ between clients.
+ */
+export async function givenListeners(api: TestApi, p: GivenPartnership, n: number): Promise<Listener[]> {
+  const staff = [Role.Coordinator, Role.Police, Role.Admin];
+  const shop = [Role.Shopworker, Role.StoreManager];
+  const out: Listener[] = new Array(n);
+  const tablets: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const client = `c${String(i).padStart(3, '0')}`;
+    if (i % 10 === 0) {
+      const role = staff[(i / 10) % staff.length];
+      out[i] = {
+        client,
+        actorId: p.users[role].id,
+        storeId: null,
+        staff: true,
+        token: p.tokens[role],
+        label: role,
+      };
+    } else if (i % 10 === 5) {
+      const role = shop[Math.floor(i / 10) % shop.length];
+      out[i] = {
+        client,
+        actorId: p.users[role].id,
+        storeId: p.storeIds[0],
+        staff: false,
+        token: p.tokens[role],
+        label: role,
+      };
+    } else {
+      tablets.push(i);
+    }
+  }
+  // enrol and sign in the tablets a few at a time
+  for (let k = 0; k < tablets.length; k += 8) {
+    await Promise.all(
+      tablets.slice(k, k + 8).map(async (i) => {
+        const store = (i % 2) as 0 | 1;
+        const t = await givenTablet(api, p, store);
+        out[i] = {
+          client: `c${String(i).padStart(3, '0')}`,
+          actorId: t.deviceId,
+          storeId: p.storeIds[store],
+          staff: false,
+          token: t.token,
+          label: `tablet store${store}`,
+        };
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * A history written in batches (hundreds of clients append thousands of lines): same JSONL file and
+ * entry shape as History, flushed every 200 ms and at the end.
+ */
+export class BufferedHistory {
+  readonly file: string;
+  private lines: string[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private n = 0;
+
+  constructor(testId: string) {
+    this.file = new History(testId).file;
+    this.timer = setInterval(() => this.flush(), 200);
+    this.timer.unref();
+  }
+
+  append(entry: Omit<HistoryEntry, 'op'> & { op?: string }): void {
+    this.n += 1;
+    this.lines.push(JSON.stringify({ op: entry.op ?? `${entry.client}#${this.n}`, ...entry }));
+  }
+
+  flush(): void {
+    if (this.lines.length) {
+      const chunk = `${this.lines.join('\n')}\n`;
+      this.lines = [];
+      appendFileSync(this.file, chunk);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.flush();
+  }
+}
+
+export type ClientVariant =
+  | 'normal'
+  /** negative control: once armed, the next replay after a (re)connection loses its first alert */
+  | 'skip-one-replayed'
+  /** negative control: every (re)connection asks for everything again (a tablet that lost its lastSeq) */
+  | 'forget-position';
+
+/**
+ * The typed radio client (libs/realtime/src/client/radio-client.ts) over the real socket.io client,
+ * recording every alert as it came off the socket (`alert-raw`) and as shown after the client's
+ * dedupe (`alert-shown`), and its connection timeline.
+ */
+export class TrackedClient {
+  readonly client: RadioClient;
+  /** what a negative-control variant did (kept out of the history the checker reads) */
+  readonly tampered: { skippedSeq?: number; skippedId?: string } = {};
+  shownCount = 0;
+  private armed = false;
+
+  constructor(
+    readonly who: Listener,
+    readonly url: string,
+    path: string,
+    private readonly history: BufferedHistory,
+    readonly variant: ClientVariant = 'normal',
+  ) {
+    this.client = radioClient(url, path, who.token, { lastSeq: 0 });
+    const socket = this.client.socket;
+    const rec = (kind: string, extra: Partial<HistoryEntry> = {}) =>
+      history.append({ client: who.client, kind, invokeAt: Date.now(), outcome: 'ok', ...extra });
+    const raw = (alerts: AlertPayload[], via: string) => {
+      for (const a of alerts) {
+        rec('alert-raw', { key: a.id, value: { seq: a.seq, via } });
+      }
+    };
+    if (variant === 'skip-one-replayed') {
+      // runs before the client's own listeners and the raw recorder: the batch arrives without it
+      socket.prependAny((event: string, batch: ReplayBatch) => {
+        if (event === 'replay' && this.armed && batch?.alerts?.length) {
+          const [lost] = batch.alerts.splice(0, 1);
+          this.armed = false;
+          this.tampered.skippedSeq = lost.seq;
+          this.tampered.skippedId = lost.id;
+        }
+      });
+    }
+    if (variant === 'forget-position') {
+      socket.auth = { token: who.token, lastSeq: 0 };
+    }
+    socket.onAny((event: string, arg: unknown) => {
+      if (event === 'alert') {
+        raw([arg as AlertPayload], 'live');
+      } else if (event === 'replay') {
+        raw((arg as ReplayBatch).alerts, 'handshake-replay');
+      } else if (event === 'stale' || event === 'resync') {
+        rec(event);
+      }
+    });
+    // replay answers come back as acknowledgements, not events: wrap the request's callback
+    const emit = socket.emit.bind(socket) as (ev: string, ...args: unknown[]) => unknown;
+    (socket as unknown as { emit: typeof emit }).emit = (ev: string, ...args: unknown[]) => {
+      const done = args[args.length - 1];
+      if (ev === 'replay' && typeof done === 'function') {
+        args[args.length - 1] = (res: SocketResult<ReplayBatch>) => {
+          if (res?.ok) {
+            raw(res.data.alerts, 'replay-request');
+          }
+          (done as (r: unknown) => void)(res);
+        };
+      }
+      return emit(ev, ...args);
+    };
+    socket.on('connect', () => rec('connect', { value: { recovered: socket.recovered } }));
+    this.client.on('live', () => rec('live'));
+    this.client.on('disconnected', (reason) => rec('disconnect', { value: { reason } }));
+    this.client.on('alert', (a, meta) => {
+      this.shownCount += 1;
+      rec('alert-shown', { key: a.id, value: { seq: a.seq, replayed: meta.replayed } });
+    });
+  }
+
+  /** skip-one-replayed: the next non-empty handshake replay loses its first alert. */
+  arm(): void {
+    this.armed = true;
+  }
+
+  connect(): Promise<void> {
+    return this.client.connect();
+  }
+}
+
+/** Connects clients a batch at a time (a thundering herd is a different test). */
+export async function connectAll(clients: TrackedClient[], batch = 25): Promise<void> {
+  for (let i = 0; i < clients.length; i += batch) {
+    await Promise.all(clients.slice(i, i + batch).map((c) => c.connect()));
+  }
+}
+
+export type AlertTargetSpec = { kind: 'partnership' } | { kind: 'store'; storeId: string };
+
+/**
+ * Raises `total` alerts at `perSecond` through the api (POST /api/v1/alerts: the alert and its
+ * outbox row in one transaction; the worker's relay publishes), recording each as `raise-alert`.
+ * `at(i)` runs before alert i is sent (the fault schedule hangs off it).
+ */
+export async function raiseStream(opts: {
+  api: TestApi;
+  token: string;
+  total: number;
+  perSecond: number;
+  target: (i: number) => AlertTargetSpec;
+  history: BufferedHistory;
+  at?: (i: number) => void;
+}): Promise<void> {
+  const t0 = Date.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < opts.total; i++) {
+    opts.at?.(i);
+    const invokeAt = Date.now();
+    inflight.push(
+      rawRequest(opts.api.http.baseUrl, 'POST', '/api/v1/alerts', {
+        token: opts.token,
+        body: { type: 'information', message: `stream ${i}`, target: opts.target(i) },
+        timeoutMs: 20_000,
+      }).then(
+        (r) =>
+          opts.history.append({
+            client: 'raiser',
+            kind: 'raise-alert',
+            key: r.status === 201 ? String(r.body.id) : undefined,
+            invokeAt,
+            completeAt: Date.now(),
+            status: r.status,
+            outcome: r.status === 201 ? 'ok' : r.status >= 400 && r.status < 500 ? 'fail' : 'info',
+            value: { i, seq: r.body?.seq, code: r.body?.code },
+          }),
+        (err: unknown) =>
+          opts.history.append({
+            client: 'raiser',
+            kind: 'raise-alert',
+            invokeAt,
+            completeAt: Date.now(),
+            outcome: 'info',
+            value: { i, error: String((err as Error)?.message ?? err).slice(0, 200) },
+          }),
+      ),
+    );
+    const due = t0 + ((i + 1) * 1000) / opts.perSecond;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+  }
+  await Promise.all(inflight);
+}
+
+/** Every alert of the partnership committed in PostgreSQL, read as the table owner. */
+export async function readCommitted(api: TestApi, partnershipId: string): Promise<CommittedAlert[]> {
+  const rows = await api.db.owner.query<
+    {
+      id: string;
+      seq: string;
+      target_kind: string;
+      store_id: string | null;
+      sender_id: string | null;
+      tg: string[];
+    }[]
+  >(
+    `SELECT a.id, a.seq::text, a.target_kind, a.store_id, a.sender_id,
+            coalesce(array_agg(tgs.store_id::text) FILTER (WHERE tgs.store_id IS NOT NULL), '{}') AS tg
+       FROM alerts a LEFT JOIN talk_group_stores tgs ON tgs.talk_group_id = a.talk_group_id
+      WHERE a.partnership_id = $1
+      GROUP BY a.id ORDER BY a.seq`,
+    [partnershipId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    seq: Number(r.seq),
+    targetKind: r.target_kind,
+    storeId: r.store_id,
+    talkGroupStoreIds: r.tg,
+    senderId: r.sender_id,
+  }));
+}
+
+/** Outbox rows (realtime or jobs) still unpublished for the partnership. */
+export async function unpublishedOutbox(api: TestApi, partnershipId: string): Promise<number> {
+  const [{ n }] = await api.db.owner.query<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM outbox WHERE partnership_id = $1 AND published_at IS NULL`,
+    [partnershipId],
+  );
+  return Number(n);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

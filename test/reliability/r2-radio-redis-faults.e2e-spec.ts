@@ -1,0 +1,453 @@
+import { Role } from '@app/auth';
+import {
+  type AudienceMember,
+  checkAlerts,
+  catchUpTimes,
+  csrRecovery,
+  deliveryLatencies,
+  entitled,
+  percentile,
+} from '../lib/alert-checker';
+import { mutated, readHistory } from '../lib/history-reader';
+import {
+  deriveSeed,
+  type NegativeControl,
+  recordResult,
+  rng,
+  scale,
+  SPEC_TIMEOUT_MS,
+} from '../lib/programme';
+import {
+  type AlertTargetSpec,
+  BufferedHistory,
+  connectAll,
+  type Listener,
+  raiseStream,
+  readCommitted,
+  type RadioStack,
+  sleep,
+  startRadioStack,
+  TrackedClient,
+  unpublishedOutbox,
+} from '../lib/radio-harness';
+
+/**
+ * R2: socket.io clients on two radio processes (apps/radio, each its own OS process) joined by a
+ * Redis of this test's own (AOF everysec). Alerts are raised through the api at 10/s (alert + outbox
+ * row in one transaction; the worker's relay publishes). At about a third of the stream Redis is
+ * restarted gracefully (SIGTERM: AOF fsynced), at about two thirds it is SIGKILLed and started again
+ * 3 s later. Clients are the typed client (resume from the last seq, dedupe by id). The checker then
+ * reads the history file and PostgreSQL: per client, the alert ids shown after dedupe equal those
+ * committed for its rooms; raw duplicates, catch-up time and CSR recovery are reported.
+ *
+ * R2-dup (second test, same stack): clients toggle offline/online with no new alerts; UI duplicates 0,
+ * raw redeliveries per toggle reported.
+ */
+jest.setTimeout(SPEC_TIMEOUT_MS);
+const ID = 'R2';
+const SEED = deriveSeed(ID);
+const CLIENTS = scale(40, 300);
+const ALERTS = scale(60, 600);
+const RATE = 10;
+const DOWN_MS = 3000;
+const CATCH_UP_P99_MS = 5000;
+const CONTROL_CLIENTS = 2;
+const CONTROL_OFFLINE_MS = 1000;
+const QUIET_DEADLINE_MS = scale(20_000, 60_000);
+
+const DUP_ID = 'R2-dup';
+const DUP_SEED = deriveSeed(DUP_ID);
+const DUP_CLIENTS = scale(20, 50);
+const TOGGLES = scale(5, 10);
+const DUP_CONTROLS = 2;
+
+describe('R2 radio across Redis faults (two radio processes, own Redis)', () => {
+  let stack: RadioStack;
+  let listeners: Listener[];
+  const all: TrackedClient[] = [];
+  const started = new Date().toISOString();
+
+  beforeAll(async () => {
+    stack = await startRadioStack(ID, { radios: 2, listeners: CLIENTS + CONTROL_CLIENTS });
+    listeners = stack.listeners;
+  });
+  afterAll(async () => {
+    for (const c of all) {
+      c.client.close();
+    }
+    await stack?.close();
+  });
+
+  it('R2: every client shows every committed alert of its rooms once, after a Redis restart and a Redis SIGKILL', async () => {
+    const random = rng(SEED);
+    const { api, p, redis, radios } = stack;
+    const history = new BufferedHistory(ID);
+    const path = api.db.config.radio.path;
+    const offset = Math.floor(random() * 2);
+    const clients = listeners
+      .slice(0, CLIENTS)
+      .map((who, i) => new TrackedClient(who, radios[(i + offset) % 2].url, path, history));
+    const controls = listeners
+      .slice(CLIENTS)
+      .map((who, i) => new TrackedClient(who, radios[i % 2].url, path, history, 'skip-one-replayed'));
+    all.push(...clients, ...controls);
+    await connectAll([...clients, ...controls]);
+
+    // the schedule, from the seed: which alert index each fault starts at, and the targets
+    const jitter = () => Math.round((random() - 0.5) * (ALERTS / 15));
+    const restartAt = Math.round(ALERTS / 3) + jitter();
+    const killAt = Math.round((2 * ALERTS) / 3) + jitter();
+    const controlOfflineAt = Math.round(ALERTS / 6);
+    const targets: AlertTargetSpec[] = Array.from({ length: ALERTS }, () => {
+      const r = random();
+      return r < 0.6 ? { kind: 'partnership' } : { kind: 'store', storeId: p.storeIds[r < 0.8 ? 0 : 1] };
+    });
+    const t0 = Date.now();
+    const schedule: { at: string; tMs: number; event: string }[] = [];
+    const mark = (event: string) => {
+      const now = Date.now();
+      schedule.push({ at: new Date(now).toISOString(), tMs: now - t0, event });
+      return now;
+    };
+    const backAt: { fault: string; at: number }[] = [];
+    const faults: Promise<void>[] = [];
+    const at = (i: number) => {
+      if (i === controlOfflineAt) {
+        faults.push(
+          (async () => {
+            mark(`negative-control clients offline (alert #${i})`);
+            for (const c of controls) {
+              c.client.disconnect();
+            }
+            await sleep(CONTROL_OFFLINE_MS);
+            for (const c of controls) {
+              c.arm();
+            }
+            await Promise.all(controls.map((c) => c.connect()));
+            mark('negative-control clients back (their next replay skips one alert)');
+          })(),
+        );
+      }
+      if (i === restartAt) {
+        faults.push(
+          (async () => {
+            mark(`redis SIGTERM: graceful restart, AOF (alert #${i})`);
+            await redis.stop('SIGTERM');
+            mark('redis exited');
+            await redis.start();
+            backAt.push({ fault: 'graceful restart', at: mark('redis back (PING answered)') });
+          })(),
+        );
+      }
+      if (i === killAt) {
+        faults.push(
+          (async () => {
+            mark(`redis SIGKILL (alert #${i})`);
+            await redis.stop('SIGKILL');
+            await sleep(DOWN_MS);
+            await redis.start();
+            backAt.push({ fault: 'SIGKILL, back after 3 s', at: mark('redis back (PING answered)') });
+          })(),
+        );
+      }
+    };
+    mark(`stream starts: ${ALERTS} alerts at ${RATE}/s to ${CLIENTS} clients on 2 radios`);
+    await raiseStream({
+      api,
+      token: p.tokens[Role.Coordinator],
+      total: ALERTS,
+      perSecond: RATE,
+      target: (i) => targets[i],
+      history,
+      at,
+    });
+    mark('stream ends (every raise answered)');
+    await Promise.all(faults);
+
+    // quiet: the outbox drained and every client showing what PostgreSQL holds for it (bounded)
+    const committedNow = await readCommitted(api, p.partnershipId);
+    const wanted = new Map(clients.map((c) => [c, entitled(committedNow, c.who).length]));
+    const quietDeadline = Date.now() + QUIET_DEADLINE_MS;
+    while (Date.now() < quietDeadline) {
+      const behind = clients.filter((c) => c.shownCount < wanted.get(c)!).length;
+      if (behind === 0 && (await unpublishedOutbox(api, p.partnershipId)) === 0) {
+        break;
+      }
+      await sleep(200);
+    }
+    mark('quiet (or deadline)');
+    await sleep(300); // a late duplicate, if any, lands in the history too
+    history.close();
+
+    // the checker: history from disk, committed alerts from PostgreSQL
+    const entries = readHistory(history.file);
+    const committed = await readCommitted(api, p.partnershipId);
+    const audience: AudienceMember[] = clients.map((c) => c.who);
+    const { totals } = checkAlerts(committed, audience, entries);
+    const catchUps = backAt.flatMap((b) => catchUpTimes(committed, audience, entries, b.at));
+    const real = new Set(audience.map((a) => a.client));
+    const ofReal = entries.filter((e) => e.client === 'raiser' || real.has(e.client));
+    const latencies = deliveryLatencies(ofReal);
+    const csr = csrRecovery(ofReal);
+    const finite = (n: number) => (Number.isFinite(n) ? n : -1);
+    const raises = entries.filter((e) => e.kind === 'raise-alert');
+    const figures = {
+      ...totals,
+      raised: raises.length,
+      raisedOk: raises.filter((e) => e.outcome === 'ok').length,
+      raisedFailed: raises.filter((e) => e.outcome !== 'ok').length,
+      unpublishedOutbox: await unpublishedOutbox(api, p.partnershipId),
+      catchUpSamples: catchUps.length,
+      catchUpP50Ms: finite(percentile(catchUps, 50)),
+      catchUpP99Ms: finite(percentile(catchUps, 99)),
+      catchUpMaxMs: finite(percentile(catchUps, 100)),
+      deliveryP50Ms: percentile(latencies, 50),
+      deliveryP99Ms: percentile(latencies, 99),
+      deliveryMaxMs: percentile(latencies, 100),
+      staleSignals: ofReal.filter((e) => e.kind === 'stale').length,
+      resyncSignals: ofReal.filter((e) => e.kind === 'resync').length,
+      disconnects: ofReal.filter((e) => e.kind === 'disconnect').length,
+      reconnections: csr.reconnections,
+      csrRecovered: csr.recovered,
+      csrRecoveredRatioPct: csr.reconnections
+        ? Math.round((1000 * csr.recovered) / csr.reconnections) / 10
+        : 0,
+    };
+
+    // negative controls
+    const negativeControls: NegativeControl[] = [];
+    // 1. real clients whose replay after a reconnection skipped one alert_seq
+    const controlAudience = controls.map((c) => c.who);
+    const ctl = checkAlerts(committed, controlAudience, entries);
+    const skipped = controls.filter((c) => c.tampered.skippedId).length;
+    negativeControls.push({
+      variant: `client variant whose replay after reconnecting skips one alert_seq (${CONTROL_CLIENTS} clients, offline ${CONTROL_OFFLINE_MS} ms mid-stream)`,
+      counts: { clients: controls.length, replaysTampered: skipped, missing: ctl.totals.missing },
+      caught: skipped === controls.length && [...ctl.perClient.values()].every((c) => c.missing >= 1),
+    });
+    // 2. the history of one real client with one alert_seq removed (raw and shown)
+    const victim = clients.find((c) => c.shownCount > 0)!;
+    const victimEntry = entries.find((e) => e.client === victim.who.client && e.kind === 'alert-shown')!;
+    const holed = mutated(entries, (es) =>
+      es.filter((e) => !(e.client === victim.who.client && e.key === victimEntry.key)),
+    );
+    const holedCounts = checkAlerts(committed, [victim.who], holed).totals;
+    negativeControls.push({
+      variant: `history of one client with alert seq ${String(victimEntry.value?.seq)} removed`,
+      counts: { missing: holedCounts.missing },
+      caught: holedCounts.missing === 1,
+    });
+    // 3. one alert shown twice must count as a UI duplicate
+    const doubled = mutated(entries, (es) => [...es, { ...victimEntry, op: `${victimEntry.op}-again` }]);
+    const doubledCounts = checkAlerts(committed, [victim.who], doubled).totals;
+    negativeControls.push({
+      variant: 'history of one client with one alert shown twice',
+      counts: { uiDuplicates: doubledCounts.uiDuplicates },
+      caught: doubledCounts.uiDuplicates === 1,
+    });
+
+    const passed =
+      figures.missing === 0 &&
+      figures.uiDuplicates === 0 &&
+      figures.unexpected === 0 &&
+      figures.catchUpP99Ms >= 0 &&
+      figures.catchUpP99Ms <= CATCH_UP_P99_MS &&
+      negativeControls.every((c) => c.caught);
+    recordResult({
+      id: ID,
+      title: 'Radio alerts across a graceful Redis restart and a Redis SIGKILL (two radio processes)',
+      seed: SEED,
+      counts: figures,
+      passFigure:
+        'missing 0 (DB-offset replay), UI duplicates 0, catch-up p99 ≤ 5 s; CSR alone reported, not gated',
+      passed,
+      negativeControls,
+      schedule,
+      config: {
+        clients: CLIENTS,
+        controlClients: CONTROL_CLIENTS,
+        alerts: ALERTS,
+        ratePerSecond: RATE,
+        redisDownAfterKillMs: DOWN_MS,
+        restartAtAlert: restartAt,
+        killAtAlert: killAt,
+        radios: radios.map((r) => ({ name: r.name, pid: r.pid, startupMs: r.readyAt - r.startedAt })),
+        clientsPerRadio: radios.map((r) => clients.filter((c) => c.url === r.url).length),
+        listeners: {
+          staff: audience.filter((a) => a.staff).length,
+          storeUsers: listeners.slice(0, CLIENTS).filter((l) => !l.staff && !l.label.startsWith('tablet'))
+            .length,
+          tablets: listeners.slice(0, CLIENTS).filter((l) => l.label.startsWith('tablet')).length,
+        },
+        targets: {
+          partnership: targets.filter((t) => t.kind === 'partnership').length,
+          store: targets.filter((t) => t.kind === 'store').length,
+        },
+        redis: 'own redis-server, appendonly yes, appendfsync everysec',
+        catchUp:
+          'per client and fault: from Redis answering PING again until the client has shown every entitled alert the raiser had a 201 for by then',
+      },
+      notes: [
+        'CSR: the radio does not enable socket.io connectionStateRecovery, and @socket.io/redis-adapter 8.3 extends the plain Adapter (restoreSession returns null), so recovery rests on the DB-offset replay alone; the recovered ratio is reported as measured',
+        `radio logs: ${stack.logDir}`,
+      ],
+      historyFile: history.file,
+      startedAt: started,
+    });
+    expect(negativeControls.filter((c) => !c.caught)).toEqual([]);
+    expect({
+      missing: figures.missing,
+      uiDuplicates: figures.uiDuplicates,
+      unexpected: figures.unexpected,
+    }).toEqual({ missing: 0, uiDuplicates: 0, unexpected: 0 });
+    expect(figures.catchUpP99Ms).toBeGreaterThanOrEqual(0);
+    expect(figures.catchUpP99Ms).toBeLessThanOrEqual(CATCH_UP_P99_MS);
+  });
+
+  it('R2-dup: clients toggling offline/online with no new alerts show no duplicate', async () => {
+    const dupStarted = new Date().toISOString();
+    const random = rng(DUP_SEED);
+    const { api, p, radios } = stack;
+    const history = new BufferedHistory(DUP_ID);
+    const path = api.db.config.radio.path;
+    const asDup = (who: Listener, i: number, prefix: string): Listener => ({
+      ...who,
+      client: `${prefix}${String(i).padStart(3, '0')}`,
+    });
+    const clients = listeners
+      .slice(0, DUP_CLIENTS)
+      .map((who, i) => new TrackedClient(asDup(who, i, 'd'), radios[i % 2].url, path, history));
+    const forgetful = listeners
+      .slice(DUP_CLIENTS, DUP_CLIENTS + DUP_CONTROLS)
+      .map(
+        (who, i) =>
+          new TrackedClient(asDup(who, i, 'f'), radios[i % 2].url, path, history, 'forget-position'),
+      );
+    all.push(...clients, ...forgetful);
+    const committedBefore = await readCommitted(api, p.partnershipId);
+    // connect (each replays what it is entitled to from seq 0), then wait until all are shown
+    await connectAll([...clients, ...forgetful]);
+    const deadline = Date.now() + QUIET_DEADLINE_MS;
+    while (
+      Date.now() < deadline &&
+      [...clients, ...forgetful].some((c) => c.shownCount < entitled(committedBefore, c.who).length)
+    ) {
+      await sleep(100);
+    }
+    history.flush();
+    const togglesFrom = Date.now();
+    const schedule: { at: string; event: string }[] = [
+      {
+        at: new Date(togglesFrom).toISOString(),
+        event: `${TOGGLES} offline/online toggles per client begin`,
+      },
+    ];
+    const pauses: number[] = [];
+    await Promise.all(
+      [...clients, ...forgetful].map(async (c) => {
+        for (let t = 0; t < TOGGLES; t++) {
+          c.client.disconnect();
+          const pause = 20 + Math.round(random() * 180);
+          pauses.push(pause);
+          await sleep(pause);
+          await c.connect();
+        }
+      }),
+    );
+    await sleep(300);
+    schedule.push({ at: new Date().toISOString(), event: 'toggles done' });
+    history.close();
+
+    const entries = readHistory(history.file);
+    const committed = await readCommitted(api, p.partnershipId);
+    const audience = clients.map((c) => c.who);
+    const { totals } = checkAlerts(committed, audience, entries);
+    const rawAfter = (ids: Set<string>) =>
+      entries.filter((e) => e.kind === 'alert-raw' && ids.has(e.client) && e.invokeAt >= togglesFrom).length;
+    const realIds = new Set(audience.map((a) => a.client));
+    const rawRedeliveries = rawAfter(realIds);
+    const figures = {
+      ...totals,
+      toggles: TOGGLES * clients.length,
+      newAlertsDuringToggles: committed.length - committedBefore.length,
+      rawRedeliveries,
+      rawRedeliveriesPerToggle: Math.round((1000 * rawRedeliveries) / (TOGGLES * clients.length)) / 1000,
+      reconnections: csrRecovery(entries.filter((e) => realIds.has(e.client))).reconnections,
+    };
+
+    const negativeControls: NegativeControl[] = [];
+    // 1. the same clients without dedupe (shown = every raw receipt)
+    const noDedupe = entries
+      .filter((e) => e.kind !== 'alert-shown')
+      .map((e) => (e.kind === 'alert-raw' ? { ...e, kind: 'alert-shown' } : e));
+    const noDedupeCounts = checkAlerts(committed, audience, noDedupe).totals;
+    // 2. clients that forget their position (every reconnection asks for everything): raw
+    // redeliveries certain; without dedupe they must show as duplicates, with it as none
+    const forgetAudience = forgetful.map((c) => c.who);
+    const forgetIds = new Set(forgetAudience.map((a) => a.client));
+    const forgetRaw = rawAfter(forgetIds);
+    const forgetNoDedupe = checkAlerts(committed, forgetAudience, noDedupe).totals;
+    const forgetDeduped = checkAlerts(committed, forgetAudience, entries).totals;
+    negativeControls.push({
+      variant: 'clients that reconnect asking for everything (lost lastSeq), counted without dedupe',
+      counts: {
+        rawRedeliveries: forgetRaw,
+        uiDuplicatesWithoutDedupe: forgetNoDedupe.uiDuplicates,
+        uiDuplicatesWithDedupe: forgetDeduped.uiDuplicates,
+      },
+      caught: forgetRaw > 0 && forgetNoDedupe.uiDuplicates > 0,
+    });
+    // 3. when the real clients had raw redeliveries, a client without dedupe must show them; when
+    // they had none, one duplicate planted in a real client's history must be caught
+    if (rawRedeliveries > 0) {
+      negativeControls.push({
+        variant: 'real clients without dedupe (shown = raw receipts)',
+        counts: { rawRedeliveries, uiDuplicates: noDedupeCounts.uiDuplicates },
+        caught: noDedupeCounts.uiDuplicates > 0,
+      });
+    }
+    const victim = entries.find((e) => e.kind === 'alert-shown' && realIds.has(e.client))!;
+    const planted = mutated(entries, (es) => [
+      ...es,
+      { ...victim, op: `${victim.op}-planted`, invokeAt: Date.now() },
+    ]);
+    const plantedCounts = checkAlerts(committed, audience, planted).totals;
+    negativeControls.push({
+      variant: 'one duplicate alert planted in a real client history',
+      counts: { uiDuplicates: plantedCounts.uiDuplicates },
+      caught: plantedCounts.uiDuplicates === totals.uiDuplicates + 1,
+    });
+
+    const passed =
+      figures.uiDuplicates === 0 &&
+      figures.missing === 0 &&
+      figures.newAlertsDuringToggles === 0 &&
+      negativeControls.every((c) => c.caught);
+    recordResult({
+      id: DUP_ID,
+      title: 'Clients toggling offline/online with no new alerts (socket.io #5419, streams-adapter #39)',
+      seed: DUP_SEED,
+      counts: figures,
+      passFigure: 'UI duplicates 0 (raw redeliveries per toggle reported)',
+      passed,
+      negativeControls,
+      schedule,
+      config: {
+        clients: DUP_CLIENTS,
+        toggles: TOGGLES,
+        forgetfulControlClients: DUP_CONTROLS,
+        offlinePauseMs: { min: Math.min(...pauses), max: Math.max(...pauses) },
+        alertsAlreadyCommitted: committedBefore.length,
+        radios: radios.map((r) => r.name),
+      },
+      historyFile: history.file,
+      startedAt: dupStarted,
+    });
+    expect(negativeControls.filter((c) => !c.caught)).toEqual([]);
+    expect({
+      uiDuplicates: figures.uiDuplicates,
+      missing: figures.missing,
+      newAlertsDuringToggles: figures.newAlertsDuringToggles,
+    }).toEqual({ uiDuplicates: 0, missing: 0, newAlertsDuringToggles: 0 });
+  });
+});
