@@ -150,7 +150,7 @@ describe('S5 security headers, CORS and CSRF on every route', () => {
     ids.alerts = (
       await api.http.post(
         '/api/v1/alerts',
-        { type: 'information', message: 'Grey hoodie, heading north' },
+        { type: 'information', message: 'Grey hoodie, heading north', target: { kind: 'partnership' } },
         p.tokens.coordinator,
       )
     ).body.id;
@@ -335,7 +335,7 @@ describe('S5 security headers, CORS and CSRF on every route', () => {
         send: () =>
           secRequest(base, 'POST', '/api/v1/alerts', {
             token: p.tokens.coordinator,
-            body: { type: 'information', message: 'All clear' },
+            body: { type: 'information', message: 'All clear', target: { kind: 'partnership' } },
           }),
       },
       {
@@ -373,7 +373,7 @@ describe('S5 security headers, CORS and CSRF on every route', () => {
       headers: { cookie: `access_token=${p.tokens.coordinator}; token=${p.tokens.coordinator}` },
     });
     const crossSitePost = await secRequest(base, 'POST', '/api/v1/alerts', {
-      body: { type: 'information', message: 'forged' },
+      body: { type: 'information', message: 'forged', target: { kind: 'partnership' } },
       headers: {
         origin: FOREIGN,
         cookie: `access_token=${p.tokens.coordinator}`,
