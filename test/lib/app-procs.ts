@@ -168,7 +168,8 @@ export class AppProcess {
 
 export interface FleetEvent {
   at: string;
-  event: 'spawn' | 'ready' | 'SIGKILL' | 'respawn';
+  /** skip: a kill was due but no worker had finished starting (recorded, not performed) */
+  event: 'spawn' | 'ready' | 'SIGKILL' | 'respawn' | 'skip';
   slot: number;
   pid: number;
   /** for SIGKILL: how long the victim had lived and whether it had finished starting */
@@ -189,6 +190,7 @@ export class WorkerFleet {
   readonly schedule: FleetEvent[] = [];
   readonly startups: number[] = [];
   private generation = 0;
+  private stopped = false;
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
@@ -254,7 +256,7 @@ export class WorkerFleet {
     });
     const respawn = new Promise<void>((resolve) =>
       setTimeout(() => {
-        if (this.slots[slot] === victim) {
+        if (this.slots[slot] === victim && !this.stopped) {
           this.slots[slot] = this.spawn(slot, 'respawn');
         }
         resolve();
@@ -275,7 +277,33 @@ export class WorkerFleet {
     return this.slots.map((p) => p.pid);
   }
 
+  /**
+   * SIGKILLs a random worker among those that have finished starting (`random` picks), so the
+   * fault hits a worker that holds jobs rather than one still booting; when none is ready the
+   * tick is recorded as skipped. Returns the slot killed, or -1.
+   */
+  async killRandomReady(
+    random: () => number,
+    respawnAfterMs: number,
+    activeJobs?: number,
+    /** the slots that may be hit (default: all) */
+    candidates?: number[],
+  ): Promise<number> {
+    const ready = this.slots
+      .map((p, slot) => ({ p, slot }))
+      .filter(({ p, slot }) => p.alive && p.readyAt && (!candidates || candidates.includes(slot)));
+    if (!ready.length) {
+      this.schedule.push({ at: new Date().toISOString(), event: 'skip', slot: -1, pid: 0, activeJobs });
+      return -1;
+    }
+    const { slot } = ready[Math.min(ready.length - 1, Math.floor(random() * ready.length))];
+    await this.killAndRespawn(slot, respawnAfterMs, activeJobs);
+    return slot;
+  }
+
+  /** Stops every worker (SIGTERM, then SIGKILL after 5 s) and any respawn still pending. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all(this.slots.map((p) => p.kill('SIGTERM', 5000)));
   }
 }

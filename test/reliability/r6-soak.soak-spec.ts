@@ -117,7 +117,7 @@ describe('R6 soak at 30% of R1 load with R1 faults', () => {
         if (loadDone) {
           return;
         }
-        await stack.fleet.killAndRespawn(1, RESPAWN_AFTER_MS, await busyMoment(stack, 2, 1500));
+        await stack.fleet.killRandomReady(() => 0, RESPAWN_AFTER_MS, await busyMoment(stack, 2, 1500), [1]);
       }
     })();
     const keys = await runTablets(stack, history, {
@@ -168,6 +168,7 @@ describe('R6 soak at 30% of R1 load with R1 faults', () => {
       serverErrors: reportOps.filter((e) => (e.status ?? 0) >= 500).length,
       timeouts: reportOps.filter((e) => String(e.value?.error ?? '').includes('timeout')).length,
       kills: stack.fleet.schedule.filter((s) => s.event === 'SIGKILL').length,
+      killsSkippedNotReady: stack.fleet.schedule.filter((s) => s.event === 'skip').length,
       measuredWorkerSurvived: measuredWorker.alive && stack.fleet.slots[0] === measuredWorker ? 1 : 0,
       apiRssGrowthPct: Math.round(growth.apiRss.growth * 1000) / 10,
       workerRssGrowthPct: Math.round(growth.workerRss.growth * 1000) / 10,
@@ -210,6 +211,7 @@ describe('R6 soak at 30% of R1 load with R1 faults', () => {
       counts: { growthPct: Math.round(plantedGrowth.growth * 1000) / 10 },
       caught: plantedGrowth.flagged,
     });
+    await stack.fleet.stop();
     controls.push(...(await r1Controls(stack, ev)));
 
     const flagged = (g: Growth) => (g.flagged ? 1 : 0);
