@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
@@ -72,8 +72,9 @@ async function dataset(owner: Client, m: Msg): Promise<{ world: SyntheticWorld; 
     const { rows } = await owner.query(`SELECT count(*)::int AS n FROM partnerships WHERE id = ANY($1::uuid[])`, [
       saved.world.partnerships.map((p) => p.id),
     ]);
-    if (rows[0].n === saved.world.partnerships.length && saved.rollups) {
-      return { world: saved.world, info: { ...saved.info, cached: true } };
+    if (rows[0].n === saved.world.partnerships.length) {
+      // loaded; `rollups` false means a run stopped before the rebuild, which main() redoes
+      return { world: saved.world, info: { ...saved.info, cached: saved.rollups === true, marker } };
     }
   }
   const t0 = nowMs();
@@ -92,6 +93,9 @@ async function dataset(owner: Client, m: Msg): Promise<{ world: SyntheticWorld; 
     serialOffenders: truth.serialOffenders.length,
     loadSeconds: Math.round(loadMs / 100) / 10,
   };
+  // The load is the long part: marked at once, so a failure later never repeats it.
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(marker, JSON.stringify({ world, info, rollups: false }));
   return { world, info: { ...info, cached: false, marker } };
 }
 
@@ -208,8 +212,10 @@ async function main(m: Msg): Promise<Record<string, unknown>> {
     if (!info.cached) {
       await rollups.rebuild();
       await owner.query('ANALYZE');
-      mkdirSync(dirname(String(info.marker)), { recursive: true });
-      writeFileSync(String(info.marker), JSON.stringify({ world, info: { ...info, marker: undefined }, rollups: true }));
+      writeFileSync(
+        String(info.marker),
+        JSON.stringify({ world, info: { ...info, marker: undefined, cached: undefined }, rollups: true }),
+      );
     }
     const initialFoldMs = nowMs() - tf;
     trace(`rollups ready in ${Math.round(initialFoldMs)} ms`);

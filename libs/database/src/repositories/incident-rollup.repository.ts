@@ -6,6 +6,16 @@ import { SystemDb, TenantDb } from '../tenant-db';
 /** Reports that count in statistics (drafts never do). */
 const COUNTED_SQL = `i.status IN ('submitted', 'reviewed', 'closed')`;
 const LONDON_DAY = `(i.occurred_at AT TIME ZONE 'Europe/London')::date`;
+/** A full rebuild scans every report: minutes over 10M rows, past the pool's 15 s read timeout. */
+const REBUILD_QUERY_TIMEOUT_MS = 2 * 3600_000;
+
+/** Runs one statement of the transaction with its own read timeout (pg's per-query option). */
+async function longQuery(em: EntityManager, sql: string): Promise<void> {
+  const client = (await em.queryRunner!.connect()) as {
+    query(q: { text: string; query_timeout: number }): Promise<unknown>;
+  };
+  await client.query({ text: sql, query_timeout: REBUILD_QUERY_TIMEOUT_MS });
+}
 const mask = (column: string, values: readonly string[]) =>
   `(SELECT coalesce(bit_or(1 << (array_position('{${values.join(',')}}'::text[], x::text) - 1)), 0)::int FROM unnest(i.${column}) AS x)`;
 const TYPES_MASK = mask('types', STATS_TYPES);
@@ -121,30 +131,35 @@ export class IncidentRollupRepository {
       await em.query(`DELETE FROM stats_store_days`);
       await em.query(`DELETE FROM stats_watermarks`);
       await em.query(`DELETE FROM incident_daily_counts`);
-      await em.query(
+      await longQuery(
+        em,
         `INSERT INTO incident_daily_counts (partnership_id, store_id, day, type, count, value_pence)
          SELECT i.partnership_id, i.store_id, ${LONDON_DAY}, t.type, count(*)::int, sum(i.value_pence)
            FROM incidents i CROSS JOIN LATERAL unnest(i.types) AS t(type) WHERE ${COUNTED_SQL}
           GROUP BY 1, 2, 3, 4`,
       );
-      await em.query(
+      await longQuery(
+        em,
         `INSERT INTO stats_days (partnership_id, day, types_mask, triggers_mask, ${COLS})
          SELECT i.partnership_id, ${LONDON_DAY}, ${TYPES_MASK}, ${TRIGGERS_MASK}, ${AGGS}
            FROM incidents i WHERE ${COUNTED_SQL}
           GROUP BY 1, 2, 3, 4`,
       );
-      await em.query(
+      await longQuery(
+        em,
         `INSERT INTO stats_store_days (store_id, day, partnership_id, ${COLS})
          SELECT i.store_id, ${LONDON_DAY}, i.partnership_id, ${AGGS}
            FROM incidents i WHERE ${COUNTED_SQL}
           GROUP BY 1, 2, 3`,
       );
-      await em.query(
+      await longQuery(
+        em,
         `INSERT INTO stats_months (partnership_id, month, types_mask, triggers_mask, ${COLS})
          SELECT partnership_id, date_trunc('month', day)::date, types_mask, triggers_mask, ${SUMS}
            FROM stats_days GROUP BY 1, 2, 3, 4`,
       );
-      await em.query(
+      await longQuery(
+        em,
         `INSERT INTO stats_watermarks (partnership_id, created_through, last_incident_id, folded_at)
          SELECT DISTINCT ON (partnership_id) partnership_id, created_at, id, now()
            FROM incidents ORDER BY partnership_id, created_at DESC, id DESC`,
