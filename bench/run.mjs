@@ -104,6 +104,8 @@ function appEnv(extra = {}) {
     // The composite raises one alert per measured report; the production default (30/min) would
     // refuse them. Only the bench changes it, and says so in latest.json.
     ALERT_RATE_LIMIT_PER_MINUTE: '100000',
+    // D1-D3 file reports from one tablet token at the api's maximum rate (production: 60/min)
+    REPORT_RATE_LIMIT_PER_MINUTE: '100000',
     JWT_SECRET: `bench-${randomBytes(24).toString('hex')}`,
     JWT_ACCESS_TTL_SECONDS: '3600',
     REFRESH_TTL_DAYS: '30',
@@ -285,6 +287,7 @@ async function main() {
       QUEUE_CONCURRENCY: env.QUEUE_CONCURRENCY,
       LOG_LEVEL: env.LOG_LEVEL,
       ALERT_RATE_LIMIT_PER_MINUTE: env.ALERT_RATE_LIMIT_PER_MINUTE,
+      REPORT_RATE_LIMIT_PER_MINUTE: env.REPORT_RATE_LIMIT_PER_MINUTE,
       NODE_ENV: env.NODE_ENV,
     };
     doc.config.ports = PORTS;

@@ -19,6 +19,8 @@ export function ownConfig(pg: OwnPostgres, overrides: Record<string, string> = {
     QUEUE_LOCK_DURATION_MS: '2000',
     QUEUE_STALLED_INTERVAL_MS: '500',
     STORAGE_DIR: `.data/test/storage-rel-${pg.port}`,
+    // load tests (R4) file far more reports a minute from one sender than production allows
+    REPORT_RATE_LIMIT_PER_MINUTE: '100000',
     ...overrides,
   });
 }

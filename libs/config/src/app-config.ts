@@ -38,6 +38,8 @@ export class AppConfig {
     argon2MemoryKib: number;
     guardDisabledForTest: boolean;
   }>;
+  /** per-sender limits on costly writes (login and alerts have theirs under auth and radio) */
+  readonly limits: Readonly<{ reportsPerMinute: number; packsPerHour: number }>;
   readonly storage: Readonly<{ dir: string; evidenceMaxBytes: number }>;
   readonly packs: Readonly<{ signingKeyPath: string; ttlHours: number }>;
   /** smallest count an analyst may see (k >= 5); smaller cells are withheld */
@@ -87,8 +89,15 @@ export class AppConfig {
       argon2MemoryKib: e.ARGON2_MEMORY_KIB,
       guardDisabledForTest: e.AUTH_GUARD_DISABLED_FOR_TEST,
     });
+    this.limits = Object.freeze({
+      reportsPerMinute: e.REPORT_RATE_LIMIT_PER_MINUTE,
+      packsPerHour: e.PACK_RATE_LIMIT_PER_HOUR,
+    });
     this.storage = Object.freeze({ dir: e.STORAGE_DIR, evidenceMaxBytes: e.EVIDENCE_MAX_BYTES });
-    this.packs = Object.freeze({ signingKeyPath: e.EVIDENCE_SIGNING_KEY_PATH, ttlHours: e.EVIDENCE_PACK_TTL_HOURS });
+    this.packs = Object.freeze({
+      signingKeyPath: e.EVIDENCE_SIGNING_KEY_PATH,
+      ttlHours: e.EVIDENCE_PACK_TTL_HOURS,
+    });
     this.stats = Object.freeze({ minCell: e.STATS_MIN_CELL });
     this.idempotency = Object.freeze({
       retentionDays: e.IDEMPOTENCY_RETENTION_DAYS,

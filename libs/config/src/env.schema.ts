@@ -93,6 +93,18 @@ export class EnvSchema {
   @Min(1)
   ALERT_RATE_LIMIT_PER_MINUTE = 30;
 
+  /** New reports one sender (user or tablet) may file per minute, counted in Redis. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  REPORT_RATE_LIMIT_PER_MINUTE = 60;
+
+  /** Evidence pack builds one officer may request per hour, counted in Redis. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  PACK_RATE_LIMIT_PER_HOUR = 20;
+
   // --- auth
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })

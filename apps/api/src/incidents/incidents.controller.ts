@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
 import type { IdempotencyClaim } from '@app/database';
 import { Roles, Scope } from '../auth/access.decorators';
+import { ReportRateLimiter } from '../http/actor-rate-limiter';
 import { Claim, Idempotent } from '../http/idempotency.interceptor';
 import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';
@@ -25,9 +26,16 @@ export const READERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Ro
 @ApiBearerAuth()
 @Controller('incidents')
 export class IncidentsController {
-  constructor(private readonly incidents: IncidentsService) {}
+  constructor(
+    private readonly incidents: IncidentsService,
+    private readonly limiter: ReportRateLimiter,
+  ) {}
 
-  /** Files a report. Requires Idempotency-Key; retries replay the first answer byte for byte. */
+  /**
+   * Files a report. Requires Idempotency-Key; retries replay the first answer byte for byte. Each
+   * sender files at most REPORT_RATE_LIMIT_PER_MINUTE a minute (429 + Retry-After; nothing is
+   * recorded under the key, so the same request sent again later goes through).
+   */
   @Post()
   @Roles(...REPORTERS)
   @Idempotent()
@@ -36,6 +44,7 @@ export class IncidentsController {
     @Body() body: CreateIncidentRequest,
     @Claim() claim: IdempotencyClaim,
   ): Promise<IncidentResponse> {
+    await this.limiter.consume(scope.actorId);
     return IncidentResponse.from(await this.incidents.report(scope, body, claim, IncidentResponse.from));
   }
 

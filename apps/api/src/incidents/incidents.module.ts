@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyRepository, IncidentRepository, StatementRepository } from '@app/database';
+import { ReportRateLimiter } from '../http/actor-rate-limiter';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsService } from './incidents.service';
@@ -15,6 +16,7 @@ import { StatementsService } from './statements.service';
     StatementRepository,
     IdempotencyRepository,
     IdempotencyInterceptor,
+    ReportRateLimiter,
   ],
   exports: [IncidentsService],
 })

@@ -9,6 +9,7 @@ import { AppConfig } from '@app/config';
 import { CaseRepository, type EvidencePack } from '@app/database';
 import { DomainError } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
+import { PackRateLimiter } from '../http/actor-rate-limiter';
 import { UuidParam } from '../http/uuid.pipe';
 
 export class DownloadPackRequest {
@@ -74,6 +75,7 @@ export class PacksController {
 
   constructor(
     private readonly cases: CaseRepository,
+    private readonly limiter: PackRateLimiter,
     config: AppConfig,
   ) {
     this.root = isAbsolute(config.storage.dir)
@@ -81,11 +83,12 @@ export class PacksController {
       : resolve(process.cwd(), config.storage.dir);
   }
 
-  /** Queues a build; poll GET /packs/{id} for progress. */
+  /** Queues a build; poll GET /packs/{id} for progress. At most PACK_RATE_LIMIT_PER_HOUR an hour. */
   @Post('cases/:id/packs')
   @HttpCode(202)
   @Roles(...POLICE)
   async build(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
+    await this.limiter.consume(scope.actorId);
     const pack = await this.cases.requestPack(scope, id);
     if (!pack) {
       throw DomainError.notFound('Case');
