@@ -256,7 +256,7 @@ export function checkOperations(
   rows: LogRow[],
   partnershipId: string,
   setupMaxSeq: number,
-): S6Counts & { perAction: Record<string, number>; problems: string[] } {
+): S6Counts & { perAction: Record<string, number>; jobRowKinds: Record<string, number>; problems: string[] } {
   const ops = history.filter((h) => h.kind !== 'setup' && h.kind !== 'inject' && h.value?.requestId);
   const byRequest = new Map<string, LogRow[]>();
   for (const r of rows) {
@@ -280,12 +280,17 @@ export function checkOperations(
     orphanRows: rows.filter((r) => r.seq > setupMaxSeq && !known.has(r.request_id)).length,
   };
   const perAction: Record<string, number> = {};
+  const jobRowKinds: Record<string, number> = {};
   const problems: string[] = [];
   for (const h of ops) {
     const v = h.value as OpValue;
     const all = byRequest.get(v.requestId) ?? [];
     const mine = all.filter((r) => v.actorKind === 'system' || r.actor_kind !== 'system');
     c.jobRows += all.length - mine.length;
+    for (const r of all.filter((x) => !mine.includes(x))) {
+      const k = `${r.action} ${r.object_type} (after ${h.kind})`;
+      jobRowKinds[k] = (jobRowKinds[k] ?? 0) + 1;
+    }
     if (h.status !== v.predicted) {
       c.modelMismatch += 1;
       problems.push(`model: ${h.kind} by ${h.client} answered ${h.status}, predicted ${v.predicted}`);
@@ -379,7 +384,7 @@ export function checkOperations(
       c.covered += 1;
     }
   }
-  return { ...c, perAction, problems: [...new Set(problems)].slice(0, 40) };
+  return { ...c, perAction, jobRowKinds, problems: [...new Set(problems)].slice(0, 40) };
 }
 
 /** Occurrences of each canary in a text (by canary label). */
@@ -1171,7 +1176,7 @@ describe('S6 access log: every personal-data operation logged once, the log appe
     const apiLines = checkLogLines(text(api.stdout), TAG);
     const workerLines = checkLogLines(text(worker.stdout), TAG);
 
-    const { perAction: _perAction, problems: _problems, ...opCounts } = ops;
+    const { perAction: _perAction, jobRowKinds: _jobRowKinds, problems: _problems, ...opCounts } = ops;
     const counts = {
       ...opCounts,
       coveragePercent: ops.personalDataOps ? Math.round((1000 * ops.covered) / ops.personalDataOps) / 10 : 0,
@@ -1367,6 +1372,7 @@ describe('S6 access log: every personal-data operation logged once, the log appe
         logLevel: 'trace',
         processes: 'api and worker as separate node processes (ts-node), stdout and stderr captured',
         perAction: ops.perAction,
+        jobRowsWrittenByWorkerJobs: ops.jobRowKinds,
         appRolePrivileges: privileges,
       },
       historyFile: history.file,
