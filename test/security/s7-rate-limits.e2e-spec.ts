@@ -265,15 +265,26 @@ describe('S7 rate limits under bursts and spoofed X-Forwarded-For', () => {
 
     // 3. report create: one tablet, a burst past its per-minute limit, each with its own key
     const tablet = await givenTablet(api, p);
-    await burst(limits['report create'] * OVER, () =>
-      attempt({ limiter: 'report create', key: tablet.deviceId, wouldSucceed: true }, () =>
+    const limitedKeys: string[] = [];
+    await burst(limits['report create'] * OVER, async () => {
+      const key = randomUUID();
+      const r = await attempt({ limiter: 'report create', key: tablet.deviceId, wouldSucceed: true }, () =>
         secRequest(api.http.baseUrl, 'POST', '/api/v1/incidents', {
           token: tablet.token,
           body: buildIncidentRequest(),
-          headers: { 'idempotency-key': randomUUID(), 'x-forwarded-for': spoofed(7) },
+          headers: { 'idempotency-key': key, 'x-forwarded-for': spoofed(7) },
         }),
-      ),
-    );
+      );
+      if (r?.status === 429) {
+        limitedKeys.push(key);
+      }
+    });
+    // a refused report leaves nothing under its Idempotency-Key, so the client's retry is filed
+    const keysRecordedFor429: number = (
+      await api.db.owner.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = ANY($1)`, [
+        limitedKeys,
+      ])
+    )[0].n;
     // the limit is per sender: another tablet still files
     const other = await givenTablet(api, p);
     const otherFiles = (await postIncident(api, other.token)).status;
@@ -368,6 +379,8 @@ describe('S7 rate limits under bursts and spoofed X-Forwarded-For', () => {
       missingCounters: missingCounters.length,
       countersUnderSpoofedAddresses: spoofKeys.length,
       otherSenderRefused: otherFiles === 201 ? 0 : 1,
+      reportsRefused429: limitedKeys.length,
+      keysRecordedFor429,
     };
     const failures = {
       overLimitSuccesses: counts.overLimitSuccesses,
@@ -376,6 +389,7 @@ describe('S7 rate limits under bursts and spoofed X-Forwarded-For', () => {
       missingCounters: missingCounters.length,
       countersUnderSpoofedAddresses: spoofKeys.length,
       otherSenderRefused: figures.otherSenderRefused,
+      keysRecordedFor429,
     };
     const passed = Object.values(failures).every((n) => n === 0) && controls.every((c) => c.caught);
     recordResult({
