@@ -916,6 +916,9 @@ describe('S6 access log: every personal-data operation logged once, the log appe
       QUEUE_STALLED_INTERVAL_MS: '500',
       STORAGE_DIR: db.config.storage.dir,
       EVIDENCE_SIGNING_KEY_PATH: join(keyDir, 'signing.pem'),
+      // the test profile's limits (S7 tests the production ones)
+      REPORT_RATE_LIMIT_PER_MINUTE: String(db.config.limits.reportsPerMinute),
+      PACK_RATE_LIMIT_PER_HOUR: String(db.config.limits.packsPerHour),
     };
     api = startProcess('api', 'apps/api/src/main.ts', env);
     worker = startProcess('worker', 'apps/worker/src/main.ts', env);
