@@ -1,36 +1,39 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Role } from '@app/auth';
 import type { AlertPayload, RadioClient, ReplayBatch, SocketResult } from '@app/realtime';
 import {
+  createTestDatabase,
   eventually,
   givenPartnership,
   type GivenPartnership,
   givenTablet,
+  HttpClient,
   OwnRedis,
   radioClient,
-  startTestApi,
   type TestApi,
   withAdminClient,
 } from '@app/testing';
 import type { AudienceMember, CommittedAlert } from './alert-checker';
-import { AppProcess, appEnv } from './app-procs';
 import { History, type HistoryEntry, runDir } from './programme';
 import { rawRequest } from './raw-http';
-import { RadioProcess } from './radio-process';
+import { AppChild, childEnv } from './compiled-apps';
 
 /**
- * The radio fault tests' stack (R2, R2-dup, R3): a Redis of the test's own (AOF, loopback), the api
- * on a cloned test database (in this process), the worker (whose outbox relay publishes alerts to
- * the radio) and the radios as separate OS processes, and recording socket.io clients.
+ * The radio fault tests' stack (R2, R2-dup, R3): a Redis of the test's own (AOF, loopback), a cloned
+ * test database, and the api, the worker (whose outbox relay publishes alerts to the radio) and the
+ * radios each as its own OS process (as deployed; hundreds of clients in the jest process must not
+ * starve the api's event loop), plus recording socket.io clients in this process.
  */
 export interface RadioStack {
   redis: OwnRedis;
+  /** TestApi-shaped: db (owner connection for the checker), http on the api process */
   api: TestApi;
-  worker: AppProcess;
-  radios: RadioProcess[];
+  apiProc: AppChild;
+  worker: AppChild;
+  radios: AppChild[];
   p: GivenPartnership;
-  /** the clients' identities (givenListeners), made while the processes start */
+  /** the clients' identities (givenListeners), made while the radios start */
   listeners: Listener[];
   logDir: string;
   close(): Promise<void>;
@@ -41,56 +44,58 @@ export async function startRadioStack(
   opts: { radios: number; listeners: number },
 ): Promise<RadioStack> {
   const redis = await OwnRedis.start();
-  const api = await startTestApi({ REDIS_URL: redis.url, ALERT_RATE_LIMIT_PER_MINUTE: '100000' });
+  const db = await createTestDatabase({ REDIS_URL: redis.url, ALERT_RATE_LIMIT_PER_MINUTE: '100000' });
   const logDir = join(runDir(), 'logs', id);
   mkdirSync(logDir, { recursive: true });
-  const radios: RadioProcess[] = [];
-  const worker = AppProcess.spawn('worker', 'worker', appEnv(api.db.config), join(logDir, 'worker.log'));
+  const env = childEnv(db.config);
+  const children: AppChild[] = [];
+  const track = (c: Promise<AppChild>) =>
+    c.then((x) => {
+      children.push(x);
+      return x;
+    });
   const close = async () => {
     try {
-      await Promise.all([...radios.map((r) => r.stop()), worker.kill('SIGTERM', 5000)]);
-      await api.app.close();
+      await Promise.all(children.map((c) => c.stop()));
       // the children's PostgreSQL sessions (another role: DROP ... WITH (FORCE) may not end them)
       await eventually(async () => {
-        const [{ n }] = await api.db.owner.query<{ n: number }[]>(
+        const [{ n }] = await db.owner.query<{ n: number }[]>(
           `SELECT count(*)::int AS n FROM pg_stat_activity
             WHERE datname = current_database() AND usename <> current_user`,
         );
         if (Number(n) !== 0) {
-          throw new Error(`${n} sessions of other roles still on ${api.db.name}`);
+          throw new Error(`${n} sessions of other roles still on ${db.name}`);
         }
       }, 10_000).catch(() => undefined);
-      await api.db.owner.destroy();
+      await db.owner.destroy();
       await eventually(
-        () => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${api.db.name} WITH (FORCE)`)),
+        () => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`)),
         10_000,
         250,
       );
     } finally {
-      await Promise.all(radios.map((r) => r.kill('SIGKILL')));
-      await worker.kill('SIGKILL');
+      await Promise.all(children.map((c) => c.kill('SIGKILL')));
       await redis.destroy();
+      rmSync(db.config.storage.dir, { recursive: true, force: true });
     }
   };
   try {
-    const [, , { p, listeners }] = await Promise.all([
+    // all four start at once; only the fixtures wait for the api
+    const starting = track(AppChild.start('api', 'api', env, logDir));
+    const [radios, worker, { apiProc, api, p, listeners }] = await Promise.all([
       Promise.all(
         Array.from({ length: opts.radios }, (_, i) =>
-          RadioProcess.start(`radio-${String.fromCharCode(97 + i)}`, api.db.config, redis.url, logDir).then(
-            (r) => {
-              radios.push(r);
-            },
-          ),
+          track(AppChild.start('radio', `radio-${String.fromCharCode(97 + i)}`, env, logDir)),
         ),
       ),
-      worker.waitReady(60_000),
-      givenPartnership(api).then(async (p) => ({
-        p,
-        listeners: await givenListeners(api, p, opts.listeners),
-      })),
+      track(AppChild.start('worker', 'worker', env, logDir)),
+      starting.then(async (apiProc) => {
+        const api: TestApi = { db, http: new HttpClient(apiProc.url), app: undefined as never, close };
+        const p = await givenPartnership(api);
+        return { apiProc, api, p, listeners: await givenListeners(api, p, opts.listeners) };
+      }),
     ]);
-    radios.sort((a, b) => a.name.localeCompare(b.name));
-    return { redis, api, worker, radios, p, listeners, logDir, close };
+    return { redis, api, apiProc, worker, radios, p, listeners, logDir, close };
   } catch (err) {
     await close();
     throw err;
@@ -267,6 +272,10 @@ export class TrackedClient {
       return emit(ev, ...args);
     };
     socket.on('connect', () => rec('connect', { value: { recovered: socket.recovered } }));
+    socket.on('connect_error', (err: Error & { data?: { code?: string } }) =>
+      rec('connect-error', { outcome: 'info', value: { message: err.message, code: err.data?.code } }),
+    );
+    socket.io.on('reconnect_attempt', (n) => rec('reconnect-attempt', { value: { n } }));
     this.client.on('live', () => rec('live'));
     this.client.on('disconnected', (reason) => rec('disconnect', { value: { reason } }));
     this.client.on('alert', (a, meta) => {

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { Role } from '@app/auth';
 import {
   type AudienceMember,
@@ -29,7 +30,7 @@ import {
   TrackedClient,
   unpublishedOutbox,
 } from '../lib/radio-harness';
-import { FailoverFront } from '../lib/radio-process';
+import { FailoverFront } from '../lib/compiled-apps';
 
 /**
  * R3: as R2, but the fault is one radio process SIGKILLed mid-stream. Clients reach the radios
@@ -74,6 +75,7 @@ describe('R3 radio process SIGKILLed mid-stream (clients move to the other insta
 
   it('R3: no client misses an alert, and the dead radio’s clients are live on the other within 3 s', async () => {
     const random = rng(SEED);
+    const loadAtStart = Number(loadavg()[0].toFixed(2));
     const { api, p, radios, listeners } = stack;
     const history = new BufferedHistory(ID);
     const path = api.db.config.radio.path;
@@ -165,6 +167,7 @@ describe('R3 radio process SIGKILLed mid-stream (clients move to the other insta
       ...totals,
       raised: raises.length,
       raisedOk: raises.filter((e) => e.outcome === 'ok').length,
+      raisedFailed: raises.filter((e) => e.outcome !== 'ok').length,
       unpublishedOutbox: await unpublishedOutbox(api, p.partnershipId),
       clientsOnKilledRadio: onVictim.length,
       clientsThatLostConnection: reconnects.length,
@@ -176,6 +179,8 @@ describe('R3 radio process SIGKILLed mid-stream (clients move to the other insta
       deliveryP99Ms: percentile(latencies, 99),
       deliveryMaxMs: percentile(latencies, 100),
       disconnects: ofReal.filter((e) => e.kind === 'disconnect').length,
+      connectErrors: ofReal.filter((e) => e.kind === 'connect-error').length,
+      reconnectAttempts: ofReal.filter((e) => e.kind === 'reconnect-attempt').length,
       reconnections: csr.reconnections,
       csrRecovered: csr.recovered,
       // connections the killed radio's front handed to the survivor after the kill
@@ -243,7 +248,12 @@ describe('R3 radio process SIGKILLed mid-stream (clients move to the other insta
         ratePerSecond: RATE,
         killAtAlert: killAt,
         killed: victim.name,
-        radios: radios.map((r) => ({ name: r.name, pid: r.pid, startupMs: r.readyAt - r.startedAt })),
+        loadAverage1mAtStartAndEnd: [loadAtStart, Number(loadavg()[0].toFixed(2))],
+        processes: [...radios, stack.apiProc, stack.worker].map((c) => ({
+          name: c.name,
+          pid: c.pid,
+          startupMs: c.startupMs,
+        })),
         fronts: 'two loopback TCP fronts, each preferring one radio and falling back to the other on refusal',
         reconnect:
           'per client of the killed radio: from the SIGKILL until the client is live again (reconnected and replay done)',
@@ -252,7 +262,12 @@ describe('R3 radio process SIGKILLed mid-stream (clients move to the other insta
       },
       notes: [
         'CSR is not enabled on the radio (and @socket.io/redis-adapter 8.3 cannot restore sessions); a SIGKILLed instance loses its in-memory state anyway, so recovery is the DB-offset replay',
-        `radio logs: ${stack.logDir}`,
+        ...(figures.raisedFailed
+          ? [
+              `${figures.raisedFailed} raises were not answered 201; the checker expects what PostgreSQL committed`,
+            ]
+          : []),
+        `process logs: ${stack.logDir}`,
       ],
       historyFile: history.file,
       startedAt: started,
