@@ -268,48 +268,51 @@ describe('S3 hostile uploads on every upload route', () => {
     const history = new History(ID);
     const viewable: { route: string; label: string; path: string; file: CorpusFile }[] = [];
 
-    for (const route of routes) {
-      for (const file of corpus) {
-        const hash = sha256(file.body);
-        const probe = randomUUID();
-        const path = await route.target(hash);
-        const r = await history.run(
-          { op: probe, client: route.name, kind: `upload ${file.label}` },
-          () =>
-            secRequest(api.http.baseUrl, route.method, path, {
-              token: route.token(),
-              raw: file.body,
-              headers: {
-                'content-type': 'application/octet-stream',
-                'x-probe-id': probe,
-                ...route.headers({ name: file.name, hash }),
-                ...(file.headers ?? {}),
-              },
+    // the three routes at once, each sending its corpus in order
+    await Promise.all(
+      routes.map(async (route) => {
+        for (const file of corpus) {
+          const hash = sha256(file.body);
+          const probe = randomUUID();
+          const path = await route.target(hash);
+          const r = await history.run(
+            { op: probe, client: route.name, kind: `upload ${file.label}` },
+            () =>
+              secRequest(api.http.baseUrl, route.method, path, {
+                token: route.token(),
+                raw: file.body,
+                headers: {
+                  'content-type': 'application/octet-stream',
+                  'x-probe-id': probe,
+                  ...route.headers({ name: file.name, hash }),
+                  ...(file.headers ?? {}),
+                },
+              }),
+            (res) => ({
+              route: route.name,
+              label: file.label,
+              fileKind: file.kind,
+              claimedType: file.claimedType,
+              sha256: hash,
+              bytes: file.body.length,
+              mediaType: res.body?.mediaType,
+              code: res.body?.code,
+              id: res.body?.id,
             }),
-          (res) => ({
-            route: route.name,
-            label: file.label,
-            fileKind: file.kind,
-            claimedType: file.claimedType,
-            sha256: hash,
-            bytes: file.body.length,
-            mediaType: res.body?.mediaType,
-            code: res.body?.code,
-            id: res.body?.id,
-          }),
-        );
-        if (r && r.status >= 200 && r.status < 300 && file.kind === 'clean' && file.location) {
-          const view = route.name.startsWith('PUT')
-            ? `/api/v1/incidents/${incidentId}/evidence/${r.body.id}/view`
-            : route.name.includes('images')
-              ? `/api/v1/subject-images/${r.body.id}/view`
-              : null;
-          if (view) {
-            viewable.push({ route: route.name, label: file.label, path: view, file });
+          );
+          if (r && r.status >= 200 && r.status < 300 && file.kind === 'clean' && file.location) {
+            const view = route.name.startsWith('PUT')
+              ? `/api/v1/incidents/${incidentId}/evidence/${r.body.id}/view`
+              : route.name.includes('images')
+                ? `/api/v1/subject-images/${r.body.id}/view`
+                : null;
+            if (view) {
+              viewable.push({ route: route.name, label: file.label, path: view, file });
+            }
           }
         }
-      }
-    }
+      }),
+    );
 
     // oversize: limit + 1 declared is in the corpus; here streamed without a length, and a 1 GiB
     // declared length while streaming. Each is measured on the server's own socket.
