@@ -34,7 +34,7 @@ const MAX_KILLS = scale(4, 30);
 const RESPAWN_AFTER_MS = 1000;
 const DROP_SHARE = 0.1;
 const DUP_SHARE = 0.05;
-const LOAD_DEADLINE_MS = scale(40_000, 240_000);
+const LOAD_DEADLINE_MS = scale(40_000, 420_000);
 
 describe('R1 worker processes SIGKILLed under report load', () => {
   let stack: Stack;
@@ -85,7 +85,9 @@ describe('R1 worker processes SIGKILLed under report load', () => {
     const loadEndedAt = Date.now();
     await killer;
     await stack.fleet.settle(60_000);
-    const quiet = await awaitQuiet(stack, jobLog, loadEndedAt, 60_000, scale(60_000, 120_000), 75_000);
+    // outbox published within 60 s of the load (quality.md); jobs given up to 60 s (quick) or 300 s
+    // (full) to drain: how long they took is recorded, the checker runs on what is there then
+    const quiet = await awaitQuiet(stack, jobLog, loadEndedAt, 60_000, scale(60_000, 300_000), 75_000);
 
     // a sample of acknowledged keys replayed straight to the api: original bytes and id expected
     await replaySample(stack, history, keys, scale(40, 200));
@@ -99,6 +101,7 @@ describe('R1 worker processes SIGKILLed under report load', () => {
     const kills = stack.fleet.schedule.filter((s) => s.event === 'SIGKILL');
     const figures = {
       ...Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'timeToEffectMs')),
+      reportsPlanned: TOTAL,
       keys: keys.size,
       unacknowledged: [...keys.keys()].filter((k) => !acked.has(k)).length,
       failedJobsLeft: ev.failedJobsLeft,
@@ -130,7 +133,8 @@ describe('R1 worker processes SIGKILLed under report load', () => {
     // the controls change the database: stop the workers first so no recompute repairs them
     await stack.fleet.stop();
     const controls = await r1Controls(stack, ev);
-    const violations = r1Violations(c) + figures.unacknowledged;
+    // a host too slow to start every planned report before the load deadline has not run R1's size
+    const violations = r1Violations(c) + figures.unacknowledged + (keys.size === TOTAL ? 0 : 1);
     const passed = violations === 0 && c.stalls > 0 && controls.every((x) => x.caught);
     recordResult({
       id: ID,
@@ -185,6 +189,7 @@ describe('R1 worker processes SIGKILLed under report load', () => {
       keyForkedIds: 0,
       failedJobsUnredriven: 0,
       unacknowledged: 0,
+      keys: TOTAL,
     });
     expect(c.stalls).toBeGreaterThan(0);
   });
