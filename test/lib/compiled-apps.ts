@@ -9,6 +9,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { connect, createServer, type Server, Socket } from 'node:net';
@@ -94,7 +95,20 @@ export function buildApps(): string {
     // another spec built the same sources first
     rmSync(tmp, { recursive: true, force: true });
   }
+  pruneBuilds(dirname(out));
   return out;
+}
+
+/** Keeps the five newest builds, and any from the last hour (a running spec may still load one). */
+function pruneBuilds(dir: string): void {
+  const builds = readdirSync(dir)
+    .map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const b of builds.slice(5)) {
+    if (Date.now() - b.mtime > 3_600_000) {
+      rmSync(b.path, { recursive: true, force: true });
+    }
+  }
 }
 
 /** What an app child needs to run on `config` (its database, Redis prefix, secrets, queue timings). */

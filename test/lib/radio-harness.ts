@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Role } from '@app/auth';
 import type { AlertPayload, RadioClient, ReplayBatch, SocketResult } from '@app/realtime';
 import {
@@ -395,3 +396,21 @@ export async function unpublishedOutbox(api: TestApi, partnershipId: string): Pr
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Event-loop delay of this (the clients') process between start and stop: if the harness itself
+ * lags, the client-side timings it records (reconnect, catch-up) are inflated by up to that much.
+ */
+export class LoopDelay {
+  private readonly h = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.h.enable();
+  }
+
+  stop(): { p50: number; p99: number; max: number } {
+    this.h.disable();
+    const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+    return { p50: ms(this.h.percentile(50)), p99: ms(this.h.percentile(99)), max: ms(this.h.max) };
+  }
+}

@@ -21,6 +21,7 @@ import {
 import {
   type AlertTargetSpec,
   BufferedHistory,
+  LoopDelay,
   connectAll,
   type Listener,
   raiseStream,
@@ -154,6 +155,7 @@ describe('R2 radio across Redis faults (two radio processes, own Redis)', () => 
       }
     };
     mark(`stream starts: ${ALERTS} alerts at ${RATE}/s to ${CLIENTS} clients on 2 radios`);
+    const streamLag = new LoopDelay();
     await raiseStream({
       api,
       token: p.tokens[Role.Coordinator],
@@ -165,6 +167,7 @@ describe('R2 radio across Redis faults (two radio processes, own Redis)', () => 
     });
     mark('stream ends (every raise answered)');
     await Promise.all(faults);
+    const clientLoopDelay = streamLag.stop();
 
     // quiet: the outbox drained and every client showing what PostgreSQL holds for it (bounded)
     const committedNow = await readCommitted(api, p.partnershipId);
@@ -292,6 +295,7 @@ describe('R2 radio across Redis faults (two radio processes, own Redis)', () => 
           partnership: targets.filter((t) => t.kind === 'partnership').length,
           store: targets.filter((t) => t.kind === 'store').length,
         },
+        clientProcessLoopDelayMs: clientLoopDelay,
         redis: 'own redis-server, appendonly yes, appendfsync everysec',
         catchUp:
           'per client and fault: from Redis answering PING again until the client has shown every entitled alert the raiser had a 201 for by then',

@@ -21,6 +21,7 @@ import {
 import {
   type AlertTargetSpec,
   BufferedHistory,
+  LoopDelay,
   connectAll,
   raiseStream,
   readCommitted,
@@ -106,6 +107,8 @@ describe('R3 radio process SIGKILLed mid-stream (clients move to the other insta
       return now;
     };
     let killedAt = 0;
+    let clientLoopDelayAfterKill: Record<string, number> = {};
+    const streamLag = new LoopDelay();
     const faults: Promise<void>[] = [];
     const at = (i: number) => {
       if (i === killAt) {
@@ -117,8 +120,11 @@ describe('R3 radio process SIGKILLed mid-stream (clients move to the other insta
             killedAt = mark(
               `SIGKILL ${victim.name} (pid ${victim.pid}, ${onVictim.length} clients) at alert #${i}`,
             );
+            const lag = new LoopDelay();
             await victim.kill('SIGKILL');
             mark(`${victim.name} exited (${JSON.stringify(victim.exit)})`);
+            await sleep(RECONNECT_P99_MS + 2000);
+            clientLoopDelayAfterKill = lag.stop();
           })(),
         );
       }
@@ -135,6 +141,7 @@ describe('R3 radio process SIGKILLed mid-stream (clients move to the other insta
     });
     mark('stream ends (every raise answered)');
     await Promise.all(faults);
+    const clientLoopDelay = streamLag.stop();
 
     const committedNow = await readCommitted(api, p.partnershipId);
     const quietDeadline = Date.now() + QUIET_DEADLINE_MS;
@@ -257,6 +264,7 @@ describe('R3 radio process SIGKILLed mid-stream (clients move to the other insta
         fronts: 'two loopback TCP fronts, each preferring one radio and falling back to the other on refusal',
         reconnect:
           'per client of the killed radio: from the SIGKILL until the client is live again (reconnected and replay done)',
+        clientProcessLoopDelayMs: { stream: clientLoopDelay, fiveSecondsAfterKill: clientLoopDelayAfterKill },
         clientReconnection:
           'socket.io-client defaults (delay 1 s ± 50%, max 5 s), as the web client uses them',
       },
