@@ -39,6 +39,10 @@ export function appEnv(config: AppConfig, extra: Record<string, string> = {}): R
     QUEUE_STALLED_INTERVAL_MS: String(config.queue.stalledIntervalMs),
     QUEUE_CONCURRENCY: String(config.queue.concurrency),
     STORAGE_DIR: config.storage.dir,
+    // the test profile's limits (a virtual tablet files far more than 60 reports a minute)
+    REPORT_RATE_LIMIT_PER_MINUTE: String(config.limits.reportsPerMinute),
+    PACK_RATE_LIMIT_PER_HOUR: String(config.limits.packsPerHour),
+    ALERT_RATE_LIMIT_PER_MINUTE: String(config.radio.alertRateLimitPerMinute),
     LOG_LEVEL: 'info',
     ...extra,
   };

@@ -108,6 +108,7 @@ describe('R1 worker processes SIGKILLed under report load', () => {
       attempts: reportOps.length,
       sentTwiceAtOnce: reportOps.filter((e) => e.value?.dup).length,
       answered409: reportOps.filter((e) => e.status === 409).length,
+      answered429: reportOps.filter((e) => e.status === 429).length,
       serverErrors: reportOps.filter((e) => (e.status ?? 0) >= 500).length,
       noAnswer: reportOps.filter((e) => !e.status).length,
       proxyResets: stack.proxy.stats.byKind['reset-after-body'],
@@ -159,6 +160,7 @@ describe('R1 worker processes SIGKILLed under report load', () => {
         timingProfile:
           'test: BullMQ lockDuration 2000 ms, stalledInterval 500 ms, maxStalledCount 1 (default)',
         queueConcurrency: stack.db.config.queue.concurrency,
+        reportRateLimitPerMinute: stack.db.config.limits.reportsPerMinute,
         processes: 'api and workers as separate OS processes from source (ts-node, SWC transpile-only)',
         redis: 'own redis-server: appendonly yes, appendfsync everysec, noeviction',
         queues: ev.queues,
