@@ -8,7 +8,9 @@ describe('toErrorResponse', () => {
   const within = <T>(fn: () => T) => RequestContext.run({ requestId: 'req-1' }, fn);
 
   it('maps a domain error through the one status table, with its details', () => {
-    const body = within(() => toErrorResponse(DomainError.invalid('items[0].valuePence', 'must be a whole number of pence')));
+    const body = within(() =>
+      toErrorResponse(DomainError.invalid('items[0].valuePence', 'must be a whole number of pence')),
+    );
     expect(body).toEqual({
       statusCode: 400,
       code: ErrorCode.ValidationFailed,
@@ -16,20 +18,34 @@ describe('toErrorResponse', () => {
       requestId: 'req-1',
       details: [{ field: 'items[0].valuePence', problems: ['must be a whole number of pence'] }],
     });
-    expect(within(() => toErrorResponse(new DomainError(ErrorCode.IdempotencyKeyReused, 'x'))).statusCode).toBe(422);
+    expect(
+      within(() => toErrorResponse(new DomainError(ErrorCode.IdempotencyKeyReused, 'x'))).statusCode,
+    ).toBe(422);
   });
 
   it('translates Nest HTTP exceptions', () => {
-    expect(within(() => toErrorResponse(new NotFoundException()))).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
-    expect(within(() => toErrorResponse(new BadRequestException('no')))).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST' });
+    expect(within(() => toErrorResponse(new NotFoundException()))).toMatchObject({
+      statusCode: 404,
+      code: 'NOT_FOUND',
+    });
+    expect(within(() => toErrorResponse(new BadRequestException('no')))).toMatchObject({
+      statusCode: 400,
+      code: 'BAD_REQUEST',
+    });
   });
 
   it('answers 503 when a dependency is unreachable, and hides unknown errors behind 500', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    expect(within(() => toErrorResponse(refused))).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(within(() => toErrorResponse(refused))).toMatchObject({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+    });
     for (const down of [
       Object.assign(new Error('connection does not exist'), { code: '08003' }),
       Object.assign(new Error('the database system is in recovery mode'), { code: '57P03' }),
+      Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+      // pg's client-side query_timeout, hit while a restarted server recovers
+      new Error('Query read timeout'),
       new Error('Client has encountered a connection error and is not queryable'),
       new Error("Stream isn't writeable and enableOfflineQueue options is false"),
     ]) {

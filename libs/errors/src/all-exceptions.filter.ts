@@ -22,12 +22,13 @@ const STATUS_CODE: Record<number, ErrorCode> = {
 function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string; name?: string };
   const code = typeof e?.code === 'string' ? e.code : '';
-  // socket errors; PostgreSQL connection exceptions (08), operator intervention (57P), insufficient resources (53)
+  // socket errors; PostgreSQL connection exceptions (08), operator intervention (57P), a statement
+  // cancelled by its timeout (57014), insufficient resources (53)
   const codeSaysDown =
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code) || /^(08|57P|53)/.test(code);
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57014'].includes(code) || /^(08|57P|53)/.test(code);
   return (
     codeSaysDown ||
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|not queryable|the database system is|Stream isn't writeable|enableOfflineQueue/i.test(
+    /Connection terminated|connection timeout|Query read timeout|timeout exceeded when trying to connect|Connection is closed|not queryable|the database system is|Stream isn't writeable|enableOfflineQueue/i.test(
       e?.message ?? '',
     )
   );
