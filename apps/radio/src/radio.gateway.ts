@@ -32,7 +32,11 @@ const PRESENCE_ROLES: readonly Role[] = [Role.Coordinator, Role.Admin, Role.Poli
 
 /** Staff hear every alert of their partnership; stores hear their channel, store and talk groups. */
 export function roomsFor(actor: Actor): string[] {
-  const joined = [rooms.partnership(actor.partnershipId), rooms.user(actor.id)];
+  const joined = [
+    rooms.partnership(actor.partnershipId),
+    rooms.user(actor.id),
+    rooms.session(actor.sessionId),
+  ];
   if (actor.kind === 'user' && ALERT_STAFF_ROLES.includes(actor.role)) {
     joined.push(rooms.staff(actor.partnershipId));
   }

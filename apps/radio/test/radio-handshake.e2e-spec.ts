@@ -9,6 +9,7 @@ import {
   radioClient,
   startRadioPair,
   startTestApi,
+  startTestWorker,
   type TestApi,
 } from '@app/testing';
 import { type RadioClient, RadioRequestError } from '@app/realtime';
@@ -20,18 +21,22 @@ jest.setTimeout(60_000);
 describe('radio handshake', () => {
   let api: TestApi;
   let radio: RadioPair;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
   let p: GivenPartnership;
   const clients: RadioClient[] = [];
 
   beforeAll(async () => {
     api = await startTestApi();
     radio = await startRadioPair(api.db.config);
+    // the outbox relay carries a revocation's order to close open sockets
+    worker = await startTestWorker(api.db.config);
     p = await givenPartnership(api);
   });
   afterAll(async () => {
     for (const c of clients) {
       c.close();
     }
+    await worker.close();
     await radio.close();
     await api.close();
   });
@@ -94,20 +99,24 @@ describe('radio handshake', () => {
     expect((await refusal(client(p.tokens[Role.Police], 1, 'abc'))).code).toBe('VALIDATION_FAILED');
   });
 
-  it('admits a valid token, then refuses the same token on reconnect after logout', async () => {
+  it('admits a valid token, closes it at logout and refuses the same token on reconnect', async () => {
     const { accessToken } = await login(Role.StoreManager);
     const c = client(accessToken, 1);
+    const other = client(p.tokens[Role.StoreManager], 1);
     await c.connect();
+    await other.connect();
     expect(c.connected).toBe(true);
     const out = await api.http.request('POST', '/api/v1/auth/logout', { token: accessToken });
     expect(out.status).toBe(204);
-    c.disconnect();
+    // the radio closes the open socket of the ended session, and only that one
+    await eventually(() => expect(c.connected).toBe(false), 10_000);
+    expect(other.connected).toBe(true);
     expect((await refusal(c)).code).toBe('UNAUTHENTICATED');
     // and on the other instance
     expect((await refusal(client(accessToken, 0))).code).toBe('UNAUTHENTICATED');
   });
 
-  it('refuses a tablet on reconnect once its device is revoked', async () => {
+  it('closes the open socket of a tablet whose device is revoked, and refuses it on reconnect', async () => {
     const tablet = await givenTablet(api, p, 1);
     const c = client(tablet.token, 0);
     await c.connect();
@@ -115,7 +124,7 @@ describe('radio handshake', () => {
       token: p.tokens[Role.Admin],
     });
     expect(revoke.status).toBe(200);
-    c.disconnect();
+    await eventually(() => expect(c.connected).toBe(false), 10_000);
     expect((await refusal(c)).code).toBe('UNAUTHENTICATED');
   });
 

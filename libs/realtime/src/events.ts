@@ -104,3 +104,9 @@ export interface SocketData {
 
 /** The event name alerts are published under, by the outbox relay and the radio. */
 export const ALERT_EVENT = 'alert' satisfies keyof ServerToClientEvents;
+
+/**
+ * Not sent to clients: an outbox row under this name makes the radios close the sockets in its
+ * rooms (a revoked session or device), server side, so a client cannot ignore it.
+ */
+export const DISCONNECT_EVENT = 'radio:disconnect';

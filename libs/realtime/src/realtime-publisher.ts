@@ -3,6 +3,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
 import { AppConfig } from '@app/config';
 import { log } from '@app/logging';
+import { DISCONNECT_EVENT } from './events';
 
 /** Emits to radio rooms from outside the radio (the worker's outbox relay) via Redis. */
 @Injectable()
@@ -28,12 +29,19 @@ export class RealtimePublisher implements OnModuleDestroy {
     this.emitter = new Emitter(publisher, { key: radioAdapterKey(config) });
   }
 
-  /** Throws while Redis is unreachable, so the caller keeps the message for later. */
+  /**
+   * Sends `event` to the rooms' sockets, or for DISCONNECT_EVENT closes them on every radio.
+   * Throws while Redis is unreachable, so the caller keeps the message for later.
+   */
   emit(rooms: string[], event: string, payload: unknown): void {
     if (this.redis.status !== 'ready') {
       throw new Error(`Redis not ready (${this.redis.status})`);
     }
     if (!rooms.length) {
+      return;
+    }
+    if (event === DISCONNECT_EVENT) {
+      this.emitter.in(rooms).disconnectSockets(true);
       return;
     }
     (this.emitter.to(rooms) as unknown as { emit: (e: string, p: unknown) => void }).emit(event, payload);

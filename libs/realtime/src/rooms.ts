@@ -5,4 +5,6 @@ export const rooms = {
   staff: (partnershipId: string) => `staff:${partnershipId}`,
   store: (id: string) => `store:${id}`,
   user: (id: string) => `user:${id}`,
+  /** every socket of one login session (or device login), so its revocation can close them */
+  session: (id: string) => `session:${id}`,
 };

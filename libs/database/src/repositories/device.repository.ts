@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
+import { rooms } from '@app/realtime';
 import { Device, Store } from '../entities';
 import { paginate, type Page, type PageRequest } from '../page';
 import { TenantDb } from '../tenant-db';
+import { closeRadioSockets } from './session.repository';
 
 export type DeviceLogin = Pick<Device, 'id' | 'partnershipId' | 'storeId' | 'secretHash' | 'revokedAt'>;
 
@@ -80,6 +82,8 @@ export class DeviceRepository {
         `UPDATE sessions SET revoked_at = now(), revoked_reason = 'device revoked' WHERE device_id = $1 AND revoked_at IS NULL`,
         [id],
       );
+      // a device actor's id is the device's: its user room holds every socket it opened
+      await closeRadioSockets(em, scope.partnershipId, [rooms.user(id)]);
       return em.findOneByOrFail(Device, { id });
     });
   }

@@ -1,7 +1,9 @@
-import { type DataSource, IsNull } from 'typeorm';
+import { type DataSource, type EntityManager, IsNull } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { DISCONNECT_EVENT, rooms } from '@app/realtime';
 import { RefreshToken, Session } from '../entities';
+import { appendOutbox } from '../outbox';
 import { TenantDb } from '../tenant-db';
 
 export type RotateResult =
@@ -74,6 +76,7 @@ export class SessionRepository {
           { id: session.id },
           { revokedAt: new Date(), revokedReason: 'refresh token reuse' },
         );
+        await closeRadioSockets(em, partnershipId, [rooms.session(session.id)]);
         return { outcome: 'reused' };
       }
       await em.update(RefreshToken, { id: token.id }, { usedAt: new Date() });
@@ -97,7 +100,6 @@ export class SessionRepository {
     return rows[0]?.active === true;
   }
 
-
   revoke(partnershipId: string, sessionId: string, reason: string): Promise<void> {
     return this.db.run({ partnershipId }, async (em) => {
       await em.update(
@@ -105,6 +107,23 @@ export class SessionRepository {
         { id: sessionId, revokedAt: IsNull() },
         { revokedAt: new Date(), revokedReason: reason },
       );
+      await closeRadioSockets(em, partnershipId, [rooms.session(sessionId)]);
     });
   }
+}
+
+/**
+ * In the revoking transaction: the radios close the revoked sockets once it commits (through the
+ * outbox, so a Redis outage delays the cut but never loses it).
+ */
+export async function closeRadioSockets(
+  em: EntityManager,
+  partnershipId: string,
+  to: string[],
+): Promise<void> {
+  await appendOutbox(
+    em,
+    { partnershipId },
+    { kind: 'realtime', event: DISCONNECT_EVENT, rooms: to, payload: {} },
+  );
 }
