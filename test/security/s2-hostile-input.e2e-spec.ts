@@ -48,6 +48,8 @@ type Endpoint = {
   path: string;
   token: () => string;
   valid: () => Record<string, unknown>;
+  /** optional fields for which null means "not given" (the DTO's @IsOptional), so null is valid */
+  nullable?: string[];
   idempotent?: boolean;
 };
 
@@ -75,6 +77,7 @@ describe('S2 hostile payloads on every write endpoint', () => {
         path: '/api/v1/incidents',
         token: () => tablet,
         valid: () => buildIncidentRequest(),
+        nullable: ['offenderId', 'crimeReference', 'cctvOverwriteOn', 'cctvClockOffsetSeconds'],
         idempotent: true,
       },
       {
@@ -82,6 +85,7 @@ describe('S2 hostile payloads on every write endpoint', () => {
         path: '/api/v1/subjects',
         token: () => p.tokens.coordinator,
         valid: () => buildSubjectRequest(),
+        nullable: ['name', 'aliases', 'vehicles', 'juvenile'],
       },
       {
         name: 'POST /alerts',
@@ -135,13 +139,18 @@ describe('S2 hostile payloads on every write endpoint', () => {
         : typeof original === typeof v && !Array.isArray(v)
           ? [v]
           : v;
-    const invalidBody = (valid: Record<string, unknown>) =>
+    const invalidBody = (valid: Record<string, unknown>, nullable: string[] = []) =>
       fc.oneof(
-        // a required or known field with a value of the wrong type
-        fc.tuple(fc.constantFrom(...Object.keys(valid)), hostileValue).map(([k, v]) => ({
-          body: { ...valid, [k]: wrongTypeFor(valid[k], v) },
-          why: `wrong type ${k}`,
-        })),
+        // a required or known field with a value of the wrong type (null on an optional field is
+        // "not given", judged like a missing field)
+        fc.tuple(fc.constantFrom(...Object.keys(valid)), hostileValue).map(([k, v]) => {
+          const value = wrongTypeFor(valid[k], v);
+          return {
+            body: { ...valid, [k]: value },
+            why: `wrong type ${k}`,
+            ...(value === null && nullable.includes(k) ? { maybeValid: true } : {}),
+          };
+        }),
         // unknown and prototype-pollution keys
         fc
           .constantFrom(
@@ -193,7 +202,7 @@ describe('S2 hostile payloads on every write endpoint', () => {
           (r) => ({ endpoint: ep.name, mustRefuse, refused: REFUSED.has(r.status) }),
         );
       await fc.assert(
-        fc.asyncProperty(invalidBody(ep.valid()), async (c) => {
+        fc.asyncProperty(invalidBody(ep.valid(), ep.nullable), async (c) => {
           const r = await send(
             'raw' in c ? { raw: c.raw } : { body: c.body },
             `invalid: ${c.why}`,
