@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
-import { type AccessAction, AccessLogEntry } from './entities';
+import type { AccessAction } from './entities';
 
 export interface AuditEntry {
   action: AccessAction;
@@ -10,7 +10,22 @@ export interface AuditEntry {
   justification?: string | null;
 }
 
-/** Writes access-log rows in the caller's transaction; the trigger chains their hashes. */
+const COLUMNS = [
+  'partnership_id',
+  'actor_id',
+  'actor_kind',
+  'action',
+  'object_type',
+  'object_id',
+  'recipients',
+  'justification',
+  'request_id',
+];
+
+/**
+ * Writes access-log rows in the caller's transaction. They are staged and enter the hash chain as
+ * the transaction commits (see the ChainAccessLogAtCommit migration), so a rollback leaves none.
+ */
 export async function appendAudit(
   em: EntityManager,
   scope: TenantScope,
@@ -20,26 +35,17 @@ export async function appendAudit(
   if (!list.length) {
     return;
   }
-  await em
-    .createQueryBuilder()
-    .insert()
-    .into(AccessLogEntry)
-    .values(
-      list.map((e) => ({
-        partnershipId: scope.partnershipId,
-        actorId: scope.actorId,
-        actorKind: scope.actorKind,
-        action: e.action,
-        objectType: e.objectType,
-        objectId: e.objectId ?? null,
-        recipients: e.recipients ?? [],
-        justification: e.justification ?? null,
-        requestId: scope.requestId,
-        // seq, prev_hash and hash are filled by the chain trigger
-        seq: '0',
-        prevHash: '',
-        hash: '',
-      })),
-    )
-    .execute();
+  const params = list.flatMap((e) => [
+    scope.partnershipId,
+    scope.actorId,
+    scope.actorKind,
+    e.action,
+    e.objectType,
+    e.objectId ?? null,
+    e.recipients ?? [],
+    e.justification ?? null,
+    scope.requestId,
+  ]);
+  const rows = list.map((_, r) => `(${COLUMNS.map((_c, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`);
+  await em.query(`INSERT INTO access_log_pending (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, params);
 }

@@ -7,10 +7,12 @@ import { type JobName, JobProducer, jobIds } from '@app/queue';
 import { RealtimePublisher } from '@app/realtime';
 
 const BATCH = 200;
+/** Jobs are not NOTIFYed (only realtime rows are: see the ChainAccessLogAtCommit migration). */
+const POLL_MS = 250;
 
 /**
  * Publishes outbox rows: jobs to BullMQ (job id = outbox id, so a re-publish is a no-op) and
- * realtime events to the radio. Woken by LISTEN/NOTIFY, with polling as the fallback.
+ * realtime events to the radio. Realtime rows wake it by LISTEN/NOTIFY; jobs wait for the poll.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,7 +30,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.timer = setInterval(() => this.wake(), 1000);
+    this.timer = setInterval(() => this.wake(), POLL_MS);
     await this.listen();
     this.wake();
   }
