@@ -5,6 +5,8 @@
 //   through BullMQ vs the same function called in process at the same concurrency.
 // {type:'latency', rate, seconds}: add one job at a time at `rate`/s; add→completed minus the
 //   job's own time, as an HDR histogram.
+// {type:'enqueue', mode:'single'|'bulk', jobs}: jobs/s of adding `jobs` jobs with add() awaited in
+//   a loop vs addBulk in batches of 50 (no worker).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { histogram, summarizeUs, encodeHistogram } from '../lib/stats.mjs';
@@ -125,6 +127,28 @@ async function latency(rate, seconds) {
   return { added: n, completed, rate, overhead: summarizeUs(h), total: summarizeUs(total), histogram: encodeHistogram(h) };
 }
 
+async function enqueue(mode, jobs) {
+  const queue = new Queue('bench-enqueue', { connection: conn(), prefix });
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  const opts = { removeOnComplete: true, removeOnFail: true };
+  const t0 = process.hrtime.bigint();
+  if (mode === 'bulk') {
+    for (let i = 0; i < jobs; i += 50) {
+      await queue.addBulk(
+        Array.from({ length: Math.min(50, jobs - i) }, (_, k) => ({ name: 'j', data: { n: i + k }, opts })),
+      );
+    }
+  } else {
+    for (let i = 0; i < jobs; i++) {
+      await queue.add('j', { n: i }, opts);
+    }
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  return { mode, jobs, seconds: secs, jobsPerSecond: jobs / secs };
+}
+
 process.on('message', async (m) => {
   try {
     let r;
@@ -137,6 +161,8 @@ process.on('message', async (m) => {
           : await drain('bench-fn', m.concurrency, m.jobs, (job) => tenMsJob(job.data), (i) => ({ n: i }));
     } else if (m.type === 'latency') {
       r = await latency(m.rate, m.seconds);
+    } else if (m.type === 'enqueue') {
+      r = await enqueue(m.mode, m.jobs);
     }
     process.send({ type: 'done', ...r });
   } catch (err) {

@@ -1,3 +1,4 @@
+// J1: addBulk (50 a batch) vs add() awaited in a loop, jobs/s of enqueueing alone.
 // J2: BullMQ no-op worker, concurrency 50 vs 1 (jobs/s). J3: ~10 ms jobs through BullMQ (c=50)
 // vs B-fn (the same function called in process, 50 at a time); then add→completed overhead at
 // 50% of the measured BullMQ rate. One child process; A B A B after a warm-up.
@@ -5,7 +6,7 @@ import { fmt, pct, startServer, yesNo } from '../lib/harness.mjs';
 import { ask, nextMessage } from '../lib/proc.mjs';
 import { median, round, spread } from '../lib/stats.mjs';
 
-export const IDS = ['J2', 'J3'];
+export const IDS = ['J1', 'J2', 'J3'];
 
 export async function run(ctx) {
   const { cfg } = ctx;
@@ -13,6 +14,30 @@ export async function run(ctx) {
   await nextMessage(child, 'ready', 30_000);
   const go = (m, t = 120_000) => ask(child, m, 'done', t);
   const out = [];
+  if (ctx.only.includes('J1')) {
+    const jobs = cfg.jobs.enqueue;
+    await go({ type: 'enqueue', mode: 'single', jobs: 200 });
+    await go({ type: 'enqueue', mode: 'bulk', jobs: 200 });
+    const base = [];
+    const cand = [];
+    for (let i = 0; i < ctx.pairs; i++) {
+      base.push(await go({ type: 'enqueue', mode: 'single', jobs }));
+      cand.push(await go({ type: 'enqueue', mode: 'bulk', jobs }));
+    }
+    const b = median(base.map((r) => r.jobsPerSecond));
+    const c = median(cand.map((r) => r.jobsPerSecond));
+    const ratio = round(median(cand.map((r, i) => r.jobsPerSecond / base[i].jobsPerSecond)), 3);
+    out.push({
+      id: 'J1',
+      baselineText: `add() loop ${fmt(b, ' jobs/s', 0)}`,
+      measuredText: `addBulk(50) ${fmt(c, ' jobs/s', 0)} (spread ${round((spread(cand.map((r) => r.jobsPerSecond))?.relative ?? 0) * 100, 0)}%)`,
+      ratioText: `${fmt(ratio, '×', 2)}`,
+      met: yesNo(ratio >= 5),
+      ratio,
+      reps: { base, cand },
+      note: `${jobs} jobs per side, no worker running; each add() awaited before the next (what the outbox relay does per row today)`,
+    });
+  }
   if (ctx.only.includes('J2')) {
     const jobs = cfg.jobs.noop;
     const c1Jobs = Math.max(200, Math.round(jobs / 5));
