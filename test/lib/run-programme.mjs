@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { gitInfo, machineInfo, versions } from '../../bench/lib/meta.mjs';
 
@@ -114,8 +115,9 @@ const histDir = join(outDir, 'history', id);
 mkdirSync(histDir, { recursive: true });
 for (const t of tests) {
   if (t.historyFile && existsSync(t.historyFile)) {
-    const dest = join(histDir, `${t.id}.jsonl`);
-    writeFileSync(dest, readFileSync(t.historyFile));
+    // gzipped: the radio histories run to tens of MB each (zcat to read)
+    const dest = join(histDir, `${t.id}.jsonl.gz`);
+    writeFileSync(dest, gzipSync(readFileSync(t.historyFile)));
     t.historyFile = dest.slice(root.length + 1);
   }
 }
