@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { disableTenantRls, enableTenantRls } from '../migrations-rls';
 
 /**
- * Two locks held through every report's commit capped the write path at one commit at a time:
+ * Two locks were held through every report's commit, so reports committed one at a time, one WAL
+ * flush each, per partnership and across the database:
  *
  * - The access-log chain locks its partnership from the row's INSERT until COMMIT, which spanned
  *   two round trips from a busy api. Requests now stage their rows in `access_log_pending`; a
