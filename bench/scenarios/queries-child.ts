@@ -57,10 +57,12 @@ async function dataset(owner: Client, m: Msg): Promise<{ world: SyntheticWorld; 
   const dir = join(process.env.BENCH_ROOT ?? '.', '.data', 'bench', 'datasets');
   const key = `incidents-v${SYNTHETIC_VERSION}-seed${m.seed}-n${m.count}`;
   const marker = join(dir, `${key}.json`);
-  // A dataset left by an interrupted run (no marker) is removed and generated again.
+  // Each size is a world of its own (one seed serves every size): a dataset left by an
+  // interrupted run (no marker) is removed and generated again, never another size's.
+  const slugPrefix = `synthetic-${m.seed}-n${m.count}`;
   if (!existsSync(marker)) {
     for (let p = 0; p < PARTNERSHIPS; p++) {
-      await dropWorld(owner, `synthetic-${m.seed}-${p}`);
+      await dropWorld(owner, `${slugPrefix}-${p}`);
     }
   }
   if (existsSync(marker)) {
@@ -79,7 +81,7 @@ async function dataset(owner: Client, m: Msg): Promise<{ world: SyntheticWorld; 
   }
   const t0 = nowMs();
   await owner.query('BEGIN');
-  const world = await createSyntheticWorld(owner, m.seed, PARTNERSHIPS, STORES, m.reporterId);
+  const world = await createSyntheticWorld(owner, m.seed, PARTNERSHIPS, STORES, m.reporterId, slugPrefix);
   const truth = await copyIncidents(owner, world, { seed: m.seed, count: m.count, from: FROM, days: DAYS });
   await owner.query('COMMIT');
   const loadMs = nowMs() - t0;

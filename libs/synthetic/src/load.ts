@@ -50,13 +50,17 @@ export async function copyIncidents(
   return truthFrom(o, hash.digest('hex'), per);
 }
 
-/** Creates `partnerships` partnerships of `storesPer` stores each (and a member business), by INSERT. */
+/**
+ * Creates `partnerships` partnerships of `storesPer` stores each (and a member business), by INSERT,
+ * with slugs `<slugPrefix>-<n>`.
+ */
 export async function createSyntheticWorld(
   client: Client | PoolClient,
   seed: number,
   partnerships: number,
   storesPer: number,
   reporterId: string,
+  slugPrefix = `synthetic-${seed}`,
 ): Promise<SyntheticWorld> {
   const areas = [
     'Metropolitan Police',
@@ -68,7 +72,7 @@ export async function createSyntheticWorld(
   const regions = ['London', 'West Midlands', 'North West', 'North West', 'South West'];
   const world: SyntheticWorld = { partnerships: [], reporterId };
   for (let p = 0; p < partnerships; p++) {
-    const slug = `synthetic-${seed}-${p}`;
+    const slug = `${slugPrefix}-${p}`;
     const [{ id }] = (
       await client.query(
         `INSERT INTO partnerships (name, slug, police_force_area, jurisdiction, region)
