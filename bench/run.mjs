@@ -244,7 +244,10 @@ async function main() {
       say('recreating the bench database');
       const admin = new pg.Client({ connectionString: urls.DATABASE_MIGRATION_URL.replace(/\/hub$/, '/postgres') });
       await admin.connect();
-      await admin.query('DROP DATABASE IF EXISTS hub WITH (FORCE)');
+      // FORCE cannot end sessions of other roles (an autovacuum worker after a large delete)
+      await admin.query('DROP DATABASE IF EXISTS hub WITH (FORCE)').catch((err) => {
+        throw new Error(`${err.message}; try again in a minute, or: npm run services:reset -- --profile bench`);
+      });
       await admin.query('CREATE DATABASE hub OWNER hub_owner');
       await admin.end();
       rmSync(join(root, '.data', 'bench', 'datasets'), { recursive: true, force: true });
