@@ -8,6 +8,28 @@ import { median, round, spread } from '../lib/stats.mjs';
 
 export const IDS = ['J1', 'J2', 'J3'];
 
+/** Warm-up, then `pairs` interleaved A/B runs; medians of jobs/s and of the per-pair ratio. */
+async function interleaved(go, pairs, warm, a, b) {
+  for (const m of warm) {
+    await go(m);
+  }
+  const base = [];
+  const cand = [];
+  for (let i = 0; i < pairs; i++) {
+    base.push(await go(a));
+    cand.push(await go(b));
+  }
+  const rate = (r) => r.jobsPerSecond;
+  return {
+    base,
+    cand,
+    b: median(base.map(rate)),
+    c: median(cand.map(rate)),
+    ratio: round(median(cand.map((r, i) => rate(r) / rate(base[i]))), 3),
+    spreadPct: round((spread(cand.map(rate))?.relative ?? 0) * 100, 0),
+  };
+}
+
 export async function run(ctx) {
   const { cfg } = ctx;
   const child = await startServer(ctx, 'queue', 'scenarios/queue-child.mjs', { REDIS_URL: ctx.urls.REDIS_URL }, { ipc: true });
@@ -16,21 +38,20 @@ export async function run(ctx) {
   const out = [];
   if (ctx.only.includes('J1')) {
     const jobs = cfg.jobs.enqueue;
-    await go({ type: 'enqueue', mode: 'single', jobs: 200 });
-    await go({ type: 'enqueue', mode: 'bulk', jobs: 200 });
-    const base = [];
-    const cand = [];
-    for (let i = 0; i < ctx.pairs; i++) {
-      base.push(await go({ type: 'enqueue', mode: 'single', jobs }));
-      cand.push(await go({ type: 'enqueue', mode: 'bulk', jobs }));
-    }
-    const b = median(base.map((r) => r.jobsPerSecond));
-    const c = median(cand.map((r) => r.jobsPerSecond));
-    const ratio = round(median(cand.map((r, i) => r.jobsPerSecond / base[i].jobsPerSecond)), 3);
+    const { base, cand, b, c, ratio, spreadPct } = await interleaved(
+      go,
+      ctx.pairs,
+      [
+        { type: 'enqueue', mode: 'single', jobs: 200 },
+        { type: 'enqueue', mode: 'bulk', jobs: 200 },
+      ],
+      { type: 'enqueue', mode: 'single', jobs },
+      { type: 'enqueue', mode: 'bulk', jobs },
+    );
     out.push({
       id: 'J1',
       baselineText: `add() loop ${fmt(b, ' jobs/s', 0)}`,
-      measuredText: `addBulk(50) ${fmt(c, ' jobs/s', 0)} (spread ${round((spread(cand.map((r) => r.jobsPerSecond))?.relative ?? 0) * 100, 0)}%)`,
+      measuredText: `addBulk(50) ${fmt(c, ' jobs/s', 0)} (spread ${spreadPct}%)`,
       ratioText: `${fmt(ratio, '×', 2)}`,
       met: yesNo(ratio >= 5),
       ratio,
@@ -41,21 +62,20 @@ export async function run(ctx) {
   if (ctx.only.includes('J2')) {
     const jobs = cfg.jobs.noop;
     const c1Jobs = Math.max(200, Math.round(jobs / 5));
-    await go({ type: 'noop', concurrency: 1, jobs: 200 });
-    await go({ type: 'noop', concurrency: 50, jobs: 500 });
-    const base = [];
-    const cand = [];
-    for (let i = 0; i < ctx.pairs; i++) {
-      base.push(await go({ type: 'noop', concurrency: 1, jobs: c1Jobs }));
-      cand.push(await go({ type: 'noop', concurrency: 50, jobs }));
-    }
-    const b = median(base.map((r) => r.jobsPerSecond));
-    const c = median(cand.map((r) => r.jobsPerSecond));
-    const ratio = round(median(cand.map((r, i) => r.jobsPerSecond / base[i].jobsPerSecond)), 3);
+    const { base, cand, b, c, ratio, spreadPct } = await interleaved(
+      go,
+      ctx.pairs,
+      [
+        { type: 'noop', concurrency: 1, jobs: 200 },
+        { type: 'noop', concurrency: 50, jobs: 500 },
+      ],
+      { type: 'noop', concurrency: 1, jobs: c1Jobs },
+      { type: 'noop', concurrency: 50, jobs },
+    );
     out.push({
       id: 'J2',
       baselineText: `c=1 ${fmt(b, ' jobs/s', 0)}`,
-      measuredText: `c=50 ${fmt(c, ' jobs/s', 0)} (spread ${round((spread(cand.map((r) => r.jobsPerSecond))?.relative ?? 0) * 100, 0)}%)`,
+      measuredText: `c=50 ${fmt(c, ' jobs/s', 0)} (spread ${spreadPct}%)`,
       ratioText: `${fmt(ratio, '×', 2)}`,
       met: yesNo(c >= 3000 && ratio >= 2),
       ratio,
@@ -65,17 +85,16 @@ export async function run(ctx) {
   }
   if (ctx.only.includes('J3')) {
     const jobs = cfg.jobs.fnJobs;
-    await go({ type: 'fn', mode: 'direct', jobs: 100, concurrency: 50 });
-    await go({ type: 'fn', mode: 'bull', jobs: 100, concurrency: 50 });
-    const base = [];
-    const cand = [];
-    for (let i = 0; i < ctx.pairs; i++) {
-      base.push(await go({ type: 'fn', mode: 'direct', jobs, concurrency: 50 }));
-      cand.push(await go({ type: 'fn', mode: 'bull', jobs, concurrency: 50 }));
-    }
-    const b = median(base.map((r) => r.jobsPerSecond));
-    const c = median(cand.map((r) => r.jobsPerSecond));
-    const ratio = round(median(cand.map((r, i) => r.jobsPerSecond / base[i].jobsPerSecond)), 3);
+    const { base, cand, b, c, ratio } = await interleaved(
+      go,
+      ctx.pairs,
+      [
+        { type: 'fn', mode: 'direct', jobs: 100, concurrency: 50 },
+        { type: 'fn', mode: 'bull', jobs: 100, concurrency: 50 },
+      ],
+      { type: 'fn', mode: 'direct', jobs, concurrency: 50 },
+      { type: 'fn', mode: 'bull', jobs, concurrency: 50 },
+    );
     const rate = Math.max(5, Math.floor(c * 0.5));
     const lat = await go({ type: 'latency', rate, seconds: cfg.jobs.latencyS }, (cfg.jobs.latencyS + 40) * 1000);
     const met = ratio >= 0.8 && lat.overhead.p50 <= 5 && lat.overhead.p99 <= 25 && lat.completed === lat.added;
