@@ -46,6 +46,14 @@ describe('toErrorResponse', () => {
       Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
       // pg's client-side query_timeout, hit while a restarted server recovers
       new Error('Query read timeout'),
+      Object.assign(new Error('Cannot call write after a stream was destroyed'), {
+        code: 'ERR_STREAM_DESTROYED',
+      }),
+      // TypeORM wraps the driver's error
+      Object.assign(new Error('query failed'), {
+        driverError: Object.assign(new Error('x'), { code: '57P01' }),
+      }),
+      new Error('wrapped', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }),
       new Error('Client has encountered a connection error and is not queryable'),
       new Error("Stream isn't writeable and enableOfflineQueue options is false"),
     ]) {

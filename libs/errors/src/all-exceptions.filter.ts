@@ -18,19 +18,36 @@ const STATUS_CODE: Record<number, ErrorCode> = {
   503: ErrorCode.ServiceUnavailable,
 };
 
-/** Errors that mean a dependency is down, not a bug: answered 503 so clients retry. */
-function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; name?: string };
-  const code = typeof e?.code === 'string' ? e.code : '';
+const DOWN_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ERR_STREAM_DESTROYED',
+  'ERR_SOCKET_CLOSED',
+  '57014',
+];
+const DOWN_MESSAGE =
+  /Connection terminated|connection timeout|Query read timeout|timeout exceeded when trying to connect|Connection is closed|not queryable|the database system is|Stream isn't writeable|enableOfflineQueue|after a stream was destroyed/i;
+
+/**
+ * Errors that mean a dependency is down, not a bug: answered 503 so clients retry. Looks through
+ * the wrappers (TypeORM's driverError, an Error's cause) to the driver's own error.
+ */
+function isUnavailable(err: unknown, depth = 0): boolean {
+  const e = err as { code?: string; message?: string; driverError?: unknown; cause?: unknown };
+  if (!e || depth > 3) {
+    return false;
+  }
+  const code = typeof e.code === 'string' ? e.code : '';
   // socket errors; PostgreSQL connection exceptions (08), operator intervention (57P), a statement
   // cancelled by its timeout (57014), insufficient resources (53)
-  const codeSaysDown =
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57014'].includes(code) || /^(08|57P|53)/.test(code);
   return (
-    codeSaysDown ||
-    /Connection terminated|connection timeout|Query read timeout|timeout exceeded when trying to connect|Connection is closed|not queryable|the database system is|Stream isn't writeable|enableOfflineQueue/i.test(
-      e?.message ?? '',
-    )
+    DOWN_CODES.includes(code) ||
+    /^(08|57P|53)/.test(code) ||
+    DOWN_MESSAGE.test(e.message ?? '') ||
+    isUnavailable(e.driverError, depth + 1) ||
+    isUnavailable(e.cause, depth + 1)
   );
 }
 
@@ -88,7 +105,10 @@ export function toErrorResponse(err: unknown): ErrorResponse & { headers?: Recor
 export class AllExceptionsFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const { headers, ...body } = toErrorResponse(err);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      // a dependency is down: the client retries; a 500 is a bug and logged as an error
+      log().warn({ err }, 'request failed: dependency unavailable');
+    } else if (body.statusCode >= 500) {
       log().error({ err }, 'request failed');
     } else {
       log().debug({ code: body.code }, 'request refused');
