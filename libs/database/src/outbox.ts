@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { TenantScope } from '@app/auth';
 import type { JobName, JobPayloads } from '@app/queue';
+import { DISCONNECT_EVENT } from '@app/realtime';
 import { OutboxMessage } from './entities';
 
 export type OutboxEntry =
@@ -47,4 +48,20 @@ export async function appendOutbox(
     )
     .execute();
   return identifiers.map((i) => i.id as string);
+}
+
+/**
+ * In a revoking transaction: the radios close the sockets in `rooms` once it commits (through the
+ * outbox, so a Redis outage delays the cut but never loses it).
+ */
+export async function closeRadioSockets(
+  em: EntityManager,
+  partnershipId: string,
+  rooms: string[],
+): Promise<void> {
+  await appendOutbox(
+    em,
+    { partnershipId },
+    { kind: 'realtime', event: DISCONNECT_EVENT, rooms, payload: {} },
+  );
 }

@@ -4,7 +4,7 @@ import { rooms } from '@app/realtime';
 import { Device, Store } from '../entities';
 import { paginate, type Page, type PageRequest } from '../page';
 import { TenantDb } from '../tenant-db';
-import { closeRadioSockets } from './session.repository';
+import { closeRadioSockets } from '../outbox';
 
 export type DeviceLogin = Pick<Device, 'id' | 'partnershipId' | 'storeId' | 'secretHash' | 'revokedAt'>;
 

@@ -1,9 +1,9 @@
-import { type DataSource, type EntityManager, IsNull } from 'typeorm';
+import { type DataSource, IsNull } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DISCONNECT_EVENT, rooms } from '@app/realtime';
+import { rooms } from '@app/realtime';
 import { RefreshToken, Session } from '../entities';
-import { appendOutbox } from '../outbox';
+import { closeRadioSockets } from '../outbox';
 import { TenantDb } from '../tenant-db';
 
 export type RotateResult =
@@ -110,20 +110,4 @@ export class SessionRepository {
       await closeRadioSockets(em, partnershipId, [rooms.session(sessionId)]);
     });
   }
-}
-
-/**
- * In the revoking transaction: the radios close the revoked sockets once it commits (through the
- * outbox, so a Redis outage delays the cut but never loses it).
- */
-export async function closeRadioSockets(
-  em: EntityManager,
-  partnershipId: string,
-  to: string[],
-): Promise<void> {
-  await appendOutbox(
-    em,
-    { partnershipId },
-    { kind: 'realtime', event: DISCONNECT_EVENT, rooms: to, payload: {} },
-  );
 }
