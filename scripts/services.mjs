@@ -8,10 +8,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+// HUB_PORT_OFFSET shifts every profile's ports, so two checkouts (or a CI run beside a developer's
+// tests) each get services of their own.
+const offset = Number(process.env.HUB_PORT_OFFSET ?? 0);
 export const PROFILES = {
-  dev: { pgPort: 54329, redisPort: 63799, database: 'hub' },
-  test: { pgPort: 54339, redisPort: 63809, database: 'hub' },
-  bench: { pgPort: 54349, redisPort: 63819, database: 'hub' },
+  dev: { pgPort: 54329 + offset, redisPort: 63799 + offset, database: 'hub' },
+  test: { pgPort: 54339 + offset, redisPort: 63809 + offset, database: 'hub' },
+  bench: { pgPort: 54349 + offset, redisPort: 63819 + offset, database: 'hub' },
 };
 
 export function serviceUrls(profile) {
@@ -84,7 +87,7 @@ function letPostgresTraverse(dir) {
 }
 
 function paths(profile) {
-  const base = join(root, '.data', profile);
+  const base = join(root, '.data', offset ? `${profile}-${offset}` : profile);
   return {
     base,
     pgData: join(base, 'pg'),
