@@ -5,6 +5,24 @@ import { EnvSchema } from './env.schema';
 
 export const DEV_JWT_SECRET = new EnvSchema().JWT_SECRET;
 
+/**
+ * Deliberately broken variants of the real code that a negative control runs (NODE_ENV=test only).
+ * Each is checked at the one line of code it breaks, through `config.testDefects.has(name)`.
+ */
+export const TEST_DEFECT_NAMES = [
+  /** R1: the worker writes a report's effect without its unique key, so a rerun job duplicates it */
+  'effect-without-unique-key',
+  /** R2/R3: the radio's replay from alert_seq leaves one alert out */
+  'replay-skips-one',
+  /** R2-dup: the radio's replay ignores the client's position and sends everything again */
+  'replay-duplicates',
+  /** E1a: the evidence upload does not compare the client's SHA-256 with the one it computed */
+  'hash-check-off',
+  /** R6: a planted leak: the api keeps a reference to every request body it handles */
+  'rss-leak',
+] as const;
+export type TestDefect = (typeof TEST_DEFECT_NAMES)[number];
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -13,6 +31,24 @@ export class ConfigError extends Error {
 
 function describe(errors: ValidationError[]): string[] {
   return errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+}
+
+function parseDefects(raw: string): { known: TestDefect[]; unknown: string[] } {
+  const names = raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const isKnown = (n: string): n is TestDefect => (TEST_DEFECT_NAMES as readonly string[]).includes(n);
+  return { known: names.filter(isKnown), unknown: names.filter((n) => !isKnown(n)) };
+}
+
+/** A set that cannot be changed after construction (Object.freeze does not stop Set#add). */
+function frozenSet<T>(items: T[]): ReadonlySet<T> {
+  const set = new Set(items);
+  const refuse = () => {
+    throw new TypeError('AppConfig.testDefects is read-only');
+  };
+  return Object.freeze(Object.assign(set, { add: refuse, delete: refuse, clear: refuse }));
 }
 
 /** Frozen, typed sections of the validated environment. The only reader of process.env. */
@@ -48,6 +84,8 @@ export class AppConfig {
   /** days each record kind is kept before the retention job erases it (legal holds exempt) */
   readonly retention: Readonly<{ incidentDays: number; alertDays: number }>;
   readonly log: Readonly<{ level: string; pretty: boolean }>;
+  /** broken variants switched on for a negative control (always empty outside NODE_ENV=test) */
+  readonly testDefects: ReadonlySet<TestDefect>;
 
   private constructor(e: EnvSchema) {
     this.env = e.NODE_ENV;
@@ -108,6 +146,7 @@ export class AppConfig {
       alertDays: e.RETENTION_ALERT_DAYS,
     });
     this.log = Object.freeze({ level: e.LOG_LEVEL, pretty: e.LOG_PRETTY });
+    this.testDefects = frozenSet(parseDefects(e.TEST_DEFECTS).known);
     Object.freeze(this);
   }
 
@@ -124,6 +163,15 @@ export class AppConfig {
     }
     if (env.NODE_ENV !== 'test' && env.AUTH_GUARD_DISABLED_FOR_TEST) {
       problems.push('AUTH_GUARD_DISABLED_FOR_TEST: allowed only when NODE_ENV=test');
+    }
+    const defects = parseDefects(env.TEST_DEFECTS ?? '');
+    if (defects.unknown.length) {
+      problems.push(
+        `TEST_DEFECTS: unknown ${defects.unknown.join(', ')} (known: ${TEST_DEFECT_NAMES.join(', ')})`,
+      );
+    }
+    if (env.NODE_ENV !== 'test' && defects.known.length) {
+      problems.push('TEST_DEFECTS: allowed only when NODE_ENV=test');
     }
     if (problems.length) {
       throw new ConfigError(problems);

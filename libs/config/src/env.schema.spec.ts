@@ -60,6 +60,31 @@ describe('configuration', () => {
     ).toThrow(/AUTH_GUARD_DISABLED_FOR_TEST/);
   });
 
+  it('reads TEST_DEFECTS into a read-only set, only when NODE_ENV=test, and refuses unknown names', () => {
+    expect(AppConfig.from(exampleVars).testDefects.size).toBe(0);
+    const test = AppConfig.from({
+      ...exampleVars,
+      NODE_ENV: 'test',
+      TEST_DEFECTS: 'replay-skips-one, hash-check-off',
+    });
+    expect([...test.testDefects].sort()).toEqual(['hash-check-off', 'replay-skips-one']);
+    expect(() => (test.testDefects as Set<string>).add('rss-leak')).toThrow(TypeError);
+    expect(test.testDefects.has('rss-leak' as never)).toBe(false);
+    for (const env of ['development', 'production']) {
+      expect(() =>
+        AppConfig.from({
+          ...exampleVars,
+          JWT_SECRET: 'x'.repeat(40),
+          NODE_ENV: env,
+          TEST_DEFECTS: 'replay-skips-one',
+        }),
+      ).toThrow(/TEST_DEFECTS: allowed only when NODE_ENV=test/);
+    }
+    expect(() =>
+      AppConfig.from({ ...exampleVars, NODE_ENV: 'test', TEST_DEFECTS: 'replay-skip-one' }),
+    ).toThrow(/TEST_DEFECTS: unknown replay-skip-one/);
+  });
+
   it('freezes its sections', () => {
     const config = AppConfig.from(exampleVars);
     expect(Object.isFrozen(config.db)).toBe(true);

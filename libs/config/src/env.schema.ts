@@ -142,6 +142,13 @@ export class EnvSchema {
   @IsBoolean()
   AUTH_GUARD_DISABLED_FOR_TEST = false;
 
+  /**
+   * Test-only: comma-separated names of deliberately broken variants of the real code (the
+   * quality programme's negative controls, see TEST_DEFECT_NAMES); refused outside NODE_ENV=test.
+   */
+  @IsString()
+  TEST_DEFECTS = '';
+
   /** Statistics: analysts never see a count between 1 and k-1 (k, never below 5). */
   @Type(() => Number)
   @IsInt()
