@@ -40,6 +40,7 @@ import {
   buildSubjectRequest,
   givenPartnership,
   type GivenPartnership,
+  postStatement,
   seedIncident,
   sha256,
   startTestApi,
@@ -583,11 +584,7 @@ function incidentFixture({ api, p }: Ctx): Promise<string> {
 
 async function statementFixture(ctx: Ctx): Promise<PathIds> {
   const incidentId = await incidentFixture(ctx);
-  const res = await ctx.api.http.post(
-    `/api/v1/incidents/${incidentId}/statements`,
-    STATEMENT,
-    ctx.p.tokens.coordinator,
-  );
+  const res = await postStatement(ctx.api, ctx.p.tokens.coordinator, incidentId, STATEMENT);
   return { incidentId, id: createdId(res) };
 }
 
@@ -650,6 +647,7 @@ const INCIDENT_ROUTES: RouteCase[] = [
     ok: 201,
     id: async (ctx) => ({ incidentId: await incidentFixture(ctx) }),
     body: () => STATEMENT,
+    headers: () => ({ 'idempotency-key': randomUUID() }),
   },
   {
     method: 'GET',
@@ -896,6 +894,14 @@ export const ROUTES: RouteCase[] = [
       storeId: p.storeIds[0],
       password: 'a-long-enough-password',
     }),
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/users/{id}',
+    allowed: MANAGERS,
+    ok: 200,
+    id: freshUser,
+    body: () => ({ role: 'store_manager' }),
   },
   { method: 'DELETE', path: '/api/v1/users/{id}', allowed: MANAGERS, ok: 200, id: freshUser },
   { method: 'GET', path: '/api/v1/devices', allowed: STAFF_MANAGERS, ok: 200 },

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ALL_ROLES, Role, type TenantScope } from '@app/auth';
+import { ALL_ROLES, Role, rolesThatMay, type TenantScope } from '@app/auth';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PageQuery } from '../http/page.query';
 import { pageOf, type PageResponse } from '../http/page.response';
@@ -9,7 +9,7 @@ import { BusinessResponse, CreateBusinessRequest } from './dto/business.dto';
 import { DeviceResponse, EnrolDeviceRequest, type EnrolledDeviceResponse } from './dto/device.dto';
 import { PartnershipResponse } from './dto/partnership.response';
 import { CreateStoreRequest, ListStoresQuery, StoreResponse } from './dto/store.dto';
-import { CreateUserRequest, UserResponse } from './dto/user.dto';
+import { ChangeUserRequest, CreateUserRequest, UserResponse } from './dto/user.dto';
 import { PartnershipsService } from './partnerships.service';
 
 const MANAGERS = [Role.Coordinator, Role.Admin];
@@ -79,14 +79,25 @@ export class PartnershipsController {
     return UserResponse.from(await this.partnerships.getUser(scope, id));
   }
 
+  // who may act on whom is the grant matrix (libs/auth/src/grants.ts), checked by the service
   @Post('users')
-  @Roles(...MANAGERS)
+  @Roles(...rolesThatMay('create'))
   async createUser(@Scope() scope: TenantScope, @Body() body: CreateUserRequest): Promise<UserResponse> {
     return UserResponse.from(await this.partnerships.createUser(scope, body));
   }
 
+  @Patch('users/:id')
+  @Roles(...rolesThatMay('change'))
+  async changeUser(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: ChangeUserRequest,
+  ): Promise<UserResponse> {
+    return UserResponse.from(await this.partnerships.changeUser(scope, id, body));
+  }
+
   @Delete('users/:id')
-  @Roles(...MANAGERS)
+  @Roles(...rolesThatMay('disable'))
   async disableUser(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<UserResponse> {
     return UserResponse.from(await this.partnerships.disableUser(scope, id));
   }

@@ -4,6 +4,8 @@ import {
   assertStoreAccess,
   formatCredential,
   isShopRole,
+  mayChangeRole,
+  mayGrant,
   newSecret,
   PasswordHasher,
   Role,
@@ -27,7 +29,7 @@ import {
 } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import type { CreateStoreRequest } from './dto/store.dto';
-import type { CreateUserRequest } from './dto/user.dto';
+import type { ChangeUserRequest, CreateUserRequest } from './dto/user.dto';
 
 /** The partnership's own records: member businesses, stores, people and enrolled tablets. */
 @Injectable()
@@ -88,15 +90,10 @@ export class PartnershipsService {
   }
 
   async createUser(scope: TenantScope, body: CreateUserRequest): Promise<User> {
-    if (body.role === Role.Admin && scope.role !== Role.Admin) {
-      throw DomainError.forbidden('Only an administrator can create administrators');
+    if (!mayGrant(scope.role, 'create', body.role)) {
+      throw DomainError.forbidden(`You cannot create a ${body.role} account`);
     }
-    if (isShopRole(body.role) && !body.storeId) {
-      invalid('storeId', 'is required for shop roles');
-    }
-    if (!isShopRole(body.role) && body.storeId) {
-      invalid('storeId', 'is only for shopworkers and store managers');
-    }
+    checkStore(body.role, body.storeId ?? null);
     if (await this.users.emailTaken(body.email)) {
       throw new DomainError(ErrorCode.Conflict, 'An account with that email already exists', [
         { field: 'email', problems: ['is already in use'] },
@@ -112,9 +109,34 @@ export class PartnershipsService {
     return user ?? invalid('storeId', 'is not a store of this partnership');
   }
 
+  /** A change of role or store, allowed when the grant matrix lets the caller change both roles. */
+  async changeUser(scope: TenantScope, id: string, body: ChangeUserRequest): Promise<User> {
+    if (body.role === undefined && body.storeId === undefined) {
+      invalid('role', 'or storeId must be given');
+    }
+    const target = (await this.users.findById(scope, id)) ?? notFound('User');
+    if (id === scope.actorId) {
+      throw DomainError.forbidden('You cannot change your own account');
+    }
+    const role = body.role ?? target.role;
+    if (!mayChangeRole(scope.role, target.role, role)) {
+      throw DomainError.forbidden(`You cannot change a ${target.role} account to ${role}`);
+    }
+    const storeId = body.storeId !== undefined ? body.storeId : isShopRole(role) ? target.storeId : null;
+    checkStore(role, storeId);
+    return (
+      (await this.users.change(scope, id, { role, storeId })) ??
+      invalid('storeId', 'is not a store of this partnership')
+    );
+  }
+
   async disableUser(scope: TenantScope, id: string): Promise<User> {
     if (id === scope.actorId) {
       throw DomainError.forbidden('You cannot disable your own account');
+    }
+    const target = (await this.users.findById(scope, id)) ?? notFound('User');
+    if (!mayGrant(scope.role, 'disable', target.role)) {
+      throw DomainError.forbidden(`You cannot disable a ${target.role} account`);
     }
     return (await this.users.disable(scope, id)) ?? notFound('User');
   }
@@ -148,6 +170,16 @@ export class PartnershipsService {
 
 function notFound(what: string): never {
   throw DomainError.notFound(what);
+}
+
+/** Shop roles belong to one store; nobody else does. */
+function checkStore(role: Role, storeId: string | null): void {
+  if (isShopRole(role) && !storeId) {
+    invalid('storeId', 'is required for shop roles');
+  }
+  if (!isShopRole(role) && storeId) {
+    invalid('storeId', 'is only for shopworkers and store managers');
+  }
 }
 
 function invalid(field: string, problem: string): never {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Role, TenantScope } from '@app/auth';
+import { rooms } from '@app/realtime';
 import { appendAudit } from '../audit';
 import { AccessAction, Store, User } from '../entities';
+import { closeRadioSockets } from '../outbox';
 import { paginate, type Page, type PageRequest } from '../page';
 import { SystemDb, TenantDb } from '../tenant-db';
 
@@ -98,6 +100,35 @@ export class UserRepository {
 
   emailTaken(email: string): Promise<boolean> {
     return this.system.run((em) => em.existsBy(User, { email: email.toLowerCase() }));
+  }
+
+  /**
+   * Sets a user's role and store. Returns null when the store is not in the caller's partnership.
+   * Open sockets are closed; access tokens carrying the old role are refused by session_is_active.
+   */
+  change(scope: TenantScope, id: string, data: { role: Role; storeId: string | null }): Promise<User | null> {
+    return this.db.run(scope, async (em) => {
+      if (
+        data.storeId &&
+        !(await em.findOneBy(Store, { id: data.storeId, partnershipId: scope.partnershipId }))
+      ) {
+        return null;
+      }
+      await em.update(User, { id, partnershipId: scope.partnershipId }, data);
+      const sessions: { id: string }[] = await em.query(
+        `SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL`,
+        [id],
+      );
+      if (sessions.length) {
+        await closeRadioSockets(
+          em,
+          scope.partnershipId,
+          sessions.map((s) => rooms.session(s.id)),
+        );
+      }
+      await appendAudit(em, scope, { action: AccessAction.Alter, objectType: 'user', objectId: id });
+      return em.findOneByOrFail(User, { id });
+    });
   }
 
   disable(scope: TenantScope, id: string): Promise<User | null> {

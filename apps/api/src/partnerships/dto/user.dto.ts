@@ -1,6 +1,7 @@
-import { IsEmail, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsEnum, IsOptional, ValidateIf, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { Role } from '@app/auth';
 import type { User } from '@app/database';
+import { IsHumanText } from '@app/errors';
 
 export class CreateUserRequest {
   @IsEmail()
@@ -10,6 +11,7 @@ export class CreateUserRequest {
   @IsString()
   @MinLength(1)
   @MaxLength(120)
+  @IsHumanText()
   displayName: string;
 
   @IsEnum(Role)
@@ -24,6 +26,18 @@ export class CreateUserRequest {
   @MinLength(12, { message: 'password must be at least 12 characters' })
   @MaxLength(1024)
   password: string;
+}
+
+/** A change of role, store or both; shop roles need a store, other roles have none. */
+export class ChangeUserRequest {
+  @IsOptional()
+  @IsEnum(Role)
+  role?: Role;
+
+  /** null removes the store (for a move to a non-shop role) */
+  @ValidateIf((_, v) => v !== undefined && v !== null)
+  @IsUUID()
+  storeId?: string | null;
 }
 
 export class UserResponse {
