@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import Fastify from 'fastify';
 import { Role } from '@app/auth';
 import {
   buildIncidentRequest,
@@ -14,6 +13,7 @@ import {
   sha256,
   startTestApi,
   type TestApi,
+  testConfig,
 } from '@app/testing';
 import { readHistory } from '../lib/history-reader';
 import {
@@ -24,6 +24,7 @@ import {
   recordResult,
   SPEC_TIMEOUT_MS,
 } from '../lib/programme';
+import { startApiOn } from '../lib/stack';
 import { secRequest, type SecResult } from './security-http';
 
 jest.setTimeout(SPEC_TIMEOUT_MS);
@@ -211,8 +212,9 @@ describe('S5 security headers, CORS and CSRF on every route', () => {
       name: string,
       send: () => Promise<SecResult>,
       origin?: string,
+      into: History = history,
     ) =>
-      history.run(
+      into.run(
         { op: randomUUID(), client: name, kind: `sample ${route.method} ${route.path}` },
         send,
         (r) => ({
@@ -406,32 +408,47 @@ describe('S5 security headers, CORS and CSRF on every route', () => {
       crossSiteCookiePostAccepted: crossSitePost.status < 300 ? 1 : 0,
     };
 
-    // negative control: the same checker on an answer from a server without helmet
-    const bare = Fastify();
-    bare.get('/x', async () => ({ ok: true }));
-    await bare.listen({ port: 0, host: '127.0.0.1' });
-    const addr = bare.server.address() as { port: number };
-    const unprotected = await secRequest(`http://127.0.0.1:${addr.port}`, 'GET', '/x', {
-      headers: { origin: FOREIGN },
-    });
-    await bare.close();
-    const controlHistory: HistoryEntry[] = [
-      {
-        op: 'control',
-        client: 'no helmet',
-        kind: 'sample GET /x',
-        invokeAt: 0,
-        outcome: 'ok',
-        status: unprotected.status,
-        value: { problems: headerViolations(unprotected.headers, { origin: FOREIGN, allowedOrigins }) },
-      },
-    ];
-    const control = checkHeaderSamples(controlHistory);
+    // negative control: this api built without helmet (TEST_DEFECTS=helmet-off), a reduced set of
+    // the same samples (error paths, a success path, outside the prefix), through the same checker
+    const noHelmet = await startApiOn(
+      testConfig(api.db.name, { TEST_DEFECTS: 'helmet-off' }),
+      api.db.owner,
+      api.db.name,
+    );
+    const controlHistory = new History(`${ID}-control-helmet-off`);
+    try {
+      const at = noHelmet.http.baseUrl;
+      for (const route of routes.filter((r) => r.method === 'GET').slice(0, 3)) {
+        const send = (token?: string) => () =>
+          secRequest(at, 'GET', fill(route.path, true), token ? { token } : {});
+        await sample(route, 'no token', send(), undefined, controlHistory);
+        await sample(route, 'success as coordinator', send(p.tokens.coordinator), undefined, controlHistory);
+      }
+      for (const path of ['/health', '/api/v1/no-such-route']) {
+        await sample(
+          { method: 'GET', path },
+          'non-api',
+          () => secRequest(at, 'GET', path),
+          undefined,
+          controlHistory,
+        );
+      }
+    } finally {
+      await noHelmet.close();
+    }
+    const control = checkHeaderSamples(readHistory(controlHistory.file));
     const controls: NegativeControl[] = [
       {
-        variant: 'a route without helmet (a bare Fastify answer fed to the checker)',
-        counts: { nonCompliant: control.nonCompliant, missingFrameAncestors: control.missingFrameAncestors },
-        caught: control.nonCompliant > 0,
+        variant:
+          'the api without helmet (TEST_DEFECTS=helmet-off): the same samples on a reduced set of routes',
+        counts: {
+          samples: control.samples,
+          nonCompliant: control.nonCompliant,
+          missingFrameAncestors: control.missingFrameAncestors,
+          missingHsts: control.missingHsts,
+          missingNosniff: control.missingNosniff,
+        },
+        caught: control.samples > 0 && control.nonCompliant === control.samples,
       },
     ];
     const bad = entries.filter((e) => ((e.value?.problems as string[]) ?? []).length > 0);

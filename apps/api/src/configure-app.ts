@@ -67,16 +67,19 @@ export async function configureApp(
     done();
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        frameAncestors: ["'none'"],
-        // the web client's radio socket, on its own port of the same host
-        connectSrc: ["'self'", ...radioConnectSources(config.radio.port)],
+  // S5's negative control runs the api without helmet (TEST_DEFECTS=helmet-off, NODE_ENV=test only)
+  if (!config.testDefects.has('helmet-off')) {
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          frameAncestors: ["'none'"],
+          // the web client's radio socket, on its own port of the same host
+          connectSrc: ["'self'", ...radioConnectSources(config.radio.port)],
+        },
       },
-    },
-    hsts: { maxAge: 365 * 24 * 3600, includeSubDomains: true },
-  });
+      hsts: { maxAge: 365 * 24 * 3600, includeSubDomains: true },
+    });
+  }
   app.enableCors({
     origin: config.http.corsOrigins,
     credentials: false,

@@ -20,6 +20,8 @@ export const TEST_DEFECT_NAMES = [
   'hash-check-off',
   /** R6: a planted leak: the api keeps a reference to every request body it handles */
   'rss-leak',
+  /** S5: the api is built without helmet (no CSP, HSTS, nosniff) */
+  'helmet-off',
 ] as const;
 export type TestDefect = (typeof TEST_DEFECT_NAMES)[number];
 
