@@ -34,7 +34,8 @@ jest.setTimeout(SPEC_TIMEOUT_MS);
  * spoofed X-Forwarded-For headers, on an api that trusts no proxy and on one that deliberately
  * trusts its proxy (127.0.0.1), so the key is the client address the proxy saw. The checker counts
  * successes beyond each limit (0) from the history; the Redis counters are read back. Negative
- * control: the same history judged as a limiter keyed on the forwarded header would have judged it.
+ * controls: the login burst again, on this api built with a limiter keyed on the forwarded header
+ * and with no limiter (TEST_DEFECTS), judged by the same checker.
  */
 const ID = 'S7';
 const SEED = deriveSeed(ID);
@@ -61,37 +62,26 @@ export interface LimitCounts {
 }
 
 /**
- * Over-limit answers per key, in the order the server answered: the (limit+1)th non-429 answer on a
- * key and every one after it is over the limit. `keyOf` picks the key a limiter counts on: the
- * intended one for the real run; the forwarded header for the negative control, whose `allowedOf`
- * then says what that limiter would have let through.
+ * Over-limit answers per key, in the order the server answered: the (limit+1)th non-429 answer on
+ * the key the limiter is meant to count on (limiter and key recorded with each attempt) and every
+ * one after it is over the limit.
  */
-export function checkLimits(
-  history: HistoryEntry[],
-  limits: Record<string, number>,
-  keyOf: (h: HistoryEntry) => string = (h) => `${String(h.value?.limiter)}|${String(h.value?.key)}`,
-  allowedOf?: (h: HistoryEntry, allowedSoFar: number, limit: number) => boolean,
-): LimitCounts {
+export function checkLimits(history: HistoryEntry[], limits: Record<string, number>): LimitCounts {
   const attempts = history
     .filter((h) => h.kind === 'burst')
     .sort((a, b) => (a.completeAt ?? 0) - (b.completeAt ?? 0));
   const intended = new Map<string, number>();
-  const judged = new Map<string, number>();
   let overLimitSuccesses = 0;
   let overLimitAnswered = 0;
   for (const h of attempts) {
     const limit = limits[String(h.value?.limiter)];
     const realKey = `${String(h.value?.limiter)}|${String(h.value?.key)}`;
-    const k = keyOf(h);
-    const soFar = judged.get(k) ?? 0;
-    const answered = allowedOf ? allowedOf(h, soFar, limit) : h.status !== 429;
-    if (answered) {
-      judged.set(k, soFar + 1);
+    if (h.status !== 429) {
       const used = intended.get(realKey) ?? 0;
       intended.set(realKey, used + 1);
       if (used >= limit) {
         overLimitAnswered += 1;
-        if (allowedOf ? h.value?.wouldSucceed : (h.status ?? 0) < 300) {
+        if ((h.status ?? 0) >= 200 && (h.status ?? 0) < 300) {
           overLimitSuccesses += 1;
         }
       }
@@ -342,31 +332,59 @@ describe('S7 rate limits under bursts and spoofed X-Forwarded-For', () => {
     const successes = (l: string) =>
       entries.filter((h) => h.value?.limiter === l && (h.status ?? 0) >= 200 && (h.status ?? 0) < 300).length;
 
-    // negative control: a limiter keyed on the forwarded header (where one was sent). Every spoofed
-    // value is a fresh key, so that limiter lets each spoofed attempt through.
-    const byHeader = checkLimits(
-      entries,
-      limits,
-      (h) => `${String(h.value?.limiter)}|${String(h.value?.xff ?? h.value?.key)}`,
-      (h, soFar, limit) => (h.value?.xff ? soFar < limit : h.status !== 429),
-    );
-    const controls: NegativeControl[] = [
-      {
-        variant: 'a login limiter keyed on the X-Forwarded-For header',
+    // negative controls: step 1 (a burst of wrong passwords, then the right one) from one client
+    // address carrying a fresh spoofed X-Forwarded-For each time, against this api built with a
+    // broken login limiter, judged by the same checker on the key the limiter is meant to count on
+    const controls: NegativeControl[] = [];
+    for (const [defect, label] of [
+      ['login-limiter-keyed-on-forwarded-header', 'a login limiter keyed on the X-Forwarded-For header'],
+      ['login-limiter-off', 'no login limiter at all (every attempt verified)'],
+    ] as const) {
+      const broken = await startApiOn(
+        testConfig(api.db.name, {
+          TEST_DEFECTS: defect,
+          LOGIN_MAX_ATTEMPTS: String(DEFAULTS.LOGIN_MAX_ATTEMPTS),
+        }),
+        api.db.owner,
+        api.db.name,
+      );
+      const controlHistory = new History(`${ID}-control-${defect}`);
+      const from = '127.0.0.33';
+      const key = `${from}|${victim.email}`;
+      const tryLogin = (i: number, password: string, wouldSucceed: boolean) =>
+        controlHistory.run(
+          { op: randomUUID(), client: 'login', kind: 'burst', key },
+          () =>
+            secRequest(broken.http.baseUrl, 'POST', '/api/v1/auth/login', {
+              body: { email: victim.email, password },
+              localAddress: from,
+              headers: { 'x-forwarded-for': spoofed(i) },
+            }),
+          (r) => ({
+            limiter: 'login',
+            key,
+            xff: spoofed(i),
+            wouldSucceed,
+            retryAfter: r.headers['retry-after'],
+          }),
+        );
+      try {
+        await burst(limits.login * OVER, (i) => tryLogin(i, 'wrong', false));
+        await burst(SPOOFS, (i) => tryLogin(i + 100, victim.password, true));
+      } finally {
+        await broken.close();
+      }
+      const c = checkLimits(readHistory(controlHistory.file), { login: limits.login });
+      controls.push({
+        variant: `${label} (TEST_DEFECTS=${defect}): step 1 with a spoofed header on every attempt`,
         counts: {
-          overLimitSuccesses: byHeader.overLimitSuccesses,
-          overLimitAnswered: byHeader.overLimitAnswered,
+          attempts: c.attempts,
+          overLimitSuccesses: c.overLimitSuccesses,
+          overLimitAnswered: c.overLimitAnswered,
         },
-        caught: byHeader.overLimitSuccesses > counts.overLimitSuccesses,
-      },
-    ];
-    // and a limiter that is not there (every attempt answered as if unlimited)
-    const none = checkLimits(entries, limits, undefined, () => true);
-    controls.push({
-      variant: 'no limiter at all (every request answered)',
-      counts: { overLimitSuccesses: none.overLimitSuccesses },
-      caught: none.overLimitSuccesses > counts.overLimitSuccesses,
-    });
+        caught: c.overLimitSuccesses > 0 && c.overLimitAnswered > 0,
+      });
+    }
 
     const figures = {
       ...counts,

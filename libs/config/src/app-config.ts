@@ -22,6 +22,8 @@ export const TEST_DEFECT_NAMES = [
   'rss-leak',
   /** S5: the api is built without helmet (no CSP, HSTS, nosniff) */
   'helmet-off',
+  /** S4/S7: the login limiter never limits */
+  'login-limiter-off',
 ] as const;
 export type TestDefect = (typeof TEST_DEFECT_NAMES)[number];
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type Actor, ALL_ROLES } from '@app/auth';
+import { AppConfig } from '@app/config';
 import type { HubRequest } from '../http/request';
 import { CurrentActor, Public, Roles } from './access.decorators';
 import { AuthService } from './auth.service';
@@ -12,13 +13,23 @@ import type { TokenResponse } from './dto/token.response';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
   login(@Body() body: LoginRequest, @Req() req: HubRequest): Promise<TokenResponse> {
-    return this.auth.login(body.email, body.password, req.ip);
+    // S7's negative control keys the login limiter on the client's own X-Forwarded-For header
+    // (TEST_DEFECTS=login-limiter-keyed-on-forwarded-header, tests only)
+    const forwarded = this.config.testDefects.has('login-limiter-keyed-on-forwarded-header')
+      ? String(req.headers['x-forwarded-for'] ?? '')
+          .split(',')[0]
+          .trim()
+      : '';
+    return this.auth.login(body.email, body.password, forwarded || req.ip);
   }
 
   @Public()

@@ -12,6 +12,8 @@ import { InjectRedis } from '@app/redis';
 @Injectable()
 export class LoginRateLimiter {
   private readonly limiter: RateLimiterRedis;
+  /** S4/S7's negative control: a limiter that never limits (TEST_DEFECTS=login-limiter-off, tests only) */
+  private readonly off: boolean;
 
   constructor(@InjectRedis() redis: Redis, config: AppConfig) {
     this.limiter = new RateLimiterRedis({
@@ -20,9 +22,13 @@ export class LoginRateLimiter {
       points: config.auth.loginMaxAttempts,
       duration: config.auth.loginWindowSeconds,
     });
+    this.off = config.testDefects.has('login-limiter-off');
   }
 
   async consume(ip: string, email: string): Promise<void> {
+    if (this.off) {
+      return;
+    }
     try {
       await this.limiter.consume(`${ip}|${email.toLowerCase()}`);
     } catch (res) {
