@@ -30,7 +30,7 @@ const isRoot = process.getuid?.() === 0;
 const say = (msg) => process.stderr.write(`[services] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function which(cmd) {
+function whichBin(cmd) {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : null;
 }
@@ -39,7 +39,7 @@ function pgBinDir() {
   for (const dir of ['/usr/lib/postgresql/15/bin', '/usr/local/pgsql/bin']) {
     if (existsSync(join(dir, 'pg_ctl'))) return dir;
   }
-  const cfg = which('pg_config');
+  const cfg = whichBin('pg_config');
   if (cfg) {
     const dir = execFileSync(cfg, ['--bindir'], { encoding: 'utf8' }).trim();
     if (existsSync(join(dir, 'pg_ctl'))) return dir;
@@ -49,7 +49,7 @@ function pgBinDir() {
 
 /** Installs Debian packages when missing and we are root; otherwise says what to install. */
 export function ensureDebianPackages(packages) {
-  const missing = packages.filter(({ bin }) => !which(bin) && !existsSync(bin));
+  const missing = packages.filter(({ bin }) => !whichBin(bin) && !existsSync(bin));
   if (!missing.length) return;
   const names = missing.map((m) => m.pkg).join(' ');
   if (!isRoot) {
@@ -213,7 +213,7 @@ async function upPostgres(profile) {
 }
 
 async function redisAnswers(port) {
-  const cli = which('redis-cli');
+  const cli = whichBin('redis-cli');
   return (
     !!cli &&
     spawnSync(cli, ['-h', '127.0.0.1', '-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() ===
@@ -270,15 +270,17 @@ export async function up(profile) {
   say(`${profile} services ready`);
 }
 
-export function down(profile) {
+/** Stops the profile's PostgreSQL and Redis (or only those named in `which`). */
+export function down(profile, which = { pg: true, redis: true }) {
   const p = paths(profile);
   const bin = pgBinDir();
-  if (bin && pgRunning(bin, p)) {
+  if (which.pg && bin && pgRunning(bin, p)) {
     asPostgres(join(bin, 'pg_ctl'), ['-D', p.pgData, '-m', 'fast', '-w', 'stop']);
     say(`stopped PostgreSQL (${profile})`);
   }
-  const cli = which('redis-cli');
+  const cli = whichBin('redis-cli');
   if (
+    which.redis &&
     cli &&
     spawnSync(cli, ['-p', String(PROFILES[profile].redisPort), 'shutdown'], { encoding: 'utf8' }).status === 0
   ) {
@@ -286,11 +288,21 @@ export function down(profile) {
   }
 }
 
+/** Which of the profile's services answer now (so a caller stops only what it started). */
+export async function answering(profile) {
+  const bin = pgBinDir();
+  const pg =
+    !!bin &&
+    asPostgres(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(PROFILES[profile].pgPort)])
+      .status === 0;
+  return { pg, redis: await redisAnswers(PROFILES[profile].redisPort) };
+}
+
 function status(profile) {
   const p = paths(profile);
   const bin = pgBinDir();
   const pg = bin && pgRunning(bin, p) ? 'running' : 'stopped';
-  const cli = which('redis-cli');
+  const cli = whichBin('redis-cli');
   const rd =
     cli &&
     spawnSync(cli, ['-p', String(PROFILES[profile].redisPort), 'ping'], {

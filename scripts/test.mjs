@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDebianPackages } from './services.mjs';
+import { answering, down, ensureDebianPackages, up } from './services.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -43,12 +43,21 @@ step('build: web client', 'npx', [
   '--logLevel',
   'warn',
 ]);
-// --forceExit: connection retry timers (ioredis, pg) in a few suites can outlive the run; the
-// results are already reported when jest would otherwise wait on them forever.
-step('jest: unit, integration, socket and browser suites', 'npx', [
-  'jest',
-  '--ci',
-  '--forceExit',
-  ...process.argv.slice(2),
-]);
+// The test services: started here (the suites' global setup reuses them) and stopped when the run
+// ends, pass or fail, unless they were already running before it (a developer's own).
+const before = await answering('test');
+await up('test');
+// Ctrl-C reaches jest too; wait for it to end, then stop the services.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
+say('jest: unit, integration, socket and browser suites');
+const jest = spawnSync('npx', ['jest', '--ci', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'test' },
+});
+down('test', { pg: !before.pg, redis: !before.redis });
+if (jest.status !== 0) {
+  say('jest failed');
+  process.exit(jest.status ?? 1);
+}
 say('all green');

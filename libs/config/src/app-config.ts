@@ -24,6 +24,8 @@ export const TEST_DEFECT_NAMES = [
   'helmet-off',
   /** S4/S7: the login limiter never limits */
   'login-limiter-off',
+  /** S7: the login limiter counts on the client's own X-Forwarded-For header */
+  'login-limiter-keyed-on-forwarded-header',
 ] as const;
 export type TestDefect = (typeof TEST_DEFECT_NAMES)[number];
 

@@ -3,6 +3,40 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 
+/** The transaction's connection died (server stopped, network cut): nothing was committed by it. */
+export class DatabaseConnectionLost extends Error {
+  constructor(cause: unknown) {
+    super('Connection terminated during a transaction', { cause });
+    this.name = 'DatabaseConnectionLost';
+  }
+}
+
+/**
+ * One transaction, with the connection watched: when the server drops it mid-transaction, TypeORM
+ * releases the query runner from pg's 'error' event, and the next statement fails with
+ * QueryRunnerAlreadyReleasedError, a symptom that reads like a bug. The watch reports the cause.
+ */
+function watchedTransaction<T>(
+  dataSource: DataSource,
+  work: (em: EntityManager) => Promise<T>,
+): Promise<T> {
+  return dataSource.transaction(async (em) => {
+    const client = (await em.queryRunner!.connect()) as NodeJS.EventEmitter;
+    let lost: unknown;
+    const onError = (err: unknown): void => {
+      lost ??= err;
+    };
+    client.on('error', onError);
+    try {
+      return await work(em);
+    } catch (err) {
+      throw lost === undefined ? err : new DatabaseConnectionLost(lost);
+    } finally {
+      client.off('error', onError);
+    }
+  });
+}
+
 /**
  * The only way repositories open transactions on tenant data. Sets `app.partnership_id` for the
  * transaction so row-level security guards the tenant boundary a second time.
@@ -20,7 +54,7 @@ export class TenantDb {
     work: (em: EntityManager) => Promise<T>,
     opts: { lockTimeoutMs?: number } = {},
   ): Promise<T> {
-    return this.dataSource.transaction(async (em) => {
+    return watchedTransaction(this.dataSource, async (em) => {
       await (opts.lockTimeoutMs === undefined
         ? em.query(`SELECT set_config('app.partnership_id', $1, true)`, [scope.partnershipId])
         : em.query(
@@ -41,7 +75,7 @@ export class SystemDb {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (em) => {
+    return watchedTransaction(this.dataSource, async (em) => {
       await em.query(`SELECT set_config('app.system', 'on', true)`);
       return work(em);
     });

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { dataSourceOptions } from '@app/database';
+import { eventually } from './own-redis';
 import { testServiceUrls } from './test-services';
 
 export interface TestDatabase {
@@ -49,6 +50,37 @@ async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A closed client's backend exits a moment after the socket closes; DROP … WITH (FORCE) run in
+ * that moment must terminate it, which the owner role may not do to the app role's backends. So
+ * wait for the database's other backends to go; one still there after 15 s is a leak, and the
+ * DROP's error then names it.
+ */
+async function dropDatabase(name: string, owner: DataSource): Promise<void> {
+  await owner.destroy();
+  await admin(async (c) => {
+    const others = async () =>
+      Number(
+        (
+          await c.query(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+            [name],
+          )
+        ).rows[0].n,
+      );
+    await eventually(
+      async () => {
+        if ((await others()) > 0) {
+          throw new Error(`${name} still has connections`);
+        }
+      },
+      15_000,
+      50,
+    ).catch(() => undefined);
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+}
+
 /** A fresh database copied from the migrated template (made once by the global setup). */
 export async function createTestDatabase(
   overrides: Record<string, string> = {},
@@ -66,10 +98,7 @@ export async function createTestDatabase(
     name,
     config,
     owner,
-    drop: async () => {
-      await owner.destroy();
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    },
+    drop: () => dropDatabase(name, owner),
   };
 }
 
@@ -84,10 +113,7 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
     name,
     config,
     owner,
-    drop: async () => {
-      await owner.destroy();
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    },
+    drop: () => dropDatabase(name, owner),
   };
 }
 
