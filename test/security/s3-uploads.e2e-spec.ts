@@ -10,6 +10,7 @@ import {
   postIncident,
   startTestApi,
   type TestApi,
+  testConfig,
 } from '@app/testing';
 import { readHistory } from '../lib/history-reader';
 import {
@@ -20,6 +21,7 @@ import {
   recordResult,
   SPEC_TIMEOUT_MS,
 } from '../lib/programme';
+import { startApiOn } from '../lib/stack';
 import { buildCorpus, type CorpusFile } from './hostile-files';
 import { secRequest, ServerReadMeter, streamUpload } from './security-http';
 
@@ -117,17 +119,14 @@ export interface UploadCounts {
   viewingCopiesWithLocation: number;
 }
 
-/**
- * The checker. `classify` decides what the server would have accepted: the real run passes the
- * server's own answers; the negative control passes a MIME-fallback classifier.
- */
+/** The checker, over the server's own answers (an upload is accepted when it was answered 2xx). */
 export function checkUploads(
   history: HistoryEntry[],
   storage: StorageState,
   downloads: DownloadCheck[],
   oversize: OversizeCase[],
-  accepted: (h: HistoryEntry) => boolean = (h) => h.outcome === 'ok',
 ): UploadCounts {
+  const accepted = (h: HistoryEntry) => h.outcome === 'ok';
   const uploads = history.filter((h) => h.kind.startsWith('upload'));
   const hostile = uploads.filter((h) => h.value?.fileKind === 'hostile');
   const refusedHashes = new Set(hostile.filter((h) => !accepted(h)).map((h) => String(h.value?.sha256)));
@@ -406,17 +405,51 @@ describe('S3 hostile uploads on every upload route', () => {
     const entries = readHistory(history.file);
     const counts = checkUploads(entries, state, downloads, oversize);
 
-    // negative control: MIME fallback on. A classifier that trusts the declared type (the file
-    // name's extension; the routes take octet-stream, so the name is the only declaration) would
-    // have accepted every hostile file the server refused for its type but whose name claims an
-    // accepted one.
-    const mimeFallback = (h: HistoryEntry) =>
-      h.outcome === 'ok' ||
-      (h.status === 415 &&
-        typeof h.value?.claimedType === 'string' &&
-        ACCEPTED_TYPES.includes(h.value.claimedType) &&
-        (!String(h.value.route).includes('images') || h.value.claimedType.startsWith('image/')));
-    const fallback = checkUploads(entries, state, downloads, oversize, mimeFallback);
+    // negative control: MIME fallback on. This api built to take the type from the declared file
+    // name when the bytes do not pass (TEST_DEFECTS=mime-fallback) is sent the hostile files whose
+    // name claims an accepted type, on the route that carries a name; the same checker counts.
+    const withFallback = await startApiOn(
+      testConfig(api.db.name, { TEST_DEFECTS: 'mime-fallback', EVIDENCE_MAX_BYTES: String(LIMIT) }),
+      api.db.owner,
+      api.db.name,
+    );
+    const fallbackHistory = new History(`${ID}-control-mime-fallback`);
+    try {
+      const claiming = corpus.filter(
+        (f) => f.kind === 'hostile' && f.claimedType && ACCEPTED_TYPES.includes(f.claimedType),
+      );
+      for (const file of claiming) {
+        const hash = sha256(file.body);
+        await fallbackHistory.run(
+          { op: randomUUID(), client: routes[0].name, kind: `upload ${file.label}` },
+          () =>
+            secRequest(withFallback.http.baseUrl, 'PUT', `/api/v1/incidents/${incidentId}/evidence/${hash}`, {
+              token: tablet,
+              raw: file.body,
+              headers: {
+                'content-type': 'application/octet-stream',
+                ...routes[0].headers({ name: file.name, hash }),
+                ...(file.headers ?? {}),
+              },
+            }),
+          (res) => ({
+            route: routes[0].name,
+            label: file.label,
+            fileKind: file.kind,
+            sha256: hash,
+            code: res.body?.code,
+          }),
+        );
+      }
+    } finally {
+      await withFallback.close();
+    }
+    const fallback = checkUploads(
+      readHistory(fallbackHistory.file),
+      { files: [], knownHashes: new Set(), storedNames: [], strayNames: [] },
+      [],
+      [],
+    );
     // and a second control on the storage oracle: one refused file's bytes left in tmp/
     const refused = entries.find(
       (h) => h.value?.fileKind === 'hostile' && h.outcome !== 'ok' && Number(h.value?.bytes) > 0,
@@ -446,9 +479,10 @@ describe('S3 hostile uploads on every upload route', () => {
     );
     const controls: NegativeControl[] = [
       {
-        variant: 'MIME fallback on: type from the declared name/content type instead of magic bytes',
-        counts: { maliciousAccepted: fallback.maliciousAccepted },
-        caught: fallback.maliciousAccepted > counts.maliciousAccepted,
+        variant:
+          'MIME fallback on (TEST_DEFECTS=mime-fallback): type from the declared file name when the magic bytes fail',
+        counts: { hostileUploads: fallback.hostileUploads, maliciousAccepted: fallback.maliciousAccepted },
+        caught: fallback.maliciousAccepted > 0,
       },
       {
         variant: 'an oversize upload drained to its end before the 413 (every byte the client sent read)',

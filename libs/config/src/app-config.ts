@@ -26,6 +26,8 @@ export const TEST_DEFECT_NAMES = [
   'login-limiter-off',
   /** S7: the login limiter counts on the client's own X-Forwarded-For header */
   'login-limiter-keyed-on-forwarded-header',
+  /** S3: the upload takes its type from the declared file name when the magic bytes fail */
+  'mime-fallback',
 ] as const;
 export type TestDefect = (typeof TEST_DEFECT_NAMES)[number];
 

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { AppConfig } from '@app/config';
 import { DomainError, ErrorCode } from '@app/errors';
 import { log } from '@app/logging';
-import { type AcceptedType, classify, HEAD_BYTES, MarkerScanner, TAIL_BYTES } from './magic';
+import { ACCEPTED, type AcceptedType, classify, HEAD_BYTES, MarkerScanner, TAIL_BYTES } from './magic';
 import { stripMetadata } from './strip-metadata';
 
 export interface Received {
@@ -49,8 +49,11 @@ export function tooLarge(maxBytes: number): DomainError {
 @Injectable()
 export class EvidenceStore {
   private readonly root: string;
+  /** S3's negative control: type from the declared file name when the bytes fail (TEST_DEFECTS=mime-fallback) */
+  private readonly mimeFallback: boolean;
 
   constructor(config: AppConfig) {
+    this.mimeFallback = config.testDefects.has('mime-fallback');
     this.root = isAbsolute(config.storage.dir)
       ? config.storage.dir
       : resolve(process.cwd(), config.storage.dir);
@@ -76,7 +79,12 @@ export class EvidenceStore {
    * markup scan on the way; then the type by magic bytes and the structural checks. Any refusal
    * removes the temporary file before it is reported.
    */
-  async receive(body: Readable, expectedSha256: string, maxBytes: number): Promise<Received> {
+  async receive(
+    body: Readable,
+    expectedSha256: string,
+    maxBytes: number,
+    declaredName: string | null = null,
+  ): Promise<Received> {
     const tmpDir = join(this.root, 'tmp');
     await mkdir(tmpDir, { recursive: true });
     const tmpPath = join(tmpDir, randomUUID());
@@ -98,6 +106,12 @@ export class EvidenceStore {
         verdict = await classify(head, tail, size, file, markup);
       } finally {
         await file.close();
+      }
+      if (!verdict.mediaType && this.mimeFallback) {
+        const ext = declaredName?.split('.').pop()?.toLowerCase().replace('jpeg', 'jpg');
+        verdict = {
+          mediaType: (Object.keys(ACCEPTED) as AcceptedType[]).find((t) => ACCEPTED[t] === ext) ?? null,
+        };
       }
       if (!verdict.mediaType) {
         throw new DomainError(

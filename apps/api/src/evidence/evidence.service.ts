@@ -44,7 +44,7 @@ export class EvidenceService {
     let received: Received | undefined;
     let derivative: Derivative | null = null;
     try {
-      received = await this.store.receive(body, sha256, max);
+      received = await this.store.receive(body, sha256, max, meta.originalName);
       derivative = await this.store.derive(received);
       const r = received;
       const d = derivative;
