@@ -1,14 +1,27 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModuleRef } from '@nestjs/core';
 import fc from 'fast-check';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { IncidentRollupRepository, OrganisationKind, StatsRepository } from '@app/database';
 import { JobName } from '@app/queue';
-import { copyIncidents, createSyntheticWorld, groundTruthOf, type SyntheticWorld } from '@app/synthetic';
-import { givenPartnership, type GivenPartnership, startTestApi, type TestApi } from '@app/testing';
+import {
+  copyIncidents,
+  createSyntheticWorld,
+  groundTruthOf,
+  INCIDENT_COPY_COLUMNS,
+  incidentCsvLine,
+  type SyntheticIncident,
+  type SyntheticWorld,
+} from '@app/synthetic';
+import { givenPartnership, type GivenPartnership, startTestApi, testConfig, type TestApi } from '@app/testing';
+import { startApiOn } from '../../../test/lib/stack';
 import { ReportsProcessor } from '../../worker/src/reports/reports.processor';
 import { StatsService, type StatsViewer } from '../src/stats/stats.service';
 
@@ -90,7 +103,7 @@ describe('campaign statistics', () => {
               count(*) FILTER (WHERE police_reported)::int AS "reportedToPolice",
               count(*) FILTER (WHERE police_attended)::int AS "policeAttended",
               count(*) FILTER (WHERE types && '{theft_shop,theft_other}')::int AS thefts,
-              coalesce(sum(value_pence) FILTER (WHERE types && '{theft_shop,theft_other}'), 0)::int AS "theftValuePence"
+              coalesce(sum(value_pence) FILTER (WHERE types && '{theft_shop,theft_other}'), 0)::text AS "theftValuePence"
          FROM incidents
         WHERE partnership_id = $1 AND status <> 'draft'
           AND (occurred_at AT TIME ZONE 'Europe/London')::date BETWEEN $2::date AND $3::date AND ${where}`,
@@ -259,6 +272,135 @@ describe('campaign statistics', () => {
       }),
       { seed: 7, numRuns: 3 },
     );
+  });
+
+  /** Loads these reports (one London month) into a partnership's first store and folds them. */
+  async function seedReports(g: GivenPartnership, month: string, reports: Partial<SyntheticIncident>[]) {
+    let n = 0;
+    const lines = reports.map((r) => {
+      const i: SyntheticIncident = {
+        id: randomUUID(),
+        partnershipId: g.partnershipId,
+        storeId: g.storeIds[0],
+        status: 'submitted',
+        types: [],
+        triggers: ['none_known'],
+        weapon: 'none',
+        injury: 'none',
+        valuePence: 0,
+        occurredAt: new Date(`${month}-${String(1 + (n++ % 27)).padStart(2, '0')}T12:00:00Z`),
+        offenderId: null,
+        policeReported: false,
+        policeAttended: false,
+        ...r,
+      };
+      return `${incidentCsvLine(i, g.users.coordinator.id)}\n`;
+    });
+    await pipeline(
+      Readable.from([lines.join('')]),
+      client.query(copyFrom(`COPY incidents (${INCIDENT_COPY_COLUMNS}) FROM STDIN (FORMAT csv)`)),
+    );
+    await rollups.fold(g.partnershipId);
+  }
+  const times = (n: number, r: Partial<SyntheticIncident>) => Array.from({ length: n }, () => ({ ...r }));
+
+  describe('disclosure control and exact sums over HTTP', () => {
+    let g: GivenPartnership;
+    let key: string;
+    const JUNE = 'from=2025-06-01&to=2025-06-30';
+
+    beforeAll(async () => {
+      g = await givenPartnership(api, { region: 'Wales', policeForceArea: 'Gwent Police' });
+      // issue #15's three examples: thefts - theft_shop = 2, violent - violence_no_injury = 4,
+      // abuse - verbal_abuse = 2
+      await seedReports(g, '2025-06', [
+        ...times(10, { types: ['theft_shop'], valuePence: 1500 }),
+        ...times(2, { types: ['theft_other'], valuePence: 700 }),
+        ...times(9, { types: ['violence_no_injury'] }),
+        ...times(4, { types: ['violence_injury'], injury: 'minor' }),
+        ...times(11, { types: ['verbal_abuse'] }),
+        ...times(2, { types: ['threat'] }),
+      ]);
+      const repo = api.app.get(StatsRepository);
+      const org = await repo.createOrganisation('Retail union', OrganisationKind.Union);
+      key = (await repo.issueApiKey(org.id, 'disclosure test')).secret;
+      await api.http.request('PUT', `/api/v1/stats/shares/${org.id}`, { token: g.tokens.coordinator });
+    });
+
+    /** What an analyst key gets for June: headline, types, and what can be differenced from them. */
+    async function recoverable(on: TestApi) {
+      const get = async (path: string) => {
+        const res = await on.http.request('GET', `/api/v1/stats/${path}&partnershipId=${g.partnershipId}`, {
+          headers: { authorization: `ApiKey ${key}` },
+        });
+        expect(res.status).toBe(200);
+        return res.body;
+      };
+      const h = await get(`headline?${JUNE}`);
+      const types = Object.fromEntries(
+        ((await get(`breakdown?by=type&${JUNE}`)).rows as { key: string; incidents: number }[]).map((r) => [
+          r.key,
+          r.incidents,
+        ]),
+      );
+      const differences = {
+        theftOther: h.thefts - types.theft_shop,
+        violenceInjury: h.violent - types.violence_no_injury,
+        threat: h.abuse - types.verbal_abuse,
+      };
+      return {
+        h,
+        recovered: Object.entries(differences).filter(([, v]) => v > 0 && v < K),
+        small: Object.entries(types).filter(([, v]) => v > 0 && v < K),
+      };
+    }
+
+    it('none of issue #15 three cells can be recovered from the published figures', async () => {
+      const { h, recovered, small } = await recoverable(api);
+      expect(recovered).toEqual([]);
+      expect(small).toEqual([]);
+      // the parents stay published
+      expect(h).toMatchObject({ incidents: 38, thefts: 12, violent: 13, abuse: 13, theftValuePence: '16400' });
+    });
+
+    it('negative control: the same api with primary suppression only (TEST_DEFECTS) lets all three be recovered', async () => {
+      const broken = await startApiOn(
+        testConfig(api.db.name, { TEST_DEFECTS: 'stats-primary-suppression-only' }),
+        api.db.owner,
+        api.db.name,
+      );
+      try {
+        const { recovered } = await recoverable(broken);
+        expect(Object.fromEntries(recovered)).toEqual({ theftOther: 2, violenceInjury: 4, threat: 2 });
+      } finally {
+        await broken.close();
+      }
+    });
+
+    it('theft values near the cap sum exactly, in JSON and CSV, for members and analysts', async () => {
+      const cap = 2_000_000_000_000_000n - 3n;
+      const values = [cap, cap - 11n, cap, cap - 2n, cap, 1n, 998n]; // an odd sum past 2^53
+      await seedReports(g, '2025-07', [
+        ...values.map((v) => ({ types: ['theft_shop'], valuePence: Number(v) })),
+        ...times(5, { types: ['fraud'] }),
+      ]);
+      const exact = values.reduce((a, v) => a + v, 0n).toString();
+      expect(BigInt(Number(exact))).not.toBe(BigInt(exact)); // a JS number cannot hold it
+      const q = `/api/v1/stats/headline?from=2025-07-01&to=2025-07-31&partnershipId=${g.partnershipId}`;
+      for (const opts of [{ token: g.tokens.coordinator }, { headers: { authorization: `ApiKey ${key}` } }]) {
+        const json = await api.http.request('GET', q, opts);
+        expect(json.status).toBe(200);
+        expect(json.text).toContain(`"theftValuePence":"${exact}"`);
+        const csv = await api.http.request('GET', `${q}&format=csv`, opts);
+        const [head, row] = csv.text.trim().split('\r\n');
+        expect(row.split(',')[head.split(',').indexOf('theftValuePence')]).toBe(exact);
+      }
+      const [{ sum }] = await api.db.owner.query(
+        `SELECT sum(theft_value_pence)::text AS sum FROM stats_months WHERE partnership_id = $1 AND month = '2025-07-01'`,
+        [g.partnershipId],
+      );
+      expect(sum).toBe(exact);
+    });
   });
 
   describe('over HTTP', () => {

@@ -20,6 +20,8 @@ export const TEST_DEFECT_NAMES = [
   'hash-check-off',
   /** R6: a planted leak: the api keeps a reference to every request body it handles */
   'rss-leak',
+  /** stats disclosure: analysts' figures get primary suppression only, no complementary cells */
+  'stats-primary-suppression-only',
   /** S5: the api is built without helmet (no CSP, HSTS, nosniff) */
   'helmet-off',
   /** S4/S7: the login limiter never limits */

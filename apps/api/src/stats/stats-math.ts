@@ -1,13 +1,20 @@
 import {
+  ABUSE_TYPES,
+  IncidentTrigger,
+  IncidentType,
   type Measures,
+  type Money,
   STATS_INJURIES,
   STATS_MEASURES,
   STATS_TRIGGERS,
   STATS_TYPES,
   STATS_WEAPONS,
+  THEFT_TYPES,
+  VIOLENT_TYPES,
 } from '@app/database';
+import { type Relation, type SuppressOptions, suppressTable } from './suppression';
 
-/** Measures analysts may see; weapon kinds and injury levels are too fine for partnership-months. */
+/** Counts analysts may see; weapon kinds and injury levels are too fine for partnership-months. */
 export const ANALYST_COLUMNS: readonly string[] = [
   'incidents',
   'violent',
@@ -20,52 +27,78 @@ export const ANALYST_COLUMNS: readonly string[] = [
   'attended',
   'violent_reported',
   'thefts',
-  'theft_value_pence',
   ...STATS_TYPES.map((t) => `type_${t}`),
   ...STATS_TRIGGERS.map((t) => `trigger_${t}`),
 ];
 
-/** A count's parent: publishing both would publish their difference, so both must be safe. */
-const PARENT: Record<string, string> = { violent_reported: 'violent' };
 /** A sum of money is published only with the count of the incidents it sums. */
 const MONEY_COUNT: Record<string, string> = { theft_value_pence: 'thefts' };
+const COUNT_COLUMNS = ANALYST_COLUMNS;
 
-const small = (v: number, k: number) => v > 0 && v < k;
+const typeCols = (types: readonly string[]) => types.map((t) => `type_${t}`);
+
+/** The category tree: each parent is the union of its children (plus, for incidents, the rest). */
+const TREE: readonly Relation[] = [
+  { parent: 'violent', children: typeCols(VIOLENT_TYPES) },
+  { parent: 'abuse', children: typeCols(ABUSE_TYPES) },
+  { parent: 'thefts', children: typeCols(THEFT_TYPES) },
+  { parent: 'against_staff', children: ['violent', 'abuse', `type_${IncidentType.Robbery}`] },
+  { parent: 'violent', children: ['violent_reported'] },
+  { parent: 'reported', children: ['violent_reported'] },
+  { parent: 'age_restricted', children: [`trigger_${IncidentTrigger.RefusingAgeRestrictedSale}`] },
+];
+
+function descendants(parent: string): string[] {
+  const direct = TREE.filter((r) => r.parent === parent).flatMap((r) => r.children);
+  return [...new Set([...direct, ...direct.flatMap(descendants)])];
+}
 
 /**
- * Primary and complementary suppression of one (partnership, month) atom. The atom vanishes when
- * it holds fewer than k reports; a count is withheld (0) when it, its complement within the atom,
- * or its complement within its parent is between 1 and k-1. Every published figure is a sum of
- * atoms treated this way, so any difference between two nested figures is again a sum of safe
- * counts: 0 or at least k.
+ * Every relation among one atom's published counts: the tree, each parent with each of its
+ * descendants (against_staff - threat is a count too), and incidents with every count (the
+ * complement within the atom). Totals over periods, partnerships and areas need none: each is a
+ * sum of atoms suppressed here, so any difference between them is a sum of published atom figures.
  */
-export function suppressAtom(m: Measures, k: number): Measures {
+export const ATOM_RELATIONS: readonly Relation[] = [
+  ...TREE,
+  ...[...new Set(TREE.map((r) => r.parent))].flatMap((parent) =>
+    descendants(parent)
+      .filter((d) => !TREE.some((r) => r.parent === parent && r.children.length === 1 && r.children[0] === d))
+      .map((d) => ({ parent, children: [d] })),
+  ),
+  ...COUNT_COLUMNS.filter((c) => c !== 'incidents').map((c) => ({ parent: 'incidents', children: [c] })),
+];
+
+/**
+ * Suppression of one (partnership, month) atom: it vanishes when it holds fewer than k reports,
+ * then primary and complementary suppression over ATOM_RELATIONS (see suppressTable). Withheld
+ * figures read 0, so every published total, summed from atoms treated this way, differences only
+ * into sums of published atom figures.
+ */
+export function suppressAtom(m: Measures, k: number, options: SuppressOptions = {}): Measures {
   const out: Measures = {};
-  const total = m.incidents ?? 0;
-  if (total < k) {
-    for (const c of ANALYST_COLUMNS) {
-      out[c] = 0;
-    }
+  for (const c of ANALYST_COLUMNS) {
+    out[c] = 0;
+  }
+  if ((m.incidents ?? 0) < k) {
     return out;
   }
-  for (const c of ANALYST_COLUMNS) {
-    if (c === 'incidents' || MONEY_COUNT[c]) {
-      continue;
-    }
-    const v = m[c] ?? 0;
-    const parent = PARENT[c];
-    const unsafe =
-      small(v, k) || small(total - v, k) || (parent !== undefined && small((m[parent] ?? 0) - v, k));
-    out[c] = unsafe ? 0 : v;
+  const counts = Object.fromEntries(COUNT_COLUMNS.map((c) => [c, m[c] ?? 0]));
+  const hidden = suppressTable(counts, ATOM_RELATIONS, k, options);
+  if (hidden.has('incidents')) {
+    return out;
   }
-  for (const c of Object.keys(PARENT)) {
-    if (out[PARENT[c]] === 0) {
-      out[c] = 0;
-    }
+  for (const c of COUNT_COLUMNS) {
+    out[c] = hidden.has(c) ? 0 : counts[c];
   }
-  out.incidents = total;
-  for (const [money, count] of Object.entries(MONEY_COUNT)) {
-    out[money] = out[count] === 0 ? 0 : (m[money] ?? 0);
+  return out;
+}
+
+/** Money follows its count: withheld (0n) whenever the count is. */
+export function suppressMoney(published: Measures, money: Money): Money {
+  const out: Money = {};
+  for (const [c, count] of Object.entries(MONEY_COUNT)) {
+    out[c] = published[count] ? (money[c] ?? 0n) : 0n;
   }
   return out;
 }
@@ -78,14 +111,27 @@ export function addMeasures(into: Measures, m: Measures): Measures {
   return into;
 }
 
-export function emptyMeasures(columns: readonly string[] = STATS_MEASURES.map((m) => m.column)): Measures {
+/** Column-wise sum of money, exact (pence as bigint). */
+export function addMoney(into: Money, m: Money): Money {
+  for (const [c, v] of Object.entries(m)) {
+    into[c] = (into[c] ?? 0n) + v;
+  }
+  return into;
+}
+
+export function emptyMeasures(
+  columns: readonly string[] = STATS_MEASURES.filter((m) => !m.money).map((m) => m.column),
+): Measures {
   return Object.fromEntries(columns.map((c) => [c, 0]));
 }
 
 const share = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10000) / 10000 : null);
 
-/** The headline figures of one summed vector over `days` London days. */
-export function headlineOf(m: Measures, days: number) {
+/**
+ * The headline figures of one summed vector over `days` London days. Money is a decimal string of
+ * pence: sums pass 2^53 (five reports at the cap do), where a JSON number would round.
+ */
+export function headlineOf(m: Measures, money: Money, days: number) {
   return {
     incidents: m.incidents,
     incidentsPerDay: days > 0 ? Math.round((m.incidents / days) * 100) / 100 : null,
@@ -105,7 +151,7 @@ export function headlineOf(m: Measures, days: number) {
     violentReported: m.violent_reported,
     shareViolentReported: share(m.violent_reported, m.violent),
     thefts: m.thefts,
-    theftValuePence: m.theft_value_pence,
+    theftValuePence: (money.theft_value_pence ?? 0n).toString(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Role, scopeOf, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
@@ -17,6 +17,7 @@ import {
   StatsSeriesQuery,
 } from './dto/stats.query';
 import { ReportResponse } from './dto/report.response';
+import { StatsFigures } from './dto/stats.response';
 import { toCsv } from './stats-math';
 import { StatsService } from './stats.service';
 
@@ -41,6 +42,7 @@ export class StatsController {
   ) {}
 
   @Get('headline')
+  @ApiOkResponse({ type: StatsFigures, description: 'the figures, with the filters as applied and days' })
   @Roles(...STATS_READERS)
   @AcceptsApiKey()
   async headline(

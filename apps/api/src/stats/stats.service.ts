@@ -1,17 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { Role, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { londonDate, type Measures, type PartnershipInfo, StatsRepository, type StatsAtom } from '@app/database';
+import {
+  londonDate,
+  type Measures,
+  type Money,
+  type PartnershipInfo,
+  StatsRepository,
+  type StatsAtom,
+} from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import type { ApiKeyPrincipal } from '../http/request';
 import type { BreakdownDimension, StatsFilterQuery, StatsSeriesQuery } from './dto/stats.query';
 import {
   ANALYST_COLUMNS,
   addMeasures,
+  addMoney,
   BREAKDOWNS,
   emptyMeasures,
   headlineOf,
   suppressAtom,
+  suppressMoney,
 } from './stats-math';
 
 /** Who asks: a partnership's own staff (all figures) or an analyst (aggregates with suppression). */
@@ -64,10 +73,15 @@ function periodsOf(from: string, to: string, interval: 'day' | 'month'): string[
 
 @Injectable()
 export class StatsService {
+  /** the negative control of the disclosure tests: primary suppression only (NODE_ENV=test) */
+  private readonly secondary: boolean;
+
   constructor(
     private readonly stats: StatsRepository,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.secondary = !config.testDefects.has('stats-primary-suppression-only');
+  }
 
   /** The viewer behind a token or an API key. */
   async viewerOf(scope: TenantScope | null, apiKey: ApiKeyPrincipal | null): Promise<StatsViewer> {
@@ -94,7 +108,7 @@ export class StatsService {
     return {
       filters: r.filters,
       days: daysBetween(r.from, r.to),
-      ...headlineOf(total, daysBetween(r.from, r.to)),
+      ...headlineOf(total.m, total.money, daysBetween(r.from, r.to)),
     };
   }
 
@@ -121,12 +135,12 @@ export class StatsService {
       byPeriod.set(a.period, [...(byPeriod.get(a.period) ?? []), a]);
     }
     const points = periodsOf(r.from, r.to, interval).map((period) => {
-      const m = this.sum(byPeriod.get(period) ?? [], r);
+      const { m, money } = this.sum(byPeriod.get(period) ?? [], r);
       const days =
         interval === 'month'
           ? daysBetween(period < r.from ? r.from : period, monthEnd(period) > r.to ? r.to : monthEnd(period))
           : 1;
-      return { period, ...headlineOf(m, days) };
+      return { period, ...headlineOf(m, money, days) };
     });
     return { filters: r.filters, interval, points };
   }
@@ -147,7 +161,7 @@ export class StatsService {
         rows: stores.map((s) => ({
           key: s.storeName,
           storeId: s.storeId,
-          ...headlineOf(s.m, daysBetween(r.from, r.to)),
+          ...headlineOf(s.m, s.money, daysBetween(r.from, r.to)),
         })),
       };
     }
@@ -161,11 +175,9 @@ export class StatsService {
           key: p.slug,
           policeForceArea: p.policeForceArea,
           region: p.region,
-          ...headlineOf(
-            this.sum(
-              atoms.filter((a) => a.partnershipId === p.id),
-              r,
-            ),
+          ...this.headlineOfSum(
+            atoms.filter((a) => a.partnershipId === p.id),
+            r,
             days,
           ),
         })),
@@ -174,7 +186,7 @@ export class StatsService {
     if (r.analyst && (q.by === 'weapon' || q.by === 'injury')) {
       throw DomainError.invalid('by', `${q.by} kinds are too fine to publish; use withWeapon / injured`);
     }
-    const total = this.sum(atoms, r);
+    const total = this.sum(atoms, r).m;
     return {
       filters: r.filters,
       by: q.by,
@@ -186,13 +198,29 @@ export class StatsService {
     };
   }
 
-  /** Sums atoms; analysts' atoms are suppressed first, one by one. */
-  private sum(atoms: StatsAtom[], r: Resolved): Measures {
-    const total = emptyMeasures(r.analyst ? ANALYST_COLUMNS : undefined);
+  /**
+   * Sums atoms; analysts' atoms are suppressed first, one by one, so every published total is a
+   * sum of published atoms (its differences with other totals reveal nothing the atoms do not).
+   */
+  private sum(atoms: StatsAtom[], r: Resolved): { m: Measures; money: Money } {
+    const m = emptyMeasures(r.analyst ? ANALYST_COLUMNS : undefined);
+    const money: Money = {};
     for (const a of atoms) {
-      addMeasures(total, r.analyst ? suppressAtom(a.m, r.k) : a.m);
+      if (r.analyst) {
+        const safe = suppressAtom(a.m, r.k, { secondary: this.secondary });
+        addMeasures(m, safe);
+        addMoney(money, suppressMoney(safe, a.money));
+      } else {
+        addMeasures(m, a.m);
+        addMoney(money, a.money);
+      }
     }
-    return total;
+    return { m, money };
+  }
+
+  private headlineOfSum(atoms: StatsAtom[], r: Resolved, days: number) {
+    const { m, money } = this.sum(atoms, r);
+    return headlineOf(m, money, days);
   }
 
   /** Whole months come from stats_months, any other range from stats_days. */
@@ -219,13 +247,13 @@ export class StatsService {
     });
     return periodsOf(r.from, r.to, 'month').map((period) => {
       const end = monthEnd(period);
-      const m = this.sum(
-        days.filter((a) => monthStart(a.period) === period),
-        r,
-      );
       return {
         period,
-        ...headlineOf(m, daysBetween(period < r.from ? r.from : period, end > r.to ? r.to : end)),
+        ...this.headlineOfSum(
+          days.filter((a) => monthStart(a.period) === period),
+          r,
+          daysBetween(period < r.from ? r.from : period, end > r.to ? r.to : end),
+        ),
       };
     });
   }

@@ -8,6 +8,8 @@ export interface ReportData {
   from: string;
   to: string;
   totals: Record<string, number>;
+  /** exact: a quarter's sum can pass 2^53 pence */
+  theftValuePence: bigint;
   months: { label: string; incidents: number; violent: number; againstStaff: number }[];
   stores: { name: string; incidents: number; violent: number }[];
   staffOffences: { label: string; count: number }[];
@@ -16,7 +18,7 @@ export interface ReportData {
 }
 
 const pct = (n: number, d: number) => (d > 0 ? `${Math.round((n / d) * 1000) / 10}%` : 'n/a');
-const pounds = (p: number) => `£${(p / 100).toLocaleString('en-GB', { maximumFractionDigits: 0 })}`;
+const pounds = (p: bigint) => `£${((p + 50n) / 100n).toLocaleString('en-GB')}`;
 
 /** Horizontal bar chart drawn with vector primitives. */
 function bars(
@@ -115,7 +117,7 @@ export function renderReport(d: ReportData): Promise<Buffer> {
   doc.text(`Offences against staff: ${t.against_staff} (${pct(t.against_staff, t.incidents)})`);
   doc.text(`Incidents with a weapon: ${t.with_weapon} (${pct(t.with_weapon, t.incidents)})`);
   doc.text(`Triggered by refusing an age-restricted sale: ${t.age_restricted}`);
-  doc.text(`Thefts: ${t.thefts}, value ${pounds(t.theft_value_pence)}`);
+  doc.text(`Thefts: ${t.thefts}, value ${pounds(d.theftValuePence)}`);
 
   columns(
     doc,

@@ -37,10 +37,12 @@ export class ReportsProcessor implements QueueProcessor<QueueName.Reports> {
       const to = new Date(Date.UTC(report.year, m0 + 3, 0)).toISOString().slice(0, 10);
       const atoms = await this.stats.atoms({ partnershipIds: [partnershipId], from, to, grain: 'month' });
       const totals: Measures = {};
+      let theftValuePence = 0n;
       for (const a of atoms) {
         for (const [c, v] of Object.entries(a.m)) {
           totals[c] = (totals[c] ?? 0) + v;
         }
+        theftValuePence += a.money.theft_value_pence ?? 0n;
       }
       const get = (c: string) => totals[c] ?? 0;
       const scope = {
@@ -61,6 +63,7 @@ export class ReportsProcessor implements QueueProcessor<QueueName.Reports> {
         from,
         to,
         totals: new Proxy(totals, { get: (t, c: string) => t[c] ?? 0 }),
+        theftValuePence,
         months: [0, 1, 2].map((i) => {
           const period = `${report.year}-${String(m0 + i + 1).padStart(2, '0')}-01`;
           const m = atoms.find((a) => a.period === period)?.m ?? {};

@@ -30,7 +30,8 @@ export class IncidentDailyCount {
   @Column('int')
   count: number;
 
-  @Column('bigint', { default: 0 })
+  /** numeric: a store-day's sum of reports valued up to 2e15 pence each can pass bigint */
+  @Column('numeric', { default: 0 })
   valuePence: string;
 
   @UpdateDateColumn({ type: 'timestamptz' })

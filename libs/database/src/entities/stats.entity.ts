@@ -88,10 +88,13 @@ export const STATS_MEASURES: readonly StatsMeasure[] = [
   ...STATS_INJURIES.map((l) => ({ column: `injury_${l}`, sql: countIf(`i.injury = '${l}'`), money: false })),
 ];
 
-/** Declares every measure as a column on a rollup entity (they are many and all alike). */
+/**
+ * Declares every measure as a column on a rollup entity (they are many and all alike). Money is
+ * numeric: one report may value 2e15 pence, so a day's sum can pass even bigint.
+ */
 function measureColumns(target: object): void {
   for (const m of STATS_MEASURES) {
-    Column(m.money ? 'bigint' : 'int', { name: m.column, default: 0 })(target, m.column);
+    Column({ type: m.money ? 'numeric' : 'int', name: m.column, default: 0 })(target, m.column);
   }
 }
 

@@ -21,8 +21,10 @@ import { appendOutbox } from '../outbox';
 import { SystemDb, TenantDb } from '../tenant-db';
 import { JobName } from '@app/queue';
 
-/** A vector of rollup measures (counts and pence), keyed by column name. */
+/** A vector of rollup counts, keyed by column name (a count of reports stays far below 2^53). */
 export type Measures = Record<string, number>;
+/** Rollup sums of money in pence, keyed by column name: exact, since they pass 2^53. */
+export type Money = Record<string, bigint>;
 
 /** One (partnership, period) cell of the rollups: the atom every published figure sums. */
 export interface StatsAtom {
@@ -30,6 +32,7 @@ export interface StatsAtom {
   /** YYYY-MM-DD: a London day, or the first day of a month */
   period: string;
   m: Measures;
+  money: Money;
 }
 
 export interface StatsQuery {
@@ -55,17 +58,27 @@ export interface StoreAtom {
   storeId: string;
   storeName: string;
   m: Measures;
+  money: Money;
 }
 
-const COLUMNS = STATS_MEASURES.map((m) => m.column);
-const SUMS = COLUMNS.map((c) => `sum(${c})::bigint AS ${c}`).join(', ');
+const COUNTS = STATS_MEASURES.filter((m) => !m.money).map((m) => m.column);
+const MONEY = STATS_MEASURES.filter((m) => m.money).map((m) => m.column);
+// money is numeric in the rollups and travels as text: pg would round a float, JS a number
+const SUMS = [
+  ...COUNTS.map((c) => `sum(${c})::bigint AS ${c}`),
+  ...MONEY.map((c) => `coalesce(sum(${c}), 0)::text AS ${c}`),
+].join(', ');
 
-function toMeasures(row: Record<string, unknown>): Measures {
+function toMeasures(row: Record<string, unknown>): { m: Measures; money: Money } {
   const m: Measures = {};
-  for (const c of COLUMNS) {
+  for (const c of COUNTS) {
     m[c] = Number(row[c] ?? 0);
   }
-  return m;
+  const money: Money = {};
+  for (const c of MONEY) {
+    money[c] = BigInt(String(row[c] ?? '0'));
+  }
+  return { m, money };
 }
 
 export function hashApiKey(secret: string): string {
@@ -110,7 +123,7 @@ export class StatsRepository {
       return rows.map((r) => ({
         partnershipId: r.partnership_id as string,
         period: r.period as string,
-        m: toMeasures(r),
+        ...toMeasures(r),
       }));
     });
   }
@@ -128,7 +141,7 @@ export class StatsRepository {
       return rows.map((r) => ({
         storeId: r.store_id as string,
         storeName: r.store_name as string,
-        m: toMeasures(r),
+        ...toMeasures(r),
       }));
     });
   }
