@@ -41,9 +41,10 @@ export interface ReportCounts {
 
 export const bodyHash = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export function checkReports(history: HistoryEntry[], state: ReportState): ReportCounts {
-  const ok = history.filter((h) => h.kind === 'create-report' && h.outcome === 'ok');
-  const present = new Set(state.reports.map((r) => r.id));
+/** Exactly once per Idempotency-Key: acknowledged ids present, one row per key, replays identical. */
+function checkKeyed(history: HistoryEntry[], kind: string, rows: ReportRow[]) {
+  const ok = history.filter((h) => h.kind === kind && h.outcome === 'ok');
+  const present = new Set(rows.map((r) => r.id));
   const ackedIds = new Set<string>();
   const idsByKey = new Map<string, Set<string>>();
   const bodiesByKey = new Map<string, Set<string>>();
@@ -61,13 +62,24 @@ export function checkReports(history: HistoryEntry[], state: ReportState): Repor
   }
   const rowsPerKey = new Map<string, number>();
   let keyless = 0;
-  for (const r of state.reports) {
+  for (const r of rows) {
     if (r.key) {
       rowsPerKey.set(r.key, (rowsPerKey.get(r.key) ?? 0) + 1);
     } else {
       keyless += 1;
     }
   }
+  return {
+    acknowledged: ackedIds.size,
+    lost: [...ackedIds].filter((id) => !present.has(id)).length,
+    duplicates: keyless + [...rowsPerKey.values()].reduce((s, n) => s + (n - 1), 0),
+    replayMismatch: [...bodiesByKey.values()].filter((s) => s.size > 1).length,
+    keyForkedIds: [...idsByKey.values()].filter((s) => s.size > 1).length,
+  };
+}
+
+export function checkReports(history: HistoryEntry[], state: ReportState): ReportCounts {
+  const { duplicates, ...keyed } = checkKeyed(history, 'create-report', state.reports);
   let accessLogNotExactlyOnce = 0;
   if (state.collectRows) {
     for (const r of state.reports) {
@@ -77,16 +89,47 @@ export function checkReports(history: HistoryEntry[], state: ReportState): Repor
     }
   }
   return {
-    acknowledged: ackedIds.size,
-    lost: [...ackedIds].filter((id) => !present.has(id)).length,
-    duplicateReports: keyless + [...rowsPerKey.values()].reduce((s, n) => s + (n - 1), 0),
-    replayMismatch: [...bodiesByKey.values()].filter((s) => s.size > 1).length,
-    keyForkedIds: [...idsByKey.values()].filter((s) => s.size > 1).length,
+    ...keyed,
+    duplicateReports: duplicates,
     unpublishedOutbox: state.unpublishedOutbox,
     duplicateEffects: state.rollupCells.filter((c) => c.rollup > c.raw).length,
     unconverged: state.rollupCells.filter((c) => c.rollup < c.raw).length,
     accessLogNotExactlyOnce,
   };
+}
+
+export interface StatementCounts {
+  statementsAcknowledged: number;
+  statementsLost: number;
+  duplicateStatements: number;
+  statementReplayMismatch: number;
+  statementKeyForkedIds: number;
+}
+
+/** The same oracle for witness statements ('create-statement' operations, keys in `ref:`). */
+export function checkStatements(history: HistoryEntry[], statements: ReportRow[]): StatementCounts {
+  const c = checkKeyed(history, 'create-statement', statements);
+  return {
+    statementsAcknowledged: c.acknowledged,
+    statementsLost: c.lost,
+    duplicateStatements: c.duplicates,
+    statementReplayMismatch: c.replayMismatch,
+    statementKeyForkedIds: c.keyForkedIds,
+  };
+}
+
+/** Witness statements of one partnership, keyed by the `ref:<key>` the test wrote into the text. */
+export async function readStatementRows(
+  query: (sql: string, params?: unknown[]) => Promise<any[]>,
+  partnershipId: string,
+): Promise<ReportRow[]> {
+  return (
+    await query(
+      `SELECT id, substring(statement_text from 'ref:([A-Za-z0-9-]+)') AS key
+         FROM witness_statements WHERE partnership_id = $1`,
+      [partnershipId],
+    )
+  ).map((r) => ({ id: r.id as string, key: (r.key as string | null) ?? null }));
 }
 
 /** Reads the report state of one partnership as the table owner (`query` runs SQL). */

@@ -23,6 +23,7 @@ import {
   givenPartnership,
   type GivenPartnership,
   postIncident,
+  postStatement,
   sha256,
   startTestApi,
   type TestApi,
@@ -167,10 +168,11 @@ describe('P2 subject access and retention', () => {
       id: other.body.id,
     }));
     await plant('report as witness', 'witnessStatements', async () => {
-      const r = await api.http.post(
-        `/api/v1/incidents/${other.body.id}/statements`,
-        statementBody(name, third.reader),
+      const r = await postStatement(
+        api,
         p.tokens.store_manager,
+        other.body.id,
+        statementBody(name, third.reader),
       );
       return { status: r.status, id: r.body.id };
     });
@@ -347,11 +349,7 @@ describe('P2 subject access and retention', () => {
     const report = async () => {
       const res = await postIncident(api, r.tokens.shopworker, buildIncidentRequest());
       const id = res.body.id as string;
-      await api.http.post(
-        `/api/v1/incidents/${id}/statements`,
-        statementBody('Pat Witness'),
-        r.tokens.shopworker,
-      );
+      await postStatement(api, r.tokens.shopworker, id, statementBody('Pat Witness'));
       await seedExhibit(api, r.partnershipId, id, r.users.shopworker.id, 'Pat Witness');
       return id;
     };

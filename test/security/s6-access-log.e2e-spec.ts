@@ -667,7 +667,7 @@ class Op implements fc.AsyncCommand<Model, Real> {
             `/api/v1/incidents/${inc.id}/statements`,
             this.predict(inc, 201),
             (x) => [{ action: 'collect', objectType: 'witness_statement', objectId: x.body.id }],
-            { body: statement },
+            { body: statement, headers: { 'idempotency-key': randomUUID() } },
           );
           if (res?.status === 201) {
             inc.statements.push(res.body.id);

@@ -9,6 +9,7 @@ import {
   givenTablet,
   type HttpResult,
   postIncident,
+  postStatement,
   sha256,
   startTestApi,
   type TestApi,
@@ -88,7 +89,7 @@ describe('done when: a tablet report with a statement and a CCTV still, found by
       }),
     ]);
 
-    const stmt = await api.http.post(`/api/v1/incidents/${id}/statements`, statement, tablet.token);
+    const stmt = await postStatement(api, tablet.token, id, statement);
     expect(stmt.status).toBe(201);
     expect(await logOf(stmt)).toEqual([
       expect.objectContaining({
@@ -162,7 +163,7 @@ describe('done when: a tablet report with a statement and a CCTV still, found by
   it('writes an access-log row on every personal-data route', async () => {
     const filed = await postIncident(api, tablet.token, buildIncidentRequest());
     const id = filed.body.id as string;
-    const stmt = await api.http.post(`/api/v1/incidents/${id}/statements`, statement, tablet.token);
+    const stmt = await postStatement(api, tablet.token, id, statement);
     const still = buildJpeg({ seed: 77 });
     const up = await putStill(id, still);
     const c = p.tokens.coordinator;

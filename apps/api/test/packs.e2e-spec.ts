@@ -16,6 +16,7 @@ import {
   givenTablet,
   OwnRedis,
   postIncident,
+  postStatement,
   startTestApi,
   type TestApi,
 } from '@app/testing';
@@ -94,19 +95,15 @@ describe('cases, triage and evidence packs', () => {
       },
     });
     expect(up.status).toBe(201);
-    const st = await api.http.post(
-      `/api/v1/incidents/${urgentIncident}/statements`,
-      {
-        witnessName: 'Sam Jones',
-        witnessOccupation: 'Store manager',
-        statementText:
-          'At 14:05 I saw a man put six steaks in a bag. He pulled a knife when I asked him to stop.',
-        pageCount: 1,
-        declarationAcknowledged: true,
-        signatureName: 'S. Jones',
-      },
-      p.tokens.store_manager,
-    );
+    const st = await postStatement(api, p.tokens.store_manager, urgentIncident, {
+      witnessName: 'Sam Jones',
+      witnessOccupation: 'Store manager',
+      statementText:
+        'At 14:05 I saw a man put six steaks in a bag. He pulled a knife when I asked him to stop.',
+      pageCount: 1,
+      declarationAcknowledged: true,
+      signatureName: 'S. Jones',
+    });
     expect(st.status).toBe(201);
 
     // police open two cases; the violent one with CCTV about to be overwritten comes first

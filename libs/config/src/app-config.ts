@@ -30,6 +30,10 @@ export const TEST_DEFECT_NAMES = [
   'login-limiter-keyed-on-forwarded-header',
   /** S3: the upload takes its type from the declared file name when the magic bytes fail */
   'mime-fallback',
+  /** R5: an Idempotency-Key replay skips the fingerprint check (same key + other body replays) */
+  'idempotency-fingerprint-off',
+  /** R5: the statement POST claims a fresh key instead of the client's (a retry makes another) */
+  'statement-key-ignored',
 ] as const;
 export type TestDefect = (typeof TEST_DEFECT_NAMES)[number];
 

@@ -45,6 +45,18 @@ export function parseIdempotencyKey(header: unknown): string {
 }
 
 /**
+ * Method, route, path parameters (so one key on two reports' statements is two requests) and the
+ * canonical body. A route without parameters hashes as it always has, so stored keys still match.
+ */
+function fingerprintOf(req: HubRequest): string {
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  const route = Object.keys(params).length
+    ? `${req.routeOptions.url} ${canonicalJson(params)}`
+    : req.routeOptions.url;
+  return sha256Hex(`${req.method} ${route}\n${canonicalJson(req.body)}`);
+}
+
+/**
  * Offline-safe POSTs (quality.md section 7). Before the handler: 400 without a key. The handler's
  * repository claims the key as the first write of its transaction (so key, change, outbox and
  * response commit together) and this interceptor sends exactly the recorded bytes. When the key is
@@ -68,7 +80,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const scope = scopeOf(req.actor, String(req.id));
     const key = parseIdempotencyKey(req.headers['idempotency-key']);
-    const fingerprint = sha256Hex(`${req.method} ${req.routeOptions.url}\n${canonicalJson(req.body)}`);
+    const fingerprint = fingerprintOf(req);
 
     const claim: IdempotencyClaim = {
       key,
@@ -104,7 +116,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     fingerprint: string,
     reply: FastifyReply,
   ): Promise<string> {
-    if (record.fingerprint !== fingerprint) {
+    // R5's negative control skips this check (TEST_DEFECTS=idempotency-fingerprint-off, tests only)
+    if (record.fingerprint !== fingerprint && !this.config.testDefects.has('idempotency-fingerprint-off')) {
       log().warn(
         { event: 'idempotency_key_reused', principalId: scope.actorId, keySha256: sha256Hex(record.key) },
         'security: Idempotency-Key reused with a different request',

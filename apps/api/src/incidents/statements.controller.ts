@@ -1,7 +1,9 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
+import type { IdempotencyClaim } from '@app/database';
 import { Roles, Scope } from '../auth/access.decorators';
+import { Claim, Idempotent } from '../http/idempotency.interceptor';
 import { UuidParam } from '../http/uuid.pipe';
 import { CreateStatementRequest, StatementResponse } from './dto/statement.dto';
 import { READERS } from './incidents.controller';
@@ -16,14 +18,19 @@ const TAKERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Polic
 export class StatementsController {
   constructor(private readonly statements: StatementsService) {}
 
+  /** Takes a statement. Requires Idempotency-Key; retries replay the first answer byte for byte. */
   @Post()
   @Roles(...TAKERS)
+  @Idempotent()
   async create(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
     @Body() body: CreateStatementRequest,
+    @Claim() claim: IdempotencyClaim,
   ): Promise<StatementResponse> {
-    return StatementResponse.from(await this.statements.create(scope, incidentId, body));
+    return StatementResponse.from(
+      await this.statements.create(scope, incidentId, body, claim, StatementResponse.from),
+    );
   }
 
   @Get()

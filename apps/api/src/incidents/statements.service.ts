@@ -1,6 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { assertStoreAccess, sha256Hex, type TenantScope } from '@app/auth';
-import { type NewStatement, StatementRepository, type WitnessStatement } from '@app/database';
+import { AppConfig } from '@app/config';
+import {
+  type IdempotencyClaim,
+  type NewStatement,
+  StatementRepository,
+  type WitnessStatement,
+} from '@app/database';
 import { DomainError } from '@app/errors';
 import { canonicalJson } from '../http/canonical-json';
 import type { CreateStatementRequest } from './dto/statement.dto';
@@ -17,17 +24,22 @@ export function mg11Declaration(pages: number): string {
 /** Witness statements: taken signed, never edited, corrected by new versions. */
 @Injectable()
 export class StatementsService {
-  constructor(private readonly statements: StatementRepository) {}
+  constructor(
+    private readonly statements: StatementRepository,
+    private readonly config: AppConfig,
+  ) {}
 
-  async create(
+  create(
     scope: TenantScope,
     incidentId: string,
     body: CreateStatementRequest,
+    claim: IdempotencyClaim,
+    render: (statement: WitnessStatement) => unknown,
   ): Promise<WitnessStatement> {
-    return (
-      (await this.statements.create(scope, incidentId, this.authorize(scope), signed(body))) ??
-      notFound('Report')
-    );
+    if (this.config.testDefects.has('statement-key-ignored')) {
+      claim.key = randomUUID(); // R5's negative control (TEST_DEFECTS, tests only): the client's key ignored
+    }
+    return this.statements.create(scope, incidentId, this.authorize(scope), signed(body), claim, render);
   }
 
   async correct(

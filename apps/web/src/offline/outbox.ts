@@ -1,10 +1,11 @@
 // The offline queue. A filed report goes into IndexedDB with the Idempotency-Key its draft was
-// given, and is POSTed until the api answers: a retry after a lost answer replays the first answer,
-// so the report lands exactly once however often the connection drops.
+// given (and its witness statement with a key of its own), and is POSTed until the api answers: a
+// retry after a lost answer replays the first answer, so each lands exactly once however often the
+// connection drops.
 import { api, ApiError, NetworkError, SignedOutError } from '../api/client';
 import { capabilities } from '../api/capabilities';
 import type { Incident, IncidentRequest } from '../api/types';
-import { idb } from './db';
+import { idb, uuid } from './db';
 import type { Draft, PhotoDraft, StatementDraft } from './report';
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'rejected';
@@ -84,7 +85,9 @@ export class Outbox {
       owner: this.owner,
       body,
       photos: draft.photos.map((p) => ({ ...p, state: 'queued' })),
-      statement: draft.statement ? { ...draft.statement, signedAt: draft.statement.signedAt ?? new Date().toISOString(), state: 'queued' } : null,
+      statement: draft.statement
+        ? { ...draft.statement, signedAt: draft.statement.signedAt ?? new Date().toISOString(), key: uuid(), state: 'queued' }
+        : null,
       state: 'queued',
       attempts: 0,
       createdAt: new Date().toISOString(),
@@ -212,8 +215,8 @@ export class Outbox {
 
   /**
    * Photos and the witness statement, once the report has its id. Photos go by their SHA-256
-   * (the same file again is answered with the same exhibit); a statement is looked for before it
-   * is sent again, so a lost answer never makes two.
+   * (the same file again is answered with the same exhibit); a statement goes with its own
+   * Idempotency-Key, so a retry after a lost answer replays the first answer and never makes two.
    */
   private async sendParts(item: OutboxItem): Promise<void> {
     const caps = await capabilities();
@@ -252,12 +255,15 @@ export class Outbox {
         st.error = 'Statement upload is not available yet: kept on this device';
       } else {
         try {
+          if (!st.key) {
+            // queued by an older version of this page: keyed now, before its first send
+            st.key = uuid();
+            await idb.put('outbox', item);
+          }
           const text = st.statementText.trim();
-          const existing = await api.get<{ items: { witnessName: string; statementText: string }[] }>(
+          await api.post(
             `/incidents/${id}/statements`,
-          );
-          if (!existing.items.some((x) => x.witnessName === st.witnessName.trim() && x.statementText === text)) {
-            await api.post(`/incidents/${id}/statements`, {
+            {
               witnessName: st.witnessName.trim(),
               ...(st.witnessOccupation.trim() ? { witnessOccupation: st.witnessOccupation.trim() } : {}),
               ...(st.under18 && st.witnessAge ? { witnessAgeIfUnder18: Number(st.witnessAge) } : {}),
@@ -265,8 +271,9 @@ export class Outbox {
               pageCount: Math.max(1, Math.ceil(text.length / 3000)),
               declarationAcknowledged: st.declarationAcknowledged,
               signatureName: st.signatureName.trim(),
-            });
-          }
+            },
+            { headers: { 'idempotency-key': st.key } },
+          );
           st.state = 'sent';
           st.error = undefined;
         } catch (err) {

@@ -84,6 +84,8 @@ export interface StatementDraft {
   declarationAcknowledged: boolean;
   signatureName: string;
   signedAt?: string;
+  /** its own Idempotency-Key, made when the report is filed and sent on every retry */
+  key?: string;
   state?: 'queued' | 'sent' | 'waiting' | 'rejected';
   error?: string;
 }

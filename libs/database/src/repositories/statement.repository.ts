@@ -3,6 +3,7 @@ import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
 import { appendAudit } from '../audit';
 import { AccessAction, Incident, WitnessStatement } from '../entities';
+import { claimIdempotencyKey, type IdempotencyClaim, recordIdempotentResponse } from '../idempotency';
 import { TenantDb } from '../tenant-db';
 import type { Authorize } from './incident.repository';
 
@@ -28,31 +29,52 @@ const OBJECT = 'witness_statement';
 export class StatementRepository {
   constructor(private readonly db: TenantDb) {}
 
+  /**
+   * Takes a statement: idempotency key, statement, access-log row and the recorded response in one
+   * transaction (as a report). An unknown or refused report throws, so the key is released.
+   */
   create(
     scope: TenantScope,
     incidentId: string,
     authorize: Authorize,
     data: NewStatement,
-  ): Promise<WitnessStatement | null> {
-    return this.db.run(scope, async (em) => {
-      const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
-      if (!incident) {
-        return null;
-      }
-      authorize(incident);
-      const { identifiers } = await em.insert(WitnessStatement, {
-        ...data,
-        partnershipId: scope.partnershipId,
-        incidentId,
-        version: 1,
-        supersedesId: null,
-        recordedBy: scope.actorId,
-        recordedByKind: scope.actorKind,
-      });
-      const id = identifiers[0].id as string;
-      await appendAudit(em, scope, { action: AccessAction.Collect, objectType: OBJECT, objectId: id });
-      return em.findOneByOrFail(WitnessStatement, { id });
-    });
+    claim: IdempotencyClaim,
+    render: (statement: WitnessStatement) => unknown,
+  ): Promise<WitnessStatement> {
+    return this.db.run(
+      scope,
+      async (em) => {
+        const claimId = await claimIdempotencyKey(em, scope, claim);
+        const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
+        if (!incident) {
+          throw DomainError.notFound('Report');
+        }
+        authorize(incident);
+        const { identifiers } = await em.insert(WitnessStatement, {
+          ...data,
+          partnershipId: scope.partnershipId,
+          incidentId,
+          version: 1,
+          supersedesId: null,
+          recordedBy: scope.actorId,
+          recordedByKind: scope.actorKind,
+        });
+        const statement = await em.findOneByOrFail(WitnessStatement, { id: identifiers[0].id as string });
+        await recordIdempotentResponse(em, claimId, claim, {
+          statusCode: 201,
+          body: render(statement),
+          resourceType: OBJECT,
+          resourceId: statement.id,
+        });
+        await appendAudit(em, scope, {
+          action: AccessAction.Collect,
+          objectType: OBJECT,
+          objectId: statement.id,
+        });
+        return statement;
+      },
+      { lockTimeoutMs: claim.lockTimeoutMs },
+    );
   }
 
   /** A correction: a new version pointing at the latest one. Only the latest can be corrected. */

@@ -77,3 +77,18 @@ export function postIncident(
     headers: key === null ? {} : { 'idempotency-key': key },
   });
 }
+
+/** POSTs an MG11 statement on a report with an Idempotency-Key (a fresh one unless given). */
+export function postStatement(
+  api: TestApi,
+  token: string,
+  incidentId: string,
+  body: Record<string, unknown>,
+  key: string | null = randomUUID(),
+) {
+  return api.http.request('POST', `/api/v1/incidents/${incidentId}/statements`, {
+    token,
+    body,
+    headers: key === null ? {} : { 'idempotency-key': key },
+  });
+}
