@@ -34,7 +34,7 @@ export function handshakeAuth(tokens: AccessTokenService, sessions: SessionRepos
       return refuse(ErrorCode.ValidationFailed, 'lastSeq: must be a whole number, 0 or more');
     }
     sessions
-      .isActive(actor.partnershipId, actor.sessionId)
+      .isActive(actor)
       .then((active) => {
         if (!active) {
           return refuse(ErrorCode.Unauthenticated, 'Please sign in again');

@@ -43,7 +43,7 @@ export class AccessGuard implements CanActivate {
     }
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
     const actor = this.tokens.verify(token);
-    if (!actor || !(await this.sessions.isActive(actor.partnershipId, actor.sessionId))) {
+    if (!actor || !(await this.sessions.isActive(actor))) {
       throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
     }
     req.actor = actor;

@@ -1,6 +1,7 @@
 import { type DataSource, IsNull } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Actor } from '@app/auth';
 import { rooms } from '@app/realtime';
 import { RefreshToken, Session } from '../entities';
 import { closeRadioSockets } from '../outbox';
@@ -9,6 +10,9 @@ import { TenantDb } from '../tenant-db';
 export type RotateResult =
   | { outcome: 'rotated'; sessionId: string; userId: string; newTokenId: string }
   | { outcome: 'reused' | 'invalid' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** Sessions and their refresh-token families (RFC 9700 rotation with reuse detection). */
 @Injectable()
@@ -91,11 +95,19 @@ export class SessionRepository {
     });
   }
 
-  /** Asked on every request and socket handshake: one round trip (see the SessionIsActiveFunction migration). */
-  async isActive(partnershipId: string, sessionId: string): Promise<boolean> {
+  /**
+   * Asked on every request and socket handshake: one round trip (see the SessionMatchesToken
+   * migration). Every claim of the token is checked against the session row, not only its id.
+   */
+  async isActive(actor: Actor): Promise<boolean> {
+    // claims are signed, not validated: a non-uuid would make PostgreSQL raise, not refuse
+    const ids = [actor.partnershipId, actor.sessionId, actor.id, actor.storeId ?? NIL_UUID];
+    if (!ids.every((id) => UUID.test(id))) {
+      return false;
+    }
     const rows: { active: boolean }[] = await this.dataSource.query(
-      `SELECT session_is_active($1, $2) AS active`,
-      [partnershipId, sessionId],
+      `SELECT session_is_active($1, $2, $3, $4, $5, $6) AS active`,
+      [actor.partnershipId, actor.sessionId, actor.kind, actor.id, actor.role, actor.storeId],
     );
     return rows[0]?.active === true;
   }
