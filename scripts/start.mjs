@@ -3,9 +3,10 @@
 // DATABASE_URL / REDIS_URL elsewhere), migrate, seed the demo, build, and run api, worker and two
 // radio instances. Ctrl-C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureEnvFile } from './env-file.mjs';
 import { down, serviceUrls, up } from './services.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,11 +27,11 @@ export function ensureInstalled() {
 
 async function main() {
   ensureInstalled();
-  if (!existsSync('.env')) {
-    copyFileSync('.env.example', '.env');
-    say('created .env from .env.example');
-  }
+  const made = ensureEnvFile(root);
+  if (made) say(made);
   process.loadEnvFile('.env');
+  // npm start is the development path; the apps alone default to production
+  process.env.NODE_ENV ??= 'development';
   const managed = serviceUrls('dev');
   const ownServices =
     process.env.DATABASE_URL === managed.DATABASE_URL || process.env.REDIS_URL === managed.REDIS_URL;

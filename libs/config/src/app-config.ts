@@ -2,8 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { existsSync } from 'node:fs';
 import { EnvSchema } from './env.schema';
-
-export const DEV_JWT_SECRET = new EnvSchema().JWT_SECRET;
+import { secretWeakness } from './secret-strength';
 
 /**
  * Deliberately broken variants of the real code that a negative control runs (NODE_ENV=test only).
@@ -20,16 +19,24 @@ export const TEST_DEFECT_NAMES = [
   'hash-check-off',
   /** R6: a planted leak: the api keeps a reference to every request body it handles */
   'rss-leak',
+  /** S2: the validation pipe ignores the shared date, text and money rules (libs/errors input-rules) */
+  'input-rules-off',
   /** stats disclosure: analysts' figures get primary suppression only, no complementary cells */
   'stats-primary-suppression-only',
-  /** S5: the api is built without helmet (no CSP, HSTS, nosniff) */
-  'helmet-off',
-  /** S4/S7: the login limiter never limits */
-  'login-limiter-off',
-  /** S7: the login limiter counts on the client's own X-Forwarded-For header */
-  'login-limiter-keyed-on-forwarded-header',
+  /** P3: TypeORM's logger writes the values bound to a statement */
+  'typeorm-logs-parameters',
+  /** P3: errors are logged whole (driver fields, parameters), not through redactError */
+  'log-errors-unredacted',
   /** S3: the upload takes its type from the declared file name when the magic bytes fail */
   'mime-fallback',
+  /** S5: the api is built without helmet (no CSP, HSTS, nosniff) */
+  'helmet-off',
+  /** S7: the login limiter counts on the client's own X-Forwarded-For header */
+  'login-limiter-keyed-on-forwarded-header',
+  /** S4/S7: the login limiter never limits */
+  'login-limiter-off',
+  /** P2: the subject access export leaves one table (subject_incidents) out */
+  'sar-skips-subject-links',
   /** R5: an Idempotency-Key replay skips the fingerprint check (same key + other body replays) */
   'idempotency-fingerprint-off',
   /** R5: the statement POST claims a fresh key instead of the client's (a retry makes another) */
@@ -172,8 +179,10 @@ export class AppConfig {
     );
     const env = plainToInstance(EnvSchema, picked, { exposeDefaultValues: true });
     const problems = describe(validateSync(env, { whitelist: true }));
-    if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
-      problems.push('JWT_SECRET: the development default is refused when NODE_ENV=production');
+    // judged by strength, not by comparison with the example: any guessable secret is refused
+    const weakness = env.NODE_ENV === 'production' ? secretWeakness(env.JWT_SECRET) : null;
+    if (weakness) {
+      problems.push(`JWT_SECRET: ${weakness}`);
     }
     if (env.NODE_ENV !== 'test' && env.AUTH_GUARD_DISABLED_FOR_TEST) {
       problems.push('AUTH_GUARD_DISABLED_FOR_TEST: allowed only when NODE_ENV=test');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig, ConfigError } from './app-config';
@@ -53,11 +54,29 @@ describe('configuration', () => {
     expect(() =>
       AppConfig.from({
         ...exampleVars,
-        JWT_SECRET: 'x'.repeat(40),
+        JWT_SECRET: randomBytes(32).toString('base64url'),
         NODE_ENV: 'production',
         AUTH_GUARD_DISABLED_FOR_TEST: 'true',
       }),
     ).toThrow(/AUTH_GUARD_DISABLED_FOR_TEST/);
+  });
+
+  it('treats an unset NODE_ENV as production, refusing the example secret', () => {
+    const { NODE_ENV: _unset, ...rest } = exampleVars;
+    expect(() => AppConfig.from(rest)).toThrow(/JWT_SECRET: looks guessable/);
+    const strong = AppConfig.from({ ...rest, JWT_SECRET: randomBytes(32).toString('base64url') });
+    expect(strong.env).toBe('production');
+  });
+
+  it('judges a production JWT secret by strength, not by comparison with the example', () => {
+    const prod = (JWT_SECRET: string) => () =>
+      AppConfig.from({ ...exampleVars, NODE_ENV: 'production', JWT_SECRET });
+    expect(prod('x'.repeat(40))).toThrow(/JWT_SECRET: looks guessable/);
+    expect(prod('change-me-please-'.repeat(3))).toThrow(/JWT_SECRET: looks guessable/);
+    expect(prod(`${'a1B2'.repeat(4)}${'c3D4'.repeat(4)}`)).toThrow(/JWT_SECRET/);
+    expect(prod(randomBytes(32).toString('hex'))).not.toThrow();
+    // development keeps the convenience of the example value
+    expect(() => AppConfig.from({ ...exampleVars, NODE_ENV: 'development' })).not.toThrow();
   });
 
   it('reads TEST_DEFECTS into a read-only set, only when NODE_ENV=test, and refuses unknown names', () => {
@@ -74,7 +93,7 @@ describe('configuration', () => {
       expect(() =>
         AppConfig.from({
           ...exampleVars,
-          JWT_SECRET: 'x'.repeat(40),
+          JWT_SECRET: randomBytes(32).toString('base64url'),
           NODE_ENV: env,
           TEST_DEFECTS: 'replay-skips-one',
         }),

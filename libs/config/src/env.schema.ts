@@ -6,8 +6,9 @@ const toBool = ({ value }: { value: unknown }) => (typeof value === 'string' ? v
 /** Every environment variable the hub reads. `.env.example` mirrors this class (a unit test checks). */
 export class EnvSchema {
   // --- runtime
+  /** unset means production: the project's scripts and test helpers set development or test */
   @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+  NODE_ENV: 'development' | 'test' | 'production' = 'production';
 
   // --- http
   @IsString()
@@ -108,6 +109,7 @@ export class EnvSchema {
   // --- auth
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  /** development and tests only; production refuses it (and any guessable secret) by strength */
   JWT_SECRET = 'dev-only-secret-change-me-dev-only-secret-change-me';
 
   @Type(() => Number)

@@ -1,0 +1,2 @@
+/** See env-file.mjs. */
+export function ensureEnvFile(dir: string): string | null;
