@@ -1,6 +1,7 @@
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { ValidationPipe } from '@nestjs/common';
+import type { ValidationError, ValidatorOptions } from 'class-validator';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -10,13 +11,19 @@ import { join } from 'node:path';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
-import { AllExceptionsFilter, validationError } from '@app/errors';
+import { AllExceptionsFilter, validationError, withoutInputRules } from '@app/errors';
 import { NestLoggerAdapter, RequestContext } from '@app/logging';
 import { ApiModule } from './api.module';
 import { bodyGuardHook } from './http/body-guard';
 import { radioConnectSources } from './client-config/radio-connect-src';
 
 const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+class PipeWithoutInputRules extends ValidationPipe {
+  protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    return withoutInputRules(await super.validate(object, options));
+  }
+}
 
 /** Builds the api exactly as main.ts runs it; tests use the same function. */
 export async function createApiApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
@@ -87,8 +94,10 @@ export async function configureApp(
   });
 
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready'] });
+  // S2's negative control drops the shared input rules (TEST_DEFECTS=input-rules-off, NODE_ENV=test only)
+  const Pipe = config.testDefects.has('input-rules-off') ? PipeWithoutInputRules : ValidationPipe;
   app.useGlobalPipes(
-    new ValidationPipe({
+    new Pipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,

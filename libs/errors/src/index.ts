@@ -3,3 +3,4 @@ export * from './domain.error';
 export * from './error-code';
 export * from './error-response';
 export * from './validation';
+export * from './input-rules';

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger'
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { Role, type TenantScope } from '@app/auth';
-import { DomainError } from '@app/errors';
+import { DATE_RANGES, DomainError, humanTextProblem, zonedDateTimeProblem } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
 import { UuidParam } from '../http/uuid.pipe';
@@ -38,7 +38,11 @@ export class EvidenceController {
     required: false,
     description: 'original file name (URI-encoded)',
   })
-  @ApiHeader({ name: 'x-evidence-captured-at', required: false, description: 'ISO 8601 capture time' })
+  @ApiHeader({
+    name: 'x-evidence-captured-at',
+    required: false,
+    description: 'capture time, ISO 8601 with a timezone (Z or ±hh:mm)',
+  })
   @ApiHeader({
     name: 'x-evidence-clock-offset',
     required: false,
@@ -115,10 +119,12 @@ function decode(field: string, value: string | undefined, max: number): string |
   } catch {
     throw DomainError.invalid(field, 'must be URI-encoded');
   }
-  // control characters, and bidirectional overrides and isolates that make "invoice" + U+202E +
-  // "gpj.exe" show as "invoiceexe.jpg"
-  if (text.length > max || /[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(text)) {
-    throw DomainError.invalid(field, `must be at most ${max} printable characters`);
+  if (text.length > max) {
+    throw DomainError.invalid(field, `must be at most ${max} characters`);
+  }
+  const problem = humanTextProblem(text);
+  if (problem) {
+    throw DomainError.invalid(field, problem);
   }
   return text.trim() || null;
 }
@@ -141,10 +147,11 @@ function uploadMeta(h: Record<string, string | undefined>): UploadMeta {
   const capturedRaw = h['x-evidence-captured-at'];
   let capturedAt: Date | null = null;
   if (capturedRaw) {
-    capturedAt = new Date(capturedRaw);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(capturedRaw) || Number.isNaN(capturedAt.getTime())) {
-      throw DomainError.invalid('x-evidence-captured-at', 'must be an ISO 8601 date-time');
+    const problem = zonedDateTimeProblem(capturedRaw, DATE_RANGES.past);
+    if (problem) {
+      throw DomainError.invalid('x-evidence-captured-at', problem);
     }
+    capturedAt = new Date(capturedRaw);
   }
   const offsetRaw = h['x-evidence-clock-offset'];
   let clockOffsetSeconds: number | null = null;

@@ -7,7 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Role, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { CaseRepository, type EvidencePack } from '@app/database';
-import { DomainError } from '@app/errors';
+import { DomainError, IsHumanText } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PackRateLimiter } from '../http/actor-rate-limiter';
 import { UuidParam } from '../http/uuid.pipe';
@@ -17,11 +17,13 @@ export class DownloadPackRequest {
   @IsString()
   @MinLength(3)
   @MaxLength(300)
+  @IsHumanText()
   recipient: string;
 
   @IsString()
   @MinLength(3)
   @MaxLength(1000)
+  @IsHumanText({ multiline: true })
   purpose: string;
 }
 

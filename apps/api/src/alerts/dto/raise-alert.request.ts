@@ -22,6 +22,7 @@ import {
   AlertTarget,
   AlertType,
 } from '@app/database';
+import { IsHumanText } from '@app/errors';
 
 export class AlertTargetRequest {
   @IsIn(Object.values(AlertTarget))
@@ -50,6 +51,7 @@ export class RaiseAlertRequest {
   @IsString()
   @MinLength(1)
   @MaxLength(ALERT_MESSAGE_MAX)
+  @IsHumanText({ multiline: true })
   message: string;
 
   /** only with offender_sighted */

@@ -1,10 +1,12 @@
 import { ArrayMaxSize, IsArray, IsBoolean, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import type { RadioSettingsValues, TalkGroupWithStores } from '@app/database';
+import { IsHumanText } from '@app/errors';
 
 export class CreateTalkGroupRequest {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsHumanText()
   name: string;
 }
 

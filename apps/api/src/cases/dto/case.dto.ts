@@ -2,7 +2,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsEnum,
   IsIn,
   IsOptional,
@@ -20,6 +19,7 @@ import {
   type PoliceCase,
   type TriageRow,
 } from '@app/database';
+import { DATE_RANGES, IsCalendarDate, IsHumanText } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
 
 /** Open from one incident (`incidentId`) or from a serial-offender flag (`serialFlagId`). */
@@ -35,6 +35,7 @@ export class OpenCaseRequest {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @IsHumanText()
   title?: string;
 
   @IsOptional()
@@ -48,6 +49,7 @@ export class OpenCaseRequest {
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
+  @IsHumanText({ multiline: true })
   reason: string;
 }
 
@@ -58,17 +60,19 @@ export class TransitionCaseRequest {
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
+  @IsHumanText({ multiline: true })
   reason: string;
 
   /** the outcome in plain words for the store and the victim (court outcome, NFA, resolution) */
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @IsHumanText({ multiline: true })
   outcome?: string;
 
   /** charge or first-appearance date */
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsCalendarDate(DATE_RANGES.proceedings)
   proceedingsDate?: string;
 }
 
@@ -79,6 +83,7 @@ export class AssignCaseRequest {
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
+  @IsHumanText({ multiline: true })
   reason: string;
 }
 
@@ -104,10 +109,11 @@ export class CreateEvidenceRequest {
   @IsString()
   @MinLength(3)
   @MaxLength(4000)
+  @IsHumanText({ multiline: true })
   message: string;
 
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsCalendarDate(DATE_RANGES.proceedings)
   dueOn?: string;
 }
 
@@ -120,6 +126,7 @@ export class AnswerEvidenceRequest {
   @IsOptional()
   @IsString()
   @MaxLength(50_000)
+  @IsHumanText({ multiline: true })
   answerText?: string;
 
   @IsOptional()
@@ -129,6 +136,7 @@ export class AnswerEvidenceRequest {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @IsHumanText()
   impactMadeBy?: string;
 
   @IsOptional()

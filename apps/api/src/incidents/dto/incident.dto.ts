@@ -6,7 +6,6 @@ import {
   IsArray,
   IsBoolean,
   IsEnum,
-  IsISO8601,
   IsIn,
   IsInt,
   IsObject,
@@ -32,18 +31,36 @@ import {
   WeaponKind,
   type Witness,
 } from '@app/database';
+import { DATE_RANGES, IsCalendarDate, IsHumanText, IsZonedDateTime, PenceAtMost } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
 import { RefusesSpecialCategories } from './refused-field';
+
+/**
+ * Plausible maxima (£1,000,000 a line and a report): well above any shop theft, and low enough
+ * that statistics can add up tens of millions of reports exactly.
+ */
+export const MAX_LINE_PENCE = 100_000_000;
+export const MAX_REPORT_PENCE = 100_000_000;
+
+const lineValue = (l: Partial<GoodsLineDto> | undefined) => Number(l?.quantity) * Number(l?.unitPricePence);
+/** The report's total, checked on its list of goods lines. */
+const ReportTotalAtMost = () =>
+  PenceAtMost(MAX_REPORT_PENCE, {
+    what: "the report's total (each line's quantity × unit price)",
+    amount: (lines) => (Array.isArray(lines) ? lines.reduce((sum: number, l) => sum + lineValue(l), 0) : 0),
+  });
 
 export class GoodsLineDto {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsHumanText()
   description: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  @IsHumanText()
   sku?: string;
 
   @IsInt()
@@ -54,7 +71,10 @@ export class GoodsLineDto {
   /** the unit price offered for sale at the time (shelf or promotional), in pence */
   @IsInt()
   @Min(0)
-  @Max(100_000_000)
+  @PenceAtMost(MAX_LINE_PENCE, {
+    what: "the line's value (quantity × unit price)",
+    amount: (_, line) => lineValue(line as GoodsLineDto),
+  })
   unitPricePence: number;
 
   @IsOptional()
@@ -64,9 +84,10 @@ export class GoodsLineDto {
   recoveredQuantity?: number;
 }
 
-const text = (max: number) => [IsOptional(), IsString(), MaxLength(max)];
-function Text(max: number): PropertyDecorator {
-  return (target, key) => text(max).forEach((d) => d(target, key));
+/** Optional human-readable text of at most `max` characters. */
+function Text(max: number, multiline = false): PropertyDecorator {
+  return (target, key) =>
+    [IsOptional(), IsString(), MaxLength(max), IsHumanText({ multiline })].forEach((d) => d(target, key));
 }
 
 /** How an offender looked and acted. Special-category fields are refused by name. */
@@ -75,18 +96,19 @@ export class OffenderDescriptionDto extends RefusesSpecialCategories {
   @Text(50) height?: string;
   @Text(100) build?: string;
   @Text(200) hair?: string;
-  @Text(500) clothing?: string;
-  @Text(500) distinguishingMarks?: string;
+  @Text(500, true) clothing?: string;
+  @Text(500, true) distinguishingMarks?: string;
   @Text(20) vehicleRegistration?: string;
   @Text(200) directionOfTravel?: string;
-  @Text(2000) exactWords?: string;
-  @Text(2000) freeText?: string;
+  @Text(2000, true) exactWords?: string;
+  @Text(2000, true) freeText?: string;
 }
 
 export class WitnessDto {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsHumanText()
   name: string;
 
   @IsIn(['staff', 'customer', 'other'])
@@ -119,15 +141,17 @@ class IncidentFieldsDto extends RefusesSpecialCategories {
   @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => GoodsLineDto)
+  @ReportTotalAtMost()
   goods: GoodsLineDto[];
 
-  @IsISO8601({ strict: true })
+  @IsZonedDateTime(DATE_RANGES.past)
   occurredAt: string;
 
   /** what happened, in the reporter's own words */
   @IsString()
   @MinLength(1)
   @MaxLength(20_000)
+  @IsHumanText({ multiline: true })
   narrative: string;
 
   @IsArray()
@@ -165,7 +189,7 @@ class IncidentFieldsDto extends RefusesSpecialCategories {
 
   /** the day the recorder will overwrite the footage (YYYY-MM-DD) */
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'cctvOverwriteOn must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate(DATE_RANGES.cctvOverwrite)
   cctvOverwriteOn?: string | null;
 
   /** recorder clock minus true time, in seconds (signed) */
@@ -197,9 +221,7 @@ export class AmendIncidentRequest {
   @Min(1)
   version: number;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @Text(500, true)
   reason?: string;
 
   @IsOptional()
@@ -224,10 +246,16 @@ export class AmendIncidentRequest {
   @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => GoodsLineDto)
+  @ReportTotalAtMost()
   goods?: GoodsLineDto[];
 
-  @IsOptional() @IsISO8601({ strict: true }) occurredAt?: string;
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(20_000) narrative?: string;
+  @IsOptional() @IsZonedDateTime(DATE_RANGES.past) occurredAt?: string;
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20_000)
+  @IsHumanText({ multiline: true })
+  narrative?: string;
 
   @IsOptional()
   @IsArray()
@@ -255,9 +283,7 @@ export class AmendIncidentRequest {
   crimeReference?: string | null;
   @IsOptional() @IsBoolean() policeAttended?: boolean;
   @IsOptional() @IsBoolean() cctvAvailable?: boolean;
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'cctvOverwriteOn must be a date (YYYY-MM-DD)' })
-  cctvOverwriteOn?: string | null;
+  @IsOptional() @IsCalendarDate(DATE_RANGES.cctvOverwrite) cctvOverwriteOn?: string | null;
   @IsOptional() @IsInt() @Min(-7 * 24 * 3600) @Max(7 * 24 * 3600) cctvClockOffsetSeconds?: number | null;
   @IsOptional() @IsBoolean() victimSupportOffered?: boolean;
 }
@@ -272,8 +298,8 @@ export class TransitionIncidentRequest {
 }
 
 export class ListIncidentsQuery extends PageQuery {
-  @IsOptional() @IsISO8601({ strict: true }) occurredFrom?: string;
-  @IsOptional() @IsISO8601({ strict: true }) occurredTo?: string;
+  @IsOptional() @IsZonedDateTime(DATE_RANGES.query) occurredFrom?: string;
+  @IsOptional() @IsZonedDateTime(DATE_RANGES.query) occurredTo?: string;
   @IsOptional() @IsUUID() storeId?: string;
   @IsOptional() @IsEnum(IncidentType) type?: IncidentType;
   @IsOptional() @IsEnum(IncidentTrigger) trigger?: IncidentTrigger;

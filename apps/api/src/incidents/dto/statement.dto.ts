@@ -10,12 +10,14 @@ import {
   MinLength,
 } from 'class-validator';
 import type { WitnessStatement } from '@app/database';
+import { IsHumanText } from '@app/errors';
 
 /** An MG11 statement, signed as it is stored (s.9 Criminal Justice Act 1967). */
 export class CreateStatementRequest {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsHumanText()
   witnessName: string;
 
   /** only when the witness is under 18 (CrimPR r.16.2) */
@@ -28,12 +30,14 @@ export class CreateStatementRequest {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @IsHumanText()
   witnessOccupation?: string;
 
   /** first person, own words, time order */
   @IsString()
   @MinLength(1)
   @MaxLength(50_000)
+  @IsHumanText({ multiline: true })
   statementText: string;
 
   @IsInt()
@@ -52,12 +56,14 @@ export class CreateStatementRequest {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @IsHumanText()
   readOverBy?: string;
 
   /** the typed signature */
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsHumanText()
   signatureName: string;
 }
 

@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsDefined,
   IsEnum,
-  IsISO8601,
   IsIn,
   IsInt,
   IsObject,
@@ -39,11 +38,20 @@ import {
   type SubjectView,
   type Suggestion,
 } from '@app/database';
+import { DATE_RANGES, IsHumanText, IsZonedDateTime } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
 import { RefusesSpecialCategories } from '../../incidents/dto/refused-field';
 
-function Text(max: number): PropertyDecorator {
-  return (target, key) => [IsOptional(), IsString(), MaxLength(max)].forEach((d) => d(target, key));
+/** Optional human-readable text of at most `max` characters. */
+function Text(max: number, multiline = false): PropertyDecorator {
+  return (target, key) =>
+    [IsOptional(), IsString(), MaxLength(max), IsHumanText({ multiline })].forEach((d) => d(target, key));
+}
+
+/** Required human-readable text of `min` to `max` characters. */
+function RequiredText(min: number, max: number, multiline = false): PropertyDecorator {
+  return (target, key) =>
+    [IsString(), MinLength(min), MaxLength(max), IsHumanText({ multiline })].forEach((d) => d(target, key));
 }
 
 export class SubjectDescriptionDto extends RefusesSpecialCategories {
@@ -51,9 +59,9 @@ export class SubjectDescriptionDto extends RefusesSpecialCategories {
   @Text(50) height?: string;
   @Text(100) build?: string;
   @Text(200) hair?: string;
-  @Text(500) usualClothing?: string;
-  @Text(500) distinguishingMarks?: string;
-  @Text(2000) notes?: string;
+  @Text(500, true) usualClothing?: string;
+  @Text(500, true) distinguishingMarks?: string;
+  @Text(2000, true) notes?: string;
 }
 
 export class VehicleDto {
@@ -72,9 +80,7 @@ export class CreateSubjectRequest extends RefusesSpecialCategories {
 
   /** required for a known subject */
   @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @RequiredText(1, 200)
   name?: string | null;
 
   @IsOptional()
@@ -82,6 +88,7 @@ export class CreateSubjectRequest extends RefusesSpecialCategories {
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
+  @IsHumanText({ each: true })
   aliases?: string[];
 
   @IsDefined()
@@ -110,9 +117,7 @@ export class UpdateSubjectRequest extends RefusesSpecialCategories {
   kind?: SubjectKind;
 
   @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @RequiredText(1, 200)
   name?: string;
 
   @IsOptional()
@@ -120,6 +125,7 @@ export class UpdateSubjectRequest extends RefusesSpecialCategories {
   @ArrayMaxSize(20)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
+  @IsHumanText({ each: true })
   aliases?: string[];
 
   @IsOptional()
@@ -268,9 +274,7 @@ export class LinkIncidentRequest {
   @IsUUID()
   incidentId: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @Text(1000, true)
   note?: string;
 }
 
@@ -278,9 +282,7 @@ export class UnlinkIncidentRequest {
   @IsUUID()
   incidentId: string;
 
-  @IsString()
-  @MinLength(3)
-  @MaxLength(1000)
+  @RequiredText(3, 1000, true)
   reason: string;
 }
 
@@ -333,12 +335,10 @@ export class SuggestionResponse {
 const AUDIENCE = [Role.Shopworker, Role.StoreManager, Role.Police, Role.Coordinator, Role.Admin];
 
 export class CreateGalleryRequest {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @RequiredText(1, 100)
   name: string;
 
-  @Text(500) purpose?: string;
+  @Text(500, true) purpose?: string;
 
   /** how long a listing lasts unless renewed with new incidents */
   @IsInt()
@@ -374,9 +374,7 @@ export class ProposeListingRequest {
   @IsUUID()
   subjectId: string;
 
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
+  @RequiredText(3, 2000, true)
   reason: string;
 
   @IsArray()
@@ -389,13 +387,11 @@ export class ReviewListingRequest {
   @IsIn(['approve', 'reject'])
   decision: 'approve' | 'reject';
 
-  @Text(2000) note?: string;
+  @Text(2000, true) note?: string;
 }
 
 export class DelistRequest {
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
+  @RequiredText(3, 2000, true)
   reason: string;
 }
 
@@ -405,9 +401,7 @@ export class RenewListingRequest {
   @IsUUID(undefined, { each: true })
   incidentIds: string[];
 
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
+  @RequiredText(3, 2000, true)
   reason: string;
 }
 
@@ -427,7 +421,7 @@ export class FlagTransitionRequest {
   @IsIn([SerialFlagState.Reviewed, SerialFlagState.CaseOpened, SerialFlagState.Dismissed])
   state: SerialFlagState;
 
-  @Text(2000) note?: string;
+  @Text(2000, true) note?: string;
 }
 
 export class FlagResponse {
@@ -488,9 +482,7 @@ export class IssueExclusionRequest {
 
   @Text(500) area?: string;
 
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
+  @RequiredText(3, 2000, true)
   reason: string;
 
   @IsOptional()
@@ -499,12 +491,10 @@ export class IssueExclusionRequest {
   @IsUUID(undefined, { each: true })
   incidentIds?: string[];
 
-  @IsISO8601({ strict: true })
+  @IsZonedDateTime(DATE_RANGES.past)
   servedAt: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @RequiredText(1, 200)
   servedByName: string;
 
   @IsIn(['in_person', 'post', 'email', 'other'])
@@ -516,7 +506,7 @@ export class IssueExclusionRequest {
 
   /** defaults to servedAt + the partnership's exclusion term (12 months) */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsZonedDateTime(DATE_RANGES.exclusionEnd)
   expiresAt?: string;
 }
 
@@ -528,7 +518,7 @@ export class AppealRequest {
   @IsEnum(AppealOutcome)
   outcome?: AppealOutcome;
 
-  @Text(2000) note?: string;
+  @Text(2000, true) note?: string;
 }
 
 export class ExclusionsQuery {

@@ -1,10 +1,12 @@
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { MemberBusiness } from '@app/database';
+import { IsHumanText } from '@app/errors';
 
 export class CreateBusinessRequest {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsHumanText()
   name: string;
 }
 

@@ -1,5 +1,6 @@
 import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import type { Device } from '@app/database';
+import { IsHumanText } from '@app/errors';
 
 export class EnrolDeviceRequest {
   @IsUUID()
@@ -8,6 +9,7 @@ export class EnrolDeviceRequest {
   @IsString()
   @MinLength(1)
   @MaxLength(120)
+  @IsHumanText()
   name: string;
 }
 

@@ -9,6 +9,7 @@ import {
   MinLength,
 } from 'class-validator';
 import type { Store } from '@app/database';
+import { IsHumanText } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
 
 export class CreateStoreRequest {
@@ -18,11 +19,13 @@ export class CreateStoreRequest {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsHumanText()
   name: string;
 
   @IsString()
   @MinLength(1)
   @MaxLength(300)
+  @IsHumanText()
   site: string;
 
   @Matches(/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/i, { message: 'postcode must be a UK postcode' })

@@ -1,5 +1,6 @@
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { SubjectAccessExport } from '@app/database';
+import { IsHumanText } from '@app/errors';
 
 /** Names the person: a user's e-mail, and/or a name as written in reports and statements. */
 export class SubjectAccessRequest {
@@ -12,12 +13,14 @@ export class SubjectAccessRequest {
   @IsString()
   @MinLength(2)
   @MaxLength(200)
+  @IsHumanText()
   name?: string;
 
   /** why the export is made (kept in the access log; optional since the DUA Act 2025) */
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @IsHumanText({ multiline: true })
   justification?: string;
 }
 

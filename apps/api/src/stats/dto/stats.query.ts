@@ -3,7 +3,6 @@ import {
   IsEnum,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -13,17 +12,18 @@ import {
 } from 'class-validator';
 import { Type } from 'class-transformer';
 import { IncidentTrigger, IncidentType } from '@app/database';
+import { DATE_RANGES, IsCalendarDate } from '@app/errors';
 
 /** Filters every statistics route takes. Dates are London calendar days, both inclusive. */
 export class StatsFilterQuery {
   @ApiPropertyOptional({ example: '2025-01-01' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDate(DATE_RANGES.query)
   from?: string;
 
   @ApiPropertyOptional({ example: '2025-12-31' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDate(DATE_RANGES.query)
   to?: string;
 
   @ApiPropertyOptional()
