@@ -37,6 +37,11 @@ export interface RadioStack {
   /** the clients' identities (givenListeners), made while the radios start */
   listeners: Listener[];
   logDir: string;
+  /**
+   * Starts one more radio process (stopped with the stack), e.g. a broken variant for a negative
+   * control with `{ TEST_DEFECTS: 'replay-skips-one' }`.
+   */
+  startRadio(name: string, extraEnv?: Record<string, string>): Promise<AppChild>;
   close(): Promise<void>;
 }
 
@@ -96,7 +101,9 @@ export async function startRadioStack(
         return { apiProc, api, p, listeners: await givenListeners(api, p, opts.listeners) };
       }),
     ]);
-    return { redis, api, apiProc, worker, radios, p, listeners, logDir, close };
+    const startRadio = (name: string, extraEnv: Record<string, string> = {}) =>
+      track(AppChild.start('radio', name, { ...env, ...extraEnv }, logDir));
+    return { redis, api, apiProc, worker, radios, p, listeners, logDir, startRadio, close };
   } catch (err) {
     await close();
     throw err;
@@ -200,13 +207,6 @@ export class BufferedHistory {
   }
 }
 
-export type ClientVariant =
-  | 'normal'
-  /** negative control: once armed, the next replay after a (re)connection loses its first alert */
-  | 'skip-one-replayed'
-  /** negative control: every (re)connection asks for everything again (a tablet that lost its lastSeq) */
-  | 'forget-position';
-
 /**
  * The typed radio client (libs/realtime/src/client/radio-client.ts) over the real socket.io client,
  * recording every alert as it came off the socket (`alert-raw`) and as shown after the client's
@@ -214,17 +214,13 @@ export type ClientVariant =
  */
 export class TrackedClient {
   readonly client: RadioClient;
-  /** what a negative-control variant did (kept out of the history the checker reads) */
-  readonly tampered: { skippedSeq?: number; skippedId?: string } = {};
   shownCount = 0;
-  private armed = false;
 
   constructor(
     readonly who: Listener,
     readonly url: string,
     path: string,
     private readonly history: BufferedHistory,
-    readonly variant: ClientVariant = 'normal',
   ) {
     this.client = radioClient(url, path, who.token, { lastSeq: 0 });
     const socket = this.client.socket;
@@ -235,20 +231,6 @@ export class TrackedClient {
         rec('alert-raw', { key: a.id, value: { seq: a.seq, via } });
       }
     };
-    if (variant === 'skip-one-replayed') {
-      // runs before the client's own listeners and the raw recorder: the batch arrives without it
-      socket.prependAny((event: string, batch: ReplayBatch) => {
-        if (event === 'replay' && this.armed && batch?.alerts?.length) {
-          const [lost] = batch.alerts.splice(0, 1);
-          this.armed = false;
-          this.tampered.skippedSeq = lost.seq;
-          this.tampered.skippedId = lost.id;
-        }
-      });
-    }
-    if (variant === 'forget-position') {
-      socket.auth = { token: who.token, lastSeq: 0 };
-    }
     socket.onAny((event: string, arg: unknown) => {
       if (event === 'alert') {
         raw([arg as AlertPayload], 'live');
@@ -283,11 +265,6 @@ export class TrackedClient {
       this.shownCount += 1;
       rec('alert-shown', { key: a.id, value: { seq: a.seq, replayed: meta.replayed } });
     });
-  }
-
-  /** skip-one-replayed: the next non-empty handshake replay loses its first alert. */
-  arm(): void {
-    this.armed = true;
   }
 
   connect(): Promise<void> {

@@ -17,12 +17,16 @@ export class ReplayService {
    * no `afterSeq`, the ones still in force.
    */
   async replay(actor: Actor, requestId: string, afterSeq: number | null): Promise<ReplayBatch> {
+    const defects = this.config.testDefects;
     const { alerts, more } = await this.alerts.findAfter(
       scopeOf(actor, requestId),
-      afterSeq,
+      // broken variant (negative control of R2-dup): the client's position ignored, everything again
+      defects.has('replay-duplicates') ? 0 : afterSeq,
       this.config.radio.replayBatch,
     );
-    return { alerts: alerts.map(alertPayload), more };
+    // broken variant (negative control of R2/R3): the oldest alert of a batch left out
+    const sent = defects.has('replay-skips-one') ? alerts.slice(1) : alerts;
+    return { alerts: sent.map(alertPayload), more };
   }
 
   acknowledge(actor: Actor, requestId: string, alertId: string): Promise<AckOutcome> {
