@@ -17,6 +17,7 @@ import {
 } from '@app/testing';
 import { deriveSeed, History, type NegativeControl, recordResult, SPEC_TIMEOUT_MS } from '../lib/programme';
 import { readHistory } from '../lib/history-reader';
+import { probeTable, tenantTables } from '../lib/rls-probe';
 import { startApiOn } from '../lib/stack';
 
 jest.setTimeout(SPEC_TIMEOUT_MS);
@@ -191,37 +192,35 @@ describe('S1 object-level authorisation, generated from the OpenAPI document', (
     const homeForbidden = async (target: TestApi) =>
       (await target.http.get(`/api/v1/users/${home.users.shopworker.id}`, home.tokens.analyst)).status;
 
-    // S1b, at the database: as the app role, with the home partnership set, no other partnership's rows
-    const rlsLeaks = async (disable?: string) => {
+    // S1b, at the database: as the app role, with the home partnership set, no other partnership's
+    // rows. One probe per tenant table, each in its own transaction; a probe that errors is counted
+    // as an error (and fails S1b), never as 0 rows.
+    const rlsProbe = async (disable?: string) => {
       const owner = new Client({ connectionString: api.db.config.db.migrationUrl });
       const app = new Client({ connectionString: api.db.config.db.url });
       await owner.connect();
       await app.connect();
+      const ownerQuery = async (sql: string, params?: unknown[]) => (await owner.query(sql, params)).rows;
       try {
         if (disable) {
           await owner.query(`ALTER TABLE ${disable} DISABLE ROW LEVEL SECURITY`);
         }
-        const tables: { table_name: string }[] = (
-          await owner.query(
-            `SELECT c.table_name FROM information_schema.columns c JOIN pg_class k ON k.relname = c.table_name
-              WHERE c.table_schema = 'public' AND c.column_name = 'partnership_id' AND k.relkind = 'r'`,
-          )
-        ).rows;
+        const tables = await tenantTables(ownerQuery);
         const leaks: Record<string, number> = {};
-        await app.query('BEGIN');
-        await app.query(`SELECT set_config('app.partnership_id', $1, true)`, [home.partnershipId]);
-        for (const { table_name } of tables) {
-          const r = await app
-            .query(`SELECT count(*)::int AS n FROM ${table_name} WHERE partnership_id <> $1`, [
-              home.partnershipId,
-            ])
-            .catch(() => ({ rows: [{ n: 0 }] }));
-          if (r.rows[0].n > 0) {
-            leaks[table_name] = r.rows[0].n;
+        const errors: Record<string, string> = {};
+        let unreadable = 0;
+        for (const table of tables) {
+          try {
+            const probe = await probeTable(ownerQuery, app, table, home.partnershipId);
+            unreadable += probe.readable ? 0 : 1;
+            if (probe.leaked + probe.visibleWithoutTenant > 0) {
+              leaks[table] = probe.leaked + probe.visibleWithoutTenant;
+            }
+          } catch (err) {
+            errors[table] = String((err as Error).message).slice(0, 200);
           }
         }
-        await app.query('ROLLBACK');
-        return { tables: tables.length, leaks };
+        return { tables: tables.length, leaks, errors, unreadable };
       } finally {
         if (disable) {
           await owner.query(`ALTER TABLE ${disable} ENABLE ROW LEVEL SECURITY`);
@@ -245,7 +244,7 @@ describe('S1 object-level authorisation, generated from the OpenAPI document', (
     };
     const guard = count('guard');
     const rlsOnly = count('rls-only');
-    const rls = await rlsLeaks();
+    const rls = await rlsProbe();
     const figures = {
       idRoutes: routes.length,
       idRoutesCovered: new Set(entries.map((e) => e.kind)).size,
@@ -259,6 +258,8 @@ describe('S1 object-level authorisation, generated from the OpenAPI document', (
       rlsOnlyCanaryHits: rlsOnly.canaryHits,
       rlsOnlyServerErrors: rlsOnly.serverErrors,
       tenantTablesChecked: rls.tables,
+      tenantTablesNotReadableByApp: rls.unreadable,
+      rlsProbeErrors: Object.keys(rls.errors).length,
       crossTenantRows: Object.values(rls.leaks).reduce((s, n) => s + n, 0),
       homeForbiddenWithGuard: (await homeForbidden(api)) === 403 ? 0 : 1,
     };
@@ -270,12 +271,15 @@ describe('S1 object-level authorisation, generated from the OpenAPI document', (
       counts: { forbiddenAllowed: offStatus < 300 ? 1 : 0 },
       caught: offStatus < 300,
     });
-    const broken = await rlsLeaks('incidents');
-    const brokenRows = Object.values(broken.leaks).reduce((s, n) => s + n, 0);
+    // a real tenant table with RLS disabled, probed the same way: its rows must show as leaks
+    const broken = await rlsProbe('incidents');
     controls.push({
-      variant: 'a tenant table without RLS (incidents)',
-      counts: { crossTenantRows: brokenRows },
-      caught: brokenRows > 0,
+      variant: 'a tenant table without RLS (incidents, RLS disabled by the owner)',
+      counts: {
+        crossTenantRows: broken.leaks.incidents ?? 0,
+        rlsProbeErrors: Object.keys(broken.errors).length,
+      },
+      caught: (broken.leaks.incidents ?? 0) > 0,
     });
 
     const passed =
@@ -284,6 +288,7 @@ describe('S1 object-level authorisation, generated from the OpenAPI document', (
         figures.rlsOnlyUnexpected2xx +
         figures.rlsOnlyCanaryHits +
         figures.crossTenantRows +
+        figures.rlsProbeErrors +
         figures.homeForbiddenWithGuard ===
         0 &&
       figures.idRoutesCovered === figures.idRoutes &&
@@ -311,8 +316,10 @@ describe('S1 object-level authorisation, generated from the OpenAPI document', (
       rlsOnlyUnexpected2xx: 0,
       rlsOnlyCanaryHits: 0,
       crossTenantRows: 0,
+      rlsProbeErrors: 0,
       homeForbiddenWithGuard: 0,
     });
+    expect(rls.errors).toEqual({});
     expect(figures.cases).toBeGreaterThanOrEqual(1000);
     expect(figures.idRoutesCovered).toBe(figures.idRoutes);
   });

@@ -4,8 +4,63 @@ import {
   createPartnership,
   createTestDatabase,
   type PartnershipFixture,
+  seedIncident,
   type TestDatabase,
 } from '@app/testing';
+import { probeTable, tenantTables } from '../lib/rls-probe';
+
+/**
+ * Every table that holds a partnership's rows (the first test keeps this list equal to the
+ * catalog's, so a new table gets its own probe below).
+ */
+const TENANT_TABLES = [
+  'access_log',
+  'access_log_pending',
+  'alert_acks',
+  'alert_counters',
+  'alerts',
+  'case_continuity',
+  'case_evidence_requests',
+  'case_history',
+  'case_incidents',
+  'cases',
+  'devices',
+  'evidence_derivatives',
+  'evidence_masters',
+  'evidence_packs',
+  'exclusion_notices',
+  'exhibits',
+  'galleries',
+  'gallery_listings',
+  'idempotency_keys',
+  'incident_amendments',
+  'incident_daily_counts',
+  'incidents',
+  'legal_holds',
+  'member_businesses',
+  'offender_settings',
+  'organisation_shares',
+  'outbox',
+  'partnership_reports',
+  'partnerships',
+  'radio_settings',
+  'refresh_tokens',
+  'serial_flags',
+  'sessions',
+  'stats_days',
+  'stats_months',
+  'stats_store_days',
+  'stats_watermarks',
+  'stores',
+  'subject_aggregates',
+  'subject_images',
+  'subject_incidents',
+  'subjects',
+  'talk_group_stores',
+  'talk_groups',
+  'users',
+  'witness_statements',
+];
 
 /** The second layer: as the app's role, the database itself hides other partnerships' rows. */
 describe('row-level security for the app role', () => {
@@ -19,6 +74,15 @@ describe('row-level security for the app role', () => {
     const hasher = new PasswordHasher(db.config);
     a = await createPartnership(db.owner.manager, (p) => hasher.hash(p));
     b = await createPartnership(db.owner.manager, (p) => hasher.hash(p));
+    // b's reports: rows for the incidents probe (and its negative control) to find
+    for (let i = 0; i < 3; i++) {
+      await seedIncident(db.owner, {
+        partnershipId: b.partnershipId,
+        storeId: b.storeIds[0],
+        reportedBy: b.users.shopworker.id,
+        occurredAt: new Date(Date.now() - 86_400_000),
+      });
+    }
     app = new Client({ connectionString: db.config.db.url });
     await app.connect();
   });
@@ -56,19 +120,50 @@ describe('row-level security for the app role', () => {
     expect(owned).toEqual([]);
   });
 
-  it('sees nothing without a tenant, and only its own partnership with one', async () => {
-    for (const table of [
-      'partnerships',
-      'stores',
-      'users',
-      'member_businesses',
-      'devices',
-      'sessions',
-      'access_log',
-      'outbox',
-    ]) {
-      expect(await asTenant(null, `SELECT 1 FROM ${table}`)).toEqual([]);
+  it("probes every table that holds a partnership's rows", async () => {
+    expect(await tenantTables((sql, params) => db.owner.query(sql, params))).toEqual(TENANT_TABLES);
+  });
+
+  // One probe per table, each query in a transaction of its own; an error fails that table's test.
+  describe.each(TENANT_TABLES)('%s', (table) => {
+    it("shows the app role no row without a tenant and no other partnership's row with one", async () => {
+      const probe = await probeTable(
+        (sql, params) => db.owner.query(sql, params),
+        app,
+        table,
+        a.partnershipId,
+      );
+      expect(probe).toMatchObject({ visibleWithoutTenant: 0, leaked: 0 });
+    });
+  });
+
+  it("negative control: the same probe on incidents with RLS really disabled finds b's reports", async () => {
+    const owner = (sql: string, params?: unknown[]) => db.owner.query(sql, params);
+    await owner(`ALTER TABLE incidents DISABLE ROW LEVEL SECURITY`);
+    try {
+      const [{ relrowsecurity }] = await owner(
+        `SELECT relrowsecurity FROM pg_class WHERE oid = 'incidents'::regclass`,
+      );
+      expect(relrowsecurity).toBe(false);
+      const probe = await probeTable(owner, app, 'incidents', a.partnershipId);
+      expect(probe.foreignRows).toBeGreaterThanOrEqual(3);
+      expect(probe.leaked).toBe(probe.foreignRows);
+    } finally {
+      await owner(`ALTER TABLE incidents ENABLE ROW LEVEL SECURITY`);
     }
+    // and with RLS back on, the same probe finds nothing
+    expect(await probeTable(owner, app, 'incidents', a.partnershipId)).toMatchObject({
+      foreignRows: 3,
+      leaked: 0,
+    });
+  });
+
+  it('a probe that cannot run rejects: an error is never 0 leaks', async () => {
+    const owner = (sql: string, params?: unknown[]) => db.owner.query(sql, params);
+    await expect(probeTable(owner, app, 'no_such_table', a.partnershipId)).rejects.toThrow(/does not exist/);
+  });
+
+  it('sees only its own partnership with one set', async () => {
     const stores = await asTenant<{ partnership_id: string }>(
       a.partnershipId,
       `SELECT partnership_id FROM stores`,
