@@ -12,8 +12,6 @@ import {
   Clock,
   PoliceCase,
   raiseAlert,
-  SUBJECT_ACCESS_SECTIONS,
-  SubjectAccessRepository,
 } from '@app/database';
 import { JobName } from '@app/queue';
 import {
@@ -27,10 +25,12 @@ import {
   sha256,
   startTestApi,
   type TestApi,
+  testConfig,
 } from '@app/testing';
 import { RetentionProcessor } from '../../apps/worker/src/retention/retention.processor';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { readHistory } from '../lib/history-reader';
+import { startApiOn } from '../lib/stack';
 import { checkRetention, checkSubjectAccess, type PlantedPlace } from '../lib/privacy-checker';
 import {
   deriveSeed,
@@ -284,27 +284,39 @@ describe('P2 subject access and retention', () => {
       [p.partnershipId, person.id],
     );
 
-    // control: a table left out of the export must show 6/7
-    const repo = api.app.get(SubjectAccessRepository);
-    const scope = {
-      partnershipId: p.partnershipId,
-      actorId: p.users.coordinator.id,
-      actorKind: 'user' as const,
-      role: 'coordinator',
-      storeId: null,
-      requestId: 'p2-control',
-    } as Parameters<SubjectAccessRepository['export']>[0];
-    const partial = await repo.export(
-      scope,
-      { userId: person.id, email: person.email, name },
-      'negative control',
-      SUBJECT_ACCESS_SECTIONS.filter((s) => s.name !== 'subjectLinks'),
+    // control: the same request to this api built with one table left out of the export
+    // (TEST_DEFECTS=sar-skips-subject-links) must show 6/7
+    const broken = await startApiOn(
+      testConfig(api.db.name, { TEST_DEFECTS: 'sar-skips-subject-links' }),
+      api.db.owner,
+      api.db.name,
     );
-    const ctl = checkSubjectAccess(planted, partial, canaries);
+    const controlHistory = new History(`${ID}-control-sar-skips-subject-links`);
+    try {
+      await controlHistory.run(
+        { op: randomUUID(), client: 'coordinator', kind: 'subject-access' },
+        () =>
+          broken.http.post('/api/v1/privacy/subject-access', { email: person.email }, p.tokens.coordinator),
+        (r) => ({ sections: r.body?.sections }),
+      );
+    } finally {
+      await broken.close();
+    }
+    const [partial] = readHistory(controlHistory.file);
+    const ctl = checkSubjectAccess(
+      planted,
+      { sections: (partial.value?.sections ?? {}) as Record<string, Record<string, unknown>[]> },
+      canaries,
+    );
     controls.push({
-      variant: 'subject_incidents left out of the export',
-      counts: { found: ctl.found, places: ctl.places },
-      caught: ctl.found === 6 && ctl.missing === 1,
+      variant: 'the export with one table left out (TEST_DEFECTS=sar-skips-subject-links: subject_incidents)',
+      counts: { status: partial.status ?? 0, found: ctl.found, places: ctl.places },
+      // 6/7 when the real export is 7/7: exactly one place more missing, the subject link
+      caught:
+        partial.status === 200 &&
+        ctl.missing === sarCounts.missing + 1 &&
+        ctl.missingPlaces.includes('subject link') &&
+        !sarCounts.missingPlaces.includes('subject link'),
     });
     // control: a redaction removed (the reporter's narrative exported to the witness)
     const leaky = {

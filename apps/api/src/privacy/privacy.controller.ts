@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
-import { SubjectAccessRepository } from '@app/database';
+import { AppConfig } from '@app/config';
+import { SUBJECT_ACCESS_SECTIONS, SubjectAccessRepository } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import { SubjectAccessRequest, SubjectAccessResponse } from './dto/subject-access.dto';
@@ -12,7 +13,10 @@ import { SubjectAccessRequest, SubjectAccessResponse } from './dto/subject-acces
 @Roles(Role.Coordinator, Role.Admin)
 @Controller('privacy')
 export class PrivacyController {
-  constructor(private readonly sar: SubjectAccessRepository) {}
+  constructor(
+    private readonly sar: SubjectAccessRepository,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Everything the partnership holds about one person, third parties redacted; logged as a disclosure. */
   @Post('subject-access')
@@ -34,6 +38,10 @@ export class PrivacyController {
         scope,
         { userId: user?.id ?? null, email: body.email ?? null, name },
         body.justification ?? 'subject access request',
+        // P2's negative control leaves one table out (TEST_DEFECTS=sar-skips-subject-links, tests only)
+        this.config.testDefects.has('sar-skips-subject-links')
+          ? SUBJECT_ACCESS_SECTIONS.filter((s) => s.name !== 'subjectLinks')
+          : SUBJECT_ACCESS_SECTIONS,
       ),
     );
   }
