@@ -95,6 +95,14 @@ describe('till tablet offline queue', () => {
     await page.getByRole('tab', { name: /Sent and waiting/ }).click();
     await eventually(async () => (await page.getByTestId('queue-item').first().getAttribute('data-state')) === 'sent');
     expect(await count(narrative)).toBe(1);
+    // the statement went with its own Idempotency-Key (recorded with it), and only once
+    const statements = (await stack.api.db.owner.query(
+      `SELECT s.id, k.key FROM witness_statements s
+         LEFT JOIN idempotency_keys k ON k.resource_type = 'witness_statement' AND k.resource_id = s.id
+        WHERE s.incident_id = $1`,
+      [incident.id],
+    )) as { id: string; key: string | null }[];
+    expect(statements).toEqual([{ id: expect.any(String), key: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
     const [stored] = (await stack.api.db.owner.query(
       "SELECT types, offenders FROM incidents WHERE narrative = $1",
       [narrative],
