@@ -12,7 +12,7 @@ import {
   type TestApi,
 } from '@app/testing';
 import { type Fault, FaultProxy } from '../lib/fault-proxy';
-import { mutated, readHistory } from '../lib/history-reader';
+import { readHistory } from '../lib/history-reader';
 import {
   deriveSeed,
   History,
@@ -364,74 +364,115 @@ describe('E1a upload transport: bit-flips in transit are refused, intact uploads
         provenRefused === counts.flipsPlanned,
     });
 
-    // control 2, the hash ignored: a client whose hash is taken after the corruption (so the
-    // server's check cannot fail) sends flipped bodies; they are accepted, and the checker must
-    // still catch them by comparing what is stored with the hash the tablet computed first
-    const ignoredHistory = new History(`${ID}-hash-ignored`);
-    const controlReport = (await postIncident(api, await token())).body.id as string;
-    const ignoredN = scale(2, 10);
-    for (let i = 0; i < ignoredN; i++) {
-      // MP4: any bit of the media data may flip and the file is still a well-formed MP4
-      const body = buildMp4(MIN_BYTES + i * 1024, 900_000 + i);
-      const clientHash = sha256(body);
-      const flipAt = 32 + Math.floor(random() * (body.length - 32));
-      const corrupted = Buffer.from(body);
-      corrupted[flipAt] ^= 0x01;
-      const flippedHash = sha256(corrupted);
-      nextFault = { kind: 'pass' };
-      await ignoredHistory.run(
-        { op: randomUUID(), client: 'hash-ignoring-tablet', key: clientHash, kind: 'upload' },
-        () => send(controlReport, flippedHash, corrupted),
-        (r) => ({
-          clientHash,
-          flipAt,
-          flippedHash,
-          flipApplied: true,
-          incident: controlReport,
-          exhibitId: r.body?.id,
-          responseSha256: r.body?.sha256,
-        }),
+    // control 2, a broken variant of the server: an api started with TEST_DEFECTS=hash-check-off
+    // (the streamed SHA-256 is not compared with the client's), on a database of its own, behind a
+    // proxy of its own that flips one bit in each body; a tablet sends its precomputed hash, as in
+    // the real run. The same checker, over that run's history and what the variant stored, must
+    // count every flipped body accepted and stored under the hash of corrupted bytes.
+    const ignoredN = scale(3, 10);
+    const ignoredCounts = await (async () => {
+      const broken = await startTestApi({
+        EVIDENCE_MAX_BYTES: String(MAX_BYTES + 1024 * 1024),
+        TEST_DEFECTS: 'hash-check-off',
+      });
+      const brokenStorage = resolve(broken.db.config.storage.dir);
+      let brokenFault: Fault = { kind: 'pass' };
+      const brokenProxy = new FaultProxy(
+        { host: '127.0.0.1', port: Number(new URL(broken.http.baseUrl).port) },
+        () => {
+          const f = brokenFault;
+          brokenFault = { kind: 'pass' };
+          return f;
+        },
       );
-    }
-    const ignoredEntries = readHistory(ignoredHistory.file);
-    const ignoredCounts = checkUploads(
-      ignoredEntries,
-      await readStored(hashesOf(ignoredEntries), p.partnershipId),
-      ignoredN,
-    );
+      try {
+        await brokenProxy.start();
+        const bp = await givenPartnership(broken);
+        const enrol = await broken.http.post(
+          '/api/v1/devices',
+          { storeId: bp.storeIds[0], name: 'Till E1a control' },
+          bp.tokens.coordinator,
+        );
+        const login = await broken.http.post('/api/v1/auth/device', { credential: enrol.body.credential });
+        const brokenToken = login.body.accessToken as string;
+        const brokenReport = (await postIncident(broken, brokenToken)).body.id as string;
+        const ignoredHistory = new History(`${ID}-hash-check-off`);
+        for (let i = 0; i < ignoredN; i++) {
+          // MP4: any bit of the media data may flip and the file is still a well-formed MP4
+          const body = buildMp4(MIN_BYTES + i * 1024, 900_000 + i);
+          const clientHash = sha256(body);
+          const flipAt = 32 + Math.floor(random() * (body.length - 32));
+          const copy = Buffer.from(body);
+          copy[flipAt] ^= 0x01;
+          const flippedHash = sha256(copy);
+          brokenFault = { kind: 'bit-flip', at: flipAt, inBody: true };
+          const flipsBefore = brokenProxy.stats.bitFlipsApplied;
+          await ignoredHistory.run(
+            { op: randomUUID(), client: 'tablet-control', key: clientHash, kind: 'upload' },
+            () =>
+              rawRequest(brokenProxy.url, 'PUT', `/api/v1/incidents/${brokenReport}/evidence/${clientHash}`, {
+                token: brokenToken,
+                raw: body,
+                headers: {
+                  'content-type': 'application/octet-stream',
+                  'x-evidence-producer': encodeURIComponent('Till Camera'),
+                  'x-evidence-filename': 'cctv.bin',
+                },
+                timeoutMs: 120_000,
+              }),
+            (r) => ({
+              clientHash,
+              flipAt,
+              flippedHash,
+              flipApplied: brokenProxy.stats.bitFlipsApplied > flipsBefore,
+              incident: brokenReport,
+              exhibitId: r.body?.id,
+              responseSha256: r.body?.sha256,
+            }),
+          );
+        }
+        const ignoredEntries = readHistory(ignoredHistory.file);
+        const readBroken = async (hashes: string[]) => {
+          const out = new Map<string, StoredUpload>();
+          for (const h of hashes) {
+            const [{ exhibits, master }] = await broken.db.owner.query(
+              `SELECT (SELECT count(*)::int FROM exhibits WHERE partnership_id = $1 AND sha256 = $2) AS exhibits,
+                      EXISTS (SELECT 1 FROM evidence_masters WHERE partnership_id = $1 AND sha256 = $2) AS master`,
+              [bp.partnershipId, h],
+            );
+            const file = join(brokenStorage, 'masters', bp.partnershipId, h.slice(0, 2), h);
+            out.set(h, {
+              exhibits: Number(exhibits),
+              master: Boolean(master),
+              fileSha256: existsSync(file) ? await hashFile(file) : null,
+            });
+          }
+          return out;
+        };
+        return checkUploads(
+          ignoredEntries,
+          await readBroken(hashesOf(ignoredEntries)),
+          brokenProxy.stats.bitFlipsApplied,
+        );
+      } finally {
+        await brokenProxy.close();
+        await broken.close();
+        rmSync(brokenStorage, { recursive: true, force: true });
+      }
+    })();
     controls.push({
-      variant: 'hash check bypassed: corrupted bodies sent under a hash taken after the corruption',
+      variant: `api with TEST_DEFECTS=hash-check-off (the client's SHA-256 not compared); ${ignoredN} bodies bit-flipped by a proxy, sent with the client's precomputed hash`,
       counts: {
+        flipsApplied: ignoredCounts.flipsApplied,
         accepted: ignoredCounts.accepted,
         flippedAccepted: ignoredCounts.flippedAccepted,
         storedHashMismatch: ignoredCounts.storedHashMismatch + ignoredCounts.storedMissing,
         corruptStored: ignoredCounts.corruptStored,
       },
-      caught: ignoredCounts.flippedAccepted === ignoredN && ignoredCounts.corruptStored === ignoredN,
-    });
-
-    // control 3 (history mutations): a server that accepts one flipped body and refuses one intact
-    const firstFlipped = entries.findIndex((e) => e.kind === 'upload' && e.value?.flipApplied === true);
-    const firstIntact = entries.findIndex((e) => e.kind === 'upload' && e.value?.flipApplied !== true);
-    const broken = mutated(entries, (es) =>
-      es.map((e, i) =>
-        i === firstFlipped
-          ? {
-              ...e,
-              status: 201,
-              outcome: 'ok' as const,
-              value: { ...e.value, responseSha256: e.value?.clientHash },
-            }
-          : i === firstIntact
-            ? { ...e, status: 422, outcome: 'fail' as const }
-            : e,
-      ),
-    );
-    const brokenCounts = checkUploads(broken, stored, proxy.stats.bitFlipsApplied);
-    controls.push({
-      variant: 'history of a server accepting one flipped body and refusing one intact body',
-      counts: { flippedAccepted: brokenCounts.flippedAccepted, intactRejected: brokenCounts.intactRejected },
-      caught: brokenCounts.flippedAccepted === 1 && brokenCounts.intactRejected === 1,
+      caught:
+        ignoredCounts.flipsApplied === ignoredN &&
+        ignoredCounts.flippedAccepted === ignoredN &&
+        ignoredCounts.corruptStored === ignoredN,
     });
 
     const passed = violations(counts) === 0 && !timedOut && controls.every((c) => c.caught);

@@ -51,9 +51,12 @@ export class EvidenceStore {
   private readonly root: string;
   /** S3's negative control: type from the declared file name when the bytes fail (TEST_DEFECTS=mime-fallback) */
   private readonly mimeFallback: boolean;
+  /** E1a's negative control: the client's SHA-256 not compared (TEST_DEFECTS=hash-check-off) */
+  private readonly hashCheckOff: boolean;
 
   constructor(config: AppConfig) {
     this.mimeFallback = config.testDefects.has('mime-fallback');
+    this.hashCheckOff = config.testDefects.has('hash-check-off');
     this.root = isAbsolute(config.storage.dir)
       ? config.storage.dir
       : resolve(process.cwd(), config.storage.dir);
@@ -90,7 +93,8 @@ export class EvidenceStore {
     const tmpPath = join(tmpDir, randomUUID());
     try {
       const { sha256, size, head, tail, markup } = await this.stream(body, tmpPath, maxBytes);
-      if (sha256 !== expectedSha256) {
+      // the broken variant (E1a's negative control, TEST_DEFECTS=hash-check-off) skips this comparison
+      if (sha256 !== expectedSha256 && !this.hashCheckOff) {
         throw new DomainError(
           ErrorCode.UnprocessableEntity,
           'The file does not match its SHA-256: it was changed or cut short on the way; please resend',
