@@ -48,6 +48,13 @@ function segment(marker: number, payload: Buffer): Buffer {
   return Buffer.concat([head, payload]);
 }
 
+function isoBox(type: string, payload: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(payload.length + 8);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, payload]);
+}
+
 function pngChunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
@@ -276,6 +283,18 @@ export function buildCorpus(limitBytes: number): CorpusFile[] {
           head.write('mdat', 4, 'latin1');
           return Buffer.concat([head, payload]);
         })(),
+      ]),
+    ),
+    hostile(
+      'MP4 with HTML in a free box (no marker the byte scan knows)',
+      'clip.mp4',
+      Buffer.concat([
+        buildIsoMedia('isom').subarray(0, 24),
+        isoBox(
+          'free',
+          Buffer.from('<body onload=alert(document.domain)><img src=x onerror=alert(1)>', 'latin1'),
+        ),
+        isoBox('mdat', Buffer.alloc(64, 0x42)),
       ]),
     ),
     hostile('truncated HEIC', 'photo.heic', buildIsoMedia('heic').subarray(0, 100)),

@@ -126,11 +126,15 @@ export async function classify(
     }
     case 'image/heic':
     case 'image/heif':
-    case 'video/mp4':
+    case 'video/mp4': {
       if (!(await boxesTile(file, size))) {
         return { mediaType: null, reason: 'the file is truncated or not a well-formed ISO media file' };
       }
-      return { mediaType };
+      const tag = await isoMediaMarkup(file, 0, size);
+      return tag
+        ? { mediaType: null, reason: `the file contains markup outside its media data (${tag})` }
+        : { mediaType };
+    }
   }
 }
 
@@ -174,6 +178,66 @@ async function boxesTile(file: FileHandle, size: number): Promise<boolean> {
     offset += boxSize;
   }
   return boxes > 0 && offset === size;
+}
+
+/** Boxes holding only other boxes: walked, so their children are judged one by one. */
+const ISO_CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'moof', 'traf']);
+/**
+ * Media samples and sample tables: binary by nature (an HTML-tag pattern would match by chance),
+ * left to the byte-wise MARKUP scan of the whole upload.
+ */
+const ISO_MEDIA = new Set(['mdat', 'stbl', 'trun']);
+/** An HTML tag, comment, doctype or processing instruction (case-insensitive). */
+const HTML_TAG = /<(?:[a-z][a-z0-9-]*(?:[\s/][^<>]{0,256})?>|!--|!doctype|\?xml|\?php)/i;
+
+/**
+ * HTML anywhere in an ISO media file (MP4, HEIC) outside its media data: every box is read
+ * (free, skip, uuid, udta, meta, headers and any unknown type) except the samples and sample
+ * tables. Returns the first tag found, or null. A child list that does not parse is read whole.
+ */
+async function isoMediaMarkup(file: FileHandle, from: number, to: number): Promise<string | null> {
+  const header = Buffer.alloc(16);
+  let offset = from;
+  while (offset + 8 <= to) {
+    const { bytesRead } = await file.read(header, 0, 16, offset);
+    let boxSize = header.readUInt32BE(0);
+    let payload = offset + 8;
+    if (boxSize === 1 && bytesRead >= 16) {
+      boxSize = Number(header.readBigUInt64BE(8));
+      payload = offset + 16;
+    } else if (boxSize === 0) {
+      boxSize = to - offset;
+    }
+    const type = header.toString('latin1', 4, 8);
+    if (boxSize < payload - offset || offset + boxSize > to) {
+      return htmlTagIn(file, offset, to);
+    }
+    const found = ISO_CONTAINERS.has(type)
+      ? await isoMediaMarkup(file, payload, offset + boxSize)
+      : ISO_MEDIA.has(type)
+        ? null
+        : await htmlTagIn(file, payload, offset + boxSize);
+    if (found) {
+      return found;
+    }
+    offset += boxSize;
+  }
+  return offset < to ? htmlTagIn(file, offset, to) : null;
+}
+
+/** The first HTML tag in bytes [from, to) of the file, read in chunks with an overlap. */
+async function htmlTagIn(file: FileHandle, from: number, to: number): Promise<string | null> {
+  const CHUNK = 64 * 1024;
+  const OVERLAP = 300;
+  const chunk = Buffer.alloc(CHUNK + OVERLAP);
+  for (let at = from; at < to; at += CHUNK) {
+    const { bytesRead } = await file.read(chunk, 0, Math.min(CHUNK + OVERLAP, to - at), at);
+    const tag = HTML_TAG.exec(chunk.toString('latin1', 0, bytesRead));
+    if (tag) {
+      return tag[0].slice(0, 40);
+    }
+  }
+  return null;
 }
 
 /** ZIP's end-of-central-directory signature; readers look for it in the last 64 KiB + 22 bytes. */
