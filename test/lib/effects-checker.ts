@@ -10,7 +10,7 @@ import type { HistoryEntry } from './programme';
  * rollups (incident_daily_counts, stats_days, stats_store_days, stats_months). So per report:
  * one row of each kind, its outbox row published, its job completed, and every rollup cell equal to
  * the raw count (above: an effect applied twice; below: an effect missing). Pure functions over
- * plain data read once the system is quiet, so negative controls can feed broken states.
+ * plain data read once the system is quiet.
  */
 export interface EffectState {
   reports: {
@@ -307,28 +307,6 @@ export async function readEffectState(query: Query, partnershipIds: string[]): P
     )),
   ];
   return { reports, collectRows, idempotency, outbox, cells };
-}
-
-/**
- * The broken variant for the negative control: a fold that adds a report's contribution instead of
- * recomputing the day from the raw rows, with no watermark or unique key guarding it. Applied to a
- * report the real fold already counted, it is what a redelivered (stalled) job would do.
- */
-export async function foldWithoutGuard(query: Query, incidentId: string): Promise<void> {
-  await query(
-    `INSERT INTO incident_daily_counts (partnership_id, store_id, day, type, count, value_pence)
-     SELECT i.partnership_id, i.store_id, ${LONDON_DAY}, t.type, 1, i.value_pence
-       FROM incidents i CROSS JOIN LATERAL unnest(i.types) AS t(type) WHERE i.id = $1
-     ON CONFLICT (partnership_id, store_id, day, type)
-     DO UPDATE SET count = incident_daily_counts.count + 1,
-                   value_pence = incident_daily_counts.value_pence + EXCLUDED.value_pence`,
-    [incidentId],
-  );
-  await query(
-    `UPDATE stats_store_days s SET incidents = s.incidents + 1
-       FROM incidents i WHERE i.id = $1 AND s.store_id = i.store_id AND s.day = ${LONDON_DAY}`,
-    [incidentId],
-  );
 }
 
 /** Percentile of a list (nearest rank); -1 when empty. */

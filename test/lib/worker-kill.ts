@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
@@ -17,16 +16,10 @@ import {
 } from '@app/testing';
 import { AppProcess, appEnv, WorkerFleet } from './app-procs';
 import { bodyHash } from './checker';
-import {
-  checkEffects,
-  type EffectCounts,
-  type EffectState,
-  foldWithoutGuard,
-  readEffectState,
-} from './effects-checker';
+import { checkEffects, type EffectCounts, type EffectState, readEffectState } from './effects-checker';
 import { FaultProxy } from './fault-proxy';
 import { readHistory } from './history-reader';
-import { deriveSeed, type History, type HistoryEntry, type NegativeControl, rng, runDir } from './programme';
+import { deriveSeed, History, type HistoryEntry, type NegativeControl, rng, runDir } from './programme';
 import { rawRequest } from './raw-http';
 
 /**
@@ -56,6 +49,8 @@ export interface Stack {
   partnerships: GivenPartnership[];
   tablets: Tablet[];
   logDir: string;
+  /** the environment the api and workers were started with (a control starts variants from it) */
+  env: Record<string, string>;
   /** ms from spawn to ready: api (probe on /ready) and the first workers (log line) */
   startup: { apiMs: number; workersMs: number[] };
   close(): Promise<void>;
@@ -164,6 +159,7 @@ export async function startStack(opts: {
     partnerships,
     tablets,
     logDir,
+    env,
     startup: { apiMs: apiProc.startupMs ?? -1, workersMs: fleet.slots.map((w) => w.startupMs ?? -1) },
     close: async () => {
       await proxy.close();
@@ -529,63 +525,73 @@ export function r1Violations(c: EffectCounts): number {
 }
 
 /**
- * R1's negative controls, run on the real database after the real check (it is dropped afterwards):
- * (1) the history with one job's completion removed and its job not found (a job that never ran);
- * (2) one report filed twice under its key (the idempotency guard bypassed); (3) one report's outbox
- * row written twice without a unique key; (4) one report's rollup folded a second time by a fold
- * without its watermark guard (what a redelivered job does to an incrementing effect). Each must be
- * flagged by the same checker, as a rise in the count it belongs to.
+ * R1's negative control: a run of a broken variant, checked by the same checker from its real
+ * outputs. The broken variant is the schema without the unique key of the per-store/day/type
+ * rollup cell (dropped by the owner role, as a migration would) and worker processes started with
+ * TEST_DEFECTS=effect-without-unique-key, which write the day's cells without replacing the ones
+ * already there: every further job for a day (another report, or a rerun of the same job) writes
+ * its cells again. A reduced load of `reports` reports from two fresh tablets of a partnership of
+ * its own goes through the same api and fault proxy (the main run's workers are stopped first; the
+ * database is dropped afterwards); the checker must count duplicate effects.
  */
-export async function r1Controls(stack: Stack, ev: Evaluation): Promise<NegativeControl[]> {
-  const query = (sql: string, params?: unknown[]) => stack.db.owner.query(sql, params);
-  const ids = stack.partnerships.map((p) => p.partnershipId);
-  const base = ev.counts;
-  const controls: NegativeControl[] = [];
-  const row = ev.state.outbox.find((o) => ev.jobStates.get(`outbox-${o.id}`) === 'completed')!;
-  const victim = ev.state.reports.find((r) => r.key === row.requestId)!;
-
-  const gone = `outbox-${row.id}`;
-  const c1 = checkEffects(
-    ev.entries.filter((e) => !(e.kind === 'job-completed' && e.key === gone)),
-    ev.state,
-    new Map([...ev.jobStates].filter(([j]) => j !== gone)),
+export async function r1Controls(stack: Stack, reports = 120): Promise<NegativeControl[]> {
+  await stack.db.owner.query(`DROP INDEX incident_daily_counts_partnership_id_store_id_day_type_idx`);
+  const label = `${stack.label}-control`;
+  const fleet = new WorkerFleet(
+    { ...stack.env, TEST_DEFECTS: 'effect-without-unique-key' },
+    stack.logDir,
+    label,
+    1,
   );
-  controls.push({
-    variant: "history with one job's completion removed and the job not in the queue (never ran)",
-    counts: { jobsNotCompleted: c1.jobsNotCompleted, unconverged: c1.unconverged },
-    caught: c1.jobsNotCompleted === base.jobsNotCompleted + 1 && r1Violations(c1) > 0,
-  });
-
-  const c2 = checkEffects(
-    ev.entries,
-    { ...ev.state, reports: [...ev.state.reports, { ...victim, id: randomUUID() }] },
-    ev.jobStates,
-  );
-  controls.push({
-    variant: 'one report filed twice under its key (idempotency guard bypassed)',
-    counts: { duplicateReports: c2.duplicateReports },
-    caught: c2.duplicateReports === base.duplicateReports + 1 && r1Violations(c2) > 0,
-  });
-
-  await query(
-    `INSERT INTO outbox (partnership_id, kind, name, rooms, payload, published_at)
-     SELECT partnership_id, kind, name, rooms, payload, published_at FROM outbox WHERE id = $1`,
-    [row.id],
-  );
-  const c3 = checkEffects(ev.entries, await readEffectState(query, ids), ev.jobStates);
-  controls.push({
-    variant: "one report's outbox row written twice without a unique key",
-    counts: { outboxRowsDuplicated: c3.outboxRowsDuplicated, duplicateEffects: c3.duplicateEffects },
-    caught: c3.outboxRowsDuplicated === base.outboxRowsDuplicated + 1 && r1Violations(c3) > 0,
-  });
-
-  await foldWithoutGuard(query, victim.id);
-  const c4 = checkEffects(ev.entries, await readEffectState(query, ids), ev.jobStates);
-  controls.push({
-    variant:
-      "one report's rollup folded twice by a fold without its watermark guard (increment, not recompute)",
-    counts: { rollupCellsOver: c4.rollupCellsOver, duplicateEffects: c4.duplicateEffects },
-    caught: c4.rollupCellsOver > base.rollupCellsOver && c4.duplicateEffects > c3.duplicateEffects,
-  });
-  return controls;
+  try {
+    await fleet.waitAllReady(60_000);
+    const partnership = await givenPartnership(stack.api);
+    const tablets: Tablet[] = [];
+    for (let t = 0; t < 2; t++) {
+      const { credential, token } = await enrolTablet(stack.api, partnership, t);
+      tablets.push({
+        name: `control-tablet-${t}`,
+        partnership,
+        credential,
+        token,
+        random: rng(deriveSeed(`${label}:tablet:${t}`)),
+      });
+    }
+    const ctl: Stack = { ...stack, label, fleet, partnerships: [partnership], tablets };
+    const history = new History(label);
+    const jobLog = new JobEventLog(ctl, history);
+    await jobLog.ready();
+    const t0 = Date.now();
+    await runTablets(ctl, history, {
+      total: reports,
+      ratePerTablet: 20,
+      dupShare: 0.05,
+      deadlineAt: t0 + 30_000,
+      retryUntil: t0 + 45_000,
+      maxAttempts: 20,
+      daysBack: 3,
+    });
+    await awaitQuiet(ctl, jobLog, Date.now(), 30_000, 30_000, 0);
+    await jobLog.close();
+    const ev = await evaluate(ctl, history.file);
+    const c = ev.counts;
+    return [
+      {
+        variant:
+          "workers with TEST_DEFECTS=effect-without-unique-key on a schema without the rollup cell's unique key " +
+          `(each job for a day writes its cells again; ${reports} reports, 1 worker, history ${label}.jsonl)`,
+        counts: {
+          reports: c.reports,
+          acknowledged: c.acknowledged,
+          rollupCellsOver: c.rollupCellsOver,
+          duplicateEffects: c.duplicateEffects,
+          lost: c.lost,
+          duplicateReports: c.duplicateReports,
+        },
+        caught: c.duplicateEffects > 0 && c.rollupCellsOver > 0 && r1Violations(c) > 0,
+      },
+    ];
+  } finally {
+    await fleet.stop();
+  }
 }

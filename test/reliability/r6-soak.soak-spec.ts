@@ -212,7 +212,7 @@ describe('R6 soak at 30% of R1 load with R1 faults', () => {
       caught: plantedGrowth.flagged,
     });
     await stack.fleet.stop();
-    controls.push(...(await r1Controls(stack, ev)));
+    controls.push(...(await r1Controls(stack)));
 
     const flagged = (g: Growth) => (g.flagged ? 1 : 0);
     const violations =

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import type { EntityManager } from 'typeorm';
 import { STATS_MEASURES, STATS_TRIGGERS, STATS_TYPES } from '../entities';
 import { SystemDb, TenantDb } from '../tenant-db';
@@ -44,6 +45,7 @@ export class IncidentRollupRepository {
   constructor(
     private readonly db: TenantDb,
     private readonly system: SystemDb,
+    @Optional() private readonly config?: AppConfig,
   ) {}
 
   /** Recomputes one partnership's rollups for one London day; returns the number of day cells. */
@@ -203,11 +205,14 @@ export class IncidentRollupRepository {
         GROUP BY 1, 2, 3`,
       [partnershipId, days],
     );
-    // the first rollup (per store, day and type), kept for its readers
-    await em.query(`DELETE FROM incident_daily_counts WHERE partnership_id = $1 AND day = ANY($2::date[])`, [
-      partnershipId,
-      days,
-    ]);
+    // the first rollup (per store, day and type), kept for its readers; the broken variant (R1's
+    // negative control) writes the day's cells again without replacing them
+    if (!this.config?.testDefects.has('effect-without-unique-key')) {
+      await em.query(
+        `DELETE FROM incident_daily_counts WHERE partnership_id = $1 AND day = ANY($2::date[])`,
+        [partnershipId, days],
+      );
+    }
     await em.query(
       `INSERT INTO incident_daily_counts (partnership_id, store_id, day, type, count, value_pence)
        SELECT $1::uuid, i.store_id, d.day, t.type, count(*)::int, sum(i.value_pence)
