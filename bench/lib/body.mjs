@@ -27,7 +27,8 @@ export function incidentBody(now = Date.now()) {
     policeReported: true,
     policeAttended: false,
     cctvAvailable: true,
-    cctvOverwriteOn: '2030-01-31',
+    // within the plausible range (DATE_RANGES.cctvOverwrite: up to two years ahead)
+    cctvOverwriteOn: new Date(now + 30 * 86_400_000).toISOString().slice(0, 10),
     victimSupportOffered: true,
   };
 }
