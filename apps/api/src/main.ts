@@ -5,7 +5,9 @@ import { createApiApp } from './configure-app';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromProcess();
-  const logger = createRootLogger(config.log.level, config.log.pretty, 'api');
+  const logger = createRootLogger(config.log.level, config.log.pretty, 'api', {
+    unredactedErrors: config.testDefects.has('log-errors-unredacted'),
+  });
   const app = await createApiApp(config, logger);
   await app.listen(config.http.port, config.http.host);
   logger.info({ url: await app.getUrl() }, 'api listening');

@@ -7,7 +7,9 @@ import { WorkerModule } from './worker.module';
 /** The worker: an application context with BullMQ processors and no HTTP server. */
 async function main(): Promise<void> {
   const config = AppConfig.fromProcess();
-  const logger = createRootLogger(config.log.level, config.log.pretty, 'worker');
+  const logger = createRootLogger(config.log.level, config.log.pretty, 'worker', {
+    unredactedErrors: config.testDefects.has('log-errors-unredacted'),
+  });
   const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { bufferLogs: true });
   app.useLogger(new NestLoggerAdapter(logger));
   app.enableShutdownHooks();

@@ -4,6 +4,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { type AppConfig } from '@app/config';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { PinoTypeOrmLogger } from './typeorm-logger';
 
 export const MIGRATIONS_GLOB = join(__dirname, 'migrations', '*.{ts,js}');
 
@@ -23,7 +24,13 @@ export function dataSourceOptions(config: AppConfig, asOwner = false): DataSourc
     uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
-    logging: config.log.level === 'silent' ? false : ['error', 'warn', 'migration'],
+    // through pino, SQL text only (TypeORM's own loggers print the parameters: personal data)
+    ...(config.log.level === 'silent'
+      ? { logging: false }
+      : {
+          logging: ['error', 'warn', 'migration'],
+          logger: new PinoTypeOrmLogger(config.testDefects.has('typeorm-logs-parameters')),
+        }),
     poolSize: asOwner ? 2 : config.db.poolSize,
     extra: {
       // waiting for a pooled connection under load; a stopped server still fails at once (503)

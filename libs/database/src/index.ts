@@ -11,3 +11,4 @@ export * from './snake-naming.strategy';
 export * from './tenant-db';
 export * from './idempotency';
 export * from './serial-rule';
+export * from './typeorm-logger';

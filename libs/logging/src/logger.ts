@@ -1,4 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { redactError } from './redact-error';
 import { RequestContext } from './request-context';
 
 /** Paths never written to a log: credentials and personal fields. */
@@ -23,11 +24,17 @@ export const REDACT_PATHS = [
   '*.statementText',
 ];
 
-export function loggerOptions(level: string, pretty: boolean): LoggerOptions {
+export interface LoggerExtras {
+  /** test-only broken variant (TEST_DEFECTS=log-errors-unredacted): errors logged whole */
+  unredactedErrors?: boolean;
+}
+
+export function loggerOptions(level: string, pretty: boolean, extras: LoggerExtras = {}): LoggerOptions {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: pino.stdSerializers.err },
+    // errors only through redactError: a database error carries the statement's values
+    serializers: { err: extras.unredactedErrors ? pino.stdSerializers.err : redactError },
     mixin: () => {
       const ctx = RequestContext.current();
       return ctx ? { requestId: ctx.requestId, actorId: ctx.actorId, partnershipId: ctx.partnershipId } : {};
@@ -39,13 +46,18 @@ export function loggerOptions(level: string, pretty: boolean): LoggerOptions {
 let root: Logger | undefined;
 
 /** The one root logger of the process. */
-export function createRootLogger(level: string, pretty: boolean, name: string): Logger {
+export function createRootLogger(
+  level: string,
+  pretty: boolean,
+  name: string,
+  extras: LoggerExtras = {},
+): Logger {
   // Asynchronous writes (pino flushes them on exit): a synchronous stdout write per request costs
   // throughput on the hot path.
   root =
     pretty || level === 'silent'
-      ? pino({ ...loggerOptions(level, pretty), name })
-      : pino({ ...loggerOptions(level, pretty), name }, pino.destination({ sync: false }));
+      ? pino({ ...loggerOptions(level, pretty, extras), name })
+      : pino({ ...loggerOptions(level, pretty, extras), name }, pino.destination({ sync: false }));
   return root;
 }
 
