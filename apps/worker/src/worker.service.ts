@@ -12,6 +12,7 @@ export const PROCESSORS = Symbol('PROCESSORS');
 @Injectable()
 export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly workers: Worker[] = [];
+  private readonly connections: ReturnType<typeof workerConnection>[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -31,6 +32,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
         string,
         (data: unknown, job: unknown) => Promise<unknown>
       >;
+      const connection = workerConnection(this.config);
+      this.connections.push(connection);
       const worker = new Worker(
         processor.queue,
         async (job) => {
@@ -54,7 +57,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
           );
         },
         {
-          connection: workerConnection(this.config),
+          connection,
           prefix: queuePrefix(this.config),
           concurrency: this.config.queue.concurrency,
           lockDuration: this.config.queue.lockDurationMs,
@@ -79,7 +82,11 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // Finish active jobs (bounded by BullMQ's close), then let connections go.
+    // Finish active jobs (bounded by BullMQ's close), then let connections go: BullMQ leaves a
+    // connection it was given open, and its reconnect timer would keep the process alive.
     await Promise.all(this.workers.map((w) => w.close()));
+    for (const c of this.connections) {
+      c.disconnect();
+    }
   }
 }

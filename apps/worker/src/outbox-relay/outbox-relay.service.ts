@@ -17,6 +17,7 @@ const POLL_MS = 250;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private listener?: Client;
+  private listening?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private again = false;
@@ -31,23 +32,43 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     this.timer = setInterval(() => this.wake(), POLL_MS);
-    await this.listen();
+    this.ensureListener();
+    await this.listening;
     this.wake();
   }
 
+  /** One LISTEN connection at a time: the poll asks again every tick while connecting is slow. */
+  private ensureListener(): void {
+    if (this.listener || this.listening || this.stopped) {
+      return;
+    }
+    this.listening = this.listen().finally(() => {
+      this.listening = undefined;
+    });
+  }
+
   private async listen(): Promise<void> {
-    try {
-      const client = new Client({ connectionString: this.config.db.url });
-      client.on('error', () => {
+    const client = new Client({ connectionString: this.config.db.url });
+    client.on('error', () => {
+      if (this.listener === client) {
         this.listener = undefined;
-      });
+      }
+      void client.end().catch(() => undefined);
+    });
+    try {
       await client.connect();
       await client.query('LISTEN outbox');
-      client.on('notification', () => this.wake());
-      this.listener = client;
     } catch (err) {
+      await client.end().catch(() => undefined);
       log().warn({ err }, 'outbox LISTEN unavailable; polling');
+      return;
     }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    client.on('notification', () => this.wake());
+    this.listener = client;
   }
 
   /** Starts a drain, or asks the running one to go round again. */
@@ -55,9 +76,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.stopped) {
       return;
     }
-    if (!this.listener) {
-      void this.listen();
-    }
+    this.ensureListener();
     if (this.draining) {
       this.again = true;
       return;
@@ -126,6 +145,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    await this.listening;
     await this.draining;
     await this.listener?.end().catch(() => undefined);
   }
