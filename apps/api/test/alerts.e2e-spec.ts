@@ -1,6 +1,7 @@
 import { Role } from '@app/auth';
 import { AlertTarget, AlertType, raiseAlert } from '@app/database';
 import {
+  buildSubjectRequest,
   givenPartnership,
   type GivenPartnership,
   givenTablet,
@@ -51,7 +52,10 @@ describe('alerts over REST', () => {
       {
         ...info('Known shoplifter'),
         type: 'offender_sighted',
-        offenderProfileId: '00000000-0000-4000-8000-000000000001',
+        // a subject of this partnership: any other id is refused (see references.e2e-spec.ts)
+        offenderProfileId: (
+          await api.http.post('/api/v1/subjects', buildSubjectRequest(), p.tokens[Role.Coordinator])
+        ).body.id,
       },
       p.tokens[Role.Coordinator],
     );

@@ -1,5 +1,6 @@
 import {
   buildIncidentRequest,
+  buildSubjectRequest,
   givenPartnership,
   type GivenPartnership,
   givenTablet,
@@ -16,12 +17,15 @@ describe('finding and amending reports', () => {
   let p: GivenPartnership;
   let other: GivenPartnership;
   const ids: Record<string, string> = {};
-  const offenderId = '4f8b9d0e-2c3a-4b5d-8e6f-7a8b9c0d1e2f';
+  // a subject of p: an incident may name only a subject of its own partnership
+  let offenderId: string;
 
   beforeAll(async () => {
     api = await startTestApi();
     p = await givenPartnership(api);
     other = await givenPartnership(api);
+    offenderId = (await api.http.post('/api/v1/subjects', buildSubjectRequest(), p.tokens.coordinator)).body
+      .id as string;
     const t0 = await givenTablet(api, p, 0);
     const t1 = await givenTablet(api, p, 1);
     const day = (d: number) => new Date(Date.UTC(2026, 9, d, 12)).toISOString();

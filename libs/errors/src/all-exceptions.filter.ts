@@ -51,6 +51,34 @@ function isUnavailable(err: unknown, depth = 0): boolean {
   );
 }
 
+/**
+ * The request field behind a foreign key violation on insert or update, from the constraint's
+ * conventional name `<table>_<column>_fkey`: a reference to another partnership's row or to
+ * nothing is the client's input, answered 400 naming it. Never the values (the detail holds them).
+ */
+export function foreignKeyField(err: unknown, depth = 0): string | null {
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    table?: unknown;
+    constraint?: unknown;
+    driverError?: unknown;
+  };
+  if (!e || depth > 2) {
+    return null;
+  }
+  if (
+    e.code === '23503' &&
+    typeof e.table === 'string' &&
+    typeof e.constraint === 'string' &&
+    String(e.message).startsWith('insert or update on table')
+  ) {
+    const column = new RegExp(`^${e.table}_([a-z0-9_]+)_fkey$`).exec(e.constraint)?.[1];
+    return column ? column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : null;
+  }
+  return foreignKeyField(e.driverError, depth + 1);
+}
+
 export function toErrorResponse(err: unknown): ErrorResponse & { headers?: Record<string, string> } {
   const requestId = RequestContext.requestId();
   if (err instanceof DomainError) {
@@ -82,6 +110,17 @@ export function toErrorResponse(err: unknown): ErrorResponse & { headers?: Recor
       code: ErrorCode.BadRequest,
       message: 'The request contains characters that cannot be stored',
       requestId,
+    };
+  }
+  const field = foreignKeyField(err);
+  if (field) {
+    const problem = 'does not exist in this partnership';
+    return {
+      statusCode: 400,
+      code: ErrorCode.ValidationFailed,
+      message: `${field}: ${problem}`,
+      requestId,
+      details: [{ field, problems: [problem] }],
     };
   }
   if (isUnavailable(err)) {

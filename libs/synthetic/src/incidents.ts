@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Rng } from './random';
 
-/** Bump when the distributions change: benchmark datasets are cached by (seed, size, version). */
-export const SYNTHETIC_VERSION = 1;
+/**
+ * Bump when the distributions change: benchmark datasets are cached by (seed, size, version).
+ * 2: each partnership has its own offenders (references carry their partnership), loaded as subjects.
+ */
+export const SYNTHETIC_VERSION = 2;
 
 export interface SyntheticWorld {
   partnerships: { id: string; storeIds: string[] }[];
@@ -73,6 +76,17 @@ const MU = Math.log(40);
 const SIGMA = 1.26;
 
 /**
+ * The offenders of each partnership (about o.offenders, default count / 8, in all): an incident
+ * names only a subject of its own partnership, so the loader creates these as subjects first.
+ */
+export function offenderPools(world: SyntheticWorld, o: GenerateOptions): Map<string, string[]> {
+  const total = Math.max(10, o.offenders ?? Math.ceil(o.count / 8));
+  const size = Math.max(10, Math.ceil(total / world.partnerships.length));
+  const idRng = new Rng(o.seed ^ 0x5eed);
+  return new Map(world.partnerships.map((p) => [p.id, Array.from({ length: size }, () => idRng.uuid())]));
+}
+
+/**
  * Synthetic incidents calibrated to the domain brief (§6): violence 10-14% of incidents, verbal :
  * physical : injury 73 : 21 : 8 among violence and abuse, weapons in ~3.5% of those (two thirds
  * knives), shoplifting triggering ~65% of abuse, under a third of violent incidents reported,
@@ -81,9 +95,7 @@ const SIGMA = 1.26;
 export function* generateIncidents(world: SyntheticWorld, o: GenerateOptions): Generator<SyntheticIncident> {
   const rng = new Rng(o.seed);
   const stores = world.partnerships.flatMap((p) => p.storeIds.map((s) => ({ p: p.id, s })));
-  const poolSize = Math.max(10, o.offenders ?? Math.ceil(o.count / 8));
-  const idRng = new Rng(o.seed ^ 0x5eed);
-  const pool = Array.from({ length: poolSize }, () => idRng.uuid());
+  const pools = offenderPools(world, o);
   const start = Date.parse(`${o.from}T00:00:00Z`);
   // days weighted by weekday
   const dayWeights = Array.from(
@@ -155,8 +167,9 @@ export function* generateIncidents(world: SyntheticWorld, o: GenerateOptions): G
     const violent = types.includes('violence_injury') || types.includes('violence_no_injury');
     const policeReported = rng.chance(violent ? 0.3 : 0.25);
     const policeAttended = policeReported && rng.chance(0.4);
+    const pool = pools.get(where.p)!;
     const offenderId = rng.chance(0.6)
-      ? pool[Math.min(poolSize - 1, Math.floor(poolSize * rng.next() ** ZIPF_A))]
+      ? pool[Math.min(pool.length - 1, Math.floor(pool.length * rng.next() ** ZIPF_A))]
       : null;
     const status = (['submitted', 'submitted', 'submitted', 'reviewed', 'closed'] as const)[rng.int(5)];
     yield {

@@ -9,6 +9,7 @@ import {
   type GroundTruth,
   INCIDENT_COPY_COLUMNS,
   incidentCsvLine,
+  offenderPools,
   type SyntheticWorld,
   truthFrom,
 } from './incidents';
@@ -44,6 +45,25 @@ export async function copyIncidents(
     if (batch.length) {
       yield batch.join('');
     }
+  }
+  // incidents name subjects of their own partnership (a composite foreign key): create them first
+  const description = {
+    apparentAgeRange: null,
+    height: null,
+    build: null,
+    hair: null,
+    usualClothing: null,
+    distinguishingMarks: null,
+    notes: null,
+  };
+  for (const [partnershipId, ids] of offenderPools(world, o)) {
+    await client.query(
+      `INSERT INTO subjects (id, partnership_id, kind, reference, description, created_by)
+       SELECT id, $2, 'id_sought', 'SYN-' || upper(left(id::text, 8)), $3::jsonb, $4
+         FROM unnest($1::uuid[]) AS id
+       ON CONFLICT (id) DO NOTHING`,
+      [ids, partnershipId, JSON.stringify(description), world.reporterId],
+    );
   }
   const sink = client.query(copyFrom(`COPY incidents (${INCIDENT_COPY_COLUMNS}) FROM STDIN (FORMAT csv)`));
   await pipeline(Readable.from(lines()), sink);

@@ -1,11 +1,23 @@
 import { Module } from '@nestjs/common';
-import { AlertRepository, RadioSettingsRepository, TalkGroupRepository } from '@app/database';
+import {
+  AlertRepository,
+  RadioSettingsRepository,
+  ReferenceRepository,
+  TalkGroupRepository,
+} from '@app/database';
 import { AlertRateLimiter } from './alert-rate-limiter';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
 
 @Module({
   controllers: [AlertsController],
-  providers: [AlertsService, AlertRateLimiter, AlertRepository, TalkGroupRepository, RadioSettingsRepository],
+  providers: [
+    AlertsService,
+    AlertRateLimiter,
+    AlertRepository,
+    TalkGroupRepository,
+    RadioSettingsRepository,
+    ReferenceRepository,
+  ],
 })
 export class AlertsModule {}

@@ -11,6 +11,7 @@ import {
   type NewAlert,
   RadioSettingsRepository,
   type RadioSettingsValues,
+  ReferenceRepository,
   TalkGroupRepository,
   type TalkGroupWithStores,
 } from '@app/database';
@@ -26,6 +27,7 @@ export class AlertsService {
     private readonly talkGroups: TalkGroupRepository,
     private readonly settings: RadioSettingsRepository,
     private readonly limiter: AlertRateLimiter,
+    private readonly references: ReferenceRepository,
   ) {}
 
   /**
@@ -51,6 +53,7 @@ export class AlertsService {
     } else if (scope.role !== Role.Coordinator && scope.role !== Role.Admin) {
       throw DomainError.forbidden();
     }
+    await this.references.assertSubject(scope, body.offenderProfileId, 'offenderProfileId');
     await this.limiter.consume(scope.actorId);
     const input: NewAlert = {
       type: body.type,

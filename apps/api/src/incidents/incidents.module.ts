@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
-import { IdempotencyRepository, IncidentRepository, StatementRepository } from '@app/database';
+import {
+  IdempotencyRepository,
+  IncidentRepository,
+  ReferenceRepository,
+  StatementRepository,
+} from '@app/database';
 import { ReportRateLimiter } from '../http/actor-rate-limiter';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { IncidentsController } from './incidents.controller';
@@ -13,6 +18,7 @@ import { StatementsService } from './statements.service';
     IncidentsService,
     StatementsService,
     IncidentRepository,
+    ReferenceRepository,
     StatementRepository,
     IdempotencyRepository,
     IdempotencyInterceptor,

@@ -10,6 +10,7 @@ import {
   IncidentStatus,
   type Page,
   type PageRequest,
+  ReferenceRepository,
 } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import type {
@@ -39,15 +40,19 @@ const TRANSITIONS: Record<string, { from: IncidentStatus[]; roles: Role[] }> = {
 /** Reports from shops: filing, finding, amending with history, and the review lifecycle. */
 @Injectable()
 export class IncidentsService {
-  constructor(private readonly incidents: IncidentRepository) {}
+  constructor(
+    private readonly incidents: IncidentRepository,
+    private readonly references: ReferenceRepository,
+  ) {}
 
-  report(
+  async report(
     scope: TenantScope,
     body: CreateIncidentRequest,
     claim: IdempotencyClaim,
     render: (incident: Incident) => unknown,
   ): Promise<Incident> {
     const storeId = this.storeFor(scope, body.storeId);
+    await this.references.assertSubject(scope, body.offenderId, 'offenderId');
     const fields: IncidentFields = {
       storeId,
       status: body.status ?? IncidentStatus.Submitted,
@@ -102,6 +107,7 @@ export class IncidentsService {
   }
 
   async amend(scope: TenantScope, id: string, body: AmendIncidentRequest): Promise<Incident> {
+    await this.references.assertSubject(scope, body.offenderId, 'offenderId');
     const patch: IncidentPatch = {};
     const set = <K extends keyof IncidentPatch>(k: K, v: IncidentPatch[K] | undefined) => {
       if (v !== undefined) {

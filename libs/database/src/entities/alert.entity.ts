@@ -1,7 +1,8 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { BaseRow } from './columns';
 import { Partnership } from './partnership.entity';
 import { Store } from './store.entity';
+import { Subject } from './subject.entity';
 import { TalkGroup } from './talk-group.entity';
 
 export enum AlertType {
@@ -64,6 +65,23 @@ export class Alert extends BaseRow {
   /** the offender profile sighted; its image is fetched separately by authorised members */
   @Column('uuid', { nullable: true })
   offenderProfileId: string | null;
+
+  // composite with partnership_id, so the database refuses another partnership's subject
+  // (Relation<>: subject.entity imports this file, so the type must not be emitted as metadata)
+  @ManyToOne(() => Subject, { onDelete: 'NO ACTION' })
+  @JoinColumn([
+    {
+      name: 'partnership_id',
+      referencedColumnName: 'partnershipId',
+      foreignKeyConstraintName: 'alerts_offender_profile_id_fkey',
+    },
+    {
+      name: 'offender_profile_id',
+      referencedColumnName: 'id',
+      foreignKeyConstraintName: 'alerts_offender_profile_id_fkey',
+    },
+  ])
+  offenderProfile?: Relation<Subject>;
 
   @Column({ type: 'enum', enum: AlertTarget, enumName: 'alert_target' })
   targetKind: AlertTarget;

@@ -6,11 +6,14 @@ import {
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
+  type Relation,
 } from 'typeorm';
 import { BaseRow } from './columns';
 import { Incident } from './incident.entity';
 import { Partnership } from './partnership.entity';
+import { SerialFlag } from './serial-flag.entity';
 import { Store } from './store.entity';
+import { Subject } from './subject.entity';
 import { User } from './user.entity';
 
 /**
@@ -60,9 +63,36 @@ export class PoliceCase extends BaseRow {
   @Column('uuid', { nullable: true })
   serialFlagId: string | null;
 
+  // references carry their partnership (composite keys), so they cannot cross partnerships
+  @ManyToOne(() => SerialFlag, { onDelete: 'NO ACTION' })
+  @JoinColumn([
+    {
+      name: 'partnership_id',
+      referencedColumnName: 'partnershipId',
+      foreignKeyConstraintName: 'cases_serial_flag_id_fkey',
+    },
+    {
+      name: 'serial_flag_id',
+      referencedColumnName: 'id',
+      foreignKeyConstraintName: 'cases_serial_flag_id_fkey',
+    },
+  ])
+  serialFlag?: Relation<SerialFlag>;
+
   /** the subject (subjects.id), when known */
   @Column('uuid', { nullable: true })
   subjectId: string | null;
+
+  @ManyToOne(() => Subject, { onDelete: 'NO ACTION' })
+  @JoinColumn([
+    {
+      name: 'partnership_id',
+      referencedColumnName: 'partnershipId',
+      foreignKeyConstraintName: 'cases_subject_id_fkey',
+    },
+    { name: 'subject_id', referencedColumnName: 'id', foreignKeyConstraintName: 'cases_subject_id_fkey' },
+  ])
+  subject?: Relation<Subject>;
 
   @Column('text')
   title: string;

@@ -1,7 +1,8 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { BaseRow } from './columns';
 import { Partnership } from './partnership.entity';
 import { Store } from './store.entity';
+import { Subject } from './subject.entity';
 
 /** What happened; more than one may apply. Hate-aggravated abuse is its own type here. */
 export enum IncidentType {
@@ -160,6 +161,23 @@ export class Incident extends BaseRow {
   /** a known offender; the offender tables come later */
   @Column('uuid', { nullable: true })
   offenderId: string | null;
+
+  // composite with partnership_id, so the database refuses another partnership's subject
+  // (Relation<>: subject.entity imports this file, so the type must not be emitted as metadata)
+  @ManyToOne(() => Subject, { onDelete: 'NO ACTION' })
+  @JoinColumn([
+    {
+      name: 'partnership_id',
+      referencedColumnName: 'partnershipId',
+      foreignKeyConstraintName: 'incidents_offender_id_fkey',
+    },
+    {
+      name: 'offender_id',
+      referencedColumnName: 'id',
+      foreignKeyConstraintName: 'incidents_offender_id_fkey',
+    },
+  ])
+  offender?: Relation<Subject>;
 
   @Column('jsonb', { default: () => "'[]'" })
   witnesses: Witness[];

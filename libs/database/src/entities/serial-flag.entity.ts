@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { BaseRow } from './columns';
 import { Subject } from './subject.entity';
 
@@ -26,6 +26,8 @@ export interface SerialFlagRule {
 @Index('serial_flags_partnership_id_created_at_idx', ['partnershipId', 'createdAt'])
 @Index('serial_flags_subject_id_idx', ['subjectId'])
 @Index('serial_flags_open_idx', ['subjectId'], { unique: true, where: `state IN ('new', 'reviewed')` })
+// the target of tenant-carrying references (cases.serial_flag_id)
+@Unique('serial_flags_partnership_id_id_key', ['partnershipId', 'id'])
 export class SerialFlag extends BaseRow {
   @Column('uuid')
   partnershipId: string;

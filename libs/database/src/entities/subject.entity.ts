@@ -8,6 +8,7 @@ import {
   ManyToOne,
   PrimaryColumn,
   PrimaryGeneratedColumn,
+  Unique,
 } from 'typeorm';
 import { BaseRow } from './columns';
 import { Incident } from './incident.entity';
@@ -47,6 +48,8 @@ export interface SubjectVehicle {
 // GIN index for registration matching, created by hand in the migration
 @Index('subjects_vehicle_registrations_idx', { synchronize: false })
 @Check('subjects_known_named_chk', `kind <> 'known' OR name IS NOT NULL`)
+// the target of tenant-carrying references: (partnership_id, offender_id) cannot cross partnerships
+@Unique('subjects_partnership_id_id_key', ['partnershipId', 'id'])
 export class Subject extends BaseRow {
   @Column('uuid')
   partnershipId: string;

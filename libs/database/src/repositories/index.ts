@@ -22,3 +22,4 @@ export * from './case-continuity';
 export * from './evidence-pack.repository';
 export * from './retention.repository';
 export * from './subject-access.repository';
+export * from './reference.repository';
