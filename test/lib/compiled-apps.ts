@@ -131,6 +131,9 @@ export function childEnv(config: AppConfig, extra: Record<string, string> = {}):
     API_HOST: '127.0.0.1',
     RADIO_PATH: config.radio.path,
     ALERT_RATE_LIMIT_PER_MINUTE: String(config.radio.alertRateLimitPerMinute),
+    // the test profile's limits: a load test files far more than 60 reports a minute from one sender
+    REPORT_RATE_LIMIT_PER_MINUTE: String(config.limits.reportsPerMinute),
+    PACK_RATE_LIMIT_PER_HOUR: String(config.limits.packsPerHour),
     LOG_LEVEL: process.env.TEST_CHILD_LOG_LEVEL ?? 'warn',
     ...extra,
   };
