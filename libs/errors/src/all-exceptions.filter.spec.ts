@@ -34,6 +34,16 @@ describe('toErrorResponse', () => {
     });
   });
 
+  it('answers 409 when a unique index settles a race, without the values', () => {
+    const dup = Object.assign(new Error('duplicate key value violates unique constraint "users_email_idx"'), {
+      code: '23505',
+      detail: 'Key (email)=(someone@example.org) already exists.',
+    });
+    const body = within(() => toErrorResponse(dup));
+    expect(body).toMatchObject({ statusCode: 409, code: 'CONFLICT' });
+    expect(JSON.stringify(body)).not.toContain('someone@example.org');
+  });
+
   it('answers 503 when a dependency is unreachable, and hides unknown errors behind 500', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     expect(within(() => toErrorResponse(refused))).toMatchObject({

@@ -123,6 +123,15 @@ export function toErrorResponse(err: unknown): ErrorResponse & { headers?: Recor
       details: [{ field, problems: [problem] }],
     };
   }
+  // a unique index settled a race between two requests creating the same thing: the loser conflicts
+  if (pgCode === '23505') {
+    return {
+      statusCode: 409,
+      code: ErrorCode.Conflict,
+      message: 'That already exists (another request may have just created it)',
+      requestId,
+    };
+  }
   if (isUnavailable(err)) {
     return {
       statusCode: 503,

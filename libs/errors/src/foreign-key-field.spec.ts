@@ -33,6 +33,6 @@ describe('foreign key violations', () => {
     ).toBeNull();
     expect(foreignKeyField(violation({ constraint: 'FK_abc123' }))).toBeNull();
     expect(foreignKeyField(violation({ code: '23505' }))).toBeNull();
-    expect(toErrorResponse(violation({ code: '23505' })).statusCode).toBe(500);
+    expect(toErrorResponse(violation({ code: '23505' })).statusCode).toBe(409);
   });
 });
