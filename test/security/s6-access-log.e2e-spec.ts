@@ -61,7 +61,9 @@ const TAG = createHash('sha256').update(String(SEED)).digest('hex').slice(0, 10)
 /** a person's name that must never reach a log line or the access log */
 const CANARY_NAME = `Canary Quist${TAG}`;
 /** user input that would forge a log line if CR/LF were written raw */
-const INJECT = `\r\n{"level":60,"msg":"FORGED-${TAG}"}\r\n`;
+// LF only: multi-line text fields take LF, and the input rules refuse CR (and any control in a
+// single-line field), so LF is what can reach a log line through a body
+const INJECT = `\n{"level":60,"msg":"FORGED-${TAG}"}\n`;
 
 type Actor = Role | 'device';
 const ACTORS: Actor[] = [...Object.values(Role), 'device'];
@@ -1351,9 +1353,9 @@ describe('S6 access log: every personal-data operation logged once, the log appe
     });
     const forgedOutput = checkLogLines(`${text(api.stdout)}{"level":30,"msg":"request"}${INJECT}`, TAG);
     controls.push({
-      variant: 'user input with CR/LF written raw into a log line',
+      variant: 'user input with LF written raw into a log line',
       counts: { forged: forgedOutput.forged, notJson: forgedOutput.notJson, rawCR: forgedOutput.rawCR },
-      caught: forgedOutput.forged > apiLines.forged && forgedOutput.rawCR > apiLines.rawCR,
+      caught: forgedOutput.forged > apiLines.forged,
     });
 
     const passed = violations(counts) === 0 && ops.personalDataOps > 0 && controls.every((c) => c.caught);
