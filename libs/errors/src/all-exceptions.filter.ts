@@ -158,6 +158,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       log().warn({ err }, 'request failed: dependency unavailable');
     } else if (body.statusCode >= 500) {
       log().error({ err }, 'request failed');
+    } else if (body.statusCode === 409 && !(err instanceof DomainError)) {
+      // a unique index settled a race: worth seeing (the constraint, never the values)
+      log().warn({ err }, 'request conflicted');
     } else {
       log().debug({ code: body.code }, 'request refused');
     }
