@@ -445,6 +445,49 @@ interface Op {
  * Every write route with canaries, NUL bytes, concurrent duplicates, dangling ids, impossible dates
  * and numbers, and maximum lengths.
  */
+/**
+ * A race the unique index settles, made deterministic: the owner holds an uncommitted user with a
+ * canary email, the api's create for the same email passes its existence check and waits on the
+ * index, and the owner's commit makes PostgreSQL refuse it (23505, whose detail carries the email).
+ */
+async function settledRace(
+  db: TestDatabase,
+  http: HttpClient,
+  p: GivenPartnership,
+  label: string,
+): Promise<void> {
+  const email = `${TAG}race-${label}@example.org`;
+  const holder = db.owner.createQueryRunner();
+  await holder.connect();
+  try {
+    await holder.startTransaction();
+    await holder.query(
+      `INSERT INTO users (partnership_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, 'analyst', 'x')`,
+      [p.partnershipId, email, `${TAG} holder`],
+    );
+    const [{ xid }] = (await holder.query(
+      `SELECT backend_xid::text AS xid FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
+    )) as { xid: string }[];
+    const create = http.post(
+      '/api/v1/users',
+      { email, displayName: `${TAG} racer`, role: 'analyst', password: 'a long enough password' },
+      p.tokens.admin,
+    );
+    await eventually(async () => {
+      // pg_locks shows every role's waits (pg_stat_activity hides the app role's from the owner)
+      const waiting = (await db.owner.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted AND transactionid = $1::xid`,
+        [xid],
+      )) as { n: number }[];
+      expect(waiting[0].n).toBeGreaterThan(0);
+    }, 30_000);
+    await holder.commitTransaction();
+    expect((await create).status).toBe(409);
+  } finally {
+    await holder.release();
+  }
+}
+
 async function sweep(http: HttpClient, p: GivenPartnership, history: History, label: string): Promise<Sweep> {
   const doc = (await http.get('/api/docs-json')).body as {
     paths: Record<
@@ -725,6 +768,7 @@ describe('P3 no personal data in the logs', () => {
       }
       const history = new History(`${ID}-${label}`);
       const s = await sweep(pair.http, p, history, label);
+      await settledRace(db, pair.http, p, label);
       const failedJobs = await drained(db);
       await pair.stop();
       const secrets = [
