@@ -25,7 +25,7 @@ const env = {
   DATABASE_MIGRATION_URL: at(urls.DATABASE_MIGRATION_URL),
   REDIS_URL: urls.REDIS_URL,
 };
-const cli = ['typeorm-ts-node-commonjs', '-d', 'libs/database/src/cli-data-source.ts'];
+const cli = ['typeorm-ts-node-commonjs', '-d', 'libs/schema/src/cli-data-source.ts'];
 try {
   execFileSync('npx', [cli[0], 'migration:run', ...cli.slice(1)], {
     env,

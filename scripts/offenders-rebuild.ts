@@ -8,11 +8,12 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigModule } from '@app/config';
-import { DatabaseModule, SerialOffenderRepository } from '@app/database';
+import { DatabaseModule } from '@app/database';
+import { OffendersModule, SerialOffenderRepository } from '@app/offenders';
+import { ALL_ENTITIES } from '@app/schema';
 
 @Module({
-  imports: [ConfigModule.forRoot(AppConfig.fromProcess()), DatabaseModule],
-  providers: [SerialOffenderRepository],
+  imports: [ConfigModule.forRoot(AppConfig.fromProcess()), DatabaseModule.forRoot(ALL_ENTITIES), OffendersModule],
 })
 class RebuildModule {}
 

@@ -4,7 +4,9 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { PasswordHasher } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { dataSourceOptions, Jurisdiction, Partnership } from '@app/database';
+import { dataSourceOptions } from '@app/database';
+import { ALL_ENTITIES } from '@app/schema';
+import { Jurisdiction, Partnership } from '@app/partnerships';
 import { copyIncidents } from '@app/synthetic';
 import { createPartnership } from '@app/testing';
 
@@ -14,7 +16,7 @@ const DEMO_DOMAIN = 'riverside.demo';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromProcess();
-  const ds = new DataSource(dataSourceOptions(config, true));
+  const ds = new DataSource(dataSourceOptions(config, { asOwner: true, entities: ALL_ENTITIES }));
   await ds.initialize();
   try {
     if (await ds.manager.count(Partnership)) {

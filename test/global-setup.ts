@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@app/database';
+import { ALL_ENTITIES } from '@app/schema';
 import { ensureTestServices, testConfig, withAdminClient } from '@app/testing';
 
 /**
@@ -36,7 +37,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const building = `${template}_b${process.pid}`;
   await withAdminClient((c) => c.query(`CREATE DATABASE ${building} OWNER hub_owner`));
-  const ds = new DataSource(dataSourceOptions(testConfig(building), true));
+  const ds = new DataSource(dataSourceOptions(testConfig(building), { asOwner: true, entities: ALL_ENTITIES }));
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });

@@ -12,15 +12,10 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import {
-  dataSourceOptions,
-  DEFAULT_SERIAL_SETTINGS,
-  IncidentRollupRepository,
-  SerialOffenderRepository,
-  StatsRepository,
-  SystemDb,
-  TenantDb,
-} from '@app/database';
+import { dataSourceOptions, SystemDb, TenantDb } from '@app/database';
+import { ALL_ENTITIES } from '@app/schema';
+import { DEFAULT_SERIAL_SETTINGS, SerialOffenderRepository } from '@app/offenders';
+import { IncidentRollupRepository, StatsRepository } from '@app/stats';
 import { copyIncidents, createSyntheticWorld, SYNTHETIC_VERSION, type SyntheticWorld } from '@app/synthetic';
 
 interface Msg {
@@ -53,7 +48,10 @@ function pctl(xs: number[], p: number): number {
   return v[Math.min(v.length - 1, Math.max(0, Math.ceil((p / 100) * v.length) - 1))];
 }
 
-async function dataset(owner: Client, m: Msg): Promise<{ world: SyntheticWorld; info: Record<string, unknown> }> {
+async function dataset(
+  owner: Client,
+  m: Msg,
+): Promise<{ world: SyntheticWorld; info: Record<string, unknown> }> {
   const dir = join(process.env.BENCH_ROOT ?? '.', '.data', 'bench', 'datasets');
   const key = `incidents-v${SYNTHETIC_VERSION}-seed${m.seed}-n${m.count}`;
   const marker = join(dir, `${key}.json`);
@@ -71,9 +69,10 @@ async function dataset(owner: Client, m: Msg): Promise<{ world: SyntheticWorld; 
       info: Record<string, unknown>;
       rollups?: boolean;
     };
-    const { rows } = await owner.query(`SELECT count(*)::int AS n FROM partnerships WHERE id = ANY($1::uuid[])`, [
-      saved.world.partnerships.map((p) => p.id),
-    ]);
+    const { rows } = await owner.query(
+      `SELECT count(*)::int AS n FROM partnerships WHERE id = ANY($1::uuid[])`,
+      [saved.world.partnerships.map((p) => p.id)],
+    );
     if (rows[0].n === saved.world.partnerships.length) {
       // loaded; `rollups` false means a run stopped before the rebuild, which main() redoes
       return { world: saved.world, info: { ...saved.info, cached: saved.rollups === true, marker } };
@@ -107,23 +106,31 @@ async function dataset(owner: Client, m: Msg): Promise<{ world: SyntheticWorld; 
  * becomes an ID-sought subject and each of its incidents a confirmed link (subject_incidents), as a
  * coordinator would confirm them. Kept with the cached dataset.
  */
-async function detection(owner: Client, ds: DataSource, pid: string, m: Msg): Promise<Record<string, unknown>> {
-  const { rows: have } = await owner.query(`SELECT count(*)::int AS n FROM subject_incidents WHERE partnership_id = $1`, [pid]);
+async function detection(
+  owner: Client,
+  ds: DataSource,
+  pid: string,
+  m: Msg,
+): Promise<Record<string, unknown>> {
+  const { rows: have } = await owner.query(
+    `SELECT count(*)::int AS n FROM subject_incidents WHERE partnership_id = $1`,
+    [pid],
+  );
   if (have[0].n === 0) {
     await owner.query('BEGIN');
     try {
-    await owner.query(
-      `INSERT INTO subjects (id, partnership_id, kind, reference, description, created_by)
+      await owner.query(
+        `INSERT INTO subjects (id, partnership_id, kind, reference, description, created_by)
        SELECT DISTINCT offender_id, partnership_id, 'id_sought'::subject_kind, 'SYN-' || left(offender_id::text, 8), '{}'::jsonb, $2::uuid
          FROM incidents WHERE partnership_id = $1 AND offender_id IS NOT NULL`,
-      [pid, m.reporterId],
-    );
-    await owner.query(
-      `INSERT INTO subject_incidents (partnership_id, subject_id, incident_id, linked_by, occurred_at, store_id, value_pence, theft_shop, counted)
+        [pid, m.reporterId],
+      );
+      await owner.query(
+        `INSERT INTO subject_incidents (partnership_id, subject_id, incident_id, linked_by, occurred_at, store_id, value_pence, theft_shop, counted)
        SELECT partnership_id, offender_id, id, $2::uuid, occurred_at, store_id, value_pence, 'theft_shop' = ANY(types), status <> 'draft'
          FROM incidents WHERE partnership_id = $1 AND offender_id IS NOT NULL`,
-      [pid, m.reporterId],
-    );
+        [pid, m.reporterId],
+      );
     } catch (err) {
       await owner.query('ROLLBACK');
       throw err;
@@ -185,7 +192,17 @@ async function dropWorld(owner: Client, slug: string): Promise<void> {
     return;
   }
   const id = rows[0].id as string;
-  for (const t of ['incidents', 'stats_days', 'stats_months', 'stats_store_days', 'stats_watermarks', 'incident_daily_counts', 'outbox', 'stores', 'member_businesses']) {
+  for (const t of [
+    'incidents',
+    'stats_days',
+    'stats_months',
+    'stats_store_days',
+    'stats_watermarks',
+    'incident_daily_counts',
+    'outbox',
+    'stores',
+    'member_businesses',
+  ]) {
     await owner.query(`DELETE FROM ${t} WHERE partnership_id = $1`, [id]).catch(() => undefined);
   }
   await owner.query(`DELETE FROM partnerships WHERE id = $1`, [id]);
@@ -195,11 +212,17 @@ async function main(m: Msg): Promise<Record<string, unknown>> {
   const config = AppConfig.fromProcess();
   const owner = new Client({ connectionString: config.db.migrationUrl });
   await owner.connect();
-  const ds = new DataSource(dataSourceOptions(config, false));
+  const ds = new DataSource(dataSourceOptions(config, { entities: ALL_ENTITIES }));
   await ds.initialize();
   try {
     const key = (n: number): string =>
-      join(process.env.BENCH_ROOT ?? '.', '.data', 'bench', 'datasets', `incidents-v${SYNTHETIC_VERSION}-seed${m.seed}-n${n}.json`);
+      join(
+        process.env.BENCH_ROOT ?? '.',
+        '.data',
+        'bench',
+        'datasets',
+        `incidents-v${SYNTHETIC_VERSION}-seed${m.seed}-n${n}.json`,
+      );
     if (m.fallbackCount && !existsSync(key(m.count))) {
       trace(`no cached dataset of ${m.count}; using ${m.fallbackCount}`);
       m = { ...m, count: m.fallbackCount };
@@ -250,14 +273,17 @@ async function main(m: Msg): Promise<Record<string, unknown>> {
     }
 
     trace('Q3 done');
-    const q12 = await detection(owner, ds, ids[0], m).catch((e: unknown) => ({ error: String((e as Error)?.message ?? e) }));
+    const q12 = await detection(owner, ds, ids[0], m).catch((e: unknown) => ({
+      error: String((e as Error)?.message ?? e),
+    }));
     trace(`Q1/Q2 done: ${JSON.stringify(q12).slice(0, 300)}`);
     // Q4: 10k new reports arrive at a partnership of 200 stores; the fold brings its rollups up to
     // date. A throwaway partnership, removed afterwards, so the cached dataset stays as generated.
     const q4Seed = m.seed + 1;
-    await owner.query(`DELETE FROM incidents WHERE partnership_id IN (SELECT id FROM partnerships WHERE slug = $1)`, [
-      `synthetic-${q4Seed}-0`,
-    ]);
+    await owner.query(
+      `DELETE FROM incidents WHERE partnership_id IN (SELECT id FROM partnerships WHERE slug = $1)`,
+      [`synthetic-${q4Seed}-0`],
+    );
     await dropWorld(owner, `synthetic-${q4Seed}-0`);
     const q4World = await createSyntheticWorld(owner, q4Seed, 1, STORES, m.reporterId);
     const q4Id = q4World.partnerships[0].id;
@@ -268,7 +294,9 @@ async function main(m: Msg): Promise<Record<string, unknown>> {
     const folded = (await rollups.fold(q4Id, 20_000)).incidents;
     const foldMs = nowMs() - t4;
     trace(`Q4 fold ${Math.round(foldMs)} ms for ${folded}`);
-    await dropWorld(owner, `synthetic-${q4Seed}-0`).catch((e: unknown) => trace(`cleanup failed: ${String(e)}`));
+    await dropWorld(owner, `synthetic-${q4Seed}-0`).catch((e: unknown) =>
+      trace(`cleanup failed: ${String(e)}`),
+    );
     return {
       dataset: info,
       initialFoldMs: Math.round(initialFoldMs),

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { Role } from '@app/auth';
-import { SerialOffenderRepository, SystemDb, TenantDb } from '@app/database';
+import { SerialOffenderRepository } from '@app/offenders';
+import { SystemDb, TenantDb } from '@app/database';
 import { buildIncidentRequest, seedIncident } from '@app/testing';
 import { eventually, newDevice, shot, signIn, type Stack, startStack } from './harness';
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { dataSourceOptions } from '@app/database';
+import { ALL_ENTITIES } from '@app/schema';
 import { createRootLogger } from '@app/logging';
 import { HttpClient, type TestApi, testServiceUrls } from '@app/testing';
 import { createApiApp } from '../../apps/api/src/configure-app';
@@ -27,7 +28,7 @@ export function ownConfig(pg: OwnPostgres, overrides: Record<string, string> = {
 
 /** Runs every migration on the own cluster's database as the owner; returns the owner connection. */
 export async function migrateOwn(config: AppConfig): Promise<DataSource> {
-  const owner = new DataSource(dataSourceOptions(config, true));
+  const owner = new DataSource(dataSourceOptions(config, { asOwner: true, entities: ALL_ENTITIES }));
   await owner.initialize();
   await owner.runMigrations({ transaction: 'each' });
   return owner;

@@ -2,17 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import {
-  AlertTarget,
-  AlertType,
-  CaseHistoryEntry,
-  CaseIncident,
-  CaseOrigin,
-  CaseStatus,
-  Clock,
-  PoliceCase,
-  raiseAlert,
-} from '@app/database';
+import { AlertTarget, AlertType, raiseAlert } from '@app/alerts';
+import { CaseHistoryEntry, CaseIncident, CaseOrigin, CaseStatus, PoliceCase } from '@app/cases';
+import { Clock } from '@app/database';
 import { JobName } from '@app/queue';
 import {
   buildIncidentRequest,

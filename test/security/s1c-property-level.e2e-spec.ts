@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { ModuleRef } from '@nestjs/core';
-import { IncidentRollupRepository, OrganisationKind, StatsRepository } from '@app/database';
+import { IncidentRollupRepository, OrganisationKind, StatsRepository } from '@app/stats';
 import { copyIncidents } from '@app/synthetic';
 import {
   buildIncidentRequest,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { AccessTokenService, PasswordHasher, Role } from '@app/auth';
-import { SessionRepository, User } from '@app/database';
+import { SessionRepository, User } from '@app/identity';
 import { REDIS } from '@app/redis';
 import {
   givenPartnership,

@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Role } from '@app/auth';
-import { dataSourceOptions, RetentionRepository, SystemDb } from '@app/database';
+import { dataSourceOptions, SystemDb } from '@app/database';
+import { ALL_ENTITIES } from '@app/schema';
+import { RetentionRepository } from '@app/privacy';
 import {
   buildIncidentRequest,
   buildJpeg,
@@ -1003,7 +1005,7 @@ describe('S6 access log: every personal-data operation logged once, the log appe
     );
 
     // the model-based run: retention in this process as the worker runs it (app role, system mode)
-    appDs = new DataSource(dataSourceOptions(db.config));
+    appDs = new DataSource(dataSourceOptions(db.config, { entities: ALL_ENTITIES }));
     await appDs.initialize();
     const real: Real = {
       http,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, DatabaseConnectionLost, TenantDb } from '@app/database';
+import { ALL_ENTITIES } from '@app/schema';
 import { toErrorResponse } from '@app/errors';
 import { createTestDatabase, eventually, type TestDatabase } from '@app/testing';
 
@@ -15,7 +16,7 @@ describe('a transaction whose connection the server drops', () => {
   let app: DataSource;
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await new DataSource(dataSourceOptions(db.config)).initialize();
+    app = await new DataSource(dataSourceOptions(db.config, { entities: ALL_ENTITIES })).initialize();
   });
   afterAll(async () => {
     await app?.destroy();

@@ -1,20 +1,21 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { ALL_ENTITIES } from '@app/schema';
 import { RedisModule } from '@app/redis';
-import { AlertsModule } from './alerts/alerts.module';
-import { AuditModule } from './audit/audit.module';
-import { AuthModule } from './auth/auth.module';
-import { CasesModule } from './cases/cases.module';
-import { ClientConfigModule } from './client-config/client-config.module';
-import { EvidenceModule } from './evidence/evidence.module';
-import { IncidentsModule } from './incidents/incidents.module';
-import { OffendersModule } from './offenders/offenders.module';
-import { HealthModule } from './health/health.module';
-import { PacksModule } from './packs/packs.module';
-import { PartnershipsModule } from './partnerships/partnerships.module';
-import { PrivacyModule } from './privacy/privacy.module';
-import { StatsModule } from './stats/stats.module';
+import { AlertsApiModule } from './alerts/alerts.module';
+import { AuditApiModule } from './audit/audit.module';
+import { AuthApiModule } from './auth/auth.module';
+import { CasesApiModule } from './cases/cases.module';
+import { ClientConfigApiModule } from './client-config/client-config.module';
+import { EvidenceApiModule } from './evidence/evidence.module';
+import { IncidentsApiModule } from './incidents/incidents.module';
+import { OffendersApiModule } from './offenders/offenders.module';
+import { HealthApiModule } from './health/health.module';
+import { PacksApiModule } from './packs/packs.module';
+import { PartnershipsApiModule } from './partnerships/partnerships.module';
+import { PrivacyApiModule } from './privacy/privacy.module';
+import { StatsApiModule } from './stats/stats.module';
 
 @Module({})
 export class ApiModule {
@@ -24,21 +25,21 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule,
+        DatabaseModule.forRoot(ALL_ENTITIES),
         RedisModule,
-        HealthModule,
-        AuthModule,
-        ClientConfigModule,
-        PartnershipsModule,
-        AuditModule,
-        IncidentsModule,
-        EvidenceModule,
-        AlertsModule,
-        CasesModule,
-        PacksModule,
-        OffendersModule,
-        StatsModule,
-        PrivacyModule,
+        HealthApiModule,
+        AuthApiModule,
+        ClientConfigApiModule,
+        PartnershipsApiModule,
+        AuditApiModule,
+        IncidentsApiModule,
+        EvidenceApiModule,
+        AlertsApiModule,
+        CasesApiModule,
+        PacksApiModule,
+        OffendersApiModule,
+        StatsApiModule,
+        PrivacyApiModule,
       ],
     };
   }

@@ -2,38 +2,32 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Role } from '@app/auth';
+import { AlertTarget, AlertType, raiseAlert, TalkGroup, TalkGroupStore } from '@app/alerts';
 import {
-  AlertTarget,
-  AlertType,
   CaseEvidenceRequest,
   CaseIncident,
   CaseOrigin,
   CaseStatus,
-  Device,
   EvidencePack,
   EvidenceRequestKind,
   EvidenceRequestStatus,
+  PackStatus,
+  PoliceCase,
+} from '@app/cases';
+import { Device, User } from '@app/identity';
+import {
   ExclusionNotice,
   Gallery,
   GalleryListing,
   ListingState,
-  Organisation,
-  OrganisationKind,
-  PackStatus,
-  PartnershipReport,
-  PoliceCase,
-  raiseAlert,
-  ReportStatus,
   SerialFlag,
   SerialFlagState,
   Subject,
   SubjectImage,
   SubjectIncident,
   SubjectKind,
-  TalkGroup,
-  TalkGroupStore,
-  User,
-} from '@app/database';
+} from '@app/offenders';
+import { Organisation, OrganisationKind, PartnershipReport, ReportStatus } from '@app/stats';
 import {
   buildIncidentRequest,
   buildJpeg,

@@ -1,5 +1,5 @@
 import { Role } from '@app/auth';
-import { AlertTarget, AlertType, raiseAlert } from '@app/database';
+import { AlertTarget, AlertType, raiseAlert } from '@app/alerts';
 import {
   buildSubjectRequest,
   givenPartnership,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Role } from '@app/auth';
-import { User } from '@app/database';
+import { User } from '@app/identity';
 import { givenPartnership, type GivenPartnership, startTestApi, type TestApi } from '@app/testing';
 
 jest.setTimeout(300_000);

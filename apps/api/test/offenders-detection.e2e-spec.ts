@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  IncidentType,
-  SerialFlag,
-  SerialFlagState,
-  SerialOffenderRepository,
-  SubjectIncident,
-  SystemDb,
-  TenantDb,
-} from '@app/database';
+import { IncidentType } from '@app/incidents';
+import { SerialFlag, SerialFlagState, SerialOffenderRepository, SubjectIncident } from '@app/offenders';
+import { SystemDb, TenantDb } from '@app/database';
 import {
   givenPartnership,
   type GivenPartnership,

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Role } from '@app/auth';
-import { User } from '@app/database';
+import { User } from '@app/identity';
 import {
   buildIncidentRequest,
   buildJpeg,

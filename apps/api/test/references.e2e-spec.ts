@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Incident } from '@app/database';
+import { Incident } from '@app/incidents';
 import {
   buildIncidentRequest,
   buildSubjectRequest,

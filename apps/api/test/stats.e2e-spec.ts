@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { IncidentRollupRepository, OrganisationKind, StatsRepository } from '@app/database';
+import { IncidentRollupRepository, OrganisationKind, StatsRepository } from '@app/stats';
 import { JobName } from '@app/queue';
 import {
   copyIncidents,
@@ -20,7 +20,13 @@ import {
   type SyntheticIncident,
   type SyntheticWorld,
 } from '@app/synthetic';
-import { givenPartnership, type GivenPartnership, startTestApi, testConfig, type TestApi } from '@app/testing';
+import {
+  givenPartnership,
+  type GivenPartnership,
+  startTestApi,
+  testConfig,
+  type TestApi,
+} from '@app/testing';
 import { startApiOn } from '../../../test/lib/stack';
 import { ReportsProcessor } from '../../worker/src/reports/reports.processor';
 import { StatsService, type StatsViewer } from '../src/stats/stats.service';
@@ -360,7 +366,13 @@ describe('campaign statistics', () => {
       expect(recovered).toEqual([]);
       expect(small).toEqual([]);
       // the parents stay published
-      expect(h).toMatchObject({ incidents: 38, thefts: 12, violent: 13, abuse: 13, theftValuePence: '16400' });
+      expect(h).toMatchObject({
+        incidents: 38,
+        thefts: 12,
+        violent: 13,
+        abuse: 13,
+        theftValuePence: '16400',
+      });
     });
 
     it('negative control: the same api with primary suppression only (TEST_DEFECTS) lets all three be recovered', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io';
 import type { AccessTokenService } from '@app/auth';
-import type { SessionRepository } from '@app/database';
+import type { SessionRepository } from '@app/identity';
 import { ErrorCode } from '@app/errors';
 
 type Next = (err?: Error) => void;

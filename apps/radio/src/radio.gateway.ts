@@ -9,7 +9,8 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { AccessTokenService, type Actor, isShopRole, Role } from '@app/auth';
-import { ALERT_STAFF_ROLES, SessionRepository } from '@app/database';
+import { ALERT_STAFF_ROLES } from '@app/alerts';
+import { SessionRepository } from '@app/identity';
 import { DomainError, ErrorCode } from '@app/errors';
 import { log } from '@app/logging';
 import {

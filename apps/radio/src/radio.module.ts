@@ -1,7 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AccessTokenService } from '@app/auth';
 import { type AppConfig, ConfigModule } from '@app/config';
-import { AlertRepository, DatabaseModule, SessionRepository } from '@app/database';
+import { AlertsModule } from '@app/alerts';
+import { DatabaseModule } from '@app/database';
+import { IdentityModule } from '@app/identity';
+import { ALL_ENTITIES } from '@app/schema';
 import { RedisModule } from '@app/redis';
 import { RadioGateway } from './radio.gateway';
 import { ReplayService } from './replay.service';
@@ -12,14 +15,12 @@ export class RadioModule {
   static register(config?: AppConfig): DynamicModule {
     return {
       module: RadioModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ALL_ENTITIES), RedisModule, IdentityModule, AlertsModule],
       providers: [
         RadioGateway,
         ReplayService,
         SocketRateLimiter,
         AccessTokenService,
-        SessionRepository,
-        AlertRepository,
       ],
     };
   }

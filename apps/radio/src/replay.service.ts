@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Actor, scopeOf } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { type AckOutcome, AlertRepository, alertPayload } from '@app/database';
+import { type AckOutcome, AlertRepository, alertPayload } from '@app/alerts';
 import type { ReplayBatch } from '@app/realtime';
 
 /** Reads for the radio (replay) and its one write (acknowledgements); no per-broadcast queries. */

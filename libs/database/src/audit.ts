@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
-import type { AccessAction } from './entities';
+import type { AccessAction } from './entities/access-log-entry.entity';
 
 export interface AuditEntry {
   action: AccessAction;

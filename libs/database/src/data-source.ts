@@ -2,21 +2,27 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { type AppConfig } from '@app/config';
-import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { PinoTypeOrmLogger } from './typeorm-logger';
 
 export const MIGRATIONS_GLOB = join(__dirname, 'migrations', '*.{ts,js}');
 
-/**
- * Options for the app (connects as the non-owner role, so row-level security applies) or, with
- * `asOwner`, for migrations (the table owner).
- */
-export function dataSourceOptions(config: AppConfig, asOwner = false): DataSourceOptions {
+export interface DataSourceChoice {
+  /** connect as the table owner (migrations) instead of the non-owner role row-level security binds */
+  asOwner?: boolean;
+  /** the tables mapped: `ALL_ENTITIES` from `@app/schema` (one database, every process maps it all) */
+  entities: DataSourceOptions['entities'];
+}
+
+/** Options for the app's connection or, with `asOwner`, the migrations'. */
+export function dataSourceOptions(
+  config: AppConfig,
+  { asOwner = false, entities }: DataSourceChoice,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: asOwner ? config.db.migrationUrl : config.db.url,
-    entities: ENTITIES,
+    entities,
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
-import { IdempotencyKey } from './entities';
+import { IdempotencyKey } from './entities/idempotency-key.entity';
 
 /** What the HTTP layer learnt from the Idempotency-Key header before the handler ran. */
 export interface IdempotencyClaim {

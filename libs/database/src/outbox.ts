@@ -3,7 +3,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { TenantScope } from '@app/auth';
 import type { JobName, JobPayloads } from '@app/queue';
 import { DISCONNECT_EVENT } from '@app/realtime';
-import { OutboxMessage } from './entities';
+import { OutboxMessage } from './entities/outbox-message.entity';
 
 export type OutboxEntry =
   | { [J in JobName]: { kind: 'job'; job: J; data: JobPayloads[J] } }[JobName]

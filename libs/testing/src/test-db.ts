@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { dataSourceOptions } from '@app/database';
+import { ALL_ENTITIES } from '@app/schema';
 import { eventually } from './own-redis';
 import { testServiceUrls } from './test-services';
 
@@ -92,7 +93,7 @@ export async function createTestDatabase(
   const name = `test_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template} OWNER hub_owner`));
   const config = testConfig(name, overrides);
-  const owner = new DataSource(dataSourceOptions(config, true));
+  const owner = new DataSource(dataSourceOptions(config, { asOwner: true, entities: ALL_ENTITIES }));
   await owner.initialize();
   return {
     name,
@@ -107,7 +108,7 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
   const name = `test_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name} OWNER hub_owner`));
   const config = testConfig(name);
-  const owner = new DataSource(dataSourceOptions(config, true));
+  const owner = new DataSource(dataSourceOptions(config, { asOwner: true, entities: ALL_ENTITIES }));
   await owner.initialize();
   return {
     name,

@@ -1,23 +1,13 @@
 import { Module } from '@nestjs/common';
-import {
-  AlertRepository,
-  RadioSettingsRepository,
-  ReferenceRepository,
-  TalkGroupRepository,
-} from '@app/database';
+import { AlertsModule } from '@app/alerts';
+import { OffendersModule } from '@app/offenders';
 import { AlertRateLimiter } from './alert-rate-limiter';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
 
 @Module({
+  imports: [AlertsModule, OffendersModule],
   controllers: [AlertsController],
-  providers: [
-    AlertsService,
-    AlertRateLimiter,
-    AlertRepository,
-    TalkGroupRepository,
-    RadioSettingsRepository,
-    ReferenceRepository,
-  ],
+  providers: [AlertsService, AlertRateLimiter],
 })
-export class AlertsModule {}
+export class AlertsApiModule {}

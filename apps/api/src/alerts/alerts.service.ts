@@ -11,10 +11,10 @@ import {
   type NewAlert,
   RadioSettingsRepository,
   type RadioSettingsValues,
-  ReferenceRepository,
   TalkGroupRepository,
   type TalkGroupWithStores,
-} from '@app/database';
+} from '@app/alerts';
+import { ReferenceRepository } from '@app/offenders';
 import { DomainError, ErrorCode } from '@app/errors';
 import { AlertRateLimiter } from './alert-rate-limiter';
 import type { RaiseAlertRequest } from './dto/raise-alert.request';

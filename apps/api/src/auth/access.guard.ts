@@ -2,11 +2,17 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { AccessTokenService, type Role } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { SessionRepository } from '@app/database';
+import { SessionRepository } from '@app/identity';
 import { DomainError, ErrorCode } from '@app/errors';
 import { RequestContext } from '@app/logging';
 import type { HubRequest } from '../http/request';
-import { API_KEY_KEY, API_KEY_VERIFIER, type ApiKeyVerifier, PUBLIC_KEY, ROLES_KEY } from './access.decorators';
+import {
+  API_KEY_KEY,
+  API_KEY_VERIFIER,
+  type ApiKeyVerifier,
+  PUBLIC_KEY,
+  ROLES_KEY,
+} from './access.decorators';
 
 /**
  * Global guard: verifies the bearer token and its session (so logout and revocation take effect at

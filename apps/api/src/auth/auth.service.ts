@@ -12,7 +12,7 @@ import {
   sha256Hex,
 } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { DeviceRepository, SessionRepository, UserRepository } from '@app/database';
+import { DeviceRepository, SessionRepository, UserRepository } from '@app/identity';
 import { DomainError, ErrorCode } from '@app/errors';
 import type { TokenResponse } from './dto/token.response';
 import { LoginRateLimiter } from './login-rate-limiter';

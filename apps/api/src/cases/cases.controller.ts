@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
-import { continuityEntryOf } from '@app/database';
+import { continuityEntryOf } from '@app/cases';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PageQuery } from '../http/page.query';
 import { pageOf, type PageResponse } from '../http/page.response';

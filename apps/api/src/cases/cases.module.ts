@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { CaseRepository } from '@app/database';
+import { CasesModule } from '@app/cases';
 import { CasesController, StoreCasesController } from './cases.controller';
 import { CasesService } from './cases.service';
 
 @Module({
+  imports: [CasesModule],
   controllers: [CasesController, StoreCasesController],
-  providers: [CasesService, CaseRepository],
-  exports: [CasesService, CaseRepository],
+  providers: [CasesService],
+  exports: [CasesService, CasesModule],
 })
-export class CasesModule {}
+export class CasesApiModule {}

@@ -7,7 +7,7 @@ import {
   CCTV_URGENT_DAYS,
   PRIORITY_WEIGHTS,
   type TriageRow,
-} from '@app/database';
+} from '@app/cases';
 import { DomainError } from '@app/errors';
 import type {
   AnswerEvidenceRequest,

@@ -2,4 +2,4 @@ import { Module } from '@nestjs/common';
 import { ClientConfigController } from './client-config.controller';
 
 @Module({ controllers: [ClientConfigController] })
-export class ClientConfigModule {}
+export class ClientConfigApiModule {}

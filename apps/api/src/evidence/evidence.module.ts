@@ -1,16 +1,17 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { EvidenceRepository } from '@app/database';
+import { IncidentsModule } from '@app/incidents';
 import { EvidenceController } from './evidence.controller';
 import { EvidenceService } from './evidence.service';
 import { EvidenceStore } from './evidence-store';
 
 @Module({
+  imports: [IncidentsModule],
   controllers: [EvidenceController],
-  providers: [EvidenceService, EvidenceStore, EvidenceRepository],
+  providers: [EvidenceService, EvidenceStore],
 })
-export class EvidenceModule implements OnModuleInit {
+export class EvidenceApiModule implements OnModuleInit {
   constructor(private readonly adapter: HttpAdapterHost) {}
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { assertStoreAccess, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { type EvidenceDerivative, EvidenceRepository, type Exhibit } from '@app/database';
+import { type EvidenceDerivative, EvidenceRepository, type Exhibit } from '@app/incidents';
 import { DomainError, ErrorCode } from '@app/errors';
 import { type Derivative, EvidenceStore, type Received, tooLarge } from './evidence-store';
 

@@ -1,10 +1,6 @@
 import { Module } from '@nestjs/common';
-import {
-  IdempotencyRepository,
-  IncidentRepository,
-  ReferenceRepository,
-  StatementRepository,
-} from '@app/database';
+import { IncidentsModule } from '@app/incidents';
+import { OffendersModule } from '@app/offenders';
 import { ReportRateLimiter } from '../http/actor-rate-limiter';
 import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { IncidentsController } from './incidents.controller';
@@ -13,17 +9,14 @@ import { StatementsController } from './statements.controller';
 import { StatementsService } from './statements.service';
 
 @Module({
+  imports: [IncidentsModule, OffendersModule],
   controllers: [IncidentsController, StatementsController],
   providers: [
     IncidentsService,
     StatementsService,
-    IncidentRepository,
-    ReferenceRepository,
-    StatementRepository,
-    IdempotencyRepository,
     IdempotencyInterceptor,
     ReportRateLimiter,
   ],
   exports: [IncidentsService],
 })
-export class IncidentsModule {}
+export class IncidentsApiModule {}

@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { assertStoreAccess, isShopRole, Role, type TenantScope } from '@app/auth';
+import { type IdempotencyClaim, type Page, type PageRequest } from '@app/database';
 import {
-  type IdempotencyClaim,
   type Incident,
   type IncidentAmendment,
   type IncidentFields,
   type IncidentPatch,
   IncidentRepository,
   IncidentStatus,
-  type Page,
-  type PageRequest,
-  ReferenceRepository,
-} from '@app/database';
+} from '@app/incidents';
+import { ReferenceRepository } from '@app/offenders';
 import { DomainError, ErrorCode } from '@app/errors';
 import type {
   AmendIncidentRequest,

@@ -2,12 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { assertStoreAccess, sha256Hex, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import {
-  type IdempotencyClaim,
-  type NewStatement,
-  StatementRepository,
-  type WitnessStatement,
-} from '@app/database';
+import { type IdempotencyClaim } from '@app/database';
+import { type NewStatement, StatementRepository, type WitnessStatement } from '@app/incidents';
 import { DomainError } from '@app/errors';
 import { canonicalJson } from '../http/canonical-json';
 import type { CreateStatementRequest } from './dto/statement.dto';

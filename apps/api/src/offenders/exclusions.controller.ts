@@ -2,7 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } fro
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import { assertStoreAccess, Role, storeFilterFor, type TenantScope } from '@app/auth';
-import { Clock, exclusionApplies, ExclusionRepository, OffenderRepository } from '@app/database';
+import { Clock } from '@app/database';
+import { exclusionApplies, ExclusionRepository, OffenderRepository } from '@app/offenders';
 import { DomainError } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
-import { Clock, OffenderRepository } from '@app/database';
+import { Clock } from '@app/database';
+import { OffenderRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { UuidParam } from '../http/uuid.pipe';
 import {

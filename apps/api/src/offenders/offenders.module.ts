@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ExclusionRepository, OffenderRepository } from '@app/database';
+import { OffendersModule } from '@app/offenders';
 import { EvidenceStore } from '../evidence/evidence-store';
 import { ExclusionsController } from './exclusions.controller';
 import { GalleriesController, ListingsController } from './galleries.controller';
@@ -9,6 +9,7 @@ import { SubjectImagesController, SubjectsController } from './subjects.controll
 
 /** Offender intelligence: subjects, galleries, links, serial flags, exclusions, settings. */
 @Module({
+  imports: [OffendersModule],
   controllers: [
     SubjectsController,
     SubjectImagesController,
@@ -18,6 +19,6 @@ import { SubjectImagesController, SubjectsController } from './subjects.controll
     OffenderSettingsController,
     ExclusionsController,
   ],
-  providers: [OffenderRepository, ExclusionRepository, OffenderFilesService, EvidenceStore],
+  providers: [OffenderFilesService, EvidenceStore],
 })
-export class OffendersModule {}
+export class OffendersApiModule {}

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
+import { Clock } from '@app/database';
 import {
-  Clock,
   type ExclusionNotice,
   ExclusionRepository,
   OffenderRepository,
   type SubjectImage,
-} from '@app/database';
+} from '@app/offenders';
 import { DomainError, ErrorCode } from '@app/errors';
 import { type Derivative, EvidenceStore, type Received, tooLarge } from '../evidence/evidence-store';
 

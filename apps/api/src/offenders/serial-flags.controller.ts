@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
-import { ExclusionRepository, OffenderRepository } from '@app/database';
+import { ExclusionRepository, OffenderRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';

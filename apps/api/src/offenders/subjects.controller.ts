@@ -16,7 +16,8 @@ import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger'
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { Role, type TenantScope } from '@app/auth';
-import { Clock, normaliseRegistration, OffenderRepository, type SubjectFields } from '@app/database';
+import { Clock } from '@app/database';
+import { normaliseRegistration, OffenderRepository, type SubjectFields } from '@app/offenders';
 import { DomainError } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Role, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { CaseRepository, type EvidencePack } from '@app/database';
+import { CaseRepository, type EvidencePack } from '@app/cases';
 import { DomainError, IsHumanText } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PackRateLimiter } from '../http/actor-rate-limiter';

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { CasesModule } from '../cases/cases.module';
+import { CasesApiModule } from '../cases/cases.module';
 import { PackRateLimiter } from '../http/actor-rate-limiter';
 import { PacksController } from './packs.controller';
 
 @Module({
-  imports: [CasesModule],
+  imports: [CasesApiModule],
   controllers: [PacksController],
   providers: [PackRateLimiter],
 })
-export class PacksModule {}
+export class PacksApiModule {}

@@ -1,25 +1,13 @@
 import { Module } from '@nestjs/common';
-import {
-  DeviceRepository,
-  MemberBusinessRepository,
-  PartnershipRepository,
-  StoreRepository,
-  UserRepository,
-} from '@app/database';
-import { AuthModule } from '../auth/auth.module';
+import { IdentityModule } from '@app/identity';
+import { PartnershipsModule } from '@app/partnerships';
+import { AuthApiModule } from '../auth/auth.module';
 import { PartnershipsController } from './partnerships.controller';
 import { PartnershipsService } from './partnerships.service';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthApiModule, IdentityModule, PartnershipsModule],
   controllers: [PartnershipsController],
-  providers: [
-    PartnershipsService,
-    PartnershipRepository,
-    MemberBusinessRepository,
-    StoreRepository,
-    UserRepository,
-    DeviceRepository,
-  ],
+  providers: [PartnershipsService],
 })
-export class PartnershipsModule {}
+export class PartnershipsApiModule {}

@@ -13,20 +13,16 @@ import {
   storeFilterFor,
   type TenantScope,
 } from '@app/auth';
+import { DeviceRepository, UserRepository, type Device, type User } from '@app/identity';
 import {
-  DeviceRepository,
   MemberBusinessRepository,
-  type Page,
-  type PageRequest,
   PartnershipRepository,
   StoreRepository,
-  UserRepository,
-  type Device,
   type MemberBusiness,
   type Partnership,
   type Store,
-  type User,
-} from '@app/database';
+} from '@app/partnerships';
+import { type Page, type PageRequest } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import type { CreateStoreRequest } from './dto/store.dto';
 import type { ChangeUserRequest, CreateUserRequest } from './dto/user.dto';

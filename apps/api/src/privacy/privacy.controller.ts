@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { SUBJECT_ACCESS_SECTIONS, SubjectAccessRepository } from '@app/database';
+import { SUBJECT_ACCESS_SECTIONS, SubjectAccessRepository } from '@app/privacy';
 import { DomainError, ErrorCode } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import { SubjectAccessRequest, SubjectAccessResponse } from './dto/subject-access.dto';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SubjectAccessRepository } from '@app/database';
+import { PrivacyModule } from '@app/privacy';
 import { PrivacyController } from './privacy.controller';
 
-@Module({ controllers: [PrivacyController], providers: [SubjectAccessRepository] })
-export class PrivacyModule {}
+@Module({ imports: [PrivacyModule], controllers: [PrivacyController] })
+export class PrivacyApiModule {}

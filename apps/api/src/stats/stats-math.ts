@@ -1,7 +1,5 @@
 import {
   ABUSE_TYPES,
-  IncidentTrigger,
-  IncidentType,
   type Measures,
   type Money,
   STATS_INJURIES,
@@ -11,7 +9,8 @@ import {
   STATS_WEAPONS,
   THEFT_TYPES,
   VIOLENT_TYPES,
-} from '@app/database';
+} from '@app/stats';
+import { IncidentTrigger, IncidentType } from '@app/incidents';
 import { type Relation, type SuppressOptions, suppressTable } from './suppression';
 
 /** Counts analysts may see; weapon kinds and injury levels are too fine for partnership-months. */

@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Role, scopeOf, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { ReportStatus, StatsRepository } from '@app/database';
+import { ReportStatus, StatsRepository } from '@app/stats';
 import { DomainError, ErrorCode } from '@app/errors';
 import { AcceptsApiKey, Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';

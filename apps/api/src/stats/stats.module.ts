@@ -1,5 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import { StatsRepository } from '@app/database';
+import { StatsModule, StatsRepository } from '@app/stats';
 import { API_KEY_VERIFIER, type ApiKeyVerifier } from '../auth/access.decorators';
 import type { ApiKeyPrincipal } from '../http/request';
 import { StatsController } from './stats.controller';
@@ -16,12 +16,12 @@ export class StatsApiKeyVerifier implements ApiKeyVerifier {
 }
 
 @Module({
+  imports: [StatsModule],
   controllers: [StatsController],
   providers: [
     StatsService,
-    StatsRepository,
     StatsApiKeyVerifier,
     { provide: API_KEY_VERIFIER, useExisting: StatsApiKeyVerifier },
   ],
 })
-export class StatsModule {}
+export class StatsApiModule {}

@@ -1,14 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Role, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import {
-  londonDate,
-  type Measures,
-  type Money,
-  type PartnershipInfo,
-  StatsRepository,
-  type StatsAtom,
-} from '@app/database';
+import { londonDate } from '@app/offenders';
+import { type Measures, type Money, type PartnershipInfo, StatsRepository, type StatsAtom } from '@app/stats';
 import { DomainError, ErrorCode } from '@app/errors';
 import type { ApiKeyPrincipal } from '../http/request';
 import type { BreakdownDimension, StatsFilterQuery, StatsSeriesQuery } from './dto/stats.query';

@@ -1,15 +1,22 @@
 import fc from 'fast-check';
 import {
   ABUSE_TYPES,
-  IncidentTrigger,
   type Measures,
   STAFF_OFFENCE_TYPES,
   STATS_TRIGGERS,
   STATS_TYPES,
   THEFT_TYPES,
   VIOLENT_TYPES,
-} from '@app/database';
-import { addMeasures, addMoney, ANALYST_COLUMNS, emptyMeasures, headlineOf, suppressAtom } from './stats-math';
+} from '@app/stats';
+import { IncidentTrigger } from '@app/incidents';
+import {
+  addMeasures,
+  addMoney,
+  ANALYST_COLUMNS,
+  emptyMeasures,
+  headlineOf,
+  suppressAtom,
+} from './stats-math';
 import { type SuppressOptions, suppressTable } from './suppression';
 
 const SEED = 20260415;
@@ -130,7 +137,10 @@ const reportArb: fc.Arbitrary<Report> = fc.record({
   // mostly one type, some reports with two (an overlap within a family is possible too)
   // weighted towards the common types, as shop theft, abuse and violence are
   types: fc.uniqueArray(
-    fc.constantFrom(...STATS_TYPES, ...['theft_shop', 'verbal_abuse', 'violence_no_injury'].flatMap((x) => [x, x])),
+    fc.constantFrom(
+      ...STATS_TYPES,
+      ...['theft_shop', 'verbal_abuse', 'violence_no_injury'].flatMap((x) => [x, x]),
+    ),
     { minLength: 1, maxLength: 2 },
   ),
   triggers: fc.uniqueArray(fc.constantFrom(...STATS_TRIGGERS), { minLength: 1, maxLength: 2 }),
@@ -156,7 +166,8 @@ function findings({ k, atoms }: { k: number; atoms: Report[][][] }, options: Sup
   truth.forEach((months, p) =>
     months.forEach((m, i) => found.push(...recovered(m, pub[p][i], k).map((f) => `atom ${p}/${i}: ${f}`))),
   );
-  const total = (cells: Measures[]) => cells.reduce((a, m) => addMeasures(a, m), emptyMeasures(ANALYST_COLUMNS));
+  const total = (cells: Measures[]) =>
+    cells.reduce((a, m) => addMeasures(a, m), emptyMeasures(ANALYST_COLUMNS));
   const months = Math.max(...atoms.map((a) => a.length));
   const tables: [string, Measures[], Measures[]][] = [
     ['all', truth.flat(), pub.flat()],
@@ -199,9 +210,9 @@ describe('statistics disclosure control', () => {
       'U',
       'a',
     ]);
-    expect([...suppressTable({ G: 15, T: 12, U: 3, a: 6, b: 6, z: 0 }, relations, 5, { secondary: false })]).toEqual(
-      ['U'],
-    );
+    expect([
+      ...suppressTable({ G: 15, T: 12, U: 3, a: 6, b: 6, z: 0 }, relations, 5, { secondary: false }),
+    ]).toEqual(['U']);
   });
 
   it('the three recoverable cells of issue #15 are withheld by complementary suppression, and found without it', () => {

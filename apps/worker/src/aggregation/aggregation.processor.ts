@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { IncidentRollupRepository } from '@app/database';
+import { IncidentRollupRepository } from '@app/stats';
 import { log } from '@app/logging';
 import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';

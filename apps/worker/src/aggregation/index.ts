@@ -1,9 +1,5 @@
-import { IdempotencyRepository, IncidentRollupRepository } from '@app/database';
 import { AggregationProcessor } from './aggregation.processor';
 import { IdempotencyPurgeProcessor } from './idempotency-purge.processor';
 
 /** The report path's processors, for the worker's PROCESSOR_CLASSES. */
 export const AGGREGATION_PROCESSORS = [AggregationProcessor, IdempotencyPurgeProcessor];
-
-/** The repositories those processors use. */
-export const AGGREGATION_PROVIDERS = [IncidentRollupRepository, IdempotencyRepository];

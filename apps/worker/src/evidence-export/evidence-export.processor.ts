@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AppConfig } from '@app/config';
-import { EvidencePackRepository } from '@app/database';
+import { EvidencePackRepository } from '@app/cases';
 import { buildPackInChildProcess } from '@app/evidence';
 import { log } from '@app/logging';
 import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
@@ -114,6 +114,3 @@ export class EvidenceExportProcessor
     }
   }
 }
-
-/** The repositories the processor uses. */
-export const EVIDENCE_EXPORT_PROVIDERS = [EvidencePackRepository];

@@ -1,5 +1,4 @@
-import { EVIDENCE_EXPORT_PROVIDERS, EvidenceExportProcessor } from './evidence-export.processor';
+import { EvidenceExportProcessor } from './evidence-export.processor';
 
 /** The evidence-export queue's processors, for the worker's PROCESSOR_CLASSES. */
 export const EVIDENCE_EXPORT_PROCESSORS = [EvidenceExportProcessor];
-export { EVIDENCE_EXPORT_PROVIDERS };

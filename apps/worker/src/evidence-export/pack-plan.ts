@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { continuityEntryOf, type PackSource } from '@app/database';
+import { continuityEntryOf, type PackSource } from '@app/cases';
 import {
   type CaseSummary,
   exhibitPackPaths,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { Role } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { type Measures, STAFF_OFFENCE_TYPES, StatsRepository } from '@app/database';
+import { type Measures, STAFF_OFFENCE_TYPES, StatsRepository } from '@app/stats';
 import { log } from '@app/logging';
 import { JobName, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { Clock, RetentionRepository, SystemDb } from '@app/database';
+import { Clock, SystemDb } from '@app/database';
+import { RetentionRepository } from '@app/privacy';
 import { log } from '@app/logging';
 import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';

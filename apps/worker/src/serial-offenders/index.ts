@@ -1,8 +1,4 @@
-import { SerialOffenderRepository } from '@app/database';
 import { SerialOffendersProcessor } from './serial-offenders.processor';
 
 /** Offender intelligence processors, for the worker's PROCESSOR_CLASSES. */
 export const SERIAL_OFFENDER_PROCESSORS = [SerialOffendersProcessor];
-
-/** The repositories those processors use. */
-export const SERIAL_OFFENDER_PROVIDERS = [SerialOffenderRepository];

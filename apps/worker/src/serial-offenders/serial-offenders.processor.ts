@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SerialOffenderRepository } from '@app/database';
+import { SerialOffenderRepository } from '@app/offenders';
 import { log } from '@app/logging';
 import { JobName, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
-import { AccessLogEntry } from '../entities';
+import { AccessLogEntry } from '../entities/access-log-entry.entity';
 import { TenantDb } from '../tenant-db';
 
 export interface ChainVerdict {

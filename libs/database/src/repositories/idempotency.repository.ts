@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
 import { appendAudit } from '../audit';
-import { AccessAction, IdempotencyKey } from '../entities';
+import { AccessAction } from '../entities/access-log-entry.entity';
+import { IdempotencyKey } from '../entities/idempotency-key.entity';
 import { SystemDb, TenantDb } from '../tenant-db';
 
 @Injectable()

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { Incident, IncidentStatus, IncidentType, InjuryLevel, WeaponKind } from '@app/database';
+import { Incident, IncidentStatus, IncidentType, InjuryLevel, WeaponKind } from '@app/incidents';
 
 export interface IncidentSeed {
   partnershipId: string;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Role } from '@app/auth';
-import { Jurisdiction, MemberBusiness, Partnership, Store, User } from '@app/database';
+import { Jurisdiction, MemberBusiness, Partnership, Store } from '@app/partnerships';
+import { User } from '@app/identity';
 
 export interface PartnershipFixture {
   partnershipId: string;

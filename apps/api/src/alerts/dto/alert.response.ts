@@ -1,4 +1,4 @@
-import { type AckStatus, type Alert, alertPayload } from '@app/database';
+import { type AckStatus, type Alert, alertPayload } from '@app/alerts';
 import type { AlertPayload } from '@app/realtime';
 
 /** The same shape the radio sends. */

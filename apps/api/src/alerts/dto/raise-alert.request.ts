@@ -21,7 +21,7 @@ import {
   AlertPriority,
   AlertTarget,
   AlertType,
-} from '@app/database';
+} from '@app/alerts';
 import { IsHumanText } from '@app/errors';
 
 export class AlertTargetRequest {

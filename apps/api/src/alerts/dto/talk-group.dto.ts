@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsArray, IsBoolean, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import type { RadioSettingsValues, TalkGroupWithStores } from '@app/database';
+import type { RadioSettingsValues, TalkGroupWithStores } from '@app/alerts';
 import { IsHumanText } from '@app/errors';
 
 export class CreateTalkGroupRequest {

@@ -18,7 +18,7 @@ import {
   EvidenceRequestStatus,
   type PoliceCase,
   type TriageRow,
-} from '@app/database';
+} from '@app/cases';
 import { DATE_RANGES, IsCalendarDate, IsHumanText } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
 

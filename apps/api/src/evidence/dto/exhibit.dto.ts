@@ -1,4 +1,4 @@
-import type { Exhibit } from '@app/database';
+import type { Exhibit } from '@app/incidents';
 
 export class ExhibitResponse {
   id: string;

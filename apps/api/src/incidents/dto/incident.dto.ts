@@ -30,7 +30,7 @@ import {
   type OffenderDescription,
   WeaponKind,
   type Witness,
-} from '@app/database';
+} from '@app/incidents';
 import { DATE_RANGES, IsCalendarDate, IsHumanText, IsZonedDateTime, PenceAtMost } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
 import { RefusesSpecialCategories } from './refused-field';

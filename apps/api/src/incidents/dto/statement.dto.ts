@@ -9,7 +9,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import type { WitnessStatement } from '@app/database';
+import type { WitnessStatement } from '@app/incidents';
 import { IsHumanText } from '@app/errors';
 
 /** An MG11 statement, signed as it is stored (s.9 Criminal Justice Act 1967). */

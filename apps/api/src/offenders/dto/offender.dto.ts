@@ -37,7 +37,7 @@ import {
   SubjectKind,
   type SubjectView,
   type Suggestion,
-} from '@app/database';
+} from '@app/offenders';
 import { DATE_RANGES, IsHumanText, IsZonedDateTime } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
 import { RefusesSpecialCategories } from '../../incidents/dto/refused-field';

@@ -1,5 +1,5 @@
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import type { MemberBusiness } from '@app/database';
+import type { MemberBusiness } from '@app/partnerships';
 import { IsHumanText } from '@app/errors';
 
 export class CreateBusinessRequest {

@@ -1,5 +1,5 @@
 import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import type { Device } from '@app/database';
+import type { Device } from '@app/identity';
 import { IsHumanText } from '@app/errors';
 
 export class EnrolDeviceRequest {

@@ -1,4 +1,4 @@
-import type { Partnership } from '@app/database';
+import type { Partnership } from '@app/partnerships';
 
 export class PartnershipResponse {
   id: string;

@@ -8,7 +8,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import type { Store } from '@app/database';
+import type { Store } from '@app/partnerships';
 import { IsHumanText } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
 

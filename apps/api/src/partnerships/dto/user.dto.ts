@@ -1,6 +1,15 @@
-import { IsEmail, IsEnum, IsOptional, ValidateIf, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import {
+  IsEmail,
+  IsEnum,
+  IsOptional,
+  ValidateIf,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { Role } from '@app/auth';
-import type { User } from '@app/database';
+import type { User } from '@app/identity';
 import { IsHumanText } from '@app/errors';
 
 export class CreateUserRequest {

@@ -1,5 +1,5 @@
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import type { SubjectAccessExport } from '@app/database';
+import type { SubjectAccessExport } from '@app/privacy';
 import { IsHumanText } from '@app/errors';
 
 /** Names the person: a user's e-mail, and/or a name as written in reports and statements. */

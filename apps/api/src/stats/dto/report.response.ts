@@ -1,4 +1,4 @@
-import type { PartnershipReport } from '@app/database';
+import type { PartnershipReport } from '@app/stats';
 
 export class ReportResponse {
   id: string;

@@ -1,17 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Type } from 'class-transformer';
-import { IncidentTrigger, IncidentType } from '@app/database';
+import { IncidentTrigger, IncidentType } from '@app/incidents';
 import { DATE_RANGES, IsCalendarDate } from '@app/errors';
 
 /** Filters every statistics route takes. Dates are London calendar days, both inclusive. */

@@ -1,0 +1,5 @@
+export * from './entities';
+export * from './device.repository';
+export * from './session.repository';
+export * from './user.repository';
+export * from './identity.module';

@@ -1,0 +1,267 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { TenantScope } from '@app/auth';
+import { DomainError } from '@app/errors';
+import { JobName } from '@app/queue';
+import {
+  AccessAction,
+  appendAudit,
+  appendOutbox,
+  claimIdempotencyKey,
+  type IdempotencyClaim,
+  type Page,
+  type PageRequest,
+  paginate,
+  recordIdempotentResponse,
+  TenantDb,
+} from '@app/database';
+import { type FieldChanges, IncidentAmendment } from './entities/incident-amendment.entity';
+import {
+  Incident,
+  IncidentStatus,
+  type IncidentTrigger,
+  type IncidentType,
+  type WeaponKind,
+} from './entities/incident.entity';
+import { Store } from '@app/partnerships';
+import { londonDate } from '@app/offenders';
+
+export type IncidentFields = Omit<
+  Incident,
+  | 'id'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'partnershipId'
+  | 'partnership'
+  | 'store'
+  | 'version'
+  | 'reportedAt'
+  | 'reportedBy'
+  | 'reportedByKind'
+>;
+
+/** Fields an amendment may change (not the status: that is a transition). */
+export type IncidentPatch = Partial<Omit<IncidentFields, 'status' | 'storeId'>>;
+
+export interface IncidentFilter {
+  /** limit to one store (shop roles) */
+  storeId?: string | null;
+  occurredFrom?: Date;
+  occurredTo?: Date;
+  type?: IncidentType;
+  trigger?: IncidentTrigger;
+  weapon?: WeaponKind;
+  offenderId?: string;
+  status?: IncidentStatus;
+}
+
+/** Checks the caller may act on this report; throws to refuse (the transaction rolls back). */
+export type Authorize = (incident: Incident) => void;
+
+const COUNTED = [IncidentStatus.Submitted, IncidentStatus.Reviewed, IncidentStatus.Closed];
+
+@Injectable()
+export class IncidentRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  /**
+   * Files a report: idempotency key, report, access-log row, aggregation job and the recorded
+   * response, all in one transaction. A store outside the partnership is refused (and rolls back).
+   */
+  report(
+    scope: TenantScope,
+    fields: IncidentFields,
+    claim: IdempotencyClaim,
+    render: (incident: Incident) => unknown,
+  ): Promise<Incident> {
+    return this.db.run(
+      scope,
+      async (em) => {
+        const claimId = await claimIdempotencyKey(em, scope, claim);
+        if (!(await em.existsBy(Store, { id: fields.storeId, partnershipId: scope.partnershipId }))) {
+          throw DomainError.invalid('storeId', 'is not a store of this partnership');
+        }
+        const submitted = fields.status !== IncidentStatus.Draft;
+        const { identifiers } = await em.insert(Incident, {
+          ...fields,
+          partnershipId: scope.partnershipId,
+          reportedAt: submitted ? () => 'now()' : null,
+          reportedBy: scope.actorId,
+          reportedByKind: scope.actorKind,
+        });
+        const incident = await em.findOneByOrFail(Incident, { id: identifiers[0].id as string });
+        if (submitted) {
+          await this.enqueueRollup(em, scope, [incident.occurredAt]);
+        }
+        await recordIdempotentResponse(em, claimId, claim, {
+          statusCode: 201,
+          body: render(incident),
+          resourceType: 'incident',
+          resourceId: incident.id,
+        });
+        // Last: the access-log chain locks the partnership until commit, so hold it briefly.
+        await appendAudit(em, scope, {
+          action: AccessAction.Collect,
+          objectType: 'incident',
+          objectId: incident.id,
+        });
+        return incident;
+      },
+      { lockTimeoutMs: claim.lockTimeoutMs },
+    );
+  }
+
+  /** Reading a report is a consultation: logged. */
+  read(scope: TenantScope, id: string, authorize: Authorize): Promise<Incident | null> {
+    return this.db.run(scope, async (em) => {
+      const incident = await em.findOneBy(Incident, { id, partnershipId: scope.partnershipId });
+      if (!incident) {
+        return null;
+      }
+      authorize(incident);
+      await appendAudit(em, scope, { action: AccessAction.Consult, objectType: 'incident', objectId: id });
+      return incident;
+    });
+  }
+
+  /** Newest first; every report returned is logged as consulted. */
+  findPage(scope: TenantScope, filter: IncidentFilter, page: PageRequest): Promise<Page<Incident>> {
+    return this.db.run(scope, async (em) => {
+      const qb = em
+        .createQueryBuilder(Incident, 'i')
+        .where('i.partnership_id = :pid', { pid: scope.partnershipId });
+      if (filter.storeId) {
+        qb.andWhere('i.store_id = :sid', { sid: filter.storeId });
+      }
+      if (filter.occurredFrom) {
+        qb.andWhere('i.occurred_at >= :from', { from: filter.occurredFrom });
+      }
+      if (filter.occurredTo) {
+        qb.andWhere('i.occurred_at < :to', { to: filter.occurredTo });
+      }
+      if (filter.type) {
+        qb.andWhere(':type = ANY(i.types)', { type: filter.type });
+      }
+      if (filter.trigger) {
+        qb.andWhere(':trigger = ANY(i.triggers)', { trigger: filter.trigger });
+      }
+      if (filter.weapon) {
+        qb.andWhere('i.weapon = :weapon', { weapon: filter.weapon });
+      }
+      if (filter.offenderId) {
+        qb.andWhere('i.offender_id = :oid', { oid: filter.offenderId });
+      }
+      if (filter.status) {
+        qb.andWhere('i.status = :status', { status: filter.status });
+      }
+      const result = await paginate(qb, page);
+      await appendAudit(
+        em,
+        scope,
+        result.items.map((i) => ({ action: AccessAction.Consult, objectType: 'incident', objectId: i.id })),
+      );
+      return result;
+    });
+  }
+
+  /**
+   * Changes a report and records who changed what. `expectedVersion` guards against lost updates;
+   * returns 'stale' when someone else amended it first.
+   */
+  amend(
+    scope: TenantScope,
+    id: string,
+    expectedVersion: number,
+    patch: IncidentPatch & { status?: IncidentStatus },
+    reason: string | null,
+    authorize: Authorize,
+  ): Promise<Incident | null | 'stale'> {
+    return this.db.run(scope, async (em) => {
+      const before = await em.findOne(Incident, {
+        where: { id, partnershipId: scope.partnershipId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!before) {
+        return null;
+      }
+      authorize(before);
+      if (before.version !== expectedVersion) {
+        return 'stale';
+      }
+      const changes: FieldChanges = {};
+      for (const [field, to] of Object.entries(patch)) {
+        const from = (before as unknown as Record<string, unknown>)[field];
+        if (to !== undefined && !sameValue(from, to)) {
+          changes[field] = { from: jsonValue(from), to: jsonValue(to) };
+        }
+      }
+      if (!Object.keys(changes).length) {
+        return before;
+      }
+      const version = before.version + 1;
+      const submitting = before.status === IncidentStatus.Draft && patch.status === IncidentStatus.Submitted;
+      await em.update(
+        Incident,
+        { id },
+        {
+          ...patch,
+          version,
+          ...(submitting ? { reportedAt: () => 'now()' } : {}),
+        },
+      );
+      await em.insert(IncidentAmendment, {
+        partnershipId: scope.partnershipId,
+        incidentId: id,
+        version,
+        changedBy: scope.actorId,
+        changedByKind: scope.actorKind,
+        changes: changes as never,
+        reason,
+      });
+      await appendAudit(em, scope, { action: AccessAction.Alter, objectType: 'incident', objectId: id });
+      const after = await em.findOneByOrFail(Incident, { id });
+      const counted = (i: Incident) => COUNTED.includes(i.status);
+      if (counted(before) || counted(after)) {
+        const touchesRollup = ['status', 'types', 'occurredAt', 'goods'].some((f) => f in changes);
+        if (touchesRollup) {
+          await this.enqueueRollup(em, scope, [before.occurredAt, after.occurredAt]);
+        }
+      }
+      return after;
+    });
+  }
+
+  /** The amendment history of a report, oldest first (a consultation: logged). */
+  history(scope: TenantScope, id: string, authorize: Authorize): Promise<IncidentAmendment[] | null> {
+    return this.db.run(scope, async (em) => {
+      const incident = await em.findOneBy(Incident, { id, partnershipId: scope.partnershipId });
+      if (!incident) {
+        return null;
+      }
+      authorize(incident);
+      await appendAudit(em, scope, { action: AccessAction.Consult, objectType: 'incident', objectId: id });
+      return em.find(IncidentAmendment, { where: { incidentId: id }, order: { version: 'ASC' } });
+    });
+  }
+
+  private async enqueueRollup(em: EntityManager, scope: TenantScope, instants: Date[]): Promise<void> {
+    const days = [...new Set(instants.map(londonDate))];
+    await appendOutbox(
+      em,
+      scope,
+      days.map((day) => ({
+        kind: 'job' as const,
+        job: JobName.RollupDay,
+        data: { partnershipId: scope.partnershipId, day, requestId: scope.requestId },
+      })),
+    );
+  }
+}
+
+function jsonValue(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString() : (v ?? null);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(jsonValue(a)) === JSON.stringify(jsonValue(b));
+}

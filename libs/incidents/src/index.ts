@@ -1,0 +1,5 @@
+export * from './entities';
+export * from './evidence.repository';
+export * from './incident.repository';
+export * from './statement.repository';
+export * from './incidents.module';

@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantScope } from '@app/auth';
+import { DomainError, ErrorCode } from '@app/errors';
+import {
+  AccessAction,
+  appendAudit,
+  claimIdempotencyKey,
+  type IdempotencyClaim,
+  recordIdempotentResponse,
+  TenantDb,
+} from '@app/database';
+import { Incident } from './entities/incident.entity';
+import { WitnessStatement } from './entities/witness-statement.entity';
+import type { Authorize } from './incident.repository';
+
+export type NewStatement = Pick<
+  WitnessStatement,
+  | 'witnessName'
+  | 'witnessAgeIfUnder18'
+  | 'witnessOccupation'
+  | 'statementText'
+  | 'pageCount'
+  | 'declarationText'
+  | 'declarationAcknowledged'
+  | 'readOverBy'
+  | 'signatureName'
+  | 'signedAt'
+  | 'contentSha256'
+>;
+
+const OBJECT = 'witness_statement';
+
+/** MG11 statements: insert and read only. Signed rows never change; corrections are new versions. */
+@Injectable()
+export class StatementRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  /**
+   * Takes a statement: idempotency key, statement, access-log row and the recorded response in one
+   * transaction (as a report). An unknown or refused report throws, so the key is released.
+   */
+  create(
+    scope: TenantScope,
+    incidentId: string,
+    authorize: Authorize,
+    data: NewStatement,
+    claim: IdempotencyClaim,
+    render: (statement: WitnessStatement) => unknown,
+  ): Promise<WitnessStatement> {
+    return this.db.run(
+      scope,
+      async (em) => {
+        const claimId = await claimIdempotencyKey(em, scope, claim);
+        const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
+        if (!incident) {
+          throw DomainError.notFound('Report');
+        }
+        authorize(incident);
+        const { identifiers } = await em.insert(WitnessStatement, {
+          ...data,
+          partnershipId: scope.partnershipId,
+          incidentId,
+          version: 1,
+          supersedesId: null,
+          recordedBy: scope.actorId,
+          recordedByKind: scope.actorKind,
+        });
+        const statement = await em.findOneByOrFail(WitnessStatement, { id: identifiers[0].id as string });
+        await recordIdempotentResponse(em, claimId, claim, {
+          statusCode: 201,
+          body: render(statement),
+          resourceType: OBJECT,
+          resourceId: statement.id,
+        });
+        await appendAudit(em, scope, {
+          action: AccessAction.Collect,
+          objectType: OBJECT,
+          objectId: statement.id,
+        });
+        return statement;
+      },
+      { lockTimeoutMs: claim.lockTimeoutMs },
+    );
+  }
+
+  /** A correction: a new version pointing at the latest one. Only the latest can be corrected. */
+  correct(
+    scope: TenantScope,
+    incidentId: string,
+    statementId: string,
+    authorize: Authorize,
+    data: NewStatement,
+  ): Promise<WitnessStatement | null> {
+    return this.db.run(scope, async (em) => {
+      const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
+      const old = await em.findOneBy(WitnessStatement, {
+        id: statementId,
+        incidentId,
+        partnershipId: scope.partnershipId,
+      });
+      if (!incident || !old) {
+        return null;
+      }
+      authorize(incident);
+      // Serialise corrections of one statement; the unique supersedes_id index is the backstop.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`statement:${statementId}`]);
+      if (await em.existsBy(WitnessStatement, { supersedesId: statementId })) {
+        throw new DomainError(
+          ErrorCode.Conflict,
+          'That version has already been corrected; correct the latest version',
+          [{ field: 'statementId', problems: ['is not the latest version'] }],
+        );
+      }
+      const { identifiers } = await em.insert(WitnessStatement, {
+        ...data,
+        partnershipId: scope.partnershipId,
+        incidentId,
+        version: old.version + 1,
+        supersedesId: old.id,
+        recordedBy: scope.actorId,
+        recordedByKind: scope.actorKind,
+      });
+      const id = identifiers[0].id as string;
+      await appendAudit(em, scope, [
+        { action: AccessAction.Collect, objectType: OBJECT, objectId: id },
+        {
+          action: AccessAction.Alter,
+          objectType: OBJECT,
+          objectId: old.id,
+          justification: `corrected by version ${old.version + 1}`,
+        },
+      ]);
+      return em.findOneByOrFail(WitnessStatement, { id });
+    });
+  }
+
+  list(scope: TenantScope, incidentId: string, authorize: Authorize): Promise<WitnessStatement[] | null> {
+    return this.db.run(scope, async (em) => {
+      const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
+      if (!incident) {
+        return null;
+      }
+      authorize(incident);
+      const rows = await em.find(WitnessStatement, {
+        where: { incidentId, partnershipId: scope.partnershipId },
+        order: { createdAt: 'ASC', version: 'ASC' },
+      });
+      await appendAudit(
+        em,
+        scope,
+        rows.map((r) => ({ action: AccessAction.Consult, objectType: OBJECT, objectId: r.id })),
+      );
+      return rows;
+    });
+  }
+
+  get(
+    scope: TenantScope,
+    incidentId: string,
+    id: string,
+    authorize: Authorize,
+  ): Promise<WitnessStatement | null> {
+    return this.db.run(scope, async (em) => {
+      const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
+      const row = await em.findOneBy(WitnessStatement, {
+        id,
+        incidentId,
+        partnershipId: scope.partnershipId,
+      });
+      if (!incident || !row) {
+        return null;
+      }
+      authorize(incident);
+      await appendAudit(em, scope, { action: AccessAction.Consult, objectType: OBJECT, objectId: id });
+      return row;
+    });
+  }
+}

@@ -1,0 +1,237 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantScope } from '@app/auth';
+import { DomainError, ErrorCode } from '@app/errors';
+import { AccessAction, appendAudit, TenantDb } from '@app/database';
+import { AppealOutcome, AppealStatus, ExclusionNotice } from './entities/exclusion-notice.entity';
+import { EvidenceMaster } from '@app/incidents';
+import { LegalRule, OffenderSettings } from './entities/legal-rule.entity';
+import { Store } from '@app/partnerships';
+import { Subject } from './entities/subject.entity';
+import { DEFAULT_SERIAL_SETTINGS, type SerialSettings } from './serial-rule';
+import { OffenderRepository } from './offender.repository';
+
+export interface NewExclusion {
+  storeIds: string[];
+  area: string | null;
+  reason: string;
+  incidentIds: string[];
+  servedAt: Date;
+  servedByName: string;
+  serviceMethod: string;
+  acknowledgement: string | null;
+  expiresAt: Date | null;
+}
+
+export interface OffenderSettingsValues extends SerialSettings {
+  exclusionMonths: number;
+}
+
+/** Whether a notice applies at `now`: served, unexpired and not overturned. Nothing flips a row. */
+export function exclusionApplies(n: ExclusionNotice, now: Date): boolean {
+  return n.servedAt <= now && now < n.expiresAt && n.appealOutcome !== AppealOutcome.Overturned;
+}
+
+function addMonths(d: Date, months: number): Date {
+  const r = new Date(d);
+  r.setUTCMonth(r.getUTCMonth() + months);
+  return r;
+}
+
+/** Exclusion notices, the partnership's offender settings and the legal rules. */
+@Injectable()
+export class ExclusionRepository {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly offenders: OffenderRepository,
+  ) {}
+
+  /** Throws not-found unless the notice is the partnership's (before reading an upload). */
+  async assertNotice(scope: TenantScope, id: string): Promise<void> {
+    const found = await this.db.run(scope, (em) =>
+      em.existsBy(ExclusionNotice, { id, partnershipId: scope.partnershipId }),
+    );
+    if (!found) {
+      throw DomainError.notFound('Exclusion notice');
+    }
+  }
+
+  issue(scope: TenantScope, subjectId: string, data: NewExclusion): Promise<ExclusionNotice> {
+    return this.db.run(scope, async (em) => {
+      if (!(await em.existsBy(Subject, { id: subjectId, partnershipId: scope.partnershipId }))) {
+        throw DomainError.notFound('Subject');
+      }
+      if (!data.storeIds.length && !data.area) {
+        throw DomainError.invalid('storeIds', 'or area is required: what the notice covers');
+      }
+      for (const storeId of data.storeIds) {
+        if (!(await em.existsBy(Store, { id: storeId, partnershipId: scope.partnershipId }))) {
+          throw DomainError.invalid('storeIds', 'are not all stores of this partnership');
+        }
+      }
+      const settings = await em.findOneBy(OffenderSettings, { partnershipId: scope.partnershipId });
+      const expiresAt = data.expiresAt ?? addMonths(data.servedAt, settings?.exclusionMonths ?? 12);
+      if (expiresAt <= data.servedAt) {
+        throw DomainError.invalid('expiresAt', 'must be after servedAt');
+      }
+      const { identifiers } = await em.insert(ExclusionNotice, {
+        ...data,
+        expiresAt,
+        partnershipId: scope.partnershipId,
+        subjectId,
+        issuedBy: scope.actorId,
+      });
+      const id = identifiers[0].id as string;
+      await appendAudit(em, scope, {
+        action: AccessAction.Collect,
+        objectType: 'exclusion_notice',
+        objectId: id,
+      });
+      return em.findOneByOrFail(ExclusionNotice, { id });
+    });
+  }
+
+  forSubject(scope: TenantScope, subjectId: string): Promise<ExclusionNotice[]> {
+    return this.db.run(scope, async (em) => {
+      if (!(await em.existsBy(Subject, { id: subjectId, partnershipId: scope.partnershipId }))) {
+        throw DomainError.notFound('Subject');
+      }
+      const rows = await em.find(ExclusionNotice, { where: { subjectId }, order: { servedAt: 'DESC' } });
+      await appendAudit(
+        em,
+        scope,
+        rows.map((r) => ({ action: AccessAction.Consult, objectType: 'exclusion_notice', objectId: r.id })),
+      );
+      return rows;
+    });
+  }
+
+  /** Notices that apply now (optionally at one store, counting area notices). */
+  applying(scope: TenantScope, now: Date, storeId: string | null): Promise<ExclusionNotice[]> {
+    return this.db.run(scope, async (em) => {
+      const qb = em
+        .createQueryBuilder(ExclusionNotice, 'n')
+        .where('n.partnership_id = :pid', { pid: scope.partnershipId })
+        .andWhere('n.served_at <= :now AND n.expires_at > :now', { now })
+        .andWhere(`(n.appeal_outcome IS NULL OR n.appeal_outcome <> 'overturned')`);
+      if (storeId) {
+        qb.andWhere('(:storeId = ANY(n.store_ids) OR n.area IS NOT NULL)', { storeId });
+      }
+      const rows = await qb.orderBy('n.expires_at', 'ASC').take(500).getMany();
+      await appendAudit(
+        em,
+        scope,
+        rows.map((r) => ({ action: AccessAction.Consult, objectType: 'exclusion_notice', objectId: r.id })),
+      );
+      return rows;
+    });
+  }
+
+  appeal(
+    scope: TenantScope,
+    id: string,
+    status: AppealStatus,
+    outcome: AppealOutcome | null,
+    note: string | null,
+    now: Date,
+  ): Promise<ExclusionNotice> {
+    return this.db.run(scope, async (em) => {
+      const notice = await em.findOne(ExclusionNotice, {
+        where: { id, partnershipId: scope.partnershipId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!notice) {
+        throw DomainError.notFound('Exclusion notice');
+      }
+      if (notice.appealStatus === AppealStatus.Decided) {
+        throw new DomainError(ErrorCode.Conflict, 'The appeal has been decided');
+      }
+      if ((status === AppealStatus.Decided) !== (outcome !== null)) {
+        throw DomainError.invalid('outcome', 'is required exactly when the appeal is decided');
+      }
+      await em.update(
+        ExclusionNotice,
+        { id },
+        {
+          appealStatus: status,
+          appealOutcome: outcome,
+          appealNote: note,
+          appealDecidedAt: status === AppealStatus.Decided ? now : null,
+        },
+      );
+      await appendAudit(em, scope, {
+        action: AccessAction.Alter,
+        objectType: 'exclusion_notice',
+        objectId: id,
+      });
+      return em.findOneByOrFail(ExclusionNotice, { id });
+    });
+  }
+
+  /** Records the proof of service (an evidence master, placed by `place` as the last step). */
+  attachProof(
+    scope: TenantScope,
+    id: string,
+    file: { sha256: string; sizeBytes: number; mediaType: string },
+    place: () => Promise<void>,
+  ): Promise<ExclusionNotice> {
+    return this.db.run(scope, async (em) => {
+      const notice = await em.findOne(ExclusionNotice, {
+        where: { id, partnershipId: scope.partnershipId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!notice) {
+        throw DomainError.notFound('Exclusion notice');
+      }
+      if (notice.proofSha256 && notice.proofSha256 !== file.sha256) {
+        throw new DomainError(ErrorCode.Conflict, 'This notice already has its proof of service');
+      }
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(EvidenceMaster)
+        .values({
+          partnershipId: scope.partnershipId,
+          sha256: file.sha256,
+          sizeBytes: String(file.sizeBytes),
+          mediaType: file.mediaType,
+        })
+        .orIgnore()
+        .execute();
+      await em.update(ExclusionNotice, { id }, { proofSha256: file.sha256 });
+      await appendAudit(em, scope, {
+        action: AccessAction.Collect,
+        objectType: 'exclusion_notice',
+        objectId: id,
+      });
+      await place();
+      return em.findOneByOrFail(ExclusionNotice, { id });
+    });
+  }
+
+  async settings(scope: TenantScope): Promise<OffenderSettingsValues> {
+    const row = await this.db.run(scope, (em) =>
+      em.findOneBy(OffenderSettings, { partnershipId: scope.partnershipId }),
+    );
+    return row
+      ? {
+          thresholdPence: row.thresholdPence,
+          windowDays: row.windowDays,
+          minIncidents: row.minIncidents,
+          exclusionMonths: row.exclusionMonths,
+        }
+      : { ...DEFAULT_SERIAL_SETTINGS, exclusionMonths: 12 };
+  }
+
+  /** Changes the settings and re-checks every subject of the partnership through the outbox. */
+  updateSettings(scope: TenantScope, values: OffenderSettingsValues): Promise<OffenderSettingsValues> {
+    return this.db.run(scope, async (em) => {
+      await em.upsert(OffenderSettings, { partnershipId: scope.partnershipId, ...values }, ['partnershipId']);
+      await this.offenders.enqueueAll(em, scope);
+      return values;
+    });
+  }
+
+  legalRules(scope: TenantScope): Promise<LegalRule[]> {
+    return this.db.run(scope, (em) => em.find(LegalRule, { order: { jurisdiction: 'ASC', key: 'ASC' } }));
+  }
+}

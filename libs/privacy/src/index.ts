@@ -1,0 +1,4 @@
+export * from './entities';
+export * from './retention.repository';
+export * from './subject-access.repository';
+export * from './privacy.module';

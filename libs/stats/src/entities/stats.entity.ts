@@ -1,0 +1,309 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { BaseRow } from '@app/database';
+import { IncidentTrigger, IncidentType, InjuryLevel, WeaponKind } from '@app/incidents';
+import { Partnership } from '@app/partnerships';
+
+/**
+ * Bit positions of the type and trigger sets in the rollups' masks. Append only: a reordering
+ * would change the meaning of every stored mask (rebuild the rollups after adding a value).
+ */
+export const STATS_TYPES: readonly IncidentType[] = Object.values(IncidentType);
+export const STATS_TRIGGERS: readonly IncidentTrigger[] = Object.values(IncidentTrigger);
+export const STATS_WEAPONS: readonly WeaponKind[] = Object.values(WeaponKind).filter(
+  (w) => w !== WeaponKind.None,
+);
+export const STATS_INJURIES: readonly InjuryLevel[] = Object.values(InjuryLevel).filter(
+  (i) => i !== InjuryLevel.None,
+);
+
+export const VIOLENT_TYPES = [IncidentType.ViolenceInjury, IncidentType.ViolenceNoInjury];
+export const ABUSE_TYPES = [
+  IncidentType.Threat,
+  IncidentType.VerbalAbuse,
+  IncidentType.HateAggravatedAbuse,
+  IncidentType.SexualHarassment,
+];
+export const THEFT_TYPES = [IncidentType.TheftShop, IncidentType.TheftOther];
+/** offences against staff: violence, abuse, threats, harassment and robbery */
+export const STAFF_OFFENCE_TYPES = [...VIOLENT_TYPES, ...ABUSE_TYPES, IncidentType.Robbery];
+
+/** One measure column of the rollups: how it is computed from an `incidents` row `i`. */
+export interface StatsMeasure {
+  column: string;
+  /** SQL aggregate over incidents `i` */
+  sql: string;
+  money: boolean;
+}
+
+const arr = (values: readonly string[]) => `'{${values.join(',')}}'`;
+const countIf = (cond: string) => `count(*) FILTER (WHERE ${cond})`;
+
+/** Every measure, in column order. Counts are incidents (never acts), money is pence. */
+export const STATS_MEASURES: readonly StatsMeasure[] = [
+  { column: 'incidents', sql: 'count(*)', money: false },
+  { column: 'violent', sql: countIf(`i.types && ${arr(VIOLENT_TYPES)}::incident_type[]`), money: false },
+  { column: 'abuse', sql: countIf(`i.types && ${arr(ABUSE_TYPES)}::incident_type[]`), money: false },
+  {
+    column: 'against_staff',
+    sql: countIf(`i.types && ${arr(STAFF_OFFENCE_TYPES)}::incident_type[]`),
+    money: false,
+  },
+  { column: 'with_weapon', sql: countIf(`i.weapon <> 'none'`), money: false },
+  { column: 'injured', sql: countIf(`i.injury <> 'none'`), money: false },
+  {
+    column: 'age_restricted',
+    sql: countIf(`'${IncidentTrigger.RefusingAgeRestrictedSale}' = ANY(i.triggers)`),
+    money: false,
+  },
+  { column: 'reported', sql: countIf('i.police_reported'), money: false },
+  { column: 'attended', sql: countIf('i.police_attended'), money: false },
+  {
+    column: 'violent_reported',
+    sql: countIf(`i.police_reported AND i.types && ${arr(VIOLENT_TYPES)}::incident_type[]`),
+    money: false,
+  },
+  { column: 'thefts', sql: countIf(`i.types && ${arr(THEFT_TYPES)}::incident_type[]`), money: false },
+  { column: 'value_pence', sql: 'coalesce(sum(i.value_pence), 0)', money: true },
+  {
+    column: 'theft_value_pence',
+    sql: `coalesce(sum(i.value_pence) FILTER (WHERE i.types && ${arr(THEFT_TYPES)}::incident_type[]), 0)`,
+    money: true,
+  },
+  ...STATS_TYPES.map((t) => ({ column: `type_${t}`, sql: countIf(`'${t}' = ANY(i.types)`), money: false })),
+  ...STATS_TRIGGERS.map((t) => ({
+    column: `trigger_${t}`,
+    sql: countIf(`'${t}' = ANY(i.triggers)`),
+    money: false,
+  })),
+  ...STATS_WEAPONS.map((w) => ({ column: `weapon_${w}`, sql: countIf(`i.weapon = '${w}'`), money: false })),
+  ...STATS_INJURIES.map((l) => ({ column: `injury_${l}`, sql: countIf(`i.injury = '${l}'`), money: false })),
+];
+
+/**
+ * Declares every measure as a column on a rollup entity (they are many and all alike). Money is
+ * numeric: one report may value 2e15 pence, so a day's sum can pass even bigint.
+ */
+function measureColumns(target: object): void {
+  for (const m of STATS_MEASURES) {
+    Column({ type: m.money ? 'numeric' : 'int', name: m.column, default: 0 })(target, m.column);
+  }
+}
+
+/**
+ * Rollup at grain partnership × London day × type set × trigger set, with weapon, injury and police
+ * response as measure columns rather than dimensions: rows stay near partnerships × days × the few
+ * type/trigger combinations that occur, and every filter the API offers is a mask test.
+ */
+@Entity('stats_days')
+export class StatsDay {
+  @PrimaryColumn('uuid')
+  partnershipId: string;
+
+  @PrimaryColumn('date')
+  day: string;
+
+  @PrimaryColumn('int')
+  typesMask: number;
+
+  @PrimaryColumn('int')
+  triggersMask: number;
+
+  [measure: string]: unknown;
+}
+measureColumns(StatsDay.prototype);
+
+/** The same rollup by calendar month: what analysts' atoms and long ranges read. */
+@Entity('stats_months')
+export class StatsMonth {
+  @PrimaryColumn('uuid')
+  partnershipId: string;
+
+  /** first day of the month */
+  @PrimaryColumn('date')
+  month: string;
+
+  @PrimaryColumn('int')
+  typesMask: number;
+
+  @PrimaryColumn('int')
+  triggersMask: number;
+
+  [measure: string]: unknown;
+}
+measureColumns(StatsMonth.prototype);
+
+/** Per store and day, for a partnership's own hot spots (never shown to analysts). */
+@Entity('stats_store_days')
+@Index('stats_store_days_partnership_id_day_idx', ['partnershipId', 'day'])
+export class StatsStoreDay {
+  @PrimaryColumn('uuid')
+  storeId: string;
+
+  @PrimaryColumn('date')
+  day: string;
+
+  @Column('uuid')
+  partnershipId: string;
+
+  [measure: string]: unknown;
+}
+measureColumns(StatsStoreDay.prototype);
+
+/** How far the rollups have folded each partnership's reports in (by created_at, then id). */
+@Entity('stats_watermarks')
+export class StatsWatermark {
+  @PrimaryColumn('uuid')
+  partnershipId: string;
+
+  @Column('timestamptz')
+  createdThrough: Date;
+
+  @Column('uuid')
+  lastIncidentId: string;
+
+  @Column('timestamptz')
+  foldedAt: Date;
+}
+
+export enum OrganisationKind {
+  Union = 'union',
+  Retailer = 'retailer',
+  Other = 'other',
+}
+
+/** A union, retailer or other body whose analysts read aggregate statistics. */
+@Entity('organisations')
+export class Organisation extends BaseRow {
+  @Column('text')
+  name: string;
+
+  @Column({ type: 'enum', enum: OrganisationKind, enumName: 'organisation_kind' })
+  kind: OrganisationKind;
+}
+
+/** A partnership's opt-in to share its aggregate statistics with an organisation. */
+@Entity('organisation_shares')
+export class OrganisationShare {
+  @PrimaryColumn('uuid')
+  partnershipId: string;
+
+  @PrimaryColumn('uuid')
+  organisationId: string;
+
+  @ManyToOne(() => Partnership, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'organisation_shares_partnership_id_fkey' })
+  partnership?: Partnership;
+
+  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
+  @JoinColumn({
+    name: 'organisation_id',
+    foreignKeyConstraintName: 'organisation_shares_organisation_id_fkey',
+  })
+  organisation?: Organisation;
+
+  @Column('uuid')
+  grantedBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** An analyst account's organisation. */
+@Entity('organisation_members')
+export class OrganisationMember {
+  @PrimaryColumn('uuid')
+  userId: string;
+
+  @Column('uuid')
+  organisationId: string;
+
+  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
+  @JoinColumn({
+    name: 'organisation_id',
+    foreignKeyConstraintName: 'organisation_members_organisation_id_fkey',
+  })
+  organisation?: Organisation;
+}
+
+/** A read-only statistics key for an organisation; only the SHA-256 of the secret is stored. */
+@Entity('analyst_api_keys')
+export class AnalystApiKey {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  organisationId: string;
+
+  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organisation_id', foreignKeyConstraintName: 'analyst_api_keys_organisation_id_fkey' })
+  organisation?: Organisation;
+
+  @Column('text')
+  label: string;
+
+  @Index('analyst_api_keys_key_hash_idx', { unique: true })
+  @Column('text')
+  keyHash: string;
+
+  /** always 'stats:read' */
+  @Column('text')
+  scope: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  revokedAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  lastUsedAt: Date | null;
+}
+
+export enum ReportStatus {
+  Pending = 'pending',
+  Ready = 'ready',
+  Failed = 'failed',
+}
+
+/** A quarterly partnership report (PDF), built by the worker. */
+@Entity('partnership_reports')
+@Index('partnership_reports_partnership_id_year_quarter_idx', ['partnershipId', 'year', 'quarter'])
+export class PartnershipReport extends BaseRow {
+  @Column('uuid')
+  partnershipId: string;
+
+  @ManyToOne(() => Partnership, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'partnership_reports_partnership_id_fkey' })
+  partnership?: Partnership;
+
+  @Column('int')
+  year: number;
+
+  @Column('int')
+  quarter: number;
+
+  @Column({ type: 'enum', enum: ReportStatus, enumName: 'report_status' })
+  status: ReportStatus;
+
+  @Column('uuid')
+  requestedBy: string;
+
+  /** relative to config.storage.dir */
+  @Column('text', { nullable: true })
+  filePath: string | null;
+
+  @Column('text', { nullable: true })
+  sha256: string | null;
+
+  @Column('int', { nullable: true })
+  bytes: number | null;
+}

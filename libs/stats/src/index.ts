@@ -1,0 +1,4 @@
+export * from './entities';
+export * from './incident-rollup.repository';
+export * from './stats.repository';
+export * from './stats.module';
