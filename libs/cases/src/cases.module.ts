@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CaseRepository } from './case.repository';
-import { EvidencePackRepository } from './evidence-pack.repository';
+import { EvidenceRequestRepository } from './evidence-request.repository';
+import { PackBuildRepository } from './pack-build.repository';
+import { PackRepository } from './pack.repository';
 
-const PROVIDERS = [CaseRepository, EvidencePackRepository];
+const PROVIDERS = [CaseRepository, EvidenceRequestRepository, PackRepository, PackBuildRepository];
 
+/** Police cases, triage, evidence requests and evidence packs. */
 @Module({
   providers: PROVIDERS,
   exports: PROVIDERS,

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
-import { continuityEntryOf } from '@app/cases';
+import { continuityEntryOf, reasonsFor } from '@app/cases';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PageQuery } from '../http/page.query';
 import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';
-import { CasesService, reasonsFor } from './cases.service';
+import { CasesService } from './cases.service';
 import {
   AnswerEvidenceRequest,
   AssignCaseRequest,

@@ -1,20 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { assertStoreAccess, storeFilterFor, type TenantScope } from '@app/auth';
-import {
-  CaseOrigin,
-  CaseRepository,
-  CaseStatus,
-  CCTV_URGENT_DAYS,
-  PRIORITY_WEIGHTS,
-  type TriageRow,
-} from '@app/cases';
+import { CaseOrigin, CaseRepository, EvidenceRequestRepository, CaseStatus } from '@app/cases';
 import { DomainError } from '@app/errors';
 import type {
   AnswerEvidenceRequest,
   AssignCaseRequest,
   CreateEvidenceRequest,
   OpenCaseRequest,
-  PriorityReason,
   StoreRequestsQuery,
   TransitionCaseRequest,
   TriageQuery,
@@ -28,53 +20,12 @@ const OPEN_STATUSES = [
   CaseStatus.ReadyForCps,
 ];
 
-/** Why a case scores what it scores, one line per factor that counted. */
-export function reasonsFor(r: TriageRow, today = new Date()): PriorityReason[] {
-  const f = r.factors;
-  const out: PriorityReason[] = [];
-  const add = (factor: string, points: number, text: string) => out.push({ factor, points, text });
-  if (f.violence) {
-    add('violence', PRIORITY_WEIGHTS.violence, 'Violence or threats against staff');
-  }
-  if (f.weapon) {
-    add('weapon', PRIORITY_WEIGHTS.weapon, 'A weapon was seen');
-  }
-  if (f.injury) {
-    add('injury', PRIORITY_WEIGHTS.injury, 'Someone was injured');
-  }
-  if (f.cctvOverwriteOn) {
-    const days = Math.round(
-      (Date.parse(f.cctvOverwriteOn) - Date.parse(today.toISOString().slice(0, 10))) / 86_400_000,
-    );
-    if (days <= CCTV_URGENT_DAYS) {
-      add(
-        'cctv_overwrite',
-        PRIORITY_WEIGHTS.cctvClose,
-        `CCTV will be overwritten on ${f.cctvOverwriteOn} (in ${days} day(s))`,
-      );
-    }
-  }
-  if (f.prolific) {
-    add('prolific', PRIORITY_WEIGHTS.prolific, 'Prolific or flagged subject (serial-offender flag)');
-  }
-  if (f.offenderDetained) {
-    add('offender_detained', PRIORITY_WEIGHTS.offenderDetained, 'Offender detained');
-  }
-  if (f.victimVulnerable) {
-    add('victim_vulnerable', PRIORITY_WEIGHTS.victimVulnerable, 'Victim vulnerability');
-  }
-  if (f.hasStatement) {
-    add('evidence_statement', PRIORITY_WEIGHTS.statement, 'Evidence: a signed witness statement is on file');
-  }
-  if (f.hasExhibit) {
-    add('evidence_exhibit', PRIORITY_WEIGHTS.exhibit, 'Evidence: exhibits (CCTV, photos) are on file');
-  }
-  return out;
-}
-
 @Injectable()
 export class CasesService {
-  constructor(private readonly cases: CaseRepository) {}
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly requests: EvidenceRequestRepository,
+  ) {}
 
   async open(scope: TenantScope, body: OpenCaseRequest) {
     if (!!body.incidentId === !!body.serialFlagId) {
@@ -158,7 +109,7 @@ export class CasesService {
 
   async request(scope: TenantScope, caseId: string, body: CreateEvidenceRequest) {
     return (
-      (await this.cases.request(scope, caseId, {
+      (await this.requests.request(scope, caseId, {
         incidentId: body.incidentId,
         kind: body.kind,
         message: body.message,
@@ -168,16 +119,18 @@ export class CasesService {
   }
 
   async requestsOfCase(scope: TenantScope, caseId: string) {
-    return (await this.cases.requestsOfCase(scope, caseId)) ?? notFound('Case');
+    return (await this.requests.requestsOfCase(scope, caseId)) ?? notFound('Case');
   }
 
   requestsForStore(scope: TenantScope, q: StoreRequestsQuery) {
-    return this.cases.requestsForStores(scope, { storeId: storeFilterFor(scope), status: q.status }, q);
+    return this.requests.requestsForStores(scope, { storeId: storeFilterFor(scope), status: q.status }, q);
   }
 
   async answer(scope: TenantScope, requestId: string, body: AnswerEvidenceRequest) {
+    const storeId = (await this.requests.storeOf(scope, requestId)) ?? notFound('Request');
+    assertStoreAccess(scope, storeId);
     return (
-      (await this.cases.answer(scope, requestId, (storeId) => assertStoreAccess(scope, storeId), {
+      (await this.requests.answer(scope, requestId, {
         decline: body.decline ?? false,
         answerText: body.answerText ?? null,
         impactKind: body.impactKind ?? null,
@@ -189,7 +142,7 @@ export class CasesService {
   }
 
   updates(scope: TenantScope, q: PageQuery) {
-    return this.cases.updatesForStores(scope, storeFilterFor(scope), q);
+    return this.requests.updatesForStores(scope, storeFilterFor(scope), q);
   }
 }
 

@@ -6,11 +6,12 @@ import { createReadStream } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Role, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { CaseRepository, type EvidencePack } from '@app/cases';
-import { DomainError, IsHumanText } from '@app/errors';
+import { type EvidencePack } from '@app/cases';
+import { IsHumanText } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PackRateLimiter } from '../http/actor-rate-limiter';
 import { UuidParam } from '../http/uuid.pipe';
+import { PacksService } from './packs.service';
 
 export class DownloadPackRequest {
   /** who receives the pack (e.g. "CPS Wessex, reviewing lawyer A. Khan") */
@@ -76,7 +77,7 @@ export class PacksController {
   private readonly root: string;
 
   constructor(
-    private readonly cases: CaseRepository,
+    private readonly packs: PacksService,
     private readonly limiter: PackRateLimiter,
     config: AppConfig,
   ) {
@@ -91,11 +92,7 @@ export class PacksController {
   @Roles(...POLICE)
   async build(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
     await this.limiter.consume(scope.actorId);
-    const pack = await this.cases.requestPack(scope, id);
-    if (!pack) {
-      throw DomainError.notFound('Case');
-    }
-    return PackResponse.from(pack);
+    return PackResponse.from(await this.packs.request(scope, id));
   }
 
   @Get('cases/:id/packs')
@@ -104,21 +101,13 @@ export class PacksController {
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
   ): Promise<{ items: PackResponse[] }> {
-    const packs = await this.cases.packsOfCase(scope, id);
-    if (!packs) {
-      throw DomainError.notFound('Case');
-    }
-    return { items: packs.map(PackResponse.from) };
+    return { items: (await this.packs.ofCase(scope, id)).map(PackResponse.from) };
   }
 
   @Get('packs/:id')
   @Roles(...POLICE)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
-    const pack = await this.cases.pack(scope, id);
-    if (!pack) {
-      throw DomainError.notFound('Pack');
-    }
-    return PackResponse.from(pack);
+    return PackResponse.from(await this.packs.get(scope, id));
   }
 
   /** The ZIP. Logged first as a disclosure to `recipient` (access log and the case's chain). */
@@ -132,10 +121,7 @@ export class PacksController {
     @Body() body: DownloadPackRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
-    const pack = await this.cases.disclosePack(scope, id, body.recipient, body.purpose);
-    if (!pack || !pack.storagePath) {
-      throw DomainError.notFound('Pack');
-    }
+    const pack = await this.packs.disclose(scope, id, body.recipient, body.purpose);
     void reply.header('content-type', 'application/zip');
     void reply.header('content-disposition', `attachment; filename="evidence-pack-${pack.id}.zip"`);
     void reply.header('x-content-sha256', pack.sha256 ?? '');

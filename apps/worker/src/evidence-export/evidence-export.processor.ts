@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AppConfig } from '@app/config';
-import { EvidencePackRepository } from '@app/cases';
+import { PackBuildRepository } from '@app/cases';
 import { buildPackInChildProcess } from '@app/evidence';
 import { log } from '@app/logging';
 import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
@@ -25,7 +25,7 @@ export class EvidenceExportProcessor
   readonly queue = QueueName.EvidenceExport;
 
   constructor(
-    private readonly packs: EvidencePackRepository,
+    private readonly packs: PackBuildRepository,
     private readonly config: AppConfig,
     private readonly producer: JobProducer,
   ) {}

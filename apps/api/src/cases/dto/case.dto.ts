@@ -17,6 +17,7 @@ import {
   EvidenceRequestKind,
   EvidenceRequestStatus,
   type PoliceCase,
+  type PriorityReason,
   type TriageRow,
 } from '@app/cases';
 import { DATE_RANGES, IsCalendarDate, IsHumanText } from '@app/errors';
@@ -194,12 +195,6 @@ export class CaseResponse {
       updatedAt: c.updatedAt.toISOString(),
     };
   }
-}
-
-export interface PriorityReason {
-  factor: string;
-  points: number;
-  text: string;
 }
 
 export class TriageItemResponse {

@@ -56,7 +56,7 @@ export interface PackSource {
 
 /** The worker's side of evidence packs (system transactions: the job carries ids only). */
 @Injectable()
-export class EvidencePackRepository {
+export class PackBuildRepository {
   constructor(private readonly db: SystemDb) {}
 
   /**
