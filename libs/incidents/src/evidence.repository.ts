@@ -3,7 +3,6 @@ import type { TenantScope } from '@app/auth';
 import { AccessAction, appendAudit, TenantDb } from '@app/database';
 import { EvidenceDerivative, EvidenceMaster, Exhibit } from './entities/evidence.entity';
 import { Incident } from './entities/incident.entity';
-import type { Authorize } from './incident.repository';
 
 export interface NewExhibit {
   sha256: string;
@@ -25,16 +24,6 @@ const OBJECT = 'exhibit';
 export class EvidenceRepository {
   constructor(private readonly db: TenantDb) {}
 
-  /** The report an upload is for (no access-log row: nothing personal is returned). */
-  findIncident(scope: TenantScope, incidentId: string): Promise<Incident | null> {
-    return this.db.run(scope, (em) =>
-      em.findOne(Incident, {
-        where: { id: incidentId, partnershipId: scope.partnershipId },
-        select: { id: true, storeId: true, partnershipId: true },
-      }),
-    );
-  }
-
   /**
    * Records an exhibit for a verified master. Idempotent by content: the same file on the same
    * report returns the existing exhibit. `place` puts the files at their content address as the
@@ -43,7 +32,6 @@ export class EvidenceRepository {
   addExhibit(
     scope: TenantScope,
     incidentId: string,
-    authorize: Authorize,
     data: NewExhibit,
     place: () => Promise<void>,
   ): Promise<{ exhibit: Exhibit; created: boolean } | null> {
@@ -52,7 +40,6 @@ export class EvidenceRepository {
       if (!incident) {
         return null;
       }
-      authorize(incident);
       // one exhibit numbering at a time per report
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`exhibits:${incidentId}`]);
       const existing = await em.findOneBy(Exhibit, { incidentId, sha256: data.sha256 });
@@ -119,13 +106,12 @@ export class EvidenceRepository {
     });
   }
 
-  list(scope: TenantScope, incidentId: string, authorize: Authorize): Promise<Exhibit[] | null> {
+  list(scope: TenantScope, incidentId: string): Promise<Exhibit[] | null> {
     return this.db.run(scope, async (em) => {
       const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
       if (!incident) {
         return null;
       }
-      authorize(incident);
       const rows = await em.find(Exhibit, { where: { incidentId }, order: { createdAt: 'ASC' } });
       await appendAudit(
         em,
@@ -141,7 +127,6 @@ export class EvidenceRepository {
     scope: TenantScope,
     incidentId: string,
     exhibitId: string,
-    authorize: Authorize,
   ): Promise<{ exhibit: Exhibit; derivative: EvidenceDerivative | null } | null> {
     return this.db.run(scope, async (em) => {
       const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
@@ -153,7 +138,6 @@ export class EvidenceRepository {
       if (!incident || !exhibit) {
         return null;
       }
-      authorize(incident);
       const derivative = await em.findOneBy(EvidenceDerivative, {
         partnershipId: scope.partnershipId,
         parentSha256: exhibit.sha256,

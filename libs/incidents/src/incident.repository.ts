@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { assertChangeAllowed } from './incident-rules';
 import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 import { DomainError } from '@app/errors';
@@ -55,9 +56,6 @@ export interface IncidentFilter {
   status?: IncidentStatus;
 }
 
-/** Checks the caller may act on this report; throws to refuse (the transaction rolls back). */
-export type Authorize = (incident: Incident) => void;
-
 const COUNTED = [IncidentStatus.Submitted, IncidentStatus.Reviewed, IncidentStatus.Closed];
 
 @Injectable()
@@ -111,14 +109,24 @@ export class IncidentRepository {
     );
   }
 
+  /** The store a report belongs to (null: no such report here), for the services' access checks. */
+  async storeOf(scope: TenantScope, id: string): Promise<string | null> {
+    const found = await this.db.run(scope, (em) =>
+      em.findOne(Incident, {
+        where: { id, partnershipId: scope.partnershipId },
+        select: { id: true, storeId: true },
+      }),
+    );
+    return found?.storeId ?? null;
+  }
+
   /** Reading a report is a consultation: logged. */
-  read(scope: TenantScope, id: string, authorize: Authorize): Promise<Incident | null> {
+  read(scope: TenantScope, id: string): Promise<Incident | null> {
     return this.db.run(scope, async (em) => {
       const incident = await em.findOneBy(Incident, { id, partnershipId: scope.partnershipId });
       if (!incident) {
         return null;
       }
-      authorize(incident);
       await appendAudit(em, scope, { action: AccessAction.Consult, objectType: 'incident', objectId: id });
       return incident;
     });
@@ -174,7 +182,6 @@ export class IncidentRepository {
     expectedVersion: number,
     patch: IncidentPatch & { status?: IncidentStatus },
     reason: string | null,
-    authorize: Authorize,
   ): Promise<Incident | null | 'stale'> {
     return this.db.run(scope, async (em) => {
       const before = await em.findOne(Incident, {
@@ -184,7 +191,7 @@ export class IncidentRepository {
       if (!before) {
         return null;
       }
-      authorize(before);
+      assertChangeAllowed(before.status, patch.status);
       if (before.version !== expectedVersion) {
         return 'stale';
       }
@@ -232,13 +239,12 @@ export class IncidentRepository {
   }
 
   /** The amendment history of a report, oldest first (a consultation: logged). */
-  history(scope: TenantScope, id: string, authorize: Authorize): Promise<IncidentAmendment[] | null> {
+  history(scope: TenantScope, id: string): Promise<IncidentAmendment[] | null> {
     return this.db.run(scope, async (em) => {
       const incident = await em.findOneBy(Incident, { id, partnershipId: scope.partnershipId });
       if (!incident) {
         return null;
       }
-      authorize(incident);
       await appendAudit(em, scope, { action: AccessAction.Consult, objectType: 'incident', objectId: id });
       return em.find(IncidentAmendment, { where: { incidentId: id }, order: { version: 'ASC' } });
     });

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EvidenceRepository } from './evidence.repository';
+import { IncidentAccess } from './incident-access';
 import { IncidentRepository } from './incident.repository';
 import { StatementRepository } from './statement.repository';
 
-const PROVIDERS = [EvidenceRepository, IncidentRepository, StatementRepository];
+const PROVIDERS = [IncidentRepository, IncidentAccess, StatementRepository, EvidenceRepository];
 
+/** Reports and their amendments, witness statements and evidence exhibits. */
 @Module({
   providers: PROVIDERS,
   exports: PROVIDERS,

@@ -11,7 +11,6 @@ import {
 } from '@app/database';
 import { Incident } from './entities/incident.entity';
 import { WitnessStatement } from './entities/witness-statement.entity';
-import type { Authorize } from './incident.repository';
 
 export type NewStatement = Pick<
   WitnessStatement,
@@ -42,7 +41,6 @@ export class StatementRepository {
   create(
     scope: TenantScope,
     incidentId: string,
-    authorize: Authorize,
     data: NewStatement,
     claim: IdempotencyClaim,
     render: (statement: WitnessStatement) => unknown,
@@ -55,7 +53,6 @@ export class StatementRepository {
         if (!incident) {
           throw DomainError.notFound('Report');
         }
-        authorize(incident);
         const { identifiers } = await em.insert(WitnessStatement, {
           ...data,
           partnershipId: scope.partnershipId,
@@ -88,7 +85,6 @@ export class StatementRepository {
     scope: TenantScope,
     incidentId: string,
     statementId: string,
-    authorize: Authorize,
     data: NewStatement,
   ): Promise<WitnessStatement | null> {
     return this.db.run(scope, async (em) => {
@@ -101,7 +97,6 @@ export class StatementRepository {
       if (!incident || !old) {
         return null;
       }
-      authorize(incident);
       // Serialise corrections of one statement; the unique supersedes_id index is the backstop.
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`statement:${statementId}`]);
       if (await em.existsBy(WitnessStatement, { supersedesId: statementId })) {
@@ -134,13 +129,12 @@ export class StatementRepository {
     });
   }
 
-  list(scope: TenantScope, incidentId: string, authorize: Authorize): Promise<WitnessStatement[] | null> {
+  list(scope: TenantScope, incidentId: string): Promise<WitnessStatement[] | null> {
     return this.db.run(scope, async (em) => {
       const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
       if (!incident) {
         return null;
       }
-      authorize(incident);
       const rows = await em.find(WitnessStatement, {
         where: { incidentId, partnershipId: scope.partnershipId },
         order: { createdAt: 'ASC', version: 'ASC' },
@@ -154,12 +148,7 @@ export class StatementRepository {
     });
   }
 
-  get(
-    scope: TenantScope,
-    incidentId: string,
-    id: string,
-    authorize: Authorize,
-  ): Promise<WitnessStatement | null> {
+  get(scope: TenantScope, incidentId: string, id: string): Promise<WitnessStatement | null> {
     return this.db.run(scope, async (em) => {
       const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
       const row = await em.findOneBy(WitnessStatement, {
@@ -170,7 +159,6 @@ export class StatementRepository {
       if (!incident || !row) {
         return null;
       }
-      authorize(incident);
       await appendAudit(em, scope, { action: AccessAction.Consult, objectType: OBJECT, objectId: id });
       return row;
     });

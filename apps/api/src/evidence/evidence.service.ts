@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { assertStoreAccess, type TenantScope } from '@app/auth';
+import { type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { type EvidenceDerivative, EvidenceRepository, type Exhibit } from '@app/incidents';
+import { type EvidenceDerivative, EvidenceRepository, type Exhibit, IncidentAccess } from '@app/incidents';
 import { DomainError, ErrorCode } from '@app/errors';
 import { type Derivative, EvidenceStore, type Received, tooLarge } from './evidence-store';
 
@@ -19,6 +19,7 @@ export interface UploadMeta {
 export class EvidenceService {
   constructor(
     private readonly evidence: EvidenceRepository,
+    private readonly access: IncidentAccess,
     private readonly store: EvidenceStore,
     private readonly config: AppConfig,
   ) {}
@@ -35,8 +36,7 @@ export class EvidenceService {
     body: Readable,
     declaredLength: number | null,
   ): Promise<{ exhibit: Exhibit; created: boolean }> {
-    const incident = (await this.evidence.findIncident(scope, incidentId)) ?? notFound('Report');
-    assertStoreAccess(scope, incident.storeId);
+    await this.access.check(scope, incidentId);
     const max = this.config.storage.evidenceMaxBytes;
     if (declaredLength !== null && declaredLength > max) {
       throw tooLarge(max);
@@ -51,7 +51,6 @@ export class EvidenceService {
       const result = await this.evidence.addExhibit(
         scope,
         incidentId,
-        (i) => assertStoreAccess(scope, i.storeId),
         {
           sha256: r.sha256,
           sizeBytes: r.size,
@@ -78,10 +77,8 @@ export class EvidenceService {
   }
 
   async list(scope: TenantScope, incidentId: string): Promise<Exhibit[]> {
-    return (
-      (await this.evidence.list(scope, incidentId, (i) => assertStoreAccess(scope, i.storeId))) ??
-      notFound('Report')
-    );
+    await this.access.check(scope, incidentId);
+    return (await this.evidence.list(scope, incidentId)) ?? notFound('Report');
   }
 
   /** The metadata-stripped viewing copy (never the master). */
@@ -90,9 +87,8 @@ export class EvidenceService {
     incidentId: string,
     exhibitId: string,
   ): Promise<{ exhibit: Exhibit; derivative: EvidenceDerivative; path: string }> {
-    const found =
-      (await this.evidence.view(scope, incidentId, exhibitId, (i) => assertStoreAccess(scope, i.storeId))) ??
-      notFound('Exhibit');
+    await this.access.check(scope, incidentId, 'Exhibit');
+    const found = (await this.evidence.view(scope, incidentId, exhibitId)) ?? notFound('Exhibit');
     if (!found.derivative) {
       throw new DomainError(
         ErrorCode.Conflict,

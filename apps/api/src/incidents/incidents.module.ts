@@ -11,12 +11,7 @@ import { StatementsService } from './statements.service';
 @Module({
   imports: [IncidentsModule, OffendersModule],
   controllers: [IncidentsController, StatementsController],
-  providers: [
-    IncidentsService,
-    StatementsService,
-    IdempotencyInterceptor,
-    ReportRateLimiter,
-  ],
+  providers: [IncidentsService, StatementsService, IdempotencyInterceptor, ReportRateLimiter],
   exports: [IncidentsService],
 })
 export class IncidentsApiModule {}

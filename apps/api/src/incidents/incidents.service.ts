@@ -6,6 +6,8 @@ import {
   type IncidentAmendment,
   type IncidentFields,
   type IncidentPatch,
+  IncidentAccess,
+  INCIDENT_TRANSITIONS,
   IncidentRepository,
   IncidentStatus,
 } from '@app/incidents';
@@ -22,24 +24,12 @@ import type {
 /** Clock skew allowed between a tablet and the server before a time counts as "in the future". */
 const FUTURE_SKEW_MS = 5 * 60 * 1000;
 
-/** Who may move a report to each status, and from which. */
-const TRANSITIONS: Record<string, { from: IncidentStatus[]; roles: Role[] }> = {
-  [IncidentStatus.Submitted]: {
-    from: [IncidentStatus.Draft],
-    roles: [Role.Shopworker, Role.StoreManager, Role.Coordinator],
-  },
-  [IncidentStatus.Reviewed]: { from: [IncidentStatus.Submitted], roles: [Role.Coordinator, Role.Police] },
-  [IncidentStatus.Closed]: {
-    from: [IncidentStatus.Submitted, IncidentStatus.Reviewed],
-    roles: [Role.Coordinator],
-  },
-};
-
 /** Reports from shops: filing, finding, amending with history, and the review lifecycle. */
 @Injectable()
 export class IncidentsService {
   constructor(
     private readonly incidents: IncidentRepository,
+    private readonly access: IncidentAccess,
     private readonly references: ReferenceRepository,
   ) {}
 
@@ -97,11 +87,13 @@ export class IncidentsService {
   }
 
   async get(scope: TenantScope, id: string): Promise<Incident> {
-    return (await this.incidents.read(scope, id, this.authorize(scope))) ?? notFound();
+    await this.access.check(scope, id);
+    return (await this.incidents.read(scope, id)) ?? notFound();
   }
 
   async history(scope: TenantScope, id: string): Promise<IncidentAmendment[]> {
-    return (await this.incidents.history(scope, id, this.authorize(scope))) ?? notFound();
+    await this.access.check(scope, id);
+    return (await this.incidents.history(scope, id)) ?? notFound();
   }
 
   async amend(scope: TenantScope, id: string, body: AmendIncidentRequest): Promise<Incident> {
@@ -134,31 +126,17 @@ export class IncidentsService {
     set('cctvOverwriteOn', body.cctvOverwriteOn);
     set('cctvClockOffsetSeconds', body.cctvClockOffsetSeconds);
     set('victimSupportOffered', body.victimSupportOffered);
-    const authorize = this.authorize(scope, (i) => {
-      if (i.status === IncidentStatus.Closed) {
-        throw new DomainError(ErrorCode.Conflict, 'A closed report cannot be amended');
-      }
-    });
-    return this.settle(
-      await this.incidents.amend(scope, id, body.version, patch, body.reason ?? null, authorize),
-    );
+    await this.access.check(scope, id);
+    return this.settle(await this.incidents.amend(scope, id, body.version, patch, body.reason ?? null));
   }
 
   async transition(scope: TenantScope, id: string, body: TransitionIncidentRequest): Promise<Incident> {
-    const rule = TRANSITIONS[body.to];
+    const rule = INCIDENT_TRANSITIONS[body.to];
     if (!rule.roles.includes(scope.role)) {
       throw DomainError.forbidden(`Your role cannot mark a report ${body.to}`);
     }
-    const authorize = this.authorize(scope, (i) => {
-      if (!rule.from.includes(i.status)) {
-        throw new DomainError(ErrorCode.Conflict, `A ${i.status} report cannot become ${body.to}`, [
-          { field: 'to', problems: [`is not reachable from ${i.status}`] },
-        ]);
-      }
-    });
-    return this.settle(
-      await this.incidents.amend(scope, id, body.version, { status: body.to }, null, authorize),
-    );
+    await this.access.check(scope, id);
+    return this.settle(await this.incidents.amend(scope, id, body.version, { status: body.to }, null));
   }
 
   private settle(result: Incident | null | 'stale'): Incident {
@@ -168,14 +146,6 @@ export class IncidentsService {
       ]);
     }
     return result ?? notFound();
-  }
-
-  /** Shop roles and tablets see their own store only; same partnership, other store: 403. */
-  private authorize(scope: TenantScope, extra?: (i: Incident) => void): (i: Incident) => void {
-    return (i) => {
-      assertStoreAccess(scope, i.storeId);
-      extra?.(i);
-    };
   }
 
   private shopStore(scope: TenantScope): string | null {

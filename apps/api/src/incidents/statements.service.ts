@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { assertStoreAccess, sha256Hex, type TenantScope } from '@app/auth';
+import { sha256Hex, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { type IdempotencyClaim } from '@app/database';
-import { type NewStatement, StatementRepository, type WitnessStatement } from '@app/incidents';
+import {
+  IncidentAccess,
+  type NewStatement,
+  StatementRepository,
+  type WitnessStatement,
+} from '@app/incidents';
 import { DomainError } from '@app/errors';
 import { canonicalJson } from '../http/canonical-json';
 import type { CreateStatementRequest } from './dto/statement.dto';
@@ -22,10 +27,11 @@ export function mg11Declaration(pages: number): string {
 export class StatementsService {
   constructor(
     private readonly statements: StatementRepository,
+    private readonly access: IncidentAccess,
     private readonly config: AppConfig,
   ) {}
 
-  create(
+  async create(
     scope: TenantScope,
     incidentId: string,
     body: CreateStatementRequest,
@@ -35,7 +41,8 @@ export class StatementsService {
     if (this.config.testDefects.has('statement-key-ignored')) {
       claim.key = randomUUID(); // R5's negative control (TEST_DEFECTS, tests only): the client's key ignored
     }
-    return this.statements.create(scope, incidentId, this.authorize(scope), signed(body), claim, render);
+    await this.access.check(scope, incidentId);
+    return this.statements.create(scope, incidentId, signed(body), claim, render);
   }
 
   async correct(
@@ -44,22 +51,20 @@ export class StatementsService {
     statementId: string,
     body: CreateStatementRequest,
   ): Promise<WitnessStatement> {
+    await this.access.check(scope, incidentId, 'Statement');
     return (
-      (await this.statements.correct(scope, incidentId, statementId, this.authorize(scope), signed(body))) ??
-      notFound('Statement')
+      (await this.statements.correct(scope, incidentId, statementId, signed(body))) ?? notFound('Statement')
     );
   }
 
   async list(scope: TenantScope, incidentId: string): Promise<WitnessStatement[]> {
-    return (await this.statements.list(scope, incidentId, this.authorize(scope))) ?? notFound('Report');
+    await this.access.check(scope, incidentId);
+    return (await this.statements.list(scope, incidentId)) ?? notFound('Report');
   }
 
   async get(scope: TenantScope, incidentId: string, id: string): Promise<WitnessStatement> {
-    return (await this.statements.get(scope, incidentId, id, this.authorize(scope))) ?? notFound('Statement');
-  }
-
-  private authorize(scope: TenantScope) {
-    return (i: { storeId: string }) => assertStoreAccess(scope, i.storeId);
+    await this.access.check(scope, incidentId, 'Statement');
+    return (await this.statements.get(scope, incidentId, id)) ?? notFound('Statement');
   }
 }
 
