@@ -8,7 +8,7 @@ import { LegalRule, OffenderSettings } from './entities/legal-rule.entity';
 import { Store } from '@app/partnerships';
 import { Subject } from './entities/subject.entity';
 import { DEFAULT_SERIAL_SETTINGS, type SerialSettings } from './serial-rule';
-import { OffenderRepository } from './offender.repository';
+import { SubjectRepository } from './subject.repository';
 
 export interface NewExclusion {
   storeIds: string[];
@@ -42,7 +42,7 @@ function addMonths(d: Date, months: number): Date {
 export class ExclusionRepository {
   constructor(
     private readonly db: TenantDb,
-    private readonly offenders: OffenderRepository,
+    private readonly subjects: SubjectRepository,
   ) {}
 
   /** Throws not-found unless the notice is the partnership's (before reading an upload). */
@@ -226,7 +226,7 @@ export class ExclusionRepository {
   updateSettings(scope: TenantScope, values: OffenderSettingsValues): Promise<OffenderSettingsValues> {
     return this.db.run(scope, async (em) => {
       await em.upsert(OffenderSettings, { partnershipId: scope.partnershipId, ...values }, ['partnershipId']);
-      await this.offenders.enqueueAll(em, scope);
+      await this.subjects.enqueueAll(em, scope);
       return values;
     });
   }

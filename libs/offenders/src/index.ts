@@ -1,7 +1,10 @@
 export * from './entities';
 export * from './exclusion.repository';
-export * from './offender.repository';
+export * from './gallery.repository';
 export * from './reference.repository';
+export * from './serial-flag.repository';
 export * from './serial-offender.repository';
 export * from './serial-rule';
+export * from './subject.repository';
+export { INTEL_ROLES, normaliseRegistration } from './subject-visibility';
 export * from './offenders.module';

@@ -1,10 +1,19 @@
 import { Module } from '@nestjs/common';
 import { ExclusionRepository } from './exclusion.repository';
-import { OffenderRepository } from './offender.repository';
+import { GalleryRepository } from './gallery.repository';
 import { ReferenceRepository } from './reference.repository';
+import { SerialFlagRepository } from './serial-flag.repository';
 import { SerialOffenderRepository } from './serial-offender.repository';
+import { SubjectRepository } from './subject.repository';
 
-const PROVIDERS = [ExclusionRepository, OffenderRepository, ReferenceRepository, SerialOffenderRepository];
+const PROVIDERS = [
+  ExclusionRepository,
+  GalleryRepository,
+  ReferenceRepository,
+  SerialFlagRepository,
+  SerialOffenderRepository,
+  SubjectRepository,
+];
 
 @Module({
   providers: PROVIDERS,

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger'
 import type { Readable } from 'node:stream';
 import { assertStoreAccess, Role, storeFilterFor, type TenantScope } from '@app/auth';
 import { Clock } from '@app/database';
-import { exclusionApplies, ExclusionRepository, OffenderRepository } from '@app/offenders';
+import { exclusionApplies, ExclusionRepository, SubjectRepository } from '@app/offenders';
 import { DomainError } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
@@ -21,7 +21,7 @@ const ISSUERS = [Role.StoreManager, Role.Coordinator, Role.Admin];
 export class ExclusionsController {
   constructor(
     private readonly exclusions: ExclusionRepository,
-    private readonly offenders: OffenderRepository,
+    private readonly subjects: SubjectRepository,
     private readonly files: OffenderFilesService,
     private readonly clock: Clock,
   ) {}
@@ -38,7 +38,7 @@ export class ExclusionsController {
     @Param('id', UuidParam) id: string,
     @Body() body: IssueExclusionRequest,
   ): Promise<ExclusionResponse> {
-    await this.offenders.assertSubject(scope, id);
+    await this.subjects.assertSubject(scope, id);
     const storeIds = body.storeIds ?? [];
     if (storeFilterFor(scope)) {
       if (!storeIds.length || body.area) {

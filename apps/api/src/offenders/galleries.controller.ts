@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
 import { Clock } from '@app/database';
-import { OffenderRepository } from '@app/offenders';
+import { GalleryRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { UuidParam } from '../http/uuid.pipe';
 import {
@@ -27,7 +27,7 @@ const PROPOSERS = [Role.StoreManager, Role.Coordinator, Role.Admin];
 @Controller('galleries')
 export class GalleriesController {
   constructor(
-    private readonly offenders: OffenderRepository,
+    private readonly galleries: GalleryRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -35,7 +35,7 @@ export class GalleriesController {
   @Roles(...INTEL)
   async create(@Scope() scope: TenantScope, @Body() body: CreateGalleryRequest): Promise<GalleryResponse> {
     return GalleryResponse.from(
-      await this.offenders.createGallery(scope, {
+      await this.galleries.createGallery(scope, {
         name: body.name,
         purpose: body.purpose ?? null,
         defaultListingDays: body.defaultListingDays,
@@ -49,7 +49,7 @@ export class GalleriesController {
   @Roles(...SUBJECT_VIEWERS)
   async list(@Scope() scope: TenantScope): Promise<{ items: GalleryResponse[] }> {
     refuseDevices(scope);
-    return { items: (await this.offenders.galleries(scope)).map(GalleryResponse.from) };
+    return { items: (await this.galleries.galleries(scope)).map(GalleryResponse.from) };
   }
 
   /** The subjects currently listed: a gallery view, each subject logged as consulted. */
@@ -61,7 +61,7 @@ export class GalleriesController {
   ): Promise<{ items: (SubjectResponse & { listing: ListingResponse })[] }> {
     refuseDevices(scope);
     const now = this.clock.now();
-    const rows = await this.offenders.gallerySubjects(scope, id, now);
+    const rows = await this.galleries.gallerySubjects(scope, id, now);
     return {
       items: rows.map((r) => ({
         ...SubjectResponse.from(r.subject),
@@ -79,7 +79,7 @@ export class GalleriesController {
     @Param('id', UuidParam) id: string,
     @Body() body: ProposeListingRequest,
   ): Promise<ListingResponse> {
-    const l = await this.offenders.propose(scope, id, body.subjectId, body.reason, body.incidentIds);
+    const l = await this.galleries.propose(scope, id, body.subjectId, body.reason, body.incidentIds);
     return ListingResponse.at(this.clock.now())(l);
   }
 }
@@ -89,7 +89,7 @@ export class GalleriesController {
 @Controller('gallery-listings')
 export class ListingsController {
   constructor(
-    private readonly offenders: OffenderRepository,
+    private readonly galleries: GalleryRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -100,7 +100,7 @@ export class ListingsController {
     @Query() q: ListListingsQuery,
   ): Promise<{ items: ListingResponse[] }> {
     return {
-      items: (await this.offenders.listings(scope, q.state ?? null)).map(
+      items: (await this.galleries.listings(scope, q.state ?? null)).map(
         ListingResponse.at(this.clock.now()),
       ),
     };
@@ -117,7 +117,7 @@ export class ListingsController {
   ): Promise<ListingResponse> {
     const now = this.clock.now();
     return ListingResponse.at(now)(
-      await this.offenders.review(scope, id, body.decision === 'approve', body.note ?? null, now),
+      await this.galleries.review(scope, id, body.decision === 'approve', body.note ?? null, now),
     );
   }
 
@@ -130,7 +130,7 @@ export class ListingsController {
     @Body() body: DelistRequest,
   ): Promise<ListingResponse> {
     const now = this.clock.now();
-    return ListingResponse.at(now)(await this.offenders.delist(scope, id, body.reason, now));
+    return ListingResponse.at(now)(await this.galleries.delist(scope, id, body.reason, now));
   }
 
   /** Renews a listing for another term: only with incidents newer than the listing or last renewal. */
@@ -143,6 +143,6 @@ export class ListingsController {
     @Body() body: RenewListingRequest,
   ): Promise<ListingResponse> {
     const now = this.clock.now();
-    return ListingResponse.at(now)(await this.offenders.renew(scope, id, body.incidentIds, body.reason, now));
+    return ListingResponse.at(now)(await this.galleries.renew(scope, id, body.incidentIds, body.reason, now));
   }
 }

@@ -6,8 +6,8 @@ import { Clock } from '@app/database';
 import {
   type ExclusionNotice,
   ExclusionRepository,
-  OffenderRepository,
   type SubjectImage,
+  SubjectRepository,
 } from '@app/offenders';
 import { DomainError, ErrorCode } from '@app/errors';
 import { type Derivative, EvidenceStore, type Received, tooLarge } from '../evidence/evidence-store';
@@ -18,7 +18,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 @Injectable()
 export class OffenderFilesService {
   constructor(
-    private readonly offenders: OffenderRepository,
+    private readonly subjects: SubjectRepository,
     private readonly exclusions: ExclusionRepository,
     private readonly store: EvidenceStore,
     private readonly config: AppConfig,
@@ -44,7 +44,7 @@ export class OffenderFilesService {
     body: Readable,
     declaredLength: number | null,
   ): Promise<{ image: SubjectImage; created: boolean }> {
-    await this.offenders.assertSubject(scope, subjectId);
+    await this.subjects.assertSubject(scope, subjectId);
     const hash = this.check(sha256, declaredLength);
     let received: Received | undefined;
     let derivative: Derivative | null = null;
@@ -59,7 +59,7 @@ export class OffenderFilesService {
       derivative = await this.store.derive(received);
       const r = received;
       const d = derivative;
-      return await this.offenders.addImage(
+      return await this.subjects.addImage(
         scope,
         subjectId,
         {
@@ -83,7 +83,7 @@ export class OffenderFilesService {
 
   /** The metadata-stripped viewing copy of an image (never the master), logged as consulted. */
   async viewImage(scope: TenantScope, imageId: string): Promise<{ image: SubjectImage; path: string }> {
-    const image = await this.offenders.viewImage(scope, imageId, this.clock.now());
+    const image = await this.subjects.viewImage(scope, imageId, this.clock.now());
     if (!image.viewSha256) {
       throw new DomainError(ErrorCode.Conflict, 'There is no metadata-free viewing copy of this image');
     }

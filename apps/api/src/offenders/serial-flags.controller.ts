@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
-import { ExclusionRepository, OffenderRepository } from '@app/offenders';
+import { ExclusionRepository, SerialFlagRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';
@@ -21,18 +21,18 @@ const FLAG_READERS = [Role.Coordinator, Role.Admin, Role.Police];
 @ApiBearerAuth()
 @Controller('serial-flags')
 export class SerialFlagsController {
-  constructor(private readonly offenders: OffenderRepository) {}
+  constructor(private readonly flags: SerialFlagRepository) {}
 
   @Get()
   @Roles(...FLAG_READERS)
   async list(@Scope() scope: TenantScope, @Query() q: ListFlagsQuery): Promise<PageResponse<FlagResponse>> {
-    return pageOf(await this.offenders.flags(scope, q.state ?? null, q), FlagResponse.from);
+    return pageOf(await this.flags.flags(scope, q.state ?? null, q), FlagResponse.from);
   }
 
   @Get(':id')
   @Roles(...FLAG_READERS)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<FlagResponse> {
-    return FlagResponse.from(await this.offenders.flag(scope, id));
+    return FlagResponse.from(await this.flags.flag(scope, id));
   }
 
   /** new -> reviewed -> case_opened | dismissed (dismissal needs a note). */
@@ -44,7 +44,7 @@ export class SerialFlagsController {
     @Param('id', UuidParam) id: string,
     @Body() body: FlagTransitionRequest,
   ): Promise<FlagResponse> {
-    return FlagResponse.from(await this.offenders.decideFlag(scope, id, body.state, body.note ?? null));
+    return FlagResponse.from(await this.flags.decideFlag(scope, id, body.state, body.note ?? null));
   }
 }
 

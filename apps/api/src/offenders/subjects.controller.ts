@@ -17,7 +17,7 @@ import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { Role, type TenantScope } from '@app/auth';
 import { Clock } from '@app/database';
-import { normaliseRegistration, OffenderRepository, type SubjectFields } from '@app/offenders';
+import { normaliseRegistration, type SubjectFields, SubjectRepository } from '@app/offenders';
 import { DomainError } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
@@ -82,7 +82,7 @@ function vehicles(v: VehicleDto[]): SubjectFields['vehicles'] {
 @Controller('subjects')
 export class SubjectsController {
   constructor(
-    private readonly offenders: OffenderRepository,
+    private readonly subjects: SubjectRepository,
     private readonly files: OffenderFilesService,
     private readonly clock: Clock,
   ) {}
@@ -93,7 +93,7 @@ export class SubjectsController {
     if (body.kind === 'known' && !body.name) {
       throw DomainError.invalid('name', 'is required for a known subject');
     }
-    const s = await this.offenders.createSubject(scope, {
+    const s = await this.subjects.createSubject(scope, {
       kind: body.kind,
       name: body.name ?? null,
       aliases: body.aliases ?? [],
@@ -109,7 +109,7 @@ export class SubjectsController {
   @Roles(...SUBJECT_VIEWERS)
   async list(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<SubjectResponse>> {
     refuseDevices(scope);
-    return pageOf(await this.offenders.listSubjects(scope, this.clock.now(), q), SubjectResponse.from);
+    return pageOf(await this.subjects.listSubjects(scope, this.clock.now(), q), SubjectResponse.from);
   }
 
   @Get(':id')
@@ -117,7 +117,7 @@ export class SubjectsController {
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<SubjectResponse> {
     refuseDevices(scope);
     const now = this.clock.now();
-    return SubjectResponse.full(await this.offenders.readSubject(scope, id, now), now);
+    return SubjectResponse.full(await this.subjects.readSubject(scope, id, now), now);
   }
 
   @Patch(':id')
@@ -127,7 +127,7 @@ export class SubjectsController {
     @Param('id', UuidParam) id: string,
     @Body() body: UpdateSubjectRequest,
   ): Promise<SubjectResponse> {
-    const s = await this.offenders.updateSubject(scope, id, {
+    const s = await this.subjects.updateSubject(scope, id, {
       ...(body.kind ? { kind: body.kind } : {}),
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.aliases ? { aliases: body.aliases } : {}),
@@ -169,7 +169,7 @@ export class SubjectsController {
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
   ): Promise<{ items: LinkResponse[] }> {
-    return { items: (await this.offenders.links(scope, id)).map(LinkResponse.from) };
+    return { items: (await this.subjects.links(scope, id)).map(LinkResponse.from) };
   }
 
   /** A coordinator confirms that the subject was an offender in the incident. */
@@ -180,7 +180,7 @@ export class SubjectsController {
     @Param('id', UuidParam) id: string,
     @Body() body: LinkIncidentRequest,
   ): Promise<LinkResponse> {
-    return LinkResponse.from(await this.offenders.link(scope, id, body.incidentId, body.note ?? null));
+    return LinkResponse.from(await this.subjects.link(scope, id, body.incidentId, body.note ?? null));
   }
 
   @Post(':id/incidents/unlink')
@@ -191,7 +191,7 @@ export class SubjectsController {
     @Param('id', UuidParam) id: string,
     @Body() body: UnlinkIncidentRequest,
   ): Promise<void> {
-    await this.offenders.unlink(scope, id, body.incidentId, body.reason);
+    await this.subjects.unlink(scope, id, body.incidentId, body.reason);
   }
 
   /** Possible links, for a coordinator to confirm; nothing is linked by itself. */
@@ -202,7 +202,7 @@ export class SubjectsController {
     @Param('id', UuidParam) id: string,
   ): Promise<{ items: SuggestionResponse[] }> {
     return {
-      items: (await this.offenders.suggestions(scope, id, this.clock.now())).map(SuggestionResponse.from),
+      items: (await this.subjects.suggestions(scope, id, this.clock.now())).map(SuggestionResponse.from),
     };
   }
 }

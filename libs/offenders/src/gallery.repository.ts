@@ -1,0 +1,290 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Role, TenantScope } from '@app/auth';
+import { DomainError, ErrorCode } from '@app/errors';
+import { AccessAction, appendAudit, TenantDb } from '@app/database';
+import { Incident } from '@app/incidents';
+import { Gallery, GalleryListing, ListingState } from './entities/gallery.entity';
+import { Subject, SubjectImage, SubjectIncident } from './entities/subject.entity';
+import { DAY_MS } from './serial-rule';
+import { INTEL_ROLES, notFound } from './subject-visibility';
+
+/**
+ * Galleries and their listings: a subject is proposed with a reason resting on linked incidents,
+ * a second person reviews it, and a listing runs until it expires, is renewed or is delisted.
+ */
+@Injectable()
+export class GalleryRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  createGallery(
+    scope: TenantScope,
+    fields: { name: string; purpose: string | null; defaultListingDays: number; audienceRoles: Role[] },
+  ): Promise<Gallery> {
+    return this.db.run(scope, async (em) => {
+      if (await em.existsBy(Gallery, { partnershipId: scope.partnershipId, name: fields.name })) {
+        throw new DomainError(ErrorCode.Conflict, 'A gallery of that name exists');
+      }
+      const { identifiers } = await em.insert(Gallery, {
+        ...fields,
+        partnershipId: scope.partnershipId,
+        createdBy: scope.actorId,
+      });
+      return em.findOneByOrFail(Gallery, { id: identifiers[0].id as string });
+    });
+  }
+
+  galleries(scope: TenantScope): Promise<Gallery[]> {
+    return this.db.run(scope, async (em) => {
+      const all = await em.find(Gallery, {
+        where: { partnershipId: scope.partnershipId },
+        order: { name: 'ASC' },
+      });
+      if (INTEL_ROLES.includes(scope.role) && scope.actorKind === 'user') {
+        return all;
+      }
+      return scope.actorKind === 'device' ? [] : all.filter((g) => g.audienceRoles.includes(scope.role));
+    });
+  }
+
+  /** The subjects currently listed in a gallery: a gallery view, each subject logged as consulted. */
+  gallerySubjects(
+    scope: TenantScope,
+    galleryId: string,
+    now: Date,
+  ): Promise<{ subject: Subject; listing: GalleryListing; images: SubjectImage[] }[]> {
+    return this.db.run(scope, async (em) => {
+      const gallery =
+        (await em.findOneBy(Gallery, { id: galleryId, partnershipId: scope.partnershipId })) ??
+        notFound('Gallery');
+      const intel = INTEL_ROLES.includes(scope.role) && scope.actorKind === 'user';
+      if (!intel && (scope.actorKind === 'device' || !gallery.audienceRoles.includes(scope.role))) {
+        throw DomainError.forbidden('This gallery is not shown to your role');
+      }
+      const listings = await em
+        .createQueryBuilder(GalleryListing, 'l')
+        .where('l.gallery_id = :galleryId AND l.state = :state AND l.expires_at > :now', {
+          galleryId,
+          state: ListingState.Listed,
+          now,
+        })
+        .orderBy('l.listed_at', 'DESC')
+        .getMany();
+      const out = [];
+      for (const listing of listings) {
+        out.push({
+          listing,
+          subject: await em.findOneByOrFail(Subject, { id: listing.subjectId }),
+          images: await em.find(SubjectImage, { where: { subjectId: listing.subjectId } }),
+        });
+      }
+      await appendAudit(
+        em,
+        scope,
+        out.map((o) => ({
+          action: AccessAction.Consult,
+          objectType: 'subject',
+          objectId: o.subject.id,
+          justification: `gallery view: ${gallery.name}`,
+        })),
+      );
+      return out;
+    });
+  }
+
+  /** Proposes a listing, with a reason resting on incidents linked to the subject; awaits review. */
+  propose(
+    scope: TenantScope,
+    galleryId: string,
+    subjectId: string,
+    reason: string,
+    incidentIds: string[],
+  ): Promise<GalleryListing> {
+    return this.db.run(scope, async (em) => {
+      (await em.findOneBy(Gallery, { id: galleryId, partnershipId: scope.partnershipId })) ??
+        notFound('Gallery');
+      const subject = await em.findOneBy(Subject, { id: subjectId, partnershipId: scope.partnershipId });
+      if (!subject) {
+        throw DomainError.invalid('subjectId', 'is not a subject of this partnership');
+      }
+      await em.query(`SELECT 1 FROM subjects WHERE id = $1 FOR UPDATE`, [subjectId]);
+      await this.assertLinked(em, subjectId, incidentIds, 'incidentIds');
+      const open = await em.findOne(GalleryListing, {
+        where: [
+          { galleryId, subjectId, state: ListingState.Pending },
+          { galleryId, subjectId, state: ListingState.Listed },
+        ],
+      });
+      if (open) {
+        throw new DomainError(
+          ErrorCode.Conflict,
+          open.state === ListingState.Pending
+            ? 'A listing of this subject in this gallery awaits review'
+            : 'This subject is already listed in this gallery: renew or delist it',
+        );
+      }
+      const { identifiers } = await em.insert(GalleryListing, {
+        partnershipId: scope.partnershipId,
+        galleryId,
+        subjectId,
+        state: ListingState.Pending,
+        reason,
+        incidentIds,
+        proposedBy: scope.actorId,
+      });
+      const id = identifiers[0].id as string;
+      await appendAudit(em, scope, {
+        action: AccessAction.Alter,
+        objectType: 'subject',
+        objectId: subjectId,
+        justification: `proposed for gallery listing ${id}: ${reason}`,
+      });
+      return em.findOneByOrFail(GalleryListing, { id });
+    });
+  }
+
+  private async assertLinked(em: EntityManager, subjectId: string, incidentIds: string[], field: string) {
+    if (!incidentIds.length) {
+      throw DomainError.invalid(field, 'must name at least one incident linked to the subject');
+    }
+    const linked = await em.find(SubjectIncident, { select: { incidentId: true }, where: { subjectId } });
+    const set = new Set(linked.map((l) => l.incidentId));
+    const missing = incidentIds.filter((i) => !set.has(i));
+    if (missing.length) {
+      throw DomainError.invalid(field, `are not all linked to the subject (${missing.length} not linked)`);
+    }
+  }
+
+  private async listingFor(em: EntityManager, scope: TenantScope, id: string): Promise<GalleryListing> {
+    return (
+      (await em.findOne(GalleryListing, {
+        where: { id, partnershipId: scope.partnershipId },
+        lock: { mode: 'pessimistic_write' },
+      })) ?? notFound('Listing')
+    );
+  }
+
+  /** A second person reviews: approve lists it until now + the gallery's default days. */
+  review(
+    scope: TenantScope,
+    id: string,
+    approve: boolean,
+    note: string | null,
+    now: Date,
+  ): Promise<GalleryListing> {
+    return this.db.run(scope, async (em) => {
+      const listing = await this.listingFor(em, scope, id);
+      if (listing.state !== ListingState.Pending) {
+        throw new DomainError(ErrorCode.Conflict, `The listing is ${listing.state}, not awaiting review`);
+      }
+      if (listing.proposedBy === scope.actorId) {
+        throw DomainError.forbidden('A second person must review a listing you proposed');
+      }
+      const subject = await em.findOneByOrFail(Subject, { id: listing.subjectId });
+      if (approve && subject.juvenile && !note) {
+        throw DomainError.invalid('note', 'is required: listing a juvenile needs a recorded special review');
+      }
+      const gallery = await em.findOneByOrFail(Gallery, { id: listing.galleryId });
+      await em.update(
+        GalleryListing,
+        { id },
+        {
+          state: approve ? ListingState.Listed : ListingState.Rejected,
+          reviewedBy: scope.actorId,
+          reviewedAt: now,
+          reviewNote: note,
+          ...(approve
+            ? { listedAt: now, expiresAt: new Date(now.getTime() + gallery.defaultListingDays * DAY_MS) }
+            : {}),
+        },
+      );
+      await appendAudit(em, scope, {
+        action: AccessAction.Alter,
+        objectType: 'subject',
+        objectId: listing.subjectId,
+        justification: `listing ${id} ${approve ? 'approved' : 'rejected'}${note ? `: ${note}` : ''}`,
+      });
+      return em.findOneByOrFail(GalleryListing, { id });
+    });
+  }
+
+  delist(scope: TenantScope, id: string, reason: string, now: Date): Promise<GalleryListing> {
+    return this.db.run(scope, async (em) => {
+      const listing = await this.listingFor(em, scope, id);
+      if (listing.state !== ListingState.Listed && listing.state !== ListingState.Pending) {
+        throw new DomainError(ErrorCode.Conflict, `The listing is already ${listing.state}`);
+      }
+      await em.update(
+        GalleryListing,
+        { id },
+        { state: ListingState.Delisted, delistedBy: scope.actorId, delistedAt: now, delistReason: reason },
+      );
+      await appendAudit(em, scope, {
+        action: AccessAction.Alter,
+        objectType: 'subject',
+        objectId: listing.subjectId,
+        justification: `listing ${id} delisted: ${reason}`,
+      });
+      return em.findOneByOrFail(GalleryListing, { id });
+    });
+  }
+
+  /** Renews a listing only with new linked incidents since it was listed or last renewed. */
+  renew(
+    scope: TenantScope,
+    id: string,
+    incidentIds: string[],
+    reason: string,
+    now: Date,
+  ): Promise<GalleryListing> {
+    return this.db.run(scope, async (em) => {
+      const listing = await this.listingFor(em, scope, id);
+      if (listing.state !== ListingState.Listed) {
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `The listing is ${listing.state}: only a listing can be renewed`,
+        );
+      }
+      await this.assertLinked(em, listing.subjectId, incidentIds, 'incidentIds');
+      const since = listing.renewedAt ?? listing.listedAt ?? listing.createdAt;
+      const fresh = await em
+        .createQueryBuilder(Incident, 'i')
+        .where('i.id IN (:...ids) AND i.occurred_at > :since', { ids: incidentIds, since })
+        .getCount();
+      const already = incidentIds.filter((i) => listing.incidentIds.includes(i));
+      if (!fresh || already.length === incidentIds.length) {
+        throw DomainError.invalid(
+          'incidentIds',
+          'must include an incident newer than the listing or its last renewal',
+        );
+      }
+      const gallery = await em.findOneByOrFail(Gallery, { id: listing.galleryId });
+      await em.update(
+        GalleryListing,
+        { id },
+        {
+          renewedAt: now,
+          expiresAt: new Date(now.getTime() + gallery.defaultListingDays * DAY_MS),
+          incidentIds: [...new Set([...listing.incidentIds, ...incidentIds])],
+        },
+      );
+      await appendAudit(em, scope, {
+        action: AccessAction.Alter,
+        objectType: 'subject',
+        objectId: listing.subjectId,
+        justification: `listing ${id} renewed: ${reason}`,
+      });
+      return em.findOneByOrFail(GalleryListing, { id });
+    });
+  }
+
+  listings(scope: TenantScope, state: ListingState | null): Promise<GalleryListing[]> {
+    return this.db.run(scope, (em) =>
+      em.find(GalleryListing, {
+        where: { partnershipId: scope.partnershipId, ...(state ? { state } : {}) },
+        order: { createdAt: 'DESC' },
+        take: 500,
+      }),
+    );
+  }
+}

@@ -1,0 +1,396 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { TenantScope } from '@app/auth';
+import { DomainError } from '@app/errors';
+import { JobName } from '@app/queue';
+import {
+  AccessAction,
+  appendAudit,
+  appendOutbox,
+  type Page,
+  type PageRequest,
+  paginate,
+  TenantDb,
+} from '@app/database';
+import { EvidenceDerivative, EvidenceMaster, Incident } from '@app/incidents';
+import { GalleryListing } from './entities/gallery.entity';
+import {
+  Subject,
+  SubjectAggregate,
+  type SubjectDescription,
+  SubjectImage,
+  SubjectIncident,
+  type SubjectKind,
+  type SubjectVehicle,
+} from './entities/subject.entity';
+import { DAY_MS } from './serial-rule';
+import { findVisible, intelSubject, notFound, visibleSql } from './subject-visibility';
+
+export interface SubjectFields {
+  kind: SubjectKind;
+  name: string | null;
+  aliases: string[];
+  description: SubjectDescription;
+  vehicles: SubjectVehicle[];
+  juvenile: boolean;
+}
+
+export interface SubjectView {
+  subject: Subject;
+  aggregate: SubjectAggregate | null;
+  images: SubjectImage[];
+  listings: GalleryListing[];
+}
+
+export interface NewSubjectImage {
+  sha256: string;
+  sizeBytes: number;
+  mediaType: string;
+  derivative: { sha256: string; sizeBytes: number; mediaType: string } | null;
+}
+
+export interface Suggestion {
+  incidentId: string;
+  occurredAt: Date;
+  storeId: string;
+  reasons: string[];
+}
+
+/**
+ * Subjects, their images and incident links. Every read of a subject or image is a consultation
+ * in the access log; who may see a subject is decided in `subject-visibility`.
+ */
+@Injectable()
+export class SubjectRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  /** Throws not-found unless the subject is the partnership's (before reading an upload). */
+  async assertSubject(scope: TenantScope, id: string): Promise<void> {
+    await this.db.run(scope, (em) => intelSubject(em, scope, id));
+  }
+
+  // --- subjects ---------------------------------------------------------------------------------
+
+  createSubject(scope: TenantScope, fields: SubjectFields): Promise<Subject> {
+    return this.db.run(scope, async (em) => {
+      const reference = `S-${Math.floor(Math.random() * 0xffffff)
+        .toString(16)
+        .toUpperCase()
+        .padStart(6, '0')}`;
+      const { identifiers } = await em.insert(Subject, {
+        ...fields,
+        vehicleRegistrations: fields.vehicles.map((v) => v.registration),
+        partnershipId: scope.partnershipId,
+        reference,
+        createdBy: scope.actorId,
+      });
+      const id = identifiers[0].id as string;
+      await appendAudit(em, scope, { action: AccessAction.Collect, objectType: 'subject', objectId: id });
+      return em.findOneByOrFail(Subject, { id });
+    });
+  }
+
+  updateSubject(scope: TenantScope, id: string, patch: Partial<SubjectFields>): Promise<Subject> {
+    return this.db.run(scope, async (em) => {
+      const before = await intelSubject(em, scope, id, true);
+      const name = patch.name !== undefined ? patch.name : before.name;
+      const kind = patch.kind ?? before.kind;
+      if (kind === 'known' && !name) {
+        throw DomainError.invalid('name', 'is required for a known subject');
+      }
+      await em.update(
+        Subject,
+        { id },
+        {
+          ...patch,
+          ...(patch.vehicles ? { vehicleRegistrations: patch.vehicles.map((v) => v.registration) } : {}),
+        },
+      );
+      await appendAudit(em, scope, { action: AccessAction.Alter, objectType: 'subject', objectId: id });
+      return em.findOneByOrFail(Subject, { id });
+    });
+  }
+
+  /** A subject with its aggregates, images and listings: a logged consultation. */
+  readSubject(scope: TenantScope, id: string, now: Date): Promise<SubjectView> {
+    return this.db.run(scope, async (em) => {
+      const subject = await findVisible(em, scope, id, now);
+      await appendAudit(em, scope, { action: AccessAction.Consult, objectType: 'subject', objectId: id });
+      return {
+        subject,
+        aggregate: await em.findOneBy(SubjectAggregate, { subjectId: id }),
+        images: await em.find(SubjectImage, { where: { subjectId: id }, order: { createdAt: 'ASC' } }),
+        listings: await em.find(GalleryListing, { where: { subjectId: id }, order: { createdAt: 'DESC' } }),
+      };
+    });
+  }
+
+  /** Subjects the caller may see, newest first; each one returned is logged as consulted. */
+  listSubjects(scope: TenantScope, now: Date, page: PageRequest): Promise<Page<Subject>> {
+    return this.db.run(scope, async (em) => {
+      const params: unknown[] = [];
+      const cond = visibleSql(scope, 's', params, now);
+      const named = Object.fromEntries(params.map((p, i) => [`v${i + 1}`, p]));
+      const qb = em
+        .createQueryBuilder(Subject, 's')
+        .where('s.partnership_id = :pid', { pid: scope.partnershipId })
+        .andWhere(
+          cond.replace(/\$(\d+)/g, (_m, d: string) => `:v${d}`),
+          named,
+        );
+      const result = await paginate(qb, page);
+      await appendAudit(
+        em,
+        scope,
+        result.items.map((s) => ({ action: AccessAction.Consult, objectType: 'subject', objectId: s.id })),
+      );
+      return result;
+    });
+  }
+
+  // --- images -----------------------------------------------------------------------------------
+
+  /**
+   * Records an image stored like evidence (a content-addressed master and its metadata-free copy).
+   * `place` writes the files as the last step, so rows never exist without their files.
+   */
+  addImage(
+    scope: TenantScope,
+    subjectId: string,
+    data: NewSubjectImage,
+    place: () => Promise<void>,
+  ): Promise<{ image: SubjectImage; created: boolean }> {
+    return this.db.run(scope, async (em) => {
+      await intelSubject(em, scope, subjectId, true);
+      const existing = await em.findOneBy(SubjectImage, { subjectId, sha256: data.sha256 });
+      if (existing) {
+        await place();
+        return { image: existing, created: false };
+      }
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(EvidenceMaster)
+        .values({
+          partnershipId: scope.partnershipId,
+          sha256: data.sha256,
+          sizeBytes: String(data.sizeBytes),
+          mediaType: data.mediaType,
+        })
+        .orIgnore()
+        .execute();
+      if (data.derivative) {
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(EvidenceDerivative)
+          .values({
+            partnershipId: scope.partnershipId,
+            parentSha256: data.sha256,
+            kind: 'metadata_stripped',
+            sha256: data.derivative.sha256,
+            sizeBytes: String(data.derivative.sizeBytes),
+            mediaType: data.derivative.mediaType,
+          })
+          .orIgnore()
+          .execute();
+      }
+      const { identifiers } = await em.insert(SubjectImage, {
+        partnershipId: scope.partnershipId,
+        subjectId,
+        sha256: data.sha256,
+        viewSha256: data.derivative?.sha256 ?? null,
+        mediaType: data.mediaType,
+        sizeBytes: String(data.sizeBytes),
+        uploadedBy: scope.actorId,
+      });
+      const id = identifiers[0].id as string;
+      await appendAudit(em, scope, {
+        action: AccessAction.Collect,
+        objectType: 'subject_image',
+        objectId: id,
+      });
+      await place();
+      return { image: await em.findOneByOrFail(SubjectImage, { id }), created: true };
+    });
+  }
+
+  /** An image's viewing copy, if the caller may see its subject: a logged consultation. */
+  viewImage(scope: TenantScope, imageId: string, now: Date): Promise<SubjectImage> {
+    return this.db.run(scope, async (em) => {
+      const image =
+        (await em.findOneBy(SubjectImage, { id: imageId, partnershipId: scope.partnershipId })) ??
+        notFound('Image');
+      await findVisible(em, scope, image.subjectId, now).catch(() => notFound('Image'));
+      await appendAudit(em, scope, {
+        action: AccessAction.Consult,
+        objectType: 'subject_image',
+        objectId: image.id,
+      });
+      return image;
+    });
+  }
+
+  // --- incident links ---------------------------------------------------------------------------
+
+  /** A coordinator confirms an incident as this subject's: a combination of personal data. */
+  link(
+    scope: TenantScope,
+    subjectId: string,
+    incidentId: string,
+    note: string | null,
+  ): Promise<SubjectIncident> {
+    return this.db.run(scope, async (em) => {
+      await intelSubject(em, scope, subjectId, true);
+      const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
+      if (!incident) {
+        throw DomainError.invalid('incidentId', 'is not an incident of this partnership');
+      }
+      const existing = await em.findOneBy(SubjectIncident, { subjectId, incidentId });
+      if (existing) {
+        // the existing link is returned: a consultation (DPA 2018 s.62)
+        await appendAudit(em, scope, {
+          action: AccessAction.Consult,
+          objectType: 'subject',
+          objectId: subjectId,
+          justification: `incident ${incidentId} was already linked`,
+        });
+        return existing;
+      }
+      const { identifiers } = await em.insert(SubjectIncident, {
+        partnershipId: scope.partnershipId,
+        subjectId,
+        incidentId,
+        linkedBy: scope.actorId,
+        note,
+        occurredAt: incident.occurredAt,
+        storeId: incident.storeId,
+        valuePence: incident.valuePence,
+      });
+      await appendAudit(em, scope, {
+        action: AccessAction.Combine,
+        objectType: 'subject',
+        objectId: subjectId,
+        justification: `linked incident ${incidentId}${note ? `: ${note}` : ''}`,
+      });
+      await this.enqueueRefresh(em, scope, subjectId);
+      return em.findOneByOrFail(SubjectIncident, { id: identifiers[0].id as string });
+    });
+  }
+
+  unlink(scope: TenantScope, subjectId: string, incidentId: string, reason: string): Promise<void> {
+    return this.db.run(scope, async (em) => {
+      await intelSubject(em, scope, subjectId, true);
+      const { affected } = await em.delete(SubjectIncident, { subjectId, incidentId });
+      if (!affected) {
+        notFound('Link');
+      }
+      await appendAudit(em, scope, {
+        action: AccessAction.Alter,
+        objectType: 'subject',
+        objectId: subjectId,
+        justification: `unlinked incident ${incidentId}: ${reason}`,
+      });
+      await this.enqueueRefresh(em, scope, subjectId);
+    });
+  }
+
+  links(scope: TenantScope, subjectId: string): Promise<SubjectIncident[]> {
+    return this.db.run(scope, async (em) => {
+      await intelSubject(em, scope, subjectId);
+      await appendAudit(em, scope, {
+        action: AccessAction.Consult,
+        objectType: 'subject',
+        objectId: subjectId,
+      });
+      return em.find(SubjectIncident, { where: { subjectId }, order: { occurredAt: 'ASC' } });
+    });
+  }
+
+  private async enqueueRefresh(em: EntityManager, scope: TenantScope, subjectId: string): Promise<void> {
+    await appendOutbox(em, scope, {
+      kind: 'job',
+      job: JobName.RefreshSubject,
+      data: { partnershipId: scope.partnershipId, subjectId, requestId: scope.requestId },
+    });
+  }
+
+  /** Re-checks every subject of the partnership (after a settings change), through the outbox. */
+  async enqueueAll(em: EntityManager, scope: TenantScope): Promise<void> {
+    await em.query(
+      `INSERT INTO outbox (partnership_id, kind, name, rooms, payload)
+       SELECT partnership_id, 'job', $2, '{}',
+              jsonb_build_object('partnershipId', partnership_id, 'subjectId', id, 'requestId', $3::text)
+         FROM subjects WHERE partnership_id = $1`,
+      [scope.partnershipId, JobName.RefreshSubject, scope.requestId],
+    );
+  }
+
+  /**
+   * Possible links, never made by themselves: the reporter named this subject; a vehicle
+   * registration; two or more description terms; within two hours at a store where a linked
+   * incident happened; or this subject was on the radio at that store within two hours.
+   */
+  suggestions(scope: TenantScope, subjectId: string, now: Date): Promise<Suggestion[]> {
+    return this.db.run(scope, async (em) => {
+      const subject = await intelSubject(em, scope, subjectId);
+      const d = subject.description;
+      const terms = [
+        ...new Set(
+          [d.height, d.build, d.hair, d.usualClothing, d.distinguishingMarks, ...subject.aliases]
+            .filter((t): t is string => !!t)
+            .flatMap((t) => t.toLowerCase().split(/[^a-z0-9]+/))
+            .filter((w) => w.length >= 4),
+        ),
+      ];
+      const since = new Date(now.getTime() - 365 * DAY_MS);
+      const rows: { id: string; occurred_at: Date; store_id: string; reasons: string[] }[] = await em.query(
+        `WITH cand AS (
+           SELECT i.id, i.occurred_at, i.store_id, i.offender_id, lower(i.offenders::text) AS descr,
+                  ARRAY(SELECT upper(regexp_replace(o->>'vehicleRegistration', '[^A-Za-z0-9]', '', 'g'))
+                          FROM jsonb_array_elements(i.offenders) o WHERE o->>'vehicleRegistration' IS NOT NULL) AS regs
+             FROM incidents i
+            WHERE i.partnership_id = $1 AND i.status <> 'draft' AND i.occurred_at >= $3
+              AND NOT EXISTS (SELECT 1 FROM subject_incidents si WHERE si.subject_id = $2 AND si.incident_id = i.id)
+         )
+         SELECT c.id, c.occurred_at, c.store_id, array_remove(ARRAY[
+                  CASE WHEN c.offender_id = $2 THEN 'named by the reporter' END,
+                  CASE WHEN c.regs && $4::text[] THEN 'vehicle registration' END,
+                  CASE WHEN (SELECT count(*) FROM unnest($5::text[]) t WHERE c.descr LIKE '%' || t || '%') >= 2
+                       THEN 'description terms' END,
+                  CASE WHEN EXISTS (SELECT 1 FROM subject_incidents si
+                                     WHERE si.subject_id = $2 AND si.store_id = c.store_id
+                                       AND si.occurred_at BETWEEN c.occurred_at - interval '2 hours'
+                                                              AND c.occurred_at + interval '2 hours')
+                       THEN 'time and place' END,
+                  CASE WHEN EXISTS (SELECT 1 FROM alerts a
+                                     WHERE a.partnership_id = $1 AND a.offender_profile_id = $2
+                                       AND (a.sender_store_id = c.store_id OR a.store_id = c.store_id
+                                            OR c.store_id = ANY(a.recipient_store_ids))
+                                       AND a.created_at BETWEEN c.occurred_at - interval '2 hours'
+                                                            AND c.occurred_at + interval '2 hours')
+                       THEN 'seen on the radio' END], NULL) AS reasons
+           FROM cand c`,
+        [scope.partnershipId, subjectId, since, subject.vehicleRegistrations, terms],
+      );
+      await appendAudit(em, scope, {
+        action: AccessAction.Combine,
+        objectType: 'subject',
+        objectId: subjectId,
+        justification: 'suggested incident links',
+      });
+      return rows
+        .filter((r) => r.reasons.length > 0)
+        .sort(
+          (a, b) => b.reasons.length - a.reasons.length || b.occurred_at.getTime() - a.occurred_at.getTime(),
+        )
+        .slice(0, 50)
+        .map((r) => ({
+          incidentId: r.id,
+          occurredAt: r.occurred_at,
+          storeId: r.store_id,
+          reasons: r.reasons,
+        }));
+    });
+  }
+}
