@@ -16,7 +16,13 @@ import { RetentionProcessor } from './retention/retention.processor';
 import { SERIAL_OFFENDER_PROCESSORS } from './serial-offenders';
 import { PROCESSORS, WorkerService } from './worker.service';
 
-const PROCESSOR_CLASSES = [RetentionProcessor, ...AGGREGATION_PROCESSORS, ...SERIAL_OFFENDER_PROCESSORS, ...REPORT_PROCESSORS, ...EVIDENCE_EXPORT_PROCESSORS];
+const PROCESSOR_CLASSES = [
+  RetentionProcessor,
+  ...AGGREGATION_PROCESSORS,
+  ...SERIAL_OFFENDER_PROCESSORS,
+  ...REPORT_PROCESSORS,
+  ...EVIDENCE_EXPORT_PROCESSORS,
+];
 
 @Module({})
 export class WorkerModule {

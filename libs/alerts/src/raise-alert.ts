@@ -142,7 +142,7 @@ export async function raiseAlert(em: EntityManager, sender: AlertSender, input: 
     kind: 'realtime',
     event: ALERT_EVENT,
     rooms: [...new Set(targetRooms)],
-    payload: alertPayload(alert) as unknown as Record<string, unknown>,
+    payload: alertPayload(alert),
   });
   // The relay publishes in created_at order; now() is the transaction's start, which can precede a
   // transaction that took an earlier seq. Stamping the time under the counter lock keeps the live

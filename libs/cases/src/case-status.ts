@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 import { AccessAction, appendAudit, appendOutbox } from '@app/database';
+import { rooms } from '@app/realtime';
 import { assertTransition, plainWordsFor } from './case-rules';
 import { CaseHistoryEntry, type CaseStatus, PoliceCase } from './entities/case.entity';
 
@@ -82,8 +83,8 @@ export async function transitionCase(
   if (plain && stores.length) {
     await appendOutbox(em, scope, {
       kind: 'realtime',
-      event: 'case.update',
-      rooms: stores.map((s) => `store:${s.store_id}`),
+      event: 'case:updated',
+      rooms: stores.map((s) => rooms.store(s.store_id)),
       payload: { caseId: id, reference: found.reference, status: to, plainWords: plain },
     });
   }

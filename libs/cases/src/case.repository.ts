@@ -1,28 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Role, type TenantScope } from '@app/auth';
-import { DomainError, ErrorCode } from '@app/errors';
-import { JobName } from '@app/queue';
-import {
-  AccessAction,
-  appendAudit,
-  appendOutbox,
-  type Page,
-  type PageRequest,
-  paginate,
-  TenantDb,
-} from '@app/database';
+import { DomainError } from '@app/errors';
+import { AccessAction, appendAudit, type Page, type PageRequest, TenantDb } from '@app/database';
 import {
   CaseContinuityEntry,
-  CaseEvidenceRequest,
   CaseHistoryEntry,
   CaseIncident,
-  CaseOrigin,
   CaseStatus,
-  EvidencePack,
-  EvidenceRequestKind,
-  EvidenceRequestStatus,
-  PackStatus,
   PoliceCase,
 } from './entities/case.entity';
 import { Incident } from '@app/incidents';

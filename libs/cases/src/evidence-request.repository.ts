@@ -11,6 +11,7 @@ import {
 } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { Incident } from '@app/incidents';
+import { rooms } from '@app/realtime';
 import { appendContinuity, syncEvidenceContinuity } from './case-continuity';
 import { lockCase, transitionCase } from './case-status';
 import {
@@ -77,8 +78,8 @@ export class EvidenceRequestRepository {
       ]);
       await appendOutbox(em, scope, {
         kind: 'realtime',
-        event: 'evidence-request.created',
-        rooms: [`store:${incident.storeId}`],
+        event: 'evidence:requested',
+        rooms: [rooms.store(incident.storeId)],
         payload: { requestId, kind: data.kind, incidentId: incident.id, dueOn: data.dueOn },
       });
       return em.findOneByOrFail(CaseEvidenceRequest, { id: requestId });

@@ -2,12 +2,13 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { TenantScope } from '@app/auth';
 import type { JobName, JobPayloads } from '@app/queue';
-import { DISCONNECT_EVENT } from '@app/realtime';
+import { DISCONNECT_EVENT, type RealtimeOutboxEntry } from '@app/realtime';
 import { OutboxMessage } from './entities/outbox-message.entity';
 
 export type OutboxEntry =
   | { [J in JobName]: { kind: 'job'; job: J; data: JobPayloads[J] } }[JobName]
-  | { kind: 'realtime'; event: string; rooms: string[]; payload: Record<string, unknown> };
+  | RealtimeOutboxEntry
+  | { kind: 'realtime'; event: typeof DISCONNECT_EVENT; rooms: string[]; payload: Record<string, never> };
 
 /**
  * Records a job or realtime event in the caller's transaction, so it is published if and only if

@@ -16,10 +16,7 @@ export class DatabaseConnectionLost extends Error {
  * releases the query runner from pg's 'error' event, and the next statement fails with
  * QueryRunnerAlreadyReleasedError, a symptom that reads like a bug. The watch reports the cause.
  */
-function watchedTransaction<T>(
-  dataSource: DataSource,
-  work: (em: EntityManager) => Promise<T>,
-): Promise<T> {
+function watchedTransaction<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
   return dataSource.transaction(async (em) => {
     const client = (await em.queryRunner!.connect()) as NodeJS.EventEmitter;
     let lost: unknown;

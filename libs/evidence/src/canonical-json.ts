@@ -1,22 +1,26 @@
 /**
- * JSON with object keys sorted at every level and no whitespace (RFC 8785 in spirit; the hub only
- * puts strings, integers, booleans and null in hashed records). verify.mjs carries the same rule.
+ * JSON with object keys sorted at every level and no whitespace (RFC 8785 in spirit). Hashed
+ * records hold strings, integers, booleans and null only (`integersOnly`, the default), because
+ * verify.mjs and other readers must reproduce the bytes; request fingerprints take any JSON.
  */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
-      throw new Error('canonical JSON holds integers only');
+export function canonicalJson(value: unknown, { integersOnly = true } = {}): string {
+  const encode = (v: unknown): string => {
+    if (v === null || typeof v !== 'object') {
+      if (integersOnly && typeof v === 'number' && !Number.isSafeInteger(v)) {
+        throw new Error('canonical JSON holds integers only');
+      }
+      return JSON.stringify(v ?? null);
     }
-    return JSON.stringify(value ?? null);
-  }
-  if (value instanceof Date) {
-    return JSON.stringify(value.toISOString());
-  }
-  if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(',')}]`;
-  }
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    if (v instanceof Date) {
+      return JSON.stringify(v.toISOString());
+    }
+    if (Array.isArray(v)) {
+      return `[${v.map(encode).join(',')}]`;
+    }
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${encode(x)}`).join(',')}}`;
+  };
+  return encode(value);
 }

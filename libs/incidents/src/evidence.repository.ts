@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
 import { AccessAction, appendAudit, TenantDb } from '@app/database';
-import { EvidenceDerivative, EvidenceMaster, Exhibit } from './entities/evidence.entity';
+import { EvidenceDerivative, Exhibit } from './entities/evidence.entity';
+import { recordContent } from './evidence-content';
 import { Incident } from './entities/incident.entity';
 
 export interface NewExhibit {
@@ -57,34 +58,7 @@ export class EvidenceRepository {
         `SELECT count(*)::int AS n FROM exhibits WHERE incident_id = $1 AND reference LIKE $2`,
         [incidentId, `${data.producerInitials}/%`],
       );
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(EvidenceMaster)
-        .values({
-          partnershipId: scope.partnershipId,
-          sha256: data.sha256,
-          sizeBytes: String(data.sizeBytes),
-          mediaType: data.mediaType,
-        })
-        .orIgnore()
-        .execute();
-      if (data.derivative) {
-        await em
-          .createQueryBuilder()
-          .insert()
-          .into(EvidenceDerivative)
-          .values({
-            partnershipId: scope.partnershipId,
-            parentSha256: data.sha256,
-            kind: 'metadata_stripped',
-            sha256: data.derivative.sha256,
-            sizeBytes: String(data.derivative.sizeBytes),
-            mediaType: data.derivative.mediaType,
-          })
-          .orIgnore()
-          .execute();
-      }
+      await recordContent(em, scope.partnershipId, data);
       const { identifiers } = await em.insert(Exhibit, {
         partnershipId: scope.partnershipId,
         incidentId,

@@ -1,4 +1,5 @@
 export * from './entities';
+export * from './evidence-content';
 export * from './evidence.repository';
 export * from './incident-access';
 export * from './incident-rules';

@@ -3,7 +3,7 @@ import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
 import { AccessAction, appendAudit, TenantDb } from '@app/database';
 import { AppealOutcome, AppealStatus, ExclusionNotice } from './entities/exclusion-notice.entity';
-import { EvidenceMaster } from '@app/incidents';
+import { recordContent } from '@app/incidents';
 import { LegalRule, OffenderSettings } from './entities/legal-rule.entity';
 import { Store } from '@app/partnerships';
 import { Subject } from './entities/subject.entity';
@@ -185,18 +185,7 @@ export class ExclusionRepository {
       if (notice.proofSha256 && notice.proofSha256 !== file.sha256) {
         throw new DomainError(ErrorCode.Conflict, 'This notice already has its proof of service');
       }
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(EvidenceMaster)
-        .values({
-          partnershipId: scope.partnershipId,
-          sha256: file.sha256,
-          sizeBytes: String(file.sizeBytes),
-          mediaType: file.mediaType,
-        })
-        .orIgnore()
-        .execute();
+      await recordContent(em, scope.partnershipId, file);
       await em.update(ExclusionNotice, { id }, { proofSha256: file.sha256 });
       await appendAudit(em, scope, {
         action: AccessAction.Collect,

@@ -9,7 +9,6 @@ import {
   DAY_MS,
   DEFAULT_SERIAL_SETTINGS,
   type LegalContext,
-  latestWindow,
   legalConsequence,
   pounds,
   type SerialSettings,

@@ -12,7 +12,7 @@ import {
   paginate,
   TenantDb,
 } from '@app/database';
-import { EvidenceDerivative, EvidenceMaster, Incident } from '@app/incidents';
+import { Incident, recordContent } from '@app/incidents';
 import { GalleryListing } from './entities/gallery.entity';
 import {
   Subject,
@@ -167,34 +167,7 @@ export class SubjectRepository {
         await place();
         return { image: existing, created: false };
       }
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(EvidenceMaster)
-        .values({
-          partnershipId: scope.partnershipId,
-          sha256: data.sha256,
-          sizeBytes: String(data.sizeBytes),
-          mediaType: data.mediaType,
-        })
-        .orIgnore()
-        .execute();
-      if (data.derivative) {
-        await em
-          .createQueryBuilder()
-          .insert()
-          .into(EvidenceDerivative)
-          .values({
-            partnershipId: scope.partnershipId,
-            parentSha256: data.sha256,
-            kind: 'metadata_stripped',
-            sha256: data.derivative.sha256,
-            sizeBytes: String(data.derivative.sizeBytes),
-            mediaType: data.derivative.mediaType,
-          })
-          .orIgnore()
-          .execute();
-      }
+      await recordContent(em, scope.partnershipId, data);
       const { identifiers } = await em.insert(SubjectImage, {
         partnershipId: scope.partnershipId,
         subjectId,

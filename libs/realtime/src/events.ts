@@ -45,6 +45,22 @@ export interface AlertAckedPayload {
   at: string;
 }
 
+/** A case with a report from this store moved on: what the store is told, in plain words. */
+export interface CaseUpdatedPayload {
+  caseId: string;
+  reference: string;
+  status: string;
+  plainWords: string;
+}
+
+/** The police asked this store for evidence on a case (answer it under "Requests"). */
+export interface EvidenceRequestedPayload {
+  requestId: string;
+  kind: string;
+  incidentId: string;
+  dueOn: string | null;
+}
+
 /** Which stores have a connected client now, across every radio instance. */
 export interface PresencePayload {
   stores: { storeId: string; connections: number }[];
@@ -87,6 +103,8 @@ export interface ServerToClientEvents {
   /** the radio is back on Redis: ask for a replay after the seq you had at `stale` */
   resync: () => void;
   'alert:acked': (payload: AlertAckedPayload) => void;
+  'case:updated': (payload: CaseUpdatedPayload) => void;
+  'evidence:requested': (payload: EvidenceRequestedPayload) => void;
 }
 
 export interface ClientToServerEvents {
@@ -104,6 +122,19 @@ export interface SocketData {
 
 /** The event name alerts are published under, by the outbox relay and the radio. */
 export const ALERT_EVENT = 'alert' satisfies keyof ServerToClientEvents;
+
+/** The events written to the outbox in the transaction that causes them, and relayed to rooms. */
+export type RelayedEvent = typeof ALERT_EVENT | 'case:updated' | 'evidence:requested';
+
+/** A relayed event as the outbox stores it: the payload typed by the event map. */
+export type RealtimeOutboxEntry = {
+  [E in RelayedEvent]: {
+    kind: 'realtime';
+    event: E;
+    rooms: string[];
+    payload: Parameters<ServerToClientEvents[E]>[0];
+  };
+}[RelayedEvent];
 
 /**
  * Not sent to clients: an outbox row under this name makes the radios close the sockets in its

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { constants, createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppConfig } from '@app/config';
 import { DomainError, ErrorCode } from '@app/errors';
+import { derivativeRelativePath, masterRelativePath, storageRoot } from '@app/evidence';
+import type { StoredContent } from '@app/incidents';
 import { log } from '@app/logging';
 import { ACCEPTED, type AcceptedType, classify, HEAD_BYTES, MarkerScanner, TAIL_BYTES } from './magic';
 import { stripMetadata } from './strip-metadata';
@@ -24,8 +26,6 @@ export interface Derivative {
   size: number;
   mediaType: string;
 }
-
-const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
  * 413 for an upload over the limit. `Connection: close` makes Node end the connection once the
@@ -49,6 +49,7 @@ export function tooLarge(maxBytes: number): DomainError {
 @Injectable()
 export class EvidenceStore {
   private readonly root: string;
+  private readonly maxBytes: number;
   /** S3's negative control: type from the declared file name when the bytes fail (TEST_DEFECTS=mime-fallback) */
   private readonly mimeFallback: boolean;
   /** E1a's negative control: the client's SHA-256 not compared (TEST_DEFECTS=hash-check-off) */
@@ -57,24 +58,16 @@ export class EvidenceStore {
   constructor(config: AppConfig) {
     this.mimeFallback = config.testDefects.has('mime-fallback');
     this.hashCheckOff = config.testDefects.has('hash-check-off');
-    this.root = isAbsolute(config.storage.dir)
-      ? config.storage.dir
-      : resolve(process.cwd(), config.storage.dir);
+    this.root = storageRoot(config.storage.dir);
+    this.maxBytes = config.storage.evidenceMaxBytes;
   }
 
   masterPath(partnershipId: string, sha256: string): string {
-    return this.path('masters', partnershipId, sha256);
+    return join(this.root, masterRelativePath(partnershipId, sha256));
   }
 
   derivativePath(partnershipId: string, sha256: string): string {
-    return this.path('derivatives', partnershipId, sha256);
-  }
-
-  private path(kind: string, partnershipId: string, sha256: string): string {
-    if (!SHA256.test(sha256) || !/^[0-9a-f-]{36}$/.test(partnershipId)) {
-      throw new Error('bad content address');
-    }
-    return join(this.root, kind, partnershipId, sha256.slice(0, 2), sha256);
+    return join(this.root, derivativeRelativePath(partnershipId, sha256));
   }
 
   /**
@@ -212,6 +205,44 @@ export class EvidenceStore {
         });
       });
     });
+  }
+
+  /**
+   * One upload end to end: receives and checks it (`accept` may refuse its type), builds the viewing
+   * copy when `withViewingCopy`, then hands both to `record`, which writes the rows and calls
+   * `place` last in its transaction, so files reach their content address only once their rows
+   * exist. Temporary files are always removed.
+   */
+  async ingest<T>(
+    partnershipId: string,
+    upload: { body: Readable; sha256: string; declaredName?: string | null; withViewingCopy: boolean },
+    accept: (received: Received) => void,
+    record: (content: StoredContent, place: () => Promise<void>) => Promise<T>,
+  ): Promise<T> {
+    let received: Received | undefined;
+    let derivative: Derivative | null = null;
+    try {
+      received = await this.receive(upload.body, upload.sha256, this.maxBytes, upload.declaredName ?? null);
+      accept(received);
+      derivative = upload.withViewingCopy ? await this.derive(received) : null;
+      const r = received;
+      const d = derivative;
+      const content: StoredContent = {
+        sha256: r.sha256,
+        sizeBytes: r.size,
+        mediaType: r.mediaType,
+        derivative: d ? { sha256: d.sha256, sizeBytes: d.size, mediaType: d.mediaType } : null,
+      };
+      return await record(content, async () => {
+        await this.place(r.tmpPath, this.masterPath(partnershipId, r.sha256));
+        if (d) {
+          await this.place(d.tmpPath, this.derivativePath(partnershipId, d.sha256));
+        }
+      });
+    } finally {
+      await this.discard(received?.tmpPath);
+      await this.discard(derivative?.tmpPath);
+    }
   }
 
   /** Builds the metadata-stripped viewing copy in tmp/, if this type has one. */

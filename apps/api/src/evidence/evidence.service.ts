@@ -4,7 +4,7 @@ import { type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { type EvidenceDerivative, EvidenceRepository, type Exhibit, IncidentAccess } from '@app/incidents';
 import { DomainError, ErrorCode } from '@app/errors';
-import { type Derivative, EvidenceStore, type Received, tooLarge } from './evidence-store';
+import { EvidenceStore, tooLarge } from './evidence-store';
 
 /** Upload metadata, from headers (the body is the raw file). */
 export interface UploadMeta {
@@ -41,39 +41,26 @@ export class EvidenceService {
     if (declaredLength !== null && declaredLength > max) {
       throw tooLarge(max);
     }
-    let received: Received | undefined;
-    let derivative: Derivative | null = null;
-    try {
-      received = await this.store.receive(body, sha256, max, meta.originalName);
-      derivative = await this.store.derive(received);
-      const r = received;
-      const d = derivative;
-      const result = await this.evidence.addExhibit(
-        scope,
-        incidentId,
-        {
-          sha256: r.sha256,
-          sizeBytes: r.size,
-          mediaType: r.mediaType,
-          producerName: meta.producerName,
-          producerInitials: initials(meta.producerName),
-          originalName: meta.originalName,
-          capturedAt: meta.capturedAt,
-          clockOffsetSeconds: meta.clockOffsetSeconds,
-          derivative: d ? { sha256: d.sha256, sizeBytes: d.size, mediaType: d.mediaType } : null,
-        },
-        async () => {
-          await this.store.place(r.tmpPath, this.store.masterPath(scope.partnershipId, r.sha256));
-          if (d) {
-            await this.store.place(d.tmpPath, this.store.derivativePath(scope.partnershipId, d.sha256));
-          }
-        },
-      );
-      return result ?? notFound('Report');
-    } finally {
-      await this.store.discard(received?.tmpPath);
-      await this.store.discard(derivative?.tmpPath ?? undefined);
-    }
+    const result = await this.store.ingest(
+      scope.partnershipId,
+      { body, sha256, declaredName: meta.originalName, withViewingCopy: true },
+      () => undefined,
+      (content, place) =>
+        this.evidence.addExhibit(
+          scope,
+          incidentId,
+          {
+            ...content,
+            producerName: meta.producerName,
+            producerInitials: initials(meta.producerName),
+            originalName: meta.originalName,
+            capturedAt: meta.capturedAt,
+            clockOffsetSeconds: meta.clockOffsetSeconds,
+          },
+          place,
+        ),
+    );
+    return result ?? notFound('Report');
   }
 
   async list(scope: TenantScope, incidentId: string): Promise<Exhibit[]> {

@@ -20,8 +20,8 @@ import {
   inFlight,
 } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
+import { canonicalJson } from '@app/evidence';
 import { log } from '@app/logging';
-import { canonicalJson } from './canonical-json';
 import type { HubRequest } from './request';
 
 type IdempotentRequest = HubRequest & { idempotency?: IdempotencyClaim };
@@ -51,9 +51,9 @@ export function parseIdempotencyKey(header: unknown): string {
 function fingerprintOf(req: HubRequest): string {
   const params = (req.params ?? {}) as Record<string, unknown>;
   const route = Object.keys(params).length
-    ? `${req.routeOptions.url} ${canonicalJson(params)}`
+    ? `${req.routeOptions.url} ${canonicalJson(params, { integersOnly: false })}`
     : req.routeOptions.url;
-  return sha256Hex(`${req.method} ${route}\n${canonicalJson(req.body)}`);
+  return sha256Hex(`${req.method} ${route}\n${canonicalJson(req.body, { integersOnly: false })}`);
 }
 
 /**

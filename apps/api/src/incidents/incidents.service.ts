@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { assertStoreAccess, isShopRole, Role, type TenantScope } from '@app/auth';
+import { isShopRole, type TenantScope } from '@app/auth';
 import { type IdempotencyClaim, type Page, type PageRequest } from '@app/database';
 import {
   type Incident,

@@ -10,7 +10,7 @@ import {
   type WitnessStatement,
 } from '@app/incidents';
 import { DomainError } from '@app/errors';
-import { canonicalJson } from '../http/canonical-json';
+import { canonicalJson } from '@app/evidence';
 import type { CreateStatementRequest } from './dto/statement.dto';
 
 /** The MG11 declaration, with the page count filled in. */

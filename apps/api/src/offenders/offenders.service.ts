@@ -10,7 +10,7 @@ import {
   SubjectRepository,
 } from '@app/offenders';
 import { DomainError, ErrorCode } from '@app/errors';
-import { type Derivative, EvidenceStore, type Received, tooLarge } from '../evidence/evidence-store';
+import { EvidenceStore, tooLarge } from '../evidence/evidence-store';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -46,39 +46,19 @@ export class OffenderFilesService {
   ): Promise<{ image: SubjectImage; created: boolean }> {
     await this.subjects.assertSubject(scope, subjectId);
     const hash = this.check(sha256, declaredLength);
-    let received: Received | undefined;
-    let derivative: Derivative | null = null;
-    try {
-      received = await this.store.receive(body, hash, this.config.storage.evidenceMaxBytes);
-      if (!received.mediaType.startsWith('image/')) {
-        throw new DomainError(
-          ErrorCode.UnsupportedMediaType,
-          'A subject image must be a JPEG, PNG or HEIC image',
-        );
-      }
-      derivative = await this.store.derive(received);
-      const r = received;
-      const d = derivative;
-      return await this.subjects.addImage(
-        scope,
-        subjectId,
-        {
-          sha256: r.sha256,
-          sizeBytes: r.size,
-          mediaType: r.mediaType,
-          derivative: d ? { sha256: d.sha256, sizeBytes: d.size, mediaType: d.mediaType } : null,
-        },
-        async () => {
-          await this.store.place(r.tmpPath, this.store.masterPath(scope.partnershipId, r.sha256));
-          if (d) {
-            await this.store.place(d.tmpPath, this.store.derivativePath(scope.partnershipId, d.sha256));
-          }
-        },
-      );
-    } finally {
-      await this.store.discard(received?.tmpPath);
-      await this.store.discard(derivative?.tmpPath ?? undefined);
-    }
+    return this.store.ingest(
+      scope.partnershipId,
+      { body, sha256: hash, withViewingCopy: true },
+      (received) => {
+        if (!received.mediaType.startsWith('image/')) {
+          throw new DomainError(
+            ErrorCode.UnsupportedMediaType,
+            'A subject image must be a JPEG, PNG or HEIC image',
+          );
+        }
+      },
+      (content, place) => this.subjects.addImage(scope, subjectId, content, place),
+    );
   }
 
   /** The metadata-stripped viewing copy of an image (never the master), logged as consulted. */
@@ -103,18 +83,11 @@ export class OffenderFilesService {
   ): Promise<ExclusionNotice> {
     await this.exclusions.assertNotice(scope, noticeId);
     const hash = this.check(sha256, declaredLength);
-    let received: Received | undefined;
-    try {
-      received = await this.store.receive(body, hash, this.config.storage.evidenceMaxBytes);
-      const r = received;
-      return await this.exclusions.attachProof(
-        scope,
-        noticeId,
-        { sha256: r.sha256, sizeBytes: r.size, mediaType: r.mediaType },
-        () => this.store.place(r.tmpPath, this.store.masterPath(scope.partnershipId, r.sha256)),
-      );
-    } finally {
-      await this.store.discard(received?.tmpPath);
-    }
+    return this.store.ingest(
+      scope.partnershipId,
+      { body, sha256: hash, withViewingCopy: false },
+      () => undefined,
+      (content, place) => this.exclusions.attachProof(scope, noticeId, content, place),
+    );
   }
 }

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { createReadStream } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { storageRoot } from '@app/evidence';
 import { Role, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { type EvidencePack } from '@app/cases';
@@ -81,9 +82,7 @@ export class PacksController {
     private readonly limiter: PackRateLimiter,
     config: AppConfig,
   ) {
-    this.root = isAbsolute(config.storage.dir)
-      ? config.storage.dir
-      : resolve(process.cwd(), config.storage.dir);
+    this.root = storageRoot(config.storage.dir);
   }
 
   /** Queues a build; poll GET /packs/{id} for progress. At most PACK_RATE_LIMIT_PER_HOUR an hour. */

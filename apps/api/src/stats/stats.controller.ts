@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import { storageRoot } from '@app/evidence';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -141,7 +142,7 @@ export class StatsController {
       'content-disposition',
       `attachment; filename="report-${report.year}-q${report.quarter}.pdf"`,
     );
-    return reply.send(createReadStream(join(this.config.storage.dir, report.filePath)));
+    return reply.send(createReadStream(join(storageRoot(this.config.storage.dir), report.filePath)));
   }
 
   private viewer(req: HubRequest) {

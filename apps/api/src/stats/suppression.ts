@@ -45,9 +45,7 @@ export function suppressTable(
     return hidden;
   }
   const smallestPublished = (cells: readonly string[]) =>
-    cells
-      .filter((c) => !hidden.has(c) && v(c) !== 0)
-      .sort((a, b) => v(a) - v(b) || a.localeCompare(b))[0];
+    cells.filter((c) => !hidden.has(c) && v(c) !== 0).sort((a, b) => v(a) - v(b) || a.localeCompare(b))[0];
 
   /** The cell to withhold so that `r` is mended, or null when it already is. */
   function mend(r: Relation): string | null {

@@ -1,13 +1,13 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AppConfig } from '@app/config';
 import { PackBuildRepository } from '@app/cases';
-import { buildPackInChildProcess } from '@app/evidence';
+import { buildPackInChildProcess, packRelativePath, storageRoot } from '@app/evidence';
 import { log } from '@app/logging';
 import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
-import { packRelativePath, planPack } from './pack-plan';
+import { planPack } from './pack-plan';
 
 /** How often progress reaches the database while a pack builds. */
 const PROGRESS_EVERY_MS = 500;
@@ -89,9 +89,7 @@ export class EvidenceExportProcessor
     },
     [JobName.ExpireEvidencePacks]: async () => {
       const paths = await this.packs.expire();
-      const root = isAbsolute(this.config.storage.dir)
-        ? this.config.storage.dir
-        : resolve(process.cwd(), this.config.storage.dir);
+      const root = storageRoot(this.config.storage.dir);
       for (const p of paths) {
         await rm(join(root, p), { force: true });
       }

@@ -4,9 +4,11 @@ import {
   type CaseSummary,
   exhibitPackPaths,
   masterRelativePath,
+  packRelativePath,
   type PackPlan,
   type RuleRow,
   safeName,
+  storageRoot,
 } from '@app/evidence';
 
 const THEFT = 'theft_shop';
@@ -69,7 +71,7 @@ export function planPack(
   signingKeyPath: string,
   generatedAt: Date,
 ): PackPlan {
-  const root = isAbsolute(storageDir) ? storageDir : resolve(process.cwd(), storageDir);
+  const root = storageRoot(storageDir);
   const keyPath = isAbsolute(signingKeyPath) ? signingKeyPath : resolve(process.cwd(), signingKeyPath);
   const c = src.case;
   let running = 0;
@@ -234,11 +236,6 @@ export function planPack(
     })),
     continuity: src.continuity.map(continuityEntryOf),
   };
-}
-
-/** packs/<partnership>/<pack id>.zip under STORAGE_DIR. */
-export function packRelativePath(partnershipId: string, packId: string): string {
-  return join('packs', partnershipId, `${packId}.zip`);
 }
 
 function describeRule(key: string, value: unknown): string {

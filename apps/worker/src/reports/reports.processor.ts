@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { Role } from '@app/auth';
 import { AppConfig } from '@app/config';
+import { reportRelativePath, storageRoot } from '@app/evidence';
 import { type Measures, STAFF_OFFENCE_TYPES, StatsRepository } from '@app/stats';
 import { log } from '@app/logging';
 import { JobName, QueueName } from '@app/queue';
@@ -88,9 +89,10 @@ export class ReportsProcessor implements QueueProcessor<QueueName.Reports> {
         },
         repeat,
       });
-      const rel = join('reports', partnershipId, `${reportId}.pdf`);
-      await mkdir(join(this.config.storage.dir, 'reports', partnershipId), { recursive: true });
-      await writeFile(join(this.config.storage.dir, rel), pdf);
+      const rel = reportRelativePath(partnershipId, reportId);
+      const file = join(storageRoot(this.config.storage.dir), rel);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, pdf);
       const sha256 = createHash('sha256').update(pdf).digest('hex');
       await this.stats.finishReport(partnershipId, reportId, { filePath: rel, sha256, bytes: pdf.length });
       log().info({ partnershipId, reportId, bytes: pdf.length }, 'built quarterly partnership report');

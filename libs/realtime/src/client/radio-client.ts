@@ -6,6 +6,8 @@ import type {
   AckResponse,
   AlertAckedPayload,
   AlertPayload,
+  CaseUpdatedPayload,
+  EvidenceRequestedPayload,
   ClientToServerEvents,
   PresencePayload,
   ReplayBatch,
@@ -50,6 +52,10 @@ interface RadioClientEvents {
   /** the server refused the connection (bad, expired or revoked token) */
   refused: (error: SocketError) => void;
   disconnected: (reason: string) => void;
+  /** a case with a report from this store moved on (store rooms only) */
+  caseUpdated: (payload: CaseUpdatedPayload) => void;
+  /** the police asked this store for evidence */
+  evidenceRequested: (payload: EvidenceRequestedPayload) => void;
 }
 
 type Listeners = { [E in keyof RadioClientEvents]: Set<RadioClientEvents[E]> };
@@ -79,6 +85,8 @@ export class RadioClient {
     live: new Set(),
     refused: new Set(),
     disconnected: new Set(),
+    caseUpdated: new Set(),
+    evidenceRequested: new Set(),
   };
   /** live alerts held back while a replay is in progress */
   private held: AlertPayload[] | null = [];
@@ -195,6 +203,8 @@ export class RadioClient {
       );
     });
     this.socket.on('alert:acked', (payload) => this.emit('acked', payload));
+    this.socket.on('case:updated', (payload) => this.emit('caseUpdated', payload));
+    this.socket.on('evidence:requested', (payload) => this.emit('evidenceRequested', payload));
     this.socket.on('connect_error', (err: Error & { data?: SocketError }) => {
       if (err.data?.code) {
         this.emit('refused', err.data);

@@ -1,13 +1,4 @@
-import { canonicalJson } from './canonical-json';
 import { parseIdempotencyKey } from './idempotency.interceptor';
-
-describe('canonicalJson', () => {
-  it('sorts keys at every level and keeps array order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
-    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
-    expect(canonicalJson({ a: undefined, b: 'x' })).toBe('{"b":"x"}');
-  });
-});
 
 describe('parseIdempotencyKey', () => {
   it('accepts a UUID, bare or as a quoted sf-string', () => {
