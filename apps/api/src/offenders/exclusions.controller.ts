@@ -8,7 +8,7 @@ import { DomainError } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
 import { UuidParam } from '../http/uuid.pipe';
-import { AppealRequest, ExclusionResponse, ExclusionsQuery, IssueExclusionRequest } from './dto/offender.dto';
+import { AppealRequest, ExclusionResponse, ExclusionsQuery, IssueExclusionRequest } from './dto';
 import { OffenderFilesService } from './offenders.service';
 import { INTEL } from './subjects.controller';
 

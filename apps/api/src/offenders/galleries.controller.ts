@@ -16,7 +16,7 @@ import {
   ReviewListingRequest,
   SubjectImageResponse,
   SubjectResponse,
-} from './dto/offender.dto';
+} from './dto';
 import { INTEL, refuseDevices, SUBJECT_VIEWERS } from './subjects.controller';
 
 /** Who may propose a listing (store managers propose exclusions); a coordinator or admin reviews. */

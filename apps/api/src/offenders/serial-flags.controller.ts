@@ -11,7 +11,7 @@ import {
   LegalRuleResponse,
   ListFlagsQuery,
   OffenderSettingsDto,
-} from './dto/offender.dto';
+} from './dto';
 import { INTEL } from './subjects.controller';
 
 /** Police read flags (under-£200 bundles to pull); coordinators and admins decide them. */

@@ -35,7 +35,7 @@ import {
   UnlinkIncidentRequest,
   UpdateSubjectRequest,
   type VehicleDto,
-} from './dto/offender.dto';
+} from './dto';
 import { OffenderFilesService } from './offenders.service';
 
 /** Run offender intelligence: create subjects, link incidents, see suggestions. */

@@ -1,0 +1,95 @@
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Max,
+  Min,
+} from 'class-validator';
+import { Role } from '@app/auth';
+import { type Gallery, ListingState } from '@app/offenders';
+
+import { RequiredText, Text } from './text-fields';
+
+const AUDIENCE = [Role.Shopworker, Role.StoreManager, Role.Police, Role.Coordinator, Role.Admin];
+
+export class CreateGalleryRequest {
+  @RequiredText(1, 100)
+  name: string;
+
+  @Text(500, true) purpose?: string;
+
+  /** how long a listing lasts unless renewed with new incidents */
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  defaultListingDays: number;
+
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(AUDIENCE, { each: true })
+  audienceRoles: Role[];
+}
+
+export class GalleryResponse {
+  id: string;
+  name: string;
+  purpose: string | null;
+  defaultListingDays: number;
+  audienceRoles: string[];
+
+  static from(g: Gallery): GalleryResponse {
+    return {
+      id: g.id,
+      name: g.name,
+      purpose: g.purpose,
+      defaultListingDays: g.defaultListingDays,
+      audienceRoles: g.audienceRoles,
+    };
+  }
+}
+
+export class ProposeListingRequest {
+  @IsUUID()
+  subjectId: string;
+
+  @RequiredText(3, 2000, true)
+  reason: string;
+
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID(undefined, { each: true })
+  incidentIds: string[];
+}
+
+export class ReviewListingRequest {
+  @IsIn(['approve', 'reject'])
+  decision: 'approve' | 'reject';
+
+  @Text(2000, true) note?: string;
+}
+
+export class DelistRequest {
+  @RequiredText(3, 2000, true)
+  reason: string;
+}
+
+export class RenewListingRequest {
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID(undefined, { each: true })
+  incidentIds: string[];
+
+  @RequiredText(3, 2000, true)
+  reason: string;
+}
+
+export class ListListingsQuery {
+  @IsOptional()
+  @IsEnum(ListingState)
+  state?: ListingState;
+}
