@@ -623,4 +623,16 @@ describe('bad input answers 400 naming the field, and nothing is stored', () => 
     const good = await upload({ 'x-evidence-captured-at': '2026-11-20T14:03:00+01:00' });
     expect(good.status).toBe(201);
   });
+
+  it('answers 415 when an upload route is sent JSON instead of the file (it was a 500)', async () => {
+    const hash = '0'.repeat(64);
+    const routes: [string, string, Record<string, string>, string][] = [
+      ['PUT', `/api/v1/incidents/${incidentId}/evidence/${hash}`, { 'x-evidence-producer': 'Sam' }, tablet],
+      ['POST', `/api/v1/subjects/${subjectId}/images`, { 'x-content-sha256': hash }, p.tokens.coordinator],
+    ];
+    for (const [method, path, headers, token] of routes) {
+      const r = await api.http.request(method, path, { token, body: { file: 'not a file' }, headers });
+      expect({ path, status: r.status }).toEqual({ path, status: 415 });
+    }
+  });
 });

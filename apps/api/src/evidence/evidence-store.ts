@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { constants, createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { AppConfig } from '@app/config';
 import { DomainError, ErrorCode } from '@app/errors';
 import { derivativeRelativePath, masterRelativePath, storageRoot } from '@app/evidence';
@@ -81,6 +81,16 @@ export class EvidenceStore {
     maxBytes: number,
     declaredName: string | null = null,
   ): Promise<Received> {
+    if (body === undefined || body === null) {
+      throw DomainError.invalid('body', 'is empty');
+    }
+    if (!(body instanceof Readable)) {
+      // another content type was parsed (JSON, text): the file itself must be the body
+      throw new DomainError(
+        ErrorCode.UnsupportedMediaType,
+        'Send the file itself, as application/octet-stream',
+      );
+    }
     const tmpDir = join(this.root, 'tmp');
     await mkdir(tmpDir, { recursive: true });
     const tmpPath = join(tmpDir, randomUUID());
