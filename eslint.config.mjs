@@ -1,5 +1,5 @@
-// Type-aware lint: unawaited promises, exhaustive switches, no deep or cross-app imports,
-// process.env only in libs/config, and no focused or skipped tests.
+// Type-aware lint over every app (the web client too), libs, tests and scripts: unawaited promises,
+// exhaustive switches, no deep or cross-app imports, process.env only in libs/config, no focused or skipped tests.
 import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
@@ -8,7 +8,7 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'node_modules/**',
-      'apps/web/**',
+      'apps/web/dist/**',
       'coverage/**',
       '.data/**',
       'bench/results/**',
@@ -16,7 +16,7 @@ export default tseslint.config(
     ],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.base],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
