@@ -8,8 +8,7 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { AccessTokenService, type Actor, isShopRole, Role } from '@app/auth';
-import { ALERT_STAFF_ROLES } from '@app/alerts';
+import { AccessTokenService, type Actor, isShopRole, Role, ROLES } from '@app/auth';
 import { SessionRepository } from '@app/identity';
 import { DomainError, ErrorCode } from '@app/errors';
 import { log } from '@app/logging';
@@ -29,7 +28,6 @@ type RadioServer = Server<ClientToServerEvents, ServerToClientEvents, Record<str
 type RadioSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PRESENCE_ROLES: readonly Role[] = [Role.Coordinator, Role.Admin, Role.Police];
 
 /** Staff hear every alert of their partnership; stores hear their channel, store and talk groups. */
 export function roomsFor(actor: Actor): string[] {
@@ -38,7 +36,7 @@ export function roomsFor(actor: Actor): string[] {
     rooms.user(actor.id),
     rooms.session(actor.sessionId),
   ];
-  if (actor.kind === 'user' && ALERT_STAFF_ROLES.includes(actor.role)) {
+  if (actor.kind === 'user' && ROLES.partnershipStaff.includes(actor.role)) {
     joined.push(rooms.staff(actor.partnershipId));
   }
   if (actor.storeId) {
@@ -147,7 +145,7 @@ export class RadioGateway
     );
     socket.on('presence', (done) =>
       this.answer(socket, done, () => {
-        if (!PRESENCE_ROLES.includes(actor.role) || actor.kind !== 'user') {
+        if (!ROLES.partnershipStaff.includes(actor.role) || actor.kind !== 'user') {
           throw DomainError.forbidden('Only coordinators see who is on the channel');
         }
         return this.presence(actor.partnershipId);

@@ -15,13 +15,14 @@ export class RadioModule {
   static register(config?: AppConfig): DynamicModule {
     return {
       module: RadioModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ALL_ENTITIES), RedisModule, IdentityModule, AlertsModule],
-      providers: [
-        RadioGateway,
-        ReplayService,
-        SocketRateLimiter,
-        AccessTokenService,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(ALL_ENTITIES),
+        RedisModule,
+        IdentityModule,
+        AlertsModule,
       ],
+      providers: [RadioGateway, ReplayService, SocketRateLimiter, AccessTokenService],
     };
   }
 }

@@ -1,10 +1,11 @@
+import { ROLES } from '@app/auth';
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 import { AccessAction, appendAudit, TenantDb } from '@app/database';
 import { Alert } from './entities/alert.entity';
 import { AlertAck } from './entities/alert-ack.entity';
-import { ALERT_STAFF_ROLES, type NewAlert, raiseAlert } from './raise-alert';
+import { type NewAlert, raiseAlert } from './raise-alert';
 
 export interface AlertBatch {
   alerts: Alert[];
@@ -34,7 +35,7 @@ export interface AckStatus {
  */
 export function whereEntitled(qb: SelectQueryBuilder<Alert>, scope: TenantScope): SelectQueryBuilder<Alert> {
   qb.andWhere('a.partnership_id = :pid', { pid: scope.partnershipId });
-  if (ALERT_STAFF_ROLES.includes(scope.role) && scope.actorKind === 'user') {
+  if (ROLES.partnershipStaff.includes(scope.role) && scope.actorKind === 'user') {
     return qb;
   }
   if (!scope.storeId) {

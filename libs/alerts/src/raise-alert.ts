@@ -43,9 +43,6 @@ export const ALERT_DEFAULTS: Record<AlertType, { priority: AlertPriority; expire
   [AlertType.Information]: { priority: AlertPriority.Normal, expiresInSeconds: 12 * 3600 },
 };
 
-/** Anyone with this role hears every alert of the partnership (the staff room). */
-export const ALERT_STAFF_ROLES: readonly Role[] = [Role.Coordinator, Role.Admin, Role.Police];
-
 /**
  * Stores an alert and its outbox row in the caller's transaction (api, worker or a repository):
  * takes the next `alert_seq` from the partnership's counter row (the row lock orders raisers, so

@@ -1,4 +1,4 @@
-import { ALL_ROLES, Role } from './role';
+import { ALL_ROLES, Role, ROLES } from './role';
 
 /** What one account may do to another. `change` is a change of role or store. */
 export type GrantAction = 'create' | 'change' | 'disable';
@@ -6,7 +6,6 @@ export type GrantAction = 'create' | 'change' | 'disable';
 export const GRANT_ACTIONS: readonly GrantAction[] = ['create', 'change', 'disable'];
 
 const EVERYONE: readonly Role[] = ALL_ROLES;
-const SHOP_STAFF: readonly Role[] = [Role.Shopworker, Role.StoreManager];
 
 /**
  * The grant matrix: for each acting role, the roles it may create, change and disable, always
@@ -16,7 +15,7 @@ const SHOP_STAFF: readonly Role[] = [Role.Shopworker, Role.StoreManager];
  */
 export const GRANTS: Readonly<Record<Role, Readonly<Record<GrantAction, readonly Role[]>>>> = {
   [Role.Admin]: { create: EVERYONE, change: EVERYONE, disable: EVERYONE },
-  [Role.Coordinator]: { create: SHOP_STAFF, change: SHOP_STAFF, disable: SHOP_STAFF },
+  [Role.Coordinator]: { create: ROLES.shopStaff, change: ROLES.shopStaff, disable: ROLES.shopStaff },
   [Role.StoreManager]: { create: [], change: [], disable: [] },
   [Role.Shopworker]: { create: [], change: [], disable: [] },
   [Role.Police]: { create: [], change: [], disable: [] },

@@ -1,12 +1,12 @@
-import { Role } from '@app/auth';
+import { Role, ROLES } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
 import { IncidentStatus } from './entities/incident.entity';
 
 /** The review lifecycle: which statuses a report may come from, and which roles may move it. */
-export const INCIDENT_TRANSITIONS: Record<string, { from: IncidentStatus[]; roles: Role[] }> = {
+export const INCIDENT_TRANSITIONS: Record<string, { from: IncidentStatus[]; roles: readonly Role[] }> = {
   [IncidentStatus.Submitted]: {
     from: [IncidentStatus.Draft],
-    roles: [Role.Shopworker, Role.StoreManager, Role.Coordinator],
+    roles: ROLES.reporters,
   },
   [IncidentStatus.Reviewed]: { from: [IncidentStatus.Submitted], roles: [Role.Coordinator, Role.Police] },
   [IncidentStatus.Closed]: {

@@ -1,3 +1,4 @@
+import { ROLES } from '@app/auth';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Role, TenantScope } from '@app/auth';
@@ -7,7 +8,7 @@ import { Incident } from '@app/incidents';
 import { Gallery, GalleryListing, ListingState } from './entities/gallery.entity';
 import { Subject, SubjectImage, SubjectIncident } from './entities/subject.entity';
 import { DAY_MS } from './serial-rule';
-import { INTEL_ROLES, notFound } from './subject-visibility';
+import { notFound } from './subject-visibility';
 
 /**
  * Galleries and their listings: a subject is proposed with a reason resting on linked incidents,
@@ -40,7 +41,7 @@ export class GalleryRepository {
         where: { partnershipId: scope.partnershipId },
         order: { name: 'ASC' },
       });
-      if (INTEL_ROLES.includes(scope.role) && scope.actorKind === 'user') {
+      if (ROLES.managers.includes(scope.role) && scope.actorKind === 'user') {
         return all;
       }
       return scope.actorKind === 'device' ? [] : all.filter((g) => g.audienceRoles.includes(scope.role));
@@ -57,7 +58,7 @@ export class GalleryRepository {
       const gallery =
         (await em.findOneBy(Gallery, { id: galleryId, partnershipId: scope.partnershipId })) ??
         notFound('Gallery');
-      const intel = INTEL_ROLES.includes(scope.role) && scope.actorKind === 'user';
+      const intel = ROLES.managers.includes(scope.role) && scope.actorKind === 'user';
       if (!intel && (scope.actorKind === 'device' || !gallery.audienceRoles.includes(scope.role))) {
         throw DomainError.forbidden('This gallery is not shown to your role');
       }

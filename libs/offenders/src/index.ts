@@ -6,5 +6,5 @@ export * from './serial-flag.repository';
 export * from './serial-offender.repository';
 export * from './serial-rule';
 export * from './subject.repository';
-export { INTEL_ROLES, normaliseRegistration } from './subject-visibility';
+export { normaliseRegistration } from './subject-visibility';
 export * from './offenders.module';

@@ -1,10 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { Role, type TenantScope } from '@app/auth';
+import { Role, type TenantScope, ROLES } from '@app/auth';
 import { DomainError } from '@app/errors';
 import { Subject } from './entities/subject.entity';
-
-/** Roles that run offender intelligence and always see subjects. */
-export const INTEL_ROLES: readonly Role[] = [Role.Coordinator, Role.Admin];
 
 export const normaliseRegistration = (r: string) => r.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
@@ -18,7 +15,7 @@ export function notFound(what: string): never {
  * audience includes their role, and tablets never do (no gallery where customers can see it).
  */
 export function visibleSql(scope: TenantScope, alias: string, params: unknown[], now: Date): string {
-  if (scope.actorKind === 'user' && INTEL_ROLES.includes(scope.role)) {
+  if (scope.actorKind === 'user' && ROLES.managers.includes(scope.role)) {
     return 'true';
   }
   if (scope.actorKind === 'device') {

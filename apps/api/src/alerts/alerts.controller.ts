@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope } from '@app/auth';
+import { Role, type TenantScope, ROLES } from '@app/auth';
 import type { AlertPayload } from '@app/realtime';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { PageResponse } from '../http/page.response';
@@ -17,10 +17,6 @@ import {
   TalkGroupResponse,
 } from './dto/talk-group.dto';
 
-const MANAGERS = [Role.Coordinator, Role.Admin];
-const RAISERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Admin];
-const LISTENERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police, Role.Admin];
-
 /** Radio alerts over HTTP, for systems without sockets. Delivery is the radio's job. */
 @ApiTags('radio')
 @ApiBearerAuth()
@@ -29,13 +25,13 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Post('alerts')
-  @Roles(...RAISERS)
+  @Roles(...ROLES.alertRaisers)
   async raise(@Scope() scope: TenantScope, @Body() body: RaiseAlertRequest): Promise<AlertPayload> {
     return AlertResponse.from(await this.alerts.raise(scope, body));
   }
 
   @Get('alerts')
-  @Roles(...LISTENERS)
+  @Roles(...ROLES.members)
   async list(@Scope() scope: TenantScope, @Query() q: ListAlertsQuery): Promise<PageResponse<AlertPayload>> {
     const { alerts, more } = await this.alerts.list(scope, q);
     const last = alerts[alerts.length - 1];
@@ -43,25 +39,25 @@ export class AlertsController {
   }
 
   @Get('alerts/:id')
-  @Roles(...LISTENERS)
+  @Roles(...ROLES.members)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<AlertPayload> {
     return AlertResponse.from(await this.alerts.get(scope, id));
   }
 
   @Get('alerts/:id/acks')
-  @Roles(...LISTENERS)
+  @Roles(...ROLES.members)
   async acks(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<AckStatusResponse> {
     return AckStatusResponse.from(await this.alerts.ackStatus(scope, id));
   }
 
   @Get('talk-groups')
-  @Roles(...LISTENERS)
+  @Roles(...ROLES.members)
   async talkGroups(@Scope() scope: TenantScope): Promise<TalkGroupResponse[]> {
     return (await this.alerts.listTalkGroups(scope)).map(TalkGroupResponse.from);
   }
 
   @Post('talk-groups')
-  @Roles(...MANAGERS)
+  @Roles(...ROLES.managers)
   async createTalkGroup(
     @Scope() scope: TenantScope,
     @Body() body: CreateTalkGroupRequest,
@@ -70,7 +66,7 @@ export class AlertsController {
   }
 
   @Put('talk-groups/:id/stores')
-  @Roles(...MANAGERS)
+  @Roles(...ROLES.managers)
   async setTalkGroupStores(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -80,14 +76,14 @@ export class AlertsController {
   }
 
   @Get('radio-settings')
-  @Roles(...LISTENERS)
+  @Roles(...ROLES.members)
   async settings(@Scope() scope: TenantScope): Promise<RadioSettingsResponse> {
     return RadioSettingsResponse.from(await this.alerts.getSettings(scope));
   }
 
   @Put('radio-settings')
   @HttpCode(200)
-  @Roles(...MANAGERS)
+  @Roles(...ROLES.managers)
   async updateSettings(
     @Scope() scope: TenantScope,
     @Body() body: RadioSettingsRequest,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { isShopRole, Role, storeFilterFor, type TenantScope } from '@app/auth';
+import { isShopRole, Role, storeFilterFor, type TenantScope, ROLES } from '@app/auth';
 import {
-  ALERT_STAFF_ROLES,
   type AckStatus,
   type Alert,
   type AlertBatch,
@@ -81,7 +80,7 @@ export class AlertsService {
   /** The sender (or its store) and the partnership's staff see who has and has not acknowledged. */
   async ackStatus(scope: TenantScope, id: string): Promise<AckStatus> {
     const status = (await this.alerts.ackStatus(scope, id)) ?? notFound('Alert');
-    const staff = ALERT_STAFF_ROLES.includes(scope.role) && scope.actorKind === 'user';
+    const staff = ROLES.partnershipStaff.includes(scope.role) && scope.actorKind === 'user';
     const sender =
       status.alert.senderId === scope.actorId ||
       (!!scope.storeId && status.alert.senderStoreId === scope.storeId);

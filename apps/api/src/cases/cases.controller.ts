@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope } from '@app/auth';
+import { Role, type TenantScope, ROLES } from '@app/auth';
 import { continuityEntryOf, reasonsFor } from '@app/cases';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PageQuery } from '../http/page.query';
@@ -22,11 +22,6 @@ import {
   TriageQuery,
 } from './dto/case.dto';
 
-/** Police own cases. */
-export const CASE_ROLES = [Role.Police];
-/** Who answers police requests: the store (its staff only for their store) and coordinators. */
-export const STORE_SIDE = [Role.Shopworker, Role.StoreManager, Role.Coordinator];
-
 @ApiTags('cases')
 @ApiBearerAuth()
 @Controller('cases')
@@ -35,7 +30,7 @@ export class CasesController {
 
   /** Opens a case from one incident or from a serial-offender flag's bundle. */
   @Post()
-  @Roles(...CASE_ROLES)
+  @Roles(...ROLES.police)
   async open(@Scope() scope: TenantScope, @Body() body: OpenCaseRequest): Promise<CaseResponse> {
     const c = await this.cases.open(scope, body);
     return CaseResponse.from(c);
@@ -43,7 +38,7 @@ export class CasesController {
 
   /** The triage queue: highest priority first, with the reasons for each score. */
   @Get()
-  @Roles(...CASE_ROLES)
+  @Roles(...ROLES.police)
   async triage(
     @Scope() scope: TenantScope,
     @Query() q: TriageQuery,
@@ -52,7 +47,7 @@ export class CasesController {
   }
 
   @Get(':id')
-  @Roles(...CASE_ROLES)
+  @Roles(...ROLES.police)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<CaseResponse> {
     const found = await this.cases.get(scope, id);
     return CaseResponse.from(found.case, found.incidentIds);
@@ -60,7 +55,7 @@ export class CasesController {
 
   @Post(':id/assignment')
   @HttpCode(200)
-  @Roles(...CASE_ROLES)
+  @Roles(...ROLES.police)
   async assign(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -72,7 +67,7 @@ export class CasesController {
   /** new -> in_triage -> evidence_requested -> ready_for_cps | charged | NFA | resolution -> court outcome */
   @Post(':id/transitions')
   @HttpCode(200)
-  @Roles(...CASE_ROLES)
+  @Roles(...ROLES.police)
   async transition(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -82,7 +77,7 @@ export class CasesController {
   }
 
   @Get(':id/history')
-  @Roles(...CASE_ROLES)
+  @Roles(...ROLES.police)
   async history(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -92,7 +87,7 @@ export class CasesController {
 
   /** The case's hash-chained continuity log, as it goes into a pack. */
   @Get(':id/continuity')
-  @Roles(...CASE_ROLES)
+  @Roles(...ROLES.police)
   async continuity(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -101,7 +96,7 @@ export class CasesController {
   }
 
   @Post(':id/evidence-requests')
-  @Roles(...CASE_ROLES)
+  @Roles(...ROLES.police)
   async request(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -111,7 +106,7 @@ export class CasesController {
   }
 
   @Get(':id/evidence-requests')
-  @Roles(...CASE_ROLES)
+  @Roles(...ROLES.police)
   async requests(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -128,7 +123,7 @@ export class StoreCasesController {
   constructor(private readonly cases: CasesService) {}
 
   @Get('evidence-requests')
-  @Roles(...STORE_SIDE)
+  @Roles(...ROLES.reporters)
   async list(
     @Scope() scope: TenantScope,
     @Query() q: StoreRequestsQuery,
@@ -138,7 +133,7 @@ export class StoreCasesController {
 
   @Post('evidence-requests/:id/answer')
   @HttpCode(200)
-  @Roles(...STORE_SIDE)
+  @Roles(...ROLES.reporters)
   async answer(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -149,7 +144,7 @@ export class StoreCasesController {
 
   /** What happened to cases built from this store's reports, in plain words for staff and victims. */
   @Get('case-updates')
-  @Roles(...STORE_SIDE)
+  @Roles(...ROLES.reporters)
   async updates(
     @Scope() scope: TenantScope,
     @Query() q: PageQuery,

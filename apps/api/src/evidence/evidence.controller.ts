@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Param, Put, Req, Res, StreamableFile } from '
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
-import { Role, type TenantScope } from '@app/auth';
+import { Role, type TenantScope, ROLES } from '@app/auth';
 import { DATE_RANGES, DomainError, humanTextProblem, zonedDateTimeProblem } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
@@ -10,9 +10,6 @@ import { UuidParam } from '../http/uuid.pipe';
 import { ExhibitResponse } from './dto/exhibit.dto';
 import { EvidenceService, type UploadMeta } from './evidence.service';
 import { ACCEPTED } from './magic';
-
-const UPLOADERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police];
-const READERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police];
 
 /**
  * Evidence on a report. Upload is `PUT …/evidence/<sha256>` with the raw file as an
@@ -26,7 +23,7 @@ export class EvidenceController {
   constructor(private readonly evidence: EvidenceService) {}
 
   @Put(':sha256')
-  @Roles(...UPLOADERS)
+  @Roles(...ROLES.reportHandlers)
   @ApiConsumes('application/octet-stream')
   @ApiHeader({
     name: 'x-evidence-producer',
@@ -75,7 +72,7 @@ export class EvidenceController {
   }
 
   @Get()
-  @Roles(...READERS)
+  @Roles(...ROLES.reportHandlers)
   async list(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
@@ -85,7 +82,7 @@ export class EvidenceController {
 
   /** The metadata-stripped viewing copy, as a download that never runs in the page. */
   @Get(':exhibitId/view')
-  @Roles(...READERS)
+  @Roles(...ROLES.reportHandlers)
   async view(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,

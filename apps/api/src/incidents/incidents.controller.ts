@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope } from '@app/auth';
+import { Role, type TenantScope, ROLES } from '@app/auth';
 import type { IdempotencyClaim } from '@app/database';
 import { Roles, Scope } from '../auth/access.decorators';
 import { ReportRateLimiter } from '../http/actor-rate-limiter';
@@ -17,11 +17,6 @@ import {
 } from './dto/incident.dto';
 import { IncidentsService } from './incidents.service';
 
-/** Who files reports: shop staff (and their tablets) and coordinators. */
-export const REPORTERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator];
-/** Who reads row-level reports. Analysts never do: they get aggregates only. */
-export const READERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police];
-
 @ApiTags('incidents')
 @ApiBearerAuth()
 @Controller('incidents')
@@ -37,7 +32,7 @@ export class IncidentsController {
    * recorded under the key, so the same request sent again later goes through).
    */
   @Post()
-  @Roles(...REPORTERS)
+  @Roles(...ROLES.reporters)
   @Idempotent()
   async report(
     @Scope() scope: TenantScope,
@@ -49,7 +44,7 @@ export class IncidentsController {
   }
 
   @Get()
-  @Roles(...READERS)
+  @Roles(...ROLES.reportHandlers)
   async find(
     @Scope() scope: TenantScope,
     @Query() q: ListIncidentsQuery,
@@ -58,14 +53,14 @@ export class IncidentsController {
   }
 
   @Get(':id')
-  @Roles(...READERS)
+  @Roles(...ROLES.reportHandlers)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<IncidentResponse> {
     return IncidentResponse.from(await this.incidents.get(scope, id));
   }
 
   /** Changes a report; every change is kept with who, when and what (see /amendments). */
   @Patch(':id')
-  @Roles(...READERS)
+  @Roles(...ROLES.reportHandlers)
   async amend(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -77,7 +72,7 @@ export class IncidentsController {
   /** draft -> submitted -> reviewed -> closed */
   @Post(':id/transitions')
   @HttpCode(200)
-  @Roles(...READERS)
+  @Roles(...ROLES.reportHandlers)
   async transition(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -87,7 +82,7 @@ export class IncidentsController {
   }
 
   @Get(':id/amendments')
-  @Roles(...READERS)
+  @Roles(...ROLES.reportHandlers)
   async amendments(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

@@ -1,15 +1,12 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope } from '@app/auth';
+import { Role, type TenantScope, ROLES } from '@app/auth';
 import type { IdempotencyClaim } from '@app/database';
 import { Roles, Scope } from '../auth/access.decorators';
 import { Claim, Idempotent } from '../http/idempotency.interceptor';
 import { UuidParam } from '../http/uuid.pipe';
 import { CreateStatementRequest, StatementResponse } from './dto/statement.dto';
-import { READERS } from './incidents.controller';
 import { StatementsService } from './statements.service';
-
-const TAKERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police];
 
 /** MG11 witness statements on a report. There is no route to edit or delete one. */
 @ApiTags('incidents')
@@ -20,7 +17,7 @@ export class StatementsController {
 
   /** Takes a statement. Requires Idempotency-Key; retries replay the first answer byte for byte. */
   @Post()
-  @Roles(...TAKERS)
+  @Roles(...ROLES.reportHandlers)
   @Idempotent()
   async create(
     @Scope() scope: TenantScope,
@@ -34,7 +31,7 @@ export class StatementsController {
   }
 
   @Get()
-  @Roles(...READERS)
+  @Roles(...ROLES.reportHandlers)
   async list(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
@@ -43,7 +40,7 @@ export class StatementsController {
   }
 
   @Get(':id')
-  @Roles(...READERS)
+  @Roles(...ROLES.reportHandlers)
   async get(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
@@ -54,7 +51,7 @@ export class StatementsController {
 
   /** A correction is a new signed version that points at the one it corrects. */
   @Post(':id/corrections')
-  @Roles(...TAKERS)
+  @Roles(...ROLES.reportHandlers)
   async correct(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
-import { assertStoreAccess, Role, storeFilterFor, type TenantScope } from '@app/auth';
+import { assertStoreAccess, Role, storeFilterFor, type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
 import { exclusionApplies, ExclusionRepository, SubjectRepository } from '@app/offenders';
 import { DomainError } from '@app/errors';
@@ -10,10 +10,6 @@ import type { HubRequest } from '../http/request';
 import { UuidParam } from '../http/uuid.pipe';
 import { AppealRequest, ExclusionResponse, ExclusionsQuery, IssueExclusionRequest } from './dto';
 import { OffenderFilesService } from './offenders.service';
-import { INTEL } from './subjects.controller';
-
-/** Store managers serve notices for their store; coordinators and admins for any (police never: brief 4.4). */
-const ISSUERS = [Role.StoreManager, Role.Coordinator, Role.Admin];
 
 @ApiTags('offenders')
 @ApiBearerAuth()
@@ -32,7 +28,7 @@ export class ExclusionsController {
 
   /** Records a served exclusion notice (default term: the partnership's, 12 months). */
   @Post('subjects/:id/exclusion-notices')
-  @Roles(...ISSUERS)
+  @Roles(...ROLES.storeManagers)
   async issue(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -65,7 +61,7 @@ export class ExclusionsController {
   }
 
   @Get('subjects/:id/exclusion-notices')
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async forSubject(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -75,7 +71,7 @@ export class ExclusionsController {
 
   /** Notices that apply now (expired or overturned ones stop applying by themselves). */
   @Get('exclusion-notices')
-  @Roles(...ISSUERS)
+  @Roles(...ROLES.storeManagers)
   async applying(
     @Scope() scope: TenantScope,
     @Query() q: ExclusionsQuery,
@@ -87,7 +83,7 @@ export class ExclusionsController {
 
   @Post('exclusion-notices/:id/appeal')
   @HttpCode(200)
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async appeal(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -107,7 +103,7 @@ export class ExclusionsController {
   /** Proof of service (a photo or scan of the notice), stored as evidence: raw body, SHA-256 header. */
   @Post('exclusion-notices/:id/proof')
   @HttpCode(200)
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   @ApiConsumes('application/octet-stream')
   @ApiHeader({ name: 'x-content-sha256', required: true, description: 'SHA-256 of the file (hex)' })
   async proof(

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope } from '@app/auth';
+import { Role, type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
 import { GalleryRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
@@ -17,10 +17,7 @@ import {
   SubjectImageResponse,
   SubjectResponse,
 } from './dto';
-import { INTEL, refuseDevices, SUBJECT_VIEWERS } from './subjects.controller';
-
-/** Who may propose a listing (store managers propose exclusions); a coordinator or admin reviews. */
-const PROPOSERS = [Role.StoreManager, Role.Coordinator, Role.Admin];
+import { refuseDevices } from './subjects.controller';
 
 @ApiTags('offenders')
 @ApiBearerAuth()
@@ -32,7 +29,7 @@ export class GalleriesController {
   ) {}
 
   @Post()
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async create(@Scope() scope: TenantScope, @Body() body: CreateGalleryRequest): Promise<GalleryResponse> {
     return GalleryResponse.from(
       await this.galleries.createGallery(scope, {
@@ -46,7 +43,7 @@ export class GalleriesController {
 
   /** The galleries shown to the caller's role. */
   @Get()
-  @Roles(...SUBJECT_VIEWERS)
+  @Roles(...ROLES.members)
   async list(@Scope() scope: TenantScope): Promise<{ items: GalleryResponse[] }> {
     refuseDevices(scope);
     return { items: (await this.galleries.galleries(scope)).map(GalleryResponse.from) };
@@ -54,7 +51,7 @@ export class GalleriesController {
 
   /** The subjects currently listed: a gallery view, each subject logged as consulted. */
   @Get(':id/subjects')
-  @Roles(...SUBJECT_VIEWERS)
+  @Roles(...ROLES.members)
   async subjects(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -73,7 +70,7 @@ export class GalleriesController {
 
   /** Proposes a subject for this gallery with a reason resting on linked incidents. */
   @Post(':id/listings')
-  @Roles(...PROPOSERS)
+  @Roles(...ROLES.storeManagers)
   async propose(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -94,7 +91,7 @@ export class ListingsController {
   ) {}
 
   @Get()
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async list(
     @Scope() scope: TenantScope,
     @Query() q: ListListingsQuery,
@@ -109,7 +106,7 @@ export class ListingsController {
   /** A second person (coordinator or admin) approves or rejects a proposed listing. */
   @Post(':id/review')
   @HttpCode(200)
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async review(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -123,7 +120,7 @@ export class ListingsController {
 
   @Post(':id/delist')
   @HttpCode(200)
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async delist(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -136,7 +133,7 @@ export class ListingsController {
   /** Renews a listing for another term: only with incidents newer than the listing or last renewal. */
   @Post(':id/renew')
   @HttpCode(200)
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async renew(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

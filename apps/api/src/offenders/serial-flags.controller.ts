@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope } from '@app/auth';
+import { Role, type TenantScope, ROLES } from '@app/auth';
 import { ExclusionRepository, SerialFlagRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { pageOf, type PageResponse } from '../http/page.response';
@@ -12,10 +12,6 @@ import {
   ListFlagsQuery,
   OffenderSettingsDto,
 } from './dto';
-import { INTEL } from './subjects.controller';
-
-/** Police read flags (under-£200 bundles to pull); coordinators and admins decide them. */
-const FLAG_READERS = [Role.Coordinator, Role.Admin, Role.Police];
 
 @ApiTags('offenders')
 @ApiBearerAuth()
@@ -24,13 +20,13 @@ export class SerialFlagsController {
   constructor(private readonly flags: SerialFlagRepository) {}
 
   @Get()
-  @Roles(...FLAG_READERS)
+  @Roles(...ROLES.partnershipStaff)
   async list(@Scope() scope: TenantScope, @Query() q: ListFlagsQuery): Promise<PageResponse<FlagResponse>> {
     return pageOf(await this.flags.flags(scope, q.state ?? null, q), FlagResponse.from);
   }
 
   @Get(':id')
-  @Roles(...FLAG_READERS)
+  @Roles(...ROLES.partnershipStaff)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<FlagResponse> {
     return FlagResponse.from(await this.flags.flag(scope, id));
   }
@@ -38,7 +34,7 @@ export class SerialFlagsController {
   /** new -> reviewed -> case_opened | dismissed (dismissal needs a note). */
   @Post(':id/transitions')
   @HttpCode(200)
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async transition(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -55,7 +51,7 @@ export class OffenderSettingsController {
   constructor(private readonly exclusions: ExclusionRepository) {}
 
   @Get('offender-settings')
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async get(@Scope() scope: TenantScope): Promise<OffenderSettingsDto> {
     return this.exclusions.settings(scope);
   }
@@ -63,7 +59,7 @@ export class OffenderSettingsController {
   /** Changes threshold, window, N and exclusion term; every subject is re-checked. */
   @Post('offender-settings')
   @HttpCode(200)
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async update(@Scope() scope: TenantScope, @Body() body: OffenderSettingsDto): Promise<OffenderSettingsDto> {
     return this.exclusions.updateSettings(scope, {
       thresholdPence: body.thresholdPence,
@@ -75,7 +71,7 @@ export class OffenderSettingsController {
 
   /** The law as data: effective-dated rules per jurisdiction (commencements set by the operator). */
   @Get('legal-rules')
-  @Roles(...FLAG_READERS)
+  @Roles(...ROLES.partnershipStaff)
   async rules(@Scope() scope: TenantScope): Promise<{ items: LegalRuleResponse[] }> {
     return { items: (await this.exclusions.legalRules(scope)).map(LegalRuleResponse.from) };
   }

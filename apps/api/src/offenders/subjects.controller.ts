@@ -15,7 +15,7 @@ import {
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
-import { Role, type TenantScope } from '@app/auth';
+import { Role, type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
 import { normaliseRegistration, type SubjectFields, SubjectRepository } from '@app/offenders';
 import { DomainError } from '@app/errors';
@@ -37,17 +37,6 @@ import {
   type VehicleDto,
 } from './dto';
 import { OffenderFilesService } from './offenders.service';
-
-/** Run offender intelligence: create subjects, link incidents, see suggestions. */
-export const INTEL = [Role.Coordinator, Role.Admin];
-/** May see subjects listed in galleries shown to their role (tablets never). */
-export const SUBJECT_VIEWERS = [
-  Role.Shopworker,
-  Role.StoreManager,
-  Role.Police,
-  Role.Coordinator,
-  Role.Admin,
-];
 
 /** Tablets never see subjects or galleries: a customer could see the screen (brief 2, 7.6). */
 export function refuseDevices(scope: TenantScope): void {
@@ -88,7 +77,7 @@ export class SubjectsController {
   ) {}
 
   @Post()
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async create(@Scope() scope: TenantScope, @Body() body: CreateSubjectRequest): Promise<SubjectResponse> {
     if (body.kind === 'known' && !body.name) {
       throw DomainError.invalid('name', 'is required for a known subject');
@@ -106,14 +95,14 @@ export class SubjectsController {
 
   /** Subjects the caller may see; every one returned is logged as consulted. */
   @Get()
-  @Roles(...SUBJECT_VIEWERS)
+  @Roles(...ROLES.members)
   async list(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<SubjectResponse>> {
     refuseDevices(scope);
     return pageOf(await this.subjects.listSubjects(scope, this.clock.now(), q), SubjectResponse.from);
   }
 
   @Get(':id')
-  @Roles(...SUBJECT_VIEWERS)
+  @Roles(...ROLES.members)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<SubjectResponse> {
     refuseDevices(scope);
     const now = this.clock.now();
@@ -121,7 +110,7 @@ export class SubjectsController {
   }
 
   @Patch(':id')
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async update(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -140,7 +129,7 @@ export class SubjectsController {
 
   /** Adds an image: the raw file as application/octet-stream, its SHA-256 in x-content-sha256. */
   @Post(':id/images')
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   @ApiConsumes('application/octet-stream')
   @ApiHeader({ name: 'x-content-sha256', required: true, description: 'SHA-256 of the file (hex)' })
   async addImage(
@@ -164,7 +153,7 @@ export class SubjectsController {
   }
 
   @Get(':id/incidents')
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async links(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -174,7 +163,7 @@ export class SubjectsController {
 
   /** A coordinator confirms that the subject was an offender in the incident. */
   @Post(':id/incidents')
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async link(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -185,7 +174,7 @@ export class SubjectsController {
 
   @Post(':id/incidents/unlink')
   @HttpCode(204)
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async unlink(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -196,7 +185,7 @@ export class SubjectsController {
 
   /** Possible links, for a coordinator to confirm; nothing is linked by itself. */
   @Get(':id/suggestions')
-  @Roles(...INTEL)
+  @Roles(...ROLES.managers)
   async suggestions(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -215,7 +204,7 @@ export class SubjectImagesController {
 
   /** The metadata-stripped viewing copy, as a download; logged as consulted. */
   @Get(':id/view')
-  @Roles(...SUBJECT_VIEWERS)
+  @Roles(...ROLES.members)
   async view(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { storageRoot } from '@app/evidence';
-import { Role, type TenantScope } from '@app/auth';
+import { Role, type TenantScope, ROLES } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { type EvidencePack } from '@app/cases';
 import { IsHumanText } from '@app/errors';
@@ -68,8 +68,6 @@ export class PackResponse {
   }
 }
 
-const POLICE = [Role.Police];
-
 /** CPS evidence packs: built by the worker, downloaded as a logged disclosure, then expire. */
 @ApiTags('packs')
 @ApiBearerAuth()
@@ -88,14 +86,14 @@ export class PacksController {
   /** Queues a build; poll GET /packs/{id} for progress. At most PACK_RATE_LIMIT_PER_HOUR an hour. */
   @Post('cases/:id/packs')
   @HttpCode(202)
-  @Roles(...POLICE)
+  @Roles(...ROLES.police)
   async build(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
     await this.limiter.consume(scope.actorId);
     return PackResponse.from(await this.packs.request(scope, id));
   }
 
   @Get('cases/:id/packs')
-  @Roles(...POLICE)
+  @Roles(...ROLES.police)
   async list(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -104,7 +102,7 @@ export class PacksController {
   }
 
   @Get('packs/:id')
-  @Roles(...POLICE)
+  @Roles(...ROLES.police)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
     return PackResponse.from(await this.packs.get(scope, id));
   }
@@ -112,7 +110,7 @@ export class PacksController {
   /** The ZIP. Logged first as a disclosure to `recipient` (access log and the case's chain). */
   @Post('packs/:id/download')
   @HttpCode(200)
-  @Roles(...POLICE)
+  @Roles(...ROLES.police)
   @ApiProduces('application/zip')
   async download(
     @Scope() scope: TenantScope,

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ALL_ROLES, Role, rolesThatMay, type TenantScope } from '@app/auth';
+import { ALL_ROLES, Role, rolesThatMay, type TenantScope, ROLES } from '@app/auth';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PageQuery } from '../http/page.query';
 import { pageOf, type PageResponse } from '../http/page.response';
@@ -11,10 +11,6 @@ import { PartnershipResponse } from './dto/partnership.response';
 import { CreateStoreRequest, ListStoresQuery, StoreResponse } from './dto/store.dto';
 import { ChangeUserRequest, CreateUserRequest, UserResponse } from './dto/user.dto';
 import { PartnershipsService } from './partnerships.service';
-
-const MANAGERS = [Role.Coordinator, Role.Admin];
-const STORE_STAFF_MANAGERS = [Role.StoreManager, Role.Coordinator, Role.Admin];
-const MEMBERS = [Role.Shopworker, Role.StoreManager, Role.Coordinator, Role.Police, Role.Admin];
 
 @ApiTags('partnership')
 @ApiBearerAuth()
@@ -29,7 +25,7 @@ export class PartnershipsController {
   }
 
   @Get('businesses')
-  @Roles(...MANAGERS, Role.Police)
+  @Roles(...ROLES.managers, Role.Police)
   async businesses(
     @Scope() scope: TenantScope,
     @Query() q: PageQuery,
@@ -38,7 +34,7 @@ export class PartnershipsController {
   }
 
   @Post('businesses')
-  @Roles(...MANAGERS)
+  @Roles(...ROLES.managers)
   async createBusiness(
     @Scope() scope: TenantScope,
     @Body() body: CreateBusinessRequest,
@@ -47,7 +43,7 @@ export class PartnershipsController {
   }
 
   @Get('stores')
-  @Roles(...MEMBERS)
+  @Roles(...ROLES.members)
   async stores(
     @Scope() scope: TenantScope,
     @Query() q: ListStoresQuery,
@@ -56,25 +52,25 @@ export class PartnershipsController {
   }
 
   @Get('stores/:id')
-  @Roles(...MEMBERS)
+  @Roles(...ROLES.members)
   async store(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<StoreResponse> {
     return StoreResponse.from(await this.partnerships.getStore(scope, id));
   }
 
   @Post('stores')
-  @Roles(...MANAGERS)
+  @Roles(...ROLES.managers)
   async createStore(@Scope() scope: TenantScope, @Body() body: CreateStoreRequest): Promise<StoreResponse> {
     return StoreResponse.from(await this.partnerships.createStore(scope, body));
   }
 
   @Get('users')
-  @Roles(...STORE_STAFF_MANAGERS)
+  @Roles(...ROLES.storeManagers)
   async users(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<UserResponse>> {
     return pageOf(await this.partnerships.listUsers(scope, q), UserResponse.from);
   }
 
   @Get('users/:id')
-  @Roles(...STORE_STAFF_MANAGERS)
+  @Roles(...ROLES.storeManagers)
   async user(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<UserResponse> {
     return UserResponse.from(await this.partnerships.getUser(scope, id));
   }
@@ -103,13 +99,13 @@ export class PartnershipsController {
   }
 
   @Get('devices')
-  @Roles(...STORE_STAFF_MANAGERS)
+  @Roles(...ROLES.storeManagers)
   async devices(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<DeviceResponse>> {
     return pageOf(await this.partnerships.listDevices(scope, q), DeviceResponse.from);
   }
 
   @Post('devices')
-  @Roles(...STORE_STAFF_MANAGERS)
+  @Roles(...ROLES.storeManagers)
   async enrolDevice(
     @Scope() scope: TenantScope,
     @Body() body: EnrolDeviceRequest,
@@ -119,7 +115,7 @@ export class PartnershipsController {
   }
 
   @Delete('devices/:id')
-  @Roles(...STORE_STAFF_MANAGERS)
+  @Roles(...ROLES.storeManagers)
   async revokeDevice(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

@@ -4,7 +4,7 @@ import { storageRoot } from '@app/evidence';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Role, scopeOf, type TenantScope } from '@app/auth';
+import { Role, scopeOf, type TenantScope, ROLES } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { ReportStatus, StatsRepository } from '@app/stats';
 import { DomainError, ErrorCode } from '@app/errors';
@@ -21,10 +21,6 @@ import { ReportResponse } from './dto/report.response';
 import { StatsFigures } from './dto/stats.response';
 import { toCsv } from './stats-math';
 import { StatsService } from './stats.service';
-
-/** Who reads statistics: a partnership's managers, and analysts (aggregates only). */
-export const STATS_READERS = [Role.Coordinator, Role.Admin, Role.Analyst];
-const MANAGERS = [Role.Coordinator, Role.Admin];
 
 type Flat = Record<string, unknown>;
 
@@ -44,7 +40,7 @@ export class StatsController {
 
   @Get('headline')
   @ApiOkResponse({ type: StatsFigures, description: 'the figures, with the filters as applied and days' })
-  @Roles(...STATS_READERS)
+  @Roles(...ROLES.statsReaders)
   @AcceptsApiKey()
   async headline(
     @Req() req: HubRequest,
@@ -57,7 +53,7 @@ export class StatsController {
   }
 
   @Get('series')
-  @Roles(...STATS_READERS)
+  @Roles(...ROLES.statsReaders)
   @AcceptsApiKey()
   async series(
     @Req() req: HubRequest,
@@ -69,7 +65,7 @@ export class StatsController {
   }
 
   @Get('breakdown')
-  @Roles(...STATS_READERS)
+  @Roles(...ROLES.statsReaders)
   @AcceptsApiKey()
   async breakdown(
     @Req() req: HubRequest,
@@ -82,7 +78,7 @@ export class StatsController {
 
   /** The partnership opts in to share its aggregate statistics with an organisation. */
   @Put('shares/:organisationId')
-  @Roles(...MANAGERS)
+  @Roles(...ROLES.managers)
   @HttpCode(204)
   async share(
     @Scope() scope: TenantScope,
@@ -95,7 +91,7 @@ export class StatsController {
   }
 
   @Delete('shares/:organisationId')
-  @Roles(...MANAGERS)
+  @Roles(...ROLES.managers)
   @HttpCode(204)
   async unshare(
     @Scope() scope: TenantScope,
@@ -106,14 +102,14 @@ export class StatsController {
 
   /** Queues the quarterly partnership report (PDF); the worker builds it. */
   @Post('reports')
-  @Roles(...MANAGERS)
+  @Roles(...ROLES.managers)
   @HttpCode(202)
   async requestReport(@Scope() scope: TenantScope, @Body() body: RequestReportBody): Promise<ReportResponse> {
     return ReportResponse.from(await this.repo.requestReport(scope, body.year, body.quarter));
   }
 
   @Get('reports/:id')
-  @Roles(...MANAGERS)
+  @Roles(...ROLES.managers)
   async report(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<ReportResponse> {
     const report = await this.repo.report(scope, id);
     if (!report) {
@@ -124,7 +120,7 @@ export class StatsController {
 
   /** The PDF; every download is logged as a disclosure. */
   @Get('reports/:id/pdf')
-  @Roles(...MANAGERS)
+  @Roles(...ROLES.managers)
   async download(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

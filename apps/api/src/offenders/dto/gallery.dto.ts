@@ -10,12 +10,10 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { Role } from '@app/auth';
+import { Role, ROLES } from '@app/auth';
 import { type Gallery, ListingState } from '@app/offenders';
 
 import { RequiredText, Text } from './text-fields';
-
-const AUDIENCE = [Role.Shopworker, Role.StoreManager, Role.Police, Role.Coordinator, Role.Admin];
 
 export class CreateGalleryRequest {
   @RequiredText(1, 100)
@@ -31,7 +29,7 @@ export class CreateGalleryRequest {
 
   @IsArray()
   @ArrayUnique()
-  @IsIn(AUDIENCE, { each: true })
+  @IsIn(ROLES.members, { each: true })
   audienceRoles: Role[];
 }
 
