@@ -3,7 +3,16 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { DomainError } from '@app/errors';
 import { log, RequestContext } from '@app/logging';
-import { JobName, JobProducer, jobIds, QueueName, workerConnection, queuePrefix } from '@app/queue';
+import {
+  JOB_QUEUE,
+  JobName,
+  JobProducer,
+  jobIds,
+  QueueName,
+  queuePrefix,
+  SCHEDULES,
+  workerConnection,
+} from '@app/queue';
 import type { QueueProcessor } from './job-handler';
 
 export const PROCESSORS = Symbol('PROCESSORS');
@@ -70,15 +79,25 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       worker.on('error', (err) => log().error({ err, queue: processor.queue }, 'worker error'));
       this.workers.push(worker);
     }
-    await this.producer.queue(QueueName.Retention).upsertJobScheduler(
-      jobIds.scheduled(JobName.PurgeExpiredSessions),
-      { pattern: '17 3 * * *', tz: 'Europe/London' },
-      {
-        name: JobName.PurgeExpiredSessions,
-        data: { requestId: 'schedule' },
-      },
-    );
+    await this.scheduleRecurring();
     log().info({ queues: this.processors.map((p) => p.queue) }, 'worker started');
+  }
+
+  /** Every job of SCHEDULES; Redis down at boot only delays them until the next boot. */
+  private async scheduleRecurring(): Promise<void> {
+    for (const [name, every] of Object.entries(SCHEDULES) as [JobName, (typeof SCHEDULES)[JobName]][]) {
+      try {
+        await this.producer
+          .queue(JOB_QUEUE[name])
+          .upsertJobScheduler(
+            jobIds.scheduled(name),
+            'pattern' in every! ? { pattern: every.pattern, tz: 'Europe/London' } : every!,
+            { name, data: { requestId: 'schedule' } },
+          );
+      } catch (err) {
+        log().warn({ err, job: name }, 'could not schedule a recurring job');
+      }
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

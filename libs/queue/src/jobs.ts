@@ -57,6 +57,19 @@ export const JOB_QUEUE = {
   [JobName.ExpireEvidencePacks]: QueueName.EvidenceExport,
 } as const satisfies { [J in JobName]: QueueName };
 
+/**
+ * The recurring jobs, in one map: a fixed interval, or a cron pattern on London wall-clock time.
+ * The worker schedules each at boot (BullMQ job schedulers, one per job name, so every worker
+ * instance upserts the same one).
+ */
+export const SCHEDULES: Partial<Record<JobName, { every: number } | { pattern: string }>> = {
+  [JobName.FoldRollups]: { every: 60_000 },
+  [JobName.ApplyRetention]: { pattern: '53 2 * * *' },
+  [JobName.PurgeExpiredSessions]: { pattern: '17 3 * * *' },
+  [JobName.PurgeIdempotencyKeys]: { pattern: '41 3 * * *' },
+  [JobName.ExpireEvidencePacks]: { pattern: '23 * * * *' },
+};
+
 export type JobsOf<Q extends QueueName> = {
   [J in JobName]: (typeof JOB_QUEUE)[J] extends Q ? J : never;
 }[JobName];

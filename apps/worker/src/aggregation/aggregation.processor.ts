@@ -1,7 +1,7 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { IncidentRollupRepository } from '@app/stats';
 import { log } from '@app/logging';
-import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
+import { JobName, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
 
 /**
@@ -12,13 +12,10 @@ import type { HandlerMap, QueueProcessor } from '../job-handler';
  * recomputation from PostgreSQL, so a redelivered job changes nothing.
  */
 @Injectable()
-export class AggregationProcessor implements QueueProcessor<QueueName.Aggregation>, OnApplicationBootstrap {
+export class AggregationProcessor implements QueueProcessor<QueueName.Aggregation> {
   readonly queue = QueueName.Aggregation;
 
-  constructor(
-    private readonly rollups: IncidentRollupRepository,
-    private readonly producer: JobProducer,
-  ) {}
+  constructor(private readonly rollups: IncidentRollupRepository) {}
 
   readonly handlers = {
     [JobName.RollupDay]: async ({ partnershipId, day }) => {
@@ -44,18 +41,4 @@ export class AggregationProcessor implements QueueProcessor<QueueName.Aggregatio
       return result;
     },
   } satisfies HandlerMap<QueueName.Aggregation>;
-
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.producer
-        .queue(QueueName.Aggregation)
-        .upsertJobScheduler(
-          jobIds.scheduled(JobName.FoldRollups),
-          { every: 60_000 },
-          { name: JobName.FoldRollups, data: { requestId: 'schedule' } },
-        );
-    } catch (err) {
-      log().warn({ err }, 'could not schedule the statistics fold');
-    }
-  }
 }

@@ -1,8 +1,8 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { IdempotencyRepository } from '@app/database';
 import { log } from '@app/logging';
-import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
+import { JobName, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
 
 /**
@@ -10,14 +10,11 @@ import type { HandlerMap, QueueProcessor } from '../job-handler';
  * bounded batches, nightly. Lives beside aggregation because it serves the same report path.
  */
 @Injectable()
-export class IdempotencyPurgeProcessor
-  implements QueueProcessor<QueueName.IdempotencyKeys>, OnApplicationBootstrap
-{
+export class IdempotencyPurgeProcessor implements QueueProcessor<QueueName.IdempotencyKeys> {
   readonly queue = QueueName.IdempotencyKeys;
 
   constructor(
     private readonly keys: IdempotencyRepository,
-    private readonly producer: JobProducer,
     private readonly config: AppConfig,
   ) {}
 
@@ -38,19 +35,4 @@ export class IdempotencyPurgeProcessor
       return { removed };
     },
   } satisfies HandlerMap<QueueName.IdempotencyKeys>;
-
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.producer
-        .queue(QueueName.IdempotencyKeys)
-        .upsertJobScheduler(
-          jobIds.scheduled(JobName.PurgeIdempotencyKeys),
-          { pattern: '41 3 * * *', tz: 'Europe/London' },
-          { name: JobName.PurgeIdempotencyKeys, data: { requestId: 'schedule' } },
-        );
-    } catch (err) {
-      // Redis down at boot: the keys simply live a little longer; the next boot schedules it.
-      log().warn({ err }, 'could not schedule the idempotency-key purge');
-    }
-  }
 }

@@ -1,11 +1,11 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppConfig } from '@app/config';
 import { PackBuildRepository } from '@app/cases';
 import { buildPackInChildProcess, packRelativePath, storageRoot } from '@app/evidence';
 import { log } from '@app/logging';
-import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
+import { JobName, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
 import { planPack } from './pack-plan';
 
@@ -19,15 +19,12 @@ const PROGRESS_EVERY_MS = 500;
  * by BullMQ and rebuilds from scratch (the ZIP is written to `.part` and renamed when complete).
  */
 @Injectable()
-export class EvidenceExportProcessor
-  implements QueueProcessor<QueueName.EvidenceExport>, OnApplicationBootstrap
-{
+export class EvidenceExportProcessor implements QueueProcessor<QueueName.EvidenceExport> {
   readonly queue = QueueName.EvidenceExport;
 
   constructor(
     private readonly packs: PackBuildRepository,
     private readonly config: AppConfig,
-    private readonly producer: JobProducer,
   ) {}
 
   readonly handlers = {
@@ -97,18 +94,4 @@ export class EvidenceExportProcessor
       return { expired: paths.length };
     },
   } satisfies HandlerMap<QueueName.EvidenceExport>;
-
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.producer
-        .queue(QueueName.EvidenceExport)
-        .upsertJobScheduler(
-          jobIds.scheduled(JobName.ExpireEvidencePacks),
-          { pattern: '23 * * * *', tz: 'Europe/London' },
-          { name: JobName.ExpireEvidencePacks, data: { requestId: 'schedule' } },
-        );
-    } catch (err) {
-      log().warn({ err }, 'could not schedule evidence pack expiry');
-    }
-  }
 }

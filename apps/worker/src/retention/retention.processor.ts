@@ -1,9 +1,9 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { Clock, SystemDb } from '@app/database';
 import { RetentionRepository } from '@app/privacy';
 import { log } from '@app/logging';
-import { JobName, JobProducer, jobIds, QueueName } from '@app/queue';
+import { JobName, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
 
 /**
@@ -12,7 +12,7 @@ import type { HandlerMap, QueueProcessor } from '../job-handler';
  * legal hold, each erasure logged as `erase` in the access log.
  */
 @Injectable()
-export class RetentionProcessor implements QueueProcessor<QueueName.Retention>, OnApplicationBootstrap {
+export class RetentionProcessor implements QueueProcessor<QueueName.Retention> {
   readonly queue = QueueName.Retention;
 
   constructor(
@@ -20,7 +20,6 @@ export class RetentionProcessor implements QueueProcessor<QueueName.Retention>, 
     private readonly retention: RetentionRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    private readonly producer: JobProducer,
   ) {}
 
   readonly handlers = {
@@ -41,19 +40,4 @@ export class RetentionProcessor implements QueueProcessor<QueueName.Retention>, 
       return { erased, held: run.held, kept: run.kept };
     },
   } satisfies HandlerMap<QueueName.Retention>;
-
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.producer
-        .queue(QueueName.Retention)
-        .upsertJobScheduler(
-          jobIds.scheduled(JobName.ApplyRetention),
-          { pattern: '53 2 * * *', tz: 'Europe/London' },
-          { name: JobName.ApplyRetention, data: { requestId: 'schedule' } },
-        );
-    } catch (err) {
-      // Redis down at boot: records live a day longer; the next boot schedules it.
-      log().warn({ err }, 'could not schedule retention');
-    }
-  }
 }
