@@ -10,8 +10,6 @@ export interface IdempotencyClaim {
   fingerprint: string;
   /** how long to wait for a concurrent duplicate before answering 409 */
   lockTimeoutMs: number;
-  /** filled by recordIdempotentResponse: the exact bytes to send (and replay) */
-  recorded?: { statusCode: number; body: string };
 }
 
 /** Raised when a committed request already holds the key: the caller replays or answers 422. */
@@ -54,13 +52,12 @@ export async function claimIdempotencyKey(
   }
 }
 
-/** Stores the response in the same transaction as the change; the interceptor sends these bytes. */
+/** Stores the response in the same transaction as the change; returns the exact bytes to send. */
 export async function recordIdempotentResponse(
   em: EntityManager,
   claimId: string,
-  claim: IdempotencyClaim,
   response: { statusCode: number; body: unknown; resourceType: string; resourceId: string },
-): Promise<void> {
+): Promise<{ statusCode: number; body: string }> {
   const body = JSON.stringify(response.body);
   await em.update(
     IdempotencyKey,
@@ -73,7 +70,7 @@ export async function recordIdempotentResponse(
       resourceId: response.resourceId,
     },
   );
-  claim.recorded = { statusCode: response.statusCode, body };
+  return { statusCode: response.statusCode, body };
 }
 
 export function inFlight(): DomainError {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -34,6 +35,9 @@ function watchedTransaction<T>(dataSource: DataSource, work: (em: EntityManager)
   });
 }
 
+/** The transaction of the unit of work this call runs in, if any (see TenantDb.unitOfWork). */
+const ambient = new AsyncLocalStorage<{ partnershipId: string; em: EntityManager }>();
+
 /**
  * The only way repositories open transactions on tenant data. Sets `app.partnership_id` for the
  * transaction so row-level security guards the tenant boundary a second time.
@@ -51,6 +55,13 @@ export class TenantDb {
     work: (em: EntityManager) => Promise<T>,
     opts: { lockTimeoutMs?: number } = {},
   ): Promise<T> {
+    const outer = ambient.getStore();
+    if (outer) {
+      if (outer.partnershipId !== scope.partnershipId) {
+        throw new Error('A unit of work cannot span two partnerships');
+      }
+      return work(outer.em);
+    }
     return watchedTransaction(this.dataSource, async (em) => {
       await (opts.lockTimeoutMs === undefined
         ? em.query(`SELECT set_config('app.partnership_id', $1, true)`, [scope.partnershipId])
@@ -60,6 +71,22 @@ export class TenantDb {
           ));
       return work(em);
     });
+  }
+
+  /**
+   * One transaction that every `run` inside `work` joins, however deep: the idempotent POSTs use it
+   * so the key, the change and the recorded response commit (or roll back) together.
+   */
+  unitOfWork<T>(
+    scope: Pick<TenantScope, 'partnershipId'>,
+    work: (em: EntityManager) => Promise<T>,
+    opts: { lockTimeoutMs?: number } = {},
+  ): Promise<T> {
+    return this.run(
+      scope,
+      (em) => ambient.run({ partnershipId: scope.partnershipId, em }, () => work(em)),
+      opts,
+    );
   }
 }
 

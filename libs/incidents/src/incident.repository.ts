@@ -8,12 +8,9 @@ import {
   AccessAction,
   appendAudit,
   appendOutbox,
-  claimIdempotencyKey,
-  type IdempotencyClaim,
   type Page,
   type PageRequest,
   paginate,
-  recordIdempotentResponse,
   TenantDb,
 } from '@app/database';
 import { type FieldChanges, IncidentAmendment } from './entities/incident-amendment.entity';
@@ -63,50 +60,34 @@ export class IncidentRepository {
   constructor(private readonly db: TenantDb) {}
 
   /**
-   * Files a report: idempotency key, report, access-log row, aggregation job and the recorded
-   * response, all in one transaction. A store outside the partnership is refused (and rolls back).
+   * Files a report: report, access-log row and aggregation job in one transaction (the request's
+   * unit of work, with its idempotency key). A store outside the partnership is refused.
    */
-  report(
-    scope: TenantScope,
-    fields: IncidentFields,
-    claim: IdempotencyClaim,
-    render: (incident: Incident) => unknown,
-  ): Promise<Incident> {
-    return this.db.run(
-      scope,
-      async (em) => {
-        const claimId = await claimIdempotencyKey(em, scope, claim);
-        if (!(await em.existsBy(Store, { id: fields.storeId, partnershipId: scope.partnershipId }))) {
-          throw DomainError.invalid('storeId', 'is not a store of this partnership');
-        }
-        const submitted = fields.status !== IncidentStatus.Draft;
-        const { identifiers } = await em.insert(Incident, {
-          ...fields,
-          partnershipId: scope.partnershipId,
-          reportedAt: submitted ? () => 'now()' : null,
-          reportedBy: scope.actorId,
-          reportedByKind: scope.actorKind,
-        });
-        const incident = await em.findOneByOrFail(Incident, { id: identifiers[0].id as string });
-        if (submitted) {
-          await this.enqueueRollup(em, scope, [incident.occurredAt]);
-        }
-        await recordIdempotentResponse(em, claimId, claim, {
-          statusCode: 201,
-          body: render(incident),
-          resourceType: 'incident',
-          resourceId: incident.id,
-        });
-        // Last: the access-log chain locks the partnership until commit, so hold it briefly.
-        await appendAudit(em, scope, {
-          action: AccessAction.Collect,
-          objectType: 'incident',
-          objectId: incident.id,
-        });
-        return incident;
-      },
-      { lockTimeoutMs: claim.lockTimeoutMs },
-    );
+  report(scope: TenantScope, fields: IncidentFields): Promise<Incident> {
+    return this.db.run(scope, async (em) => {
+      if (!(await em.existsBy(Store, { id: fields.storeId, partnershipId: scope.partnershipId }))) {
+        throw DomainError.invalid('storeId', 'is not a store of this partnership');
+      }
+      const submitted = fields.status !== IncidentStatus.Draft;
+      const { identifiers } = await em.insert(Incident, {
+        ...fields,
+        partnershipId: scope.partnershipId,
+        reportedAt: submitted ? () => 'now()' : null,
+        reportedBy: scope.actorId,
+        reportedByKind: scope.actorKind,
+      });
+      const incident = await em.findOneByOrFail(Incident, { id: identifiers[0].id as string });
+      if (submitted) {
+        await this.enqueueRollup(em, scope, [incident.occurredAt]);
+      }
+      // Last: the access-log chain locks the partnership until commit, so hold it briefly.
+      await appendAudit(em, scope, {
+        action: AccessAction.Collect,
+        objectType: 'incident',
+        objectId: incident.id,
+      });
+      return incident;
+    });
   }
 
   /** The store a report belongs to (null: no such report here), for the services' access checks. */

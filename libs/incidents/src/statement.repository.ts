@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
-import {
-  AccessAction,
-  appendAudit,
-  claimIdempotencyKey,
-  type IdempotencyClaim,
-  recordIdempotentResponse,
-  TenantDb,
-} from '@app/database';
+import { AccessAction, appendAudit, TenantDb } from '@app/database';
 import { Incident } from './entities/incident.entity';
 import { WitnessStatement } from './entities/witness-statement.entity';
 
@@ -34,50 +27,29 @@ const OBJECT = 'witness_statement';
 export class StatementRepository {
   constructor(private readonly db: TenantDb) {}
 
-  /**
-   * Takes a statement: idempotency key, statement, access-log row and the recorded response in one
-   * transaction (as a report). An unknown or refused report throws, so the key is released.
-   */
-  create(
-    scope: TenantScope,
-    incidentId: string,
-    data: NewStatement,
-    claim: IdempotencyClaim,
-    render: (statement: WitnessStatement) => unknown,
-  ): Promise<WitnessStatement> {
-    return this.db.run(
-      scope,
-      async (em) => {
-        const claimId = await claimIdempotencyKey(em, scope, claim);
-        const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
-        if (!incident) {
-          throw DomainError.notFound('Report');
-        }
-        const { identifiers } = await em.insert(WitnessStatement, {
-          ...data,
-          partnershipId: scope.partnershipId,
-          incidentId,
-          version: 1,
-          supersedesId: null,
-          recordedBy: scope.actorId,
-          recordedByKind: scope.actorKind,
-        });
-        const statement = await em.findOneByOrFail(WitnessStatement, { id: identifiers[0].id as string });
-        await recordIdempotentResponse(em, claimId, claim, {
-          statusCode: 201,
-          body: render(statement),
-          resourceType: OBJECT,
-          resourceId: statement.id,
-        });
-        await appendAudit(em, scope, {
-          action: AccessAction.Collect,
-          objectType: OBJECT,
-          objectId: statement.id,
-        });
-        return statement;
-      },
-      { lockTimeoutMs: claim.lockTimeoutMs },
-    );
+  /** Takes a statement and its access-log row in one transaction (null: no such report here). */
+  create(scope: TenantScope, incidentId: string, data: NewStatement): Promise<WitnessStatement | null> {
+    return this.db.run(scope, async (em) => {
+      if (!(await em.existsBy(Incident, { id: incidentId, partnershipId: scope.partnershipId }))) {
+        return null;
+      }
+      const { identifiers } = await em.insert(WitnessStatement, {
+        ...data,
+        partnershipId: scope.partnershipId,
+        incidentId,
+        version: 1,
+        supersedesId: null,
+        recordedBy: scope.actorId,
+        recordedByKind: scope.actorKind,
+      });
+      const statement = await em.findOneByOrFail(WitnessStatement, { id: identifiers[0].id as string });
+      await appendAudit(em, scope, {
+        action: AccessAction.Collect,
+        objectType: OBJECT,
+        objectId: statement.id,
+      });
+      return statement;
+    });
   }
 
   /** A correction: a new version pointing at the latest one. Only the latest can be corrected. */

@@ -1,30 +1,38 @@
+import { randomUUID } from 'node:crypto';
 import {
   applyDecorators,
   type CallHandler,
-  createParamDecorator,
   type ExecutionContext,
+  HttpStatus,
   Injectable,
   type NestInterceptor,
+  SetMetadata,
   UseInterceptors,
 } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { catchError, from, map, type Observable, switchMap, throwError } from 'rxjs';
+import { catchError, from, lastValueFrom, map, type Observable, switchMap, throwError } from 'rxjs';
 import { scopeOf, sha256Hex, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
 import {
+  claimIdempotencyKey,
   type IdempotencyClaim,
   type IdempotencyKey,
   IdempotencyKeyTaken,
   IdempotencyRepository,
   inFlight,
+  recordIdempotentResponse,
+  TenantDb,
 } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { canonicalJson } from '@app/evidence';
 import { log } from '@app/logging';
 import type { HubRequest } from './request';
 
-type IdempotentRequest = HubRequest & { idempotency?: IdempotencyClaim };
+/** The kind of resource an idempotent route creates (recorded with the key, e.g. 'incident'). */
+const RESOURCE_TYPE = 'hub:idempotent-resource';
 
 /** An IETF sf-string may arrive quoted; the key itself is 1-255 visible ASCII characters. */
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -57,9 +65,10 @@ function fingerprintOf(req: HubRequest): string {
 }
 
 /**
- * Offline-safe POSTs (quality.md section 7). Before the handler: 400 without a key. The handler's
- * repository claims the key as the first write of its transaction (so key, change, outbox and
- * response commit together) and this interceptor sends exactly the recorded bytes. When the key is
+ * Offline-safe POSTs (quality.md section 7). Before the handler: 400 without a key. The route runs
+ * as one unit of work: the key is claimed as the first write of a transaction that every repository
+ * call of the handler joins, and what the controller returns is recorded in it, so key, change,
+ * outbox and response commit together, and exactly the recorded bytes are sent. When the key is
  * already taken the claim fails and the transaction rolls back: a completed record with the same
  * fingerprint is replayed byte for byte, a different fingerprint gets 422, and a duplicate racing
  * the original waits for it briefly, then replays, or gets 409 if it is still in flight. (No lookup
@@ -68,12 +77,14 @@ function fingerprintOf(req: HubRequest): string {
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
+    private readonly db: TenantDb,
     private readonly keys: IdempotencyRepository,
+    private readonly reflector: Reflector,
     private readonly config: AppConfig,
   ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = ctx.switchToHttp().getRequest<IdempotentRequest>();
+    const req = ctx.switchToHttp().getRequest<HubRequest>();
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     if (!req.actor) {
       throw new Error('IdempotencyInterceptor needs an authenticated route');
@@ -81,20 +92,29 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = scopeOf(req.actor, String(req.id));
     const key = parseIdempotencyKey(req.headers['idempotency-key']);
     const fingerprint = fingerprintOf(req);
-
+    const resourceType = this.reflector.get<string>(RESOURCE_TYPE, ctx.getHandler());
+    const statusCode =
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, ctx.getHandler()) ?? HttpStatus.CREATED;
     const claim: IdempotencyClaim = {
-      key,
+      // R5's negative control (TEST_DEFECTS, tests only): the client's key ignored for statements
+      key:
+        resourceType === 'witness_statement' && this.config.testDefects.has('statement-key-ignored')
+          ? randomUUID()
+          : key,
       fingerprint,
       lockTimeoutMs: this.config.idempotency.lockTimeoutMs,
     };
-    req.idempotency = claim;
-    return next.handle().pipe(
-      map(() => {
-        if (!claim.recorded) {
-          throw new Error('An idempotent route finished without recording its response');
-        }
-        return send(reply, claim.recorded.statusCode, claim.recorded.body);
-      }),
+    const work = this.db.unitOfWork(
+      scope,
+      async (em) => {
+        const claimId = await claimIdempotencyKey(em, scope, claim);
+        const body = (await lastValueFrom(next.handle())) as { id: string };
+        return recordIdempotentResponse(em, claimId, { statusCode, body, resourceType, resourceId: body.id });
+      },
+      { lockTimeoutMs: claim.lockTimeoutMs },
+    );
+    return from(work).pipe(
+      map((recorded) => send(reply, recorded.statusCode, recorded.body)),
       catchError((err: unknown) =>
         err instanceof IdempotencyKeyTaken
           ? from(this.keys.find(scope, key)).pipe(
@@ -142,9 +162,13 @@ function send(reply: FastifyReply, statusCode: number, body: string): string {
   return body;
 }
 
-/** Marks a POST as idempotent: requires the Idempotency-Key header. */
-export const Idempotent = () =>
+/**
+ * Marks a POST as idempotent: requires the Idempotency-Key header, and runs the route as one unit
+ * of work that records what it returns (an object with the created resource's `id`).
+ */
+export const Idempotent = (resourceType: string) =>
   applyDecorators(
+    SetMetadata(RESOURCE_TYPE, resourceType),
     UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
@@ -152,12 +176,3 @@ export const Idempotent = () =>
       description: 'A UUID made with the draft; retries reuse it (kept at least 30 days)',
     }),
   );
-
-/** The claim the repository must record the response under. */
-export const Claim = createParamDecorator((_: unknown, ctx: ExecutionContext): IdempotencyClaim => {
-  const claim = ctx.switchToHttp().getRequest<IdempotentRequest>().idempotency;
-  if (!claim) {
-    throw new Error('@Claim() used on a route without @Idempotent()');
-  }
-  return claim;
-});

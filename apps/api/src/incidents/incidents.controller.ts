@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope, ROLES } from '@app/auth';
-import type { IdempotencyClaim } from '@app/database';
 import { Roles, Scope } from '../auth/access.decorators';
 import { ReportRateLimiter } from '../http/actor-rate-limiter';
-import { Claim, Idempotent } from '../http/idempotency.interceptor';
+import { Idempotent } from '../http/idempotency.interceptor';
 import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';
 import {
@@ -33,14 +32,10 @@ export class IncidentsController {
    */
   @Post()
   @Roles(...ROLES.reporters)
-  @Idempotent()
-  async report(
-    @Scope() scope: TenantScope,
-    @Body() body: CreateIncidentRequest,
-    @Claim() claim: IdempotencyClaim,
-  ): Promise<IncidentResponse> {
+  @Idempotent('incident')
+  async report(@Scope() scope: TenantScope, @Body() body: CreateIncidentRequest): Promise<IncidentResponse> {
     await this.limiter.consume(scope.actorId);
-    return IncidentResponse.from(await this.incidents.report(scope, body, claim, IncidentResponse.from));
+    return IncidentResponse.from(await this.incidents.report(scope, body));
   }
 
   @Get()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isShopRole, type TenantScope } from '@app/auth';
-import { type IdempotencyClaim, type Page, type PageRequest } from '@app/database';
+import { type Page, type PageRequest } from '@app/database';
 import {
   type Incident,
   type IncidentAmendment,
@@ -36,8 +36,6 @@ export class IncidentsService {
   async report(
     scope: TenantScope,
     body: CreateIncidentRequest,
-    claim: IdempotencyClaim,
-    render: (incident: Incident) => unknown,
   ): Promise<Incident> {
     const storeId = this.storeFor(scope, body.storeId);
     await this.references.assertSubject(scope, body.offenderId, 'offenderId');
@@ -62,7 +60,7 @@ export class IncidentsService {
       cctvClockOffsetSeconds: body.cctvClockOffsetSeconds ?? null,
       victimSupportOffered: body.victimSupportOffered,
     };
-    return this.incidents.report(scope, fields, claim, render);
+    return this.incidents.report(scope, fields);
   }
 
   find(scope: TenantScope, q: ListIncidentsQuery, page: PageRequest): Promise<Page<Incident>> {

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope, ROLES } from '@app/auth';
-import type { IdempotencyClaim } from '@app/database';
 import { Roles, Scope } from '../auth/access.decorators';
-import { Claim, Idempotent } from '../http/idempotency.interceptor';
+import { Idempotent } from '../http/idempotency.interceptor';
 import { UuidParam } from '../http/uuid.pipe';
 import { CreateStatementRequest, StatementResponse } from './dto/statement.dto';
 import { StatementsService } from './statements.service';
@@ -18,16 +17,13 @@ export class StatementsController {
   /** Takes a statement. Requires Idempotency-Key; retries replay the first answer byte for byte. */
   @Post()
   @Roles(...ROLES.reportHandlers)
-  @Idempotent()
+  @Idempotent('witness_statement')
   async create(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
     @Body() body: CreateStatementRequest,
-    @Claim() claim: IdempotencyClaim,
   ): Promise<StatementResponse> {
-    return StatementResponse.from(
-      await this.statements.create(scope, incidentId, body, claim, StatementResponse.from),
-    );
+    return StatementResponse.from(await this.statements.create(scope, incidentId, body));
   }
 
   @Get()

@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { sha256Hex, type TenantScope } from '@app/auth';
-import { AppConfig } from '@app/config';
-import { type IdempotencyClaim } from '@app/database';
 import {
   IncidentAccess,
   type NewStatement,
@@ -28,21 +25,15 @@ export class StatementsService {
   constructor(
     private readonly statements: StatementRepository,
     private readonly access: IncidentAccess,
-    private readonly config: AppConfig,
   ) {}
 
   async create(
     scope: TenantScope,
     incidentId: string,
     body: CreateStatementRequest,
-    claim: IdempotencyClaim,
-    render: (statement: WitnessStatement) => unknown,
   ): Promise<WitnessStatement> {
-    if (this.config.testDefects.has('statement-key-ignored')) {
-      claim.key = randomUUID(); // R5's negative control (TEST_DEFECTS, tests only): the client's key ignored
-    }
     await this.access.check(scope, incidentId);
-    return this.statements.create(scope, incidentId, signed(body), claim, render);
+    return (await this.statements.create(scope, incidentId, signed(body))) ?? notFound('Report');
   }
 
   async correct(
