@@ -220,7 +220,7 @@ export class TrackedClient {
     readonly who: Listener,
     readonly url: string,
     path: string,
-    private readonly history: BufferedHistory,
+    history: BufferedHistory,
   ) {
     this.client = radioClient(url, path, who.token, { lastSeq: 0 });
     const socket = this.client.socket;

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Role, type TenantScope } from '@app/auth';
+import { type TenantScope } from '@app/auth';
 import { DomainError } from '@app/errors';
 import { ALERT_EVENT, type AlertPayload, rooms } from '@app/realtime';
 import { AccessAction, appendAudit, appendOutbox } from '@app/database';

@@ -1,3 +1,4 @@
+import type { SignedContentJson } from '@app/incidents';
 import type { ChainedEntry } from './chain';
 
 /**
@@ -78,22 +79,14 @@ export interface RuleRow {
   appliedAs: string;
 }
 
-export interface StatementDoc {
+/** An MG11 in the pack: the signed content as the API shows it (always acknowledged), with where it sits. */
+export interface StatementDoc extends Omit<SignedContentJson, 'declarationAcknowledged'> {
   /** the file name under statements/ (safe characters only) */
   fileName: string;
   incidentId: string;
   statementId: string;
   version: number;
   supersedesId: string | null;
-  witnessName: string;
-  witnessAgeIfUnder18: number | null;
-  witnessOccupation: string | null;
-  statementText: string;
-  pageCount: number;
-  declarationText: string;
-  readOverBy: string | null;
-  signatureName: string;
-  signedAt: string;
   contentSha256: string;
   crimeReference: string | null;
 }

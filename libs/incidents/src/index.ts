@@ -4,5 +4,6 @@ export * from './evidence.repository';
 export * from './incident-access';
 export * from './incident-rules';
 export * from './incident.repository';
+export * from './statement-content';
 export * from './statement.repository';
 export * from './incidents.module';

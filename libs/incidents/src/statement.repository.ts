@@ -4,21 +4,7 @@ import { DomainError, ErrorCode } from '@app/errors';
 import { AccessAction, appendAudit, TenantDb } from '@app/database';
 import { Incident } from './entities/incident.entity';
 import { WitnessStatement } from './entities/witness-statement.entity';
-
-export type NewStatement = Pick<
-  WitnessStatement,
-  | 'witnessName'
-  | 'witnessAgeIfUnder18'
-  | 'witnessOccupation'
-  | 'statementText'
-  | 'pageCount'
-  | 'declarationText'
-  | 'declarationAcknowledged'
-  | 'readOverBy'
-  | 'signatureName'
-  | 'signedAt'
-  | 'contentSha256'
->;
+import type { NewStatement } from './statement-content';
 
 const OBJECT = 'witness_statement';
 

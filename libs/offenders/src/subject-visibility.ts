@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Role, type TenantScope, ROLES } from '@app/auth';
+import { type TenantScope, ROLES } from '@app/auth';
 import { DomainError } from '@app/errors';
 import { Subject } from './entities/subject.entity';
 

@@ -90,32 +90,21 @@ export async function createTestDatabase(
   if (!template) {
     throw new Error('HUB_TEST_TEMPLATE is not set: run integration tests through jest (global setup)');
   }
-  const name = `test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template} OWNER hub_owner`));
-  const config = testConfig(name, overrides);
-  const owner = new DataSource(dataSourceOptions(config, { asOwner: true, entities: ALL_ENTITIES }));
-  await owner.initialize();
-  return {
-    name,
-    config,
-    owner,
-    drop: () => dropDatabase(name, owner),
-  };
+  return openDatabase(`TEMPLATE ${template} OWNER hub_owner`, overrides);
 }
 
 /** An empty database (no migrations), for migration tests. */
 export async function createEmptyDatabase(): Promise<TestDatabase> {
+  return openDatabase('OWNER hub_owner');
+}
+
+async function openDatabase(options: string, overrides: Record<string, string> = {}): Promise<TestDatabase> {
   const name = `test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name} OWNER hub_owner`));
-  const config = testConfig(name);
+  await admin((c) => c.query(`CREATE DATABASE ${name} ${options}`));
+  const config = testConfig(name, overrides);
   const owner = new DataSource(dataSourceOptions(config, { asOwner: true, entities: ALL_ENTITIES }));
   await owner.initialize();
-  return {
-    name,
-    config,
-    owner,
-    drop: () => dropDatabase(name, owner),
-  };
+  return { name, config, owner, drop: () => dropDatabase(name, owner) };
 }
 
 export { admin as withAdminClient };

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope, ROLES } from '@app/auth';
+import { type TenantScope, ROLES } from '@app/auth';
 import type { AlertPayload } from '@app/realtime';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { PageResponse } from '../http/page.response';

@@ -12,7 +12,7 @@ import {
   sha256Hex,
 } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { DeviceRepository, SessionRepository, UserRepository } from '@app/identity';
+import { DeviceRepository, SessionRepository, type User, UserRepository } from '@app/identity';
 import { DomainError, ErrorCode } from '@app/errors';
 import type { TokenResponse } from './dto/token.response';
 import { LoginRateLimiter } from './login-rate-limiter';
@@ -57,15 +57,10 @@ export class AuthService {
       sha256Hex(secret),
       this.sessionTtlMs,
     );
-    const actor: Actor = {
-      kind: 'user',
-      id: user.id,
-      partnershipId: user.partnershipId,
-      role: user.role,
-      storeId: user.storeId,
-      sessionId,
-    };
-    return this.issue(actor, formatCredential({ partnershipId: user.partnershipId, id: tokenId, secret }));
+    return this.issue(
+      userActor(user, sessionId),
+      formatCredential({ partnershipId: user.partnershipId, id: tokenId, secret }),
+    );
   }
 
   async refresh(refreshToken: string): Promise<TokenResponse> {
@@ -95,16 +90,8 @@ export class AuthService {
     if (!user) {
       throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
     }
-    const actor: Actor = {
-      kind: 'user',
-      id: user.id,
-      partnershipId: user.partnershipId,
-      role: user.role,
-      storeId: user.storeId,
-      sessionId: result.sessionId,
-    };
     return this.issue(
-      actor,
+      userActor(user, result.sessionId),
       formatCredential({ partnershipId: cred.partnershipId, id: newId, secret: newSecretValue }),
     );
   }
@@ -154,4 +141,15 @@ export class AuthService {
       },
     };
   }
+}
+
+function userActor(user: Pick<User, 'id' | 'partnershipId' | 'role' | 'storeId'>, sessionId: string): Actor {
+  return {
+    kind: 'user',
+    id: user.id,
+    partnershipId: user.partnershipId,
+    role: user.role,
+    storeId: user.storeId,
+    sessionId,
+  };
 }

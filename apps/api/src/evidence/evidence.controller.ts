@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Param, Put, Req, Res, StreamableFile } from '
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
-import { Role, type TenantScope, ROLES } from '@app/auth';
+import { type TenantScope, ROLES } from '@app/auth';
 import { DATE_RANGES, DomainError, humanTextProblem, zonedDateTimeProblem } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';

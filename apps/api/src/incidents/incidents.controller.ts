@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope, ROLES } from '@app/auth';
+import { type TenantScope, ROLES } from '@app/auth';
 import { Roles, Scope } from '../auth/access.decorators';
 import { ReportRateLimiter } from '../http/actor-rate-limiter';
 import { Idempotent } from '../http/idempotency.interceptor';

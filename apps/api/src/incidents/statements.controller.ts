@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope, ROLES } from '@app/auth';
+import { type TenantScope, ROLES } from '@app/auth';
 import { Roles, Scope } from '../auth/access.decorators';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { UuidParam } from '../http/uuid.pipe';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
-import { assertStoreAccess, Role, storeFilterFor, type TenantScope, ROLES } from '@app/auth';
+import { assertStoreAccess, storeFilterFor, type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
 import { exclusionApplies, ExclusionRepository, SubjectRepository } from '@app/offenders';
 import { DomainError } from '@app/errors';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope, ROLES } from '@app/auth';
+import { type TenantScope, ROLES } from '@app/auth';
 import { ExclusionRepository, SerialFlagRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { pageOf, type PageResponse } from '../http/page.response';

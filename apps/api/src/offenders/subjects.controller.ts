@@ -15,7 +15,7 @@ import {
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
-import { Role, type TenantScope, ROLES } from '@app/auth';
+import { type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
 import { normaliseRegistration, type SubjectFields, SubjectRepository } from '@app/offenders';
 import { DomainError } from '@app/errors';

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { storageRoot } from '@app/evidence';
-import { Role, type TenantScope, ROLES } from '@app/auth';
+import { type TenantScope, ROLES } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { type EvidencePack } from '@app/cases';
 import { IsHumanText } from '@app/errors';

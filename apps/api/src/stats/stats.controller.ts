@@ -4,7 +4,7 @@ import { storageRoot } from '@app/evidence';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Role, scopeOf, type TenantScope, ROLES } from '@app/auth';
+import { scopeOf, type TenantScope, ROLES } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { ReportStatus, StatsRepository } from '@app/stats';
 import { DomainError, ErrorCode } from '@app/errors';

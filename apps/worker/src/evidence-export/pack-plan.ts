@@ -10,6 +10,7 @@ import {
   safeName,
   storageRoot,
 } from '@app/evidence';
+import { signedContentJson } from '@app/incidents';
 
 const THEFT = 'theft_shop';
 
@@ -198,15 +199,7 @@ export function planPack(
         statementId: s.id,
         version: s.version,
         supersedesId: s.supersedesId,
-        witnessName: s.witnessName,
-        witnessAgeIfUnder18: s.witnessAgeIfUnder18,
-        witnessOccupation: s.witnessOccupation,
-        statementText: s.statementText,
-        pageCount: s.pageCount,
-        declarationText: s.declarationText,
-        readOverBy: s.readOverBy,
-        signatureName: s.signatureName,
-        signedAt: s.signedAt.toISOString(),
+        ...signedContentJson(s),
         contentSha256: s.contentSha256,
         crimeReference: incident?.crimeReference ?? null,
       };

@@ -1,9 +1,10 @@
-import { Alert } from './alert.entity';
-import { AlertAck } from './alert-ack.entity';
-import { AlertCounter } from './alert-counter.entity';
-import { TalkGroup } from './talk-group.entity';
-import { TalkGroupStore } from './talk-group-store.entity';
-import { RadioSettings } from './radio-settings.entity';
+import { entitiesIn } from '@app/database';
+import * as alertAck from './alert-ack.entity';
+import * as alertCounter from './alert-counter.entity';
+import * as alert from './alert.entity';
+import * as radioSettings from './radio-settings.entity';
+import * as talkGroupStore from './talk-group-store.entity';
+import * as talkGroup from './talk-group.entity';
 
 export * from './alert-ack.entity';
 export * from './alert-counter.entity';
@@ -12,5 +13,12 @@ export * from './radio-settings.entity';
 export * from './talk-group-store.entity';
 export * from './talk-group.entity';
 
-/** The tables this feature owns. */
-export const ALERTS_ENTITIES = [Alert, AlertAck, AlertCounter, TalkGroup, TalkGroupStore, RadioSettings];
+/** The tables this feature owns: every @Entity class its entity files export. */
+export const ALERTS_ENTITIES = entitiesIn(
+  alertAck,
+  alertCounter,
+  alert,
+  radioSettings,
+  talkGroupStore,
+  talkGroup,
+);

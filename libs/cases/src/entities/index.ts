@@ -1,20 +1,7 @@
-import {
-  PoliceCase,
-  CaseIncident,
-  CaseHistoryEntry,
-  CaseEvidenceRequest,
-  CaseContinuityEntry,
-  EvidencePack,
-} from './case.entity';
+import { entitiesIn } from '@app/database';
+import * as policeCases from './case.entity';
 
 export * from './case.entity';
 
-/** The tables this feature owns. */
-export const CASES_ENTITIES = [
-  PoliceCase,
-  CaseIncident,
-  CaseHistoryEntry,
-  CaseEvidenceRequest,
-  CaseContinuityEntry,
-  EvidencePack,
-];
+/** The tables this feature owns: every @Entity class its entity files export. */
+export const CASES_ENTITIES = entitiesIn(policeCases);

@@ -1,12 +1,13 @@
-import { User } from './user.entity';
-import { Session } from './session.entity';
-import { Device } from './device.entity';
-import { RefreshToken } from './refresh-token.entity';
+import { entitiesIn } from '@app/database';
+import * as device from './device.entity';
+import * as refreshToken from './refresh-token.entity';
+import * as session from './session.entity';
+import * as user from './user.entity';
 
 export * from './device.entity';
 export * from './refresh-token.entity';
 export * from './session.entity';
 export * from './user.entity';
 
-/** The tables this feature owns. */
-export const IDENTITY_ENTITIES = [User, Session, Device, RefreshToken];
+/** The tables this feature owns: every @Entity class its entity files export. */
+export const IDENTITY_ENTITIES = entitiesIn(device, refreshToken, session, user);

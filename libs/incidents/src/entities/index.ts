@@ -1,19 +1,13 @@
-import { Incident } from './incident.entity';
-import { IncidentAmendment } from './incident-amendment.entity';
-import { WitnessStatement } from './witness-statement.entity';
-import { EvidenceMaster, EvidenceDerivative, Exhibit } from './evidence.entity';
+import { entitiesIn } from '@app/database';
+import * as evidence from './evidence.entity';
+import * as incidentAmendment from './incident-amendment.entity';
+import * as incident from './incident.entity';
+import * as witnessStatement from './witness-statement.entity';
 
 export * from './evidence.entity';
 export * from './incident-amendment.entity';
 export * from './incident.entity';
 export * from './witness-statement.entity';
 
-/** The tables this feature owns. */
-export const INCIDENTS_ENTITIES = [
-  Incident,
-  IncidentAmendment,
-  WitnessStatement,
-  EvidenceMaster,
-  EvidenceDerivative,
-  Exhibit,
-];
+/** The tables this feature owns: every @Entity class its entity files export. */
+export const INCIDENTS_ENTITIES = entitiesIn(evidence, incidentAmendment, incident, witnessStatement);

@@ -1,8 +1,9 @@
-import { Subject, SubjectImage, SubjectIncident, SubjectAggregate } from './subject.entity';
-import { Gallery, GalleryListing } from './gallery.entity';
-import { ExclusionNotice } from './exclusion-notice.entity';
-import { SerialFlag } from './serial-flag.entity';
-import { LegalRule, OffenderSettings } from './legal-rule.entity';
+import { entitiesIn } from '@app/database';
+import * as exclusionNotice from './exclusion-notice.entity';
+import * as gallery from './gallery.entity';
+import * as legalRule from './legal-rule.entity';
+import * as serialFlag from './serial-flag.entity';
+import * as subject from './subject.entity';
 
 export * from './exclusion-notice.entity';
 export * from './gallery.entity';
@@ -10,16 +11,5 @@ export * from './legal-rule.entity';
 export * from './serial-flag.entity';
 export * from './subject.entity';
 
-/** The tables this feature owns. */
-export const OFFENDERS_ENTITIES = [
-  Subject,
-  SubjectImage,
-  SubjectIncident,
-  SubjectAggregate,
-  Gallery,
-  GalleryListing,
-  ExclusionNotice,
-  SerialFlag,
-  LegalRule,
-  OffenderSettings,
-];
+/** The tables this feature owns: every @Entity class its entity files export. */
+export const OFFENDERS_ENTITIES = entitiesIn(exclusionNotice, gallery, legalRule, serialFlag, subject);

@@ -96,7 +96,7 @@ export class RadioClient {
 
   constructor(
     io: IoFactory,
-    private readonly options: RadioClientOptions,
+    options: RadioClientOptions,
   ) {
     this.seq = options.lastSeq ?? null;
     this.rememberIds = options.rememberIds ?? 5000;

@@ -1,29 +1,9 @@
-import { IncidentDailyCount } from './incident-daily-count.entity';
-import {
-  StatsDay,
-  StatsMonth,
-  StatsStoreDay,
-  StatsWatermark,
-  Organisation,
-  OrganisationShare,
-  OrganisationMember,
-  AnalystApiKey,
-  PartnershipReport,
-} from './stats.entity';
+import { entitiesIn } from '@app/database';
+import * as incidentDailyCount from './incident-daily-count.entity';
+import * as stats from './stats.entity';
 
 export * from './incident-daily-count.entity';
 export * from './stats.entity';
 
-/** The tables this feature owns. */
-export const STATS_ENTITIES = [
-  IncidentDailyCount,
-  StatsDay,
-  StatsMonth,
-  StatsStoreDay,
-  StatsWatermark,
-  Organisation,
-  OrganisationShare,
-  OrganisationMember,
-  AnalystApiKey,
-  PartnershipReport,
-];
+/** The tables this feature owns: every @Entity class its entity files export. */
+export const STATS_ENTITIES = entitiesIn(incidentDailyCount, stats);

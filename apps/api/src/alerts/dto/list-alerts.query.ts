@@ -1,18 +1,11 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { PageQuery } from '../../http/page.query';
 
-/** Newest first; `cursor` is the `nextCursor` of the previous page, `afterSeq` a sync point. */
-export class ListAlertsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
-
-  @IsOptional()
+/** Newest first; `cursor` is the `nextCursor` of the previous page (a number here), `afterSeq` a sync point. */
+export class ListAlertsQuery extends PageQuery {
   @Matches(/^[0-9]{1,15}$/, { message: 'cursor is not a cursor this API returned' })
-  cursor?: string;
+  override cursor?: string = undefined;
 
   @IsOptional()
   @Type(() => Number)

@@ -9,11 +9,11 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import type { WitnessStatement } from '@app/incidents';
+import { signedContentJson, type StatementInput, type WitnessStatement } from '@app/incidents';
 import { IsHumanText } from '@app/errors';
 
 /** An MG11 statement, signed as it is stored (s.9 Criminal Justice Act 1967). */
-export class CreateStatementRequest {
+export class CreateStatementRequest implements StatementInput {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -92,16 +92,7 @@ export class StatementResponse {
       incidentId: s.incidentId,
       version: s.version,
       supersedesId: s.supersedesId,
-      witnessName: s.witnessName,
-      witnessAgeIfUnder18: s.witnessAgeIfUnder18,
-      witnessOccupation: s.witnessOccupation,
-      statementText: s.statementText,
-      pageCount: s.pageCount,
-      declarationText: s.declarationText,
-      declarationAcknowledged: s.declarationAcknowledged,
-      readOverBy: s.readOverBy,
-      signatureName: s.signatureName,
-      signedAt: s.signedAt.toISOString(),
+      ...signedContentJson(s),
       contentSha256: s.contentSha256,
       recordedBy: s.recordedBy,
       recordedByKind: s.recordedByKind,
