@@ -2,11 +2,17 @@
 // when asked the worker and a radio instance, with Debian's Chromium driven by playwright-core.
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { givenPartnership, type GivenPartnership, startTestApi, startTestWorker, type TestApi } from '@app/testing';
+import {
+  freePort,
+  givenPartnership,
+  type GivenPartnership,
+  startTestApi,
+  startTestWorker,
+  type TestApi,
+} from '@app/testing';
 import { createRadioApp } from '../../apps/radio/src/create-radio-app';
 
 export const OUTPUT = join(__dirname, '..', 'output', 'browser');
@@ -18,17 +24,6 @@ export interface Stack {
   partnership: GivenPartnership;
   browser: Browser;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts the api (and with `radio`, the worker and a radio on the port the api tells the client). */
@@ -105,7 +100,10 @@ export async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** Polls until `check` returns a value that is not undefined/false (no fixed sleeps). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
