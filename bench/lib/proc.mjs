@@ -38,6 +38,18 @@ export function start(name, cmd, args, { env, cwd, logDir, group = 'run', ipc = 
   return entry;
 }
 
+/** A TypeScript child (ts-node, the repo's path aliases) that talks over IPC: the query and pack scenarios. */
+export function startTsChild(ctx, name, file) {
+  return start(name, process.execPath, [join(ctx.root, file)], {
+    env: { ...ctx.env, BENCH_ROOT: ctx.root, TS_NODE_PROJECT: join(ctx.root, 'tsconfig.json') },
+    cwd: ctx.root,
+    logDir: ctx.logDir,
+    group: ctx.group,
+    ipc: true,
+    execArgv: ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register'],
+  });
+}
+
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the PID has exited. */
 export async function stop(entry, graceMs = 5000) {
   if (!entry || entry.exited) {
@@ -112,15 +124,15 @@ export async function withCpu(pids, fn) {
   return { result, cpuPct: pct, seconds: secs };
 }
 
-/** Polls a URL until it answers 2xx, within `timeoutMs`. */
-export async function waitHttp(url, timeoutMs, entry) {
+/** Polls a URL until it answers 2xx (with `anyStatus`, until it answers at all), within `timeoutMs`. */
+export async function waitHttp(url, timeoutMs, entry, { anyStatus = false } = {}) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (entry?.exited) {
       throw new Error(`${entry.name} exited (${entry.code}) before ${url} answered; see ${entry.logPath}`);
     }
     const ok = await fetch(url, { signal: AbortSignal.timeout(2000) })
-      .then((r) => r.ok)
+      .then((r) => anyStatus || r.ok)
       .catch(() => false);
     if (ok) {
       return;

@@ -5,7 +5,7 @@
 // clock, CLOCK_MONOTONIC).
 import { incidentBody } from '../lib/body.mjs';
 import { fmt, GENERATOR_VOID_PCT, pct, runLoad, startApp, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
-import { ask, nextMessage, sleep, stop } from '../lib/proc.mjs';
+import { ask, nextMessage, sleep, stop, waitHttp } from '../lib/proc.mjs';
 import { histogram, summarizeUs } from '../lib/stats.mjs';
 
 export const IDS = ['C1'];
@@ -18,8 +18,8 @@ export async function run(ctx) {
   const r2 = `http://127.0.0.1:${ctx.ports.radio2}`;
   const radio1 = await startApp(ctx, 'radio-1', 'radio', { RADIO_PORT: String(ctx.ports.radio1) });
   const radio2 = await startApp(ctx, 'radio-2', 'radio', { RADIO_PORT: String(ctx.ports.radio2) });
-  await waitAnswering(`${r1}${path}/`, radio1);
-  await waitAnswering(`${r2}${path}/`, radio2);
+  await waitHttp(`${r1}${path}/`, 60_000, radio1, { anyStatus: true });
+  await waitHttp(`${r2}${path}/`, 60_000, radio2, { anyStatus: true });
   const clients = await startServer(ctx, 'tablets', 'lib/clients.mjs', {}, { ipc: true });
   await nextMessage(clients, 'ready', 30_000);
   const n = cfg.composite.tablets;
@@ -38,7 +38,7 @@ export async function run(ctx) {
     BENCH_PG_URL: ctx.urls.DATABASE_MIGRATION_URL,
     BENCH_IDS: JSON.stringify(ctx.ids),
   });
-  await waitAnswering(`http://127.0.0.1:${port}/`, bpg);
+  await waitHttp(`http://127.0.0.1:${port}/`, 60_000, bpg, { anyStatus: true });
   const body = JSON.stringify(incidentBody());
   const spec = (url, headers, d, idempotency) => ({
     url,
@@ -149,19 +149,6 @@ export async function run(ctx) {
       note: `${n} tablets (socket.io, one store room) split over 2 radio instances; 50 conns -p 1, ${cfg.composite.s} s per side, ${ctx.pairs} pair(s); ${cfg.composite.alerts} alerts per api side raised through POST /api/v1/alerts (POST /incidents itself raises no radio alert today: the offender check alerts only on a new serial flag)${negative ? `; ${negative} receipts arrived before the 201 was read` : ''}${alertErrors.length ? `; alert errors: ${alertErrors[0]}` : ''}${failed.some((f) => f) ? `; api non-2xx ${failed.join('/')}` : ''}`,
     },
   ];
-}
-
-async function waitAnswering(url, entry) {
-  for (let i = 0; i < 600; i++) {
-    if (entry.exited) {
-      throw new Error(`${entry.name} exited; see ${entry.logPath}`);
-    }
-    if (await fetch(url).then(() => true, () => false)) {
-      return;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} never answered`);
 }
 
 

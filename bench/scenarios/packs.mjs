@@ -1,9 +1,8 @@
 // E2: evidence pack peak RSS for a big vs a small case (200 vs 20 exhibits of 1 MB in full mode)
 // and pack throughput vs B-copy (the same bytes through createReadStream -> createWriteStream).
 // E3 is not measured (see its note). The work runs in packs-child.ts through ts-node.
-import { join } from 'node:path';
 import { fmt, pct, yesNo } from '../lib/harness.mjs';
-import { ask, nextMessage, start } from '../lib/proc.mjs';
+import { ask, nextMessage, startTsChild } from '../lib/proc.mjs';
 import { median, round } from '../lib/stats.mjs';
 
 export const IDS = ['E2', 'E3'];
@@ -19,14 +18,7 @@ export async function run(ctx) {
   if (!ctx.only.includes('E2')) {
     return [];
   }
-  const child = start('packs', process.execPath, [join(ctx.root, 'bench/scenarios/packs-child.ts')], {
-    env: { ...ctx.env, BENCH_ROOT: ctx.root, TS_NODE_PROJECT: join(ctx.root, 'tsconfig.json') },
-    cwd: ctx.root,
-    logDir: ctx.logDir,
-    group: ctx.group,
-    ipc: true,
-    execArgv: ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register'],
-  });
+  const child = startTsChild(ctx, 'packs', 'bench/scenarios/packs-child.ts');
   await nextMessage(child, 'ready', 120_000);
   const { big, small, mb } = ctx.cfg.packs;
   const size = mb * 1024 * 1024;

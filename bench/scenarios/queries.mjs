@@ -2,9 +2,8 @@
 // same figures from the raw table. Q4: folding 10k new incidents into the rollups.
 // Q1/Q2: serial-offender detection (see the row notes for why they are not measured yet).
 // The work runs in queries-child.ts through ts-node, using libs/synthetic and libs/database.
-import { join } from 'node:path';
 import { fmt, yesNo } from '../lib/harness.mjs';
-import { ask, nextMessage, start } from '../lib/proc.mjs';
+import { ask, nextMessage, startTsChild } from '../lib/proc.mjs';
 import { round } from '../lib/stats.mjs';
 
 export const IDS = ['Q1', 'Q2', 'Q3', 'Q4'];
@@ -14,14 +13,7 @@ export async function run(ctx) {
   if (!['Q1', 'Q2', 'Q3', 'Q4'].some((id) => ctx.only.includes(id))) {
     return out;
   }
-  const child = start('queries', process.execPath, [join(ctx.root, 'bench/scenarios/queries-child.ts')], {
-    env: { ...ctx.env, BENCH_ROOT: ctx.root, TS_NODE_PROJECT: join(ctx.root, 'tsconfig.json') },
-    cwd: ctx.root,
-    logDir: ctx.logDir,
-    group: ctx.group,
-    ipc: true,
-    execArgv: ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register'],
-  });
+  const child = startTsChild(ctx, 'queries', 'bench/scenarios/queries-child.ts');
   await nextMessage(child, 'ready', 120_000);
   const count = ctx.cfg.queries.statsIncidents;
   // One dataset seed for every size, so the generated rows depend on the master seed only.

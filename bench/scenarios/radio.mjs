@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fmt, startApp, startServer, yesNo } from '../lib/harness.mjs';
-import { ask, nextMessage, rssBytes, sleep, stop } from '../lib/proc.mjs';
+import { ask, nextMessage, rssBytes, sleep, stop, waitHttp } from '../lib/proc.mjs';
 import { decodeHistogram, histogram, median, round, summarizeUs } from '../lib/stats.mjs';
 
 export const IDS = ['W1', 'W2', 'W4', 'W5', 'W8'];
@@ -35,8 +35,8 @@ export async function run(ctx) {
     const radio2 = await startApp(ctx, 'radio-2', 'radio', { RADIO_PORT: String(ctx.ports.radio2) });
     const ws = await startServer(ctx, 'b-ws', 'baselines/ws.mjs', { PORT: String(ctx.ports.bws) }, { ipc: true });
     await nextMessage(ws, 'ready', 30_000);
-    await waitAnswering(`${r1}${path}/`, radio1);
-    await waitAnswering(`${r2}${path}/`, radio2);
+    await waitHttp(`${r1}${path}/`, 60_000, radio1, { anyStatus: true });
+    await waitHttp(`${r2}${path}/`, 60_000, radio2, { anyStatus: true });
     // Each client process holds three sets of N/procs sockets; check the open-files limit first.
     const needFds = Math.ceil((3 * Math.max(...cfg.radio.sizes)) / cfg.radio.clientProcs) + 200;
     const limit = Number(ctx.data.openFilesLimit ?? 0);
@@ -299,19 +299,6 @@ function payload(s) {
     message: MESSAGE,
     raisedAt: new Date().toISOString(),
   };
-}
-
-async function waitAnswering(url, entry) {
-  for (let i = 0; i < 600; i++) {
-    if (entry.exited) {
-      throw new Error(`${entry.name} exited; see ${entry.logPath}`);
-    }
-    if (await fetch(url).then(() => true, () => false)) {
-      return;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} never answered`);
 }
 
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { incidentBody } from '../lib/body.mjs';
 import { fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
-import { cpuSeconds, stop } from '../lib/proc.mjs';
+import { cpuSeconds, stop, waitHttp } from '../lib/proc.mjs';
 import { median, round } from '../lib/stats.mjs';
 
 export const IDS = ['D1', 'D2', 'D3'];
@@ -24,7 +24,7 @@ export async function run(ctx) {
     { PORT: String(port), BENCH_PG_URL: ctx.urls.DATABASE_MIGRATION_URL, BENCH_IDS: JSON.stringify(ctx.ids) },
     {},
   );
-  await waitListening(port, bpg);
+  await waitHttp(`http://127.0.0.1:${port}/`, 30_000, bpg, { anyStatus: true });
   const spec = (url, headers, d, extra = {}) => ({
     url,
     method: 'POST',
@@ -146,17 +146,4 @@ function pgbench(ctx, seconds) {
       });
     });
   });
-}
-
-async function waitListening(port, entry) {
-  for (let i = 0; i < 300; i++) {
-    if (entry.exited) {
-      throw new Error(`${entry.name} exited; see ${entry.logPath}`);
-    }
-    if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`port ${port} never answered`);
 }

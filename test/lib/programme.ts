@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Rng } from '@app/synthetic';
 
 /**
  * Shared plumbing of the reliability, security and privacy programme (quality.md sections 3-8):
@@ -23,16 +24,10 @@ export function deriveSeed(name: string): number {
   return createHash('sha256').update(`${MASTER_SEED}:${name}`).digest().readUInt32BE(0) & 0x7fffffff;
 }
 
-/** mulberry32: a small deterministic generator, so schedules follow from the seed. */
+/** A deterministic generator (libs/synthetic's mulberry32), so schedules follow from the seed. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Rng(seed);
+  return () => random.next();
 }
 
 /** Where parts and histories go: the runner's run directory, or a scratch directory in jest runs. */
