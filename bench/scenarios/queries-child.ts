@@ -197,7 +197,7 @@ async function dropWorld(owner: Client, slug: string): Promise<void> {
     'stats_days',
     'stats_months',
     'stats_store_days',
-    'stats_watermarks',
+    'stats_pending',
     'incident_daily_counts',
     'outbox',
     'stores',
@@ -232,9 +232,11 @@ async function main(m: Msg): Promise<Record<string, unknown>> {
     const rollups = new IncidentRollupRepository(new TenantDb(ds), new SystemDb(ds));
     const stats = new StatsRepository(new TenantDb(ds), new SystemDb(ds));
     const ids = world.partnerships.map((p) => p.id);
-    // Rollups for a freshly loaded dataset: one set-based rebuild (kept with the cached data).
+    // Rollups for a freshly loaded dataset: one set-based rebuild (kept with the cached data); also
+    // after an upgrade left changes pending.
     const tf = nowMs();
-    if (!info.cached) {
+    const pending = (await owner.query('SELECT 1 FROM stats_pending LIMIT 1')).rowCount ?? 0;
+    if (!info.cached || pending > 0) {
       await rollups.rebuild();
       await owner.query('ANALYZE');
       writeFileSync(

@@ -5,9 +5,9 @@ import type { HistoryEntry } from './programme';
  * The R1/R6 checker: what a report really causes in this system, each counted exactly once after
  * the faults. Filing a report commits, in one transaction, the incident row, its Idempotency-Key
  * row, an access-log 'collect' row and one outbox row (a rollup-day job for the report's London
- * day). The worker's outbox relay publishes that row as BullMQ job `outbox-<row id>`; the job
- * recomputes the partnership-day and folds everything past the partnership's watermark into the
- * rollups (incident_daily_counts, stats_days, stats_store_days, stats_months). So per report:
+ * day), and a trigger adds the report's pending statistics change. The worker's outbox relay
+ * publishes the row as BullMQ job `outbox-<row id>`; the job folds the partnership's pending changes
+ * into the rollups (incident_daily_counts, stats_days, stats_store_days, stats_months). So per report:
  * one row of each kind, its outbox row published, its job completed, and every rollup cell equal to
  * the raw count (above: an effect applied twice; below: an effect missing). Pure functions over
  * plain data read once the system is quiet.
@@ -53,7 +53,7 @@ export interface EffectCounts {
   jobsNotCompleted: number;
   /** rollup-day jobs BullMQ failed (e.g. stalled more than maxStalledCount) */
   jobsFailed: number;
-  /** failed jobs whose effect the reconciler (the watermark fold) has not re-driven: their day's cells differ */
+  /** failed jobs whose effect the reconciler (the minute fold) has not re-driven: their day's cells differ */
   failedJobsUnredriven: number;
   rollupCellsOver: number;
   rollupCellsUnder: number;

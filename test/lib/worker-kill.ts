@@ -422,7 +422,7 @@ export async function waitFor(
  * Waits for quiet after the load: every outbox row published (bounded: `publishWithinMs` after the
  * load ended, quality.md's 60 s); then every rollup-day job completed or failed and the aggregation
  * queue idle (bounded by `jobsWithinMs`); then, if any job failed, for the rollups to converge
- * through the reconciler (the watermark fold each job and the minute schedule run), bounded by
+ * through the reconciler (the fold each job and the minute schedule run), bounded by
  * `reconcileWithinMs`. Returns what it saw; the checker decides.
  */
 export async function awaitQuiet(
@@ -526,19 +526,16 @@ export function r1Violations(c: EffectCounts): number {
 
 /**
  * R1's negative control: a run of a broken variant, checked by the same checker from its real
- * outputs. The broken variant is the schema without the unique key of the per-store/day/type
- * rollup cell (dropped by the owner role, as a migration would) and worker processes started with
- * TEST_DEFECTS=effect-without-unique-key, which write the day's cells without replacing the ones
- * already there: every further job for a day (another report, or a rerun of the same job) writes
- * its cells again. A reduced load of `reports` reports from two fresh tablets of a partnership of
+ * outputs. The broken variant is worker processes started with TEST_DEFECTS=fold-keeps-pending,
+ * whose fold adds a report's pending change to the rollups without taking it: every further job
+ * of the partnership (another report, or a rerun of the same job) adds it again. A reduced load of `reports` reports from two fresh tablets of a partnership of
  * its own goes through the same api and fault proxy (the main run's workers are stopped first; the
  * database is dropped afterwards); the checker must count duplicate effects.
  */
 export async function r1Controls(stack: Stack, reports = 120): Promise<NegativeControl[]> {
-  await stack.db.owner.query(`DROP INDEX incident_daily_counts_partnership_id_store_id_day_type_idx`);
   const label = `${stack.label}-control`;
   const fleet = new WorkerFleet(
-    { ...stack.env, TEST_DEFECTS: 'effect-without-unique-key' },
+    { ...stack.env, TEST_DEFECTS: 'fold-keeps-pending' },
     stack.logDir,
     label,
     1,
@@ -578,8 +575,8 @@ export async function r1Controls(stack: Stack, reports = 120): Promise<NegativeC
     return [
       {
         variant:
-          "workers with TEST_DEFECTS=effect-without-unique-key on a schema without the rollup cell's unique key " +
-          `(each job for a day writes its cells again; ${reports} reports, 1 worker, history ${label}.jsonl)`,
+          'workers with TEST_DEFECTS=fold-keeps-pending ' +
+          `(each fold adds every pending change again; ${reports} reports, 1 worker, history ${label}.jsonl)`,
         counts: {
           reports: c.reports,
           acknowledged: c.acknowledged,

@@ -104,6 +104,53 @@ describe('aggregation of accepted reports', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('an amendment takes back the old figures and adds the new ones, as a rebuild would count them', async () => {
+    const filed = await postIncident(
+      api,
+      tablet.token,
+      buildIncidentRequest({ occurredAt: '2026-10-22T12:00:00Z' }),
+      randomUUID(),
+    );
+    expect(filed.status).toBe(201);
+    const day = (d: string) => async () => (await counts()).filter((c) => c.day === d);
+    await eventually(async () => expect(await day('2026-10-22')()).toHaveLength(2), 30_000);
+
+    const amended = await api.http.request('PATCH', `/api/v1/incidents/${filed.body.id}`, {
+      token: p.tokens.coordinator,
+      body: {
+        version: filed.body.version,
+        types: ['robbery'],
+        occurredAt: '2026-10-23T12:00:00Z',
+        reason: 'wrong day and offence',
+      },
+    });
+    expect(amended.status).toBe(200);
+    const moved = await eventually(async () => {
+      const rows = await day('2026-10-23')();
+      expect(rows).toHaveLength(1);
+      return rows;
+    }, 30_000);
+    expect(moved).toEqual([
+      { store_id: p.storeIds[0], day: '2026-10-23', type: 'robbery', count: 1, value: 6 * 650 + 2400 },
+    ]);
+    expect(await day('2026-10-22')()).toEqual([]);
+
+    // every rollup equals a rebuild from the raw reports
+    const rollups = async () =>
+      api.db.owner.query(
+        `SELECT (SELECT json_agg(d ORDER BY day, types_mask, triggers_mask) FROM stats_days d WHERE partnership_id = $1) AS days,
+                (SELECT json_agg(m ORDER BY month, types_mask, triggers_mask) FROM stats_months m WHERE partnership_id = $1) AS months,
+                (SELECT json_agg(s ORDER BY store_id, day) FROM stats_store_days s WHERE partnership_id = $1) AS stores,
+                (SELECT json_agg(json_build_object('store', store_id, 'day', day, 'type', type, 'count', count, 'value', value_pence)
+                                 ORDER BY store_id, day, type)
+                   FROM incident_daily_counts WHERE partnership_id = $1) AS counts`,
+        [p.partnershipId],
+      );
+    const folded = await rollups();
+    await worker.get(AggregationProcessor).handlers[JobName.RebuildRollups]();
+    expect(await rollups()).toEqual(folded);
+  });
+
   it('purges idempotency keys older than the retention (30 days) and keeps newer ones', async () => {
     const insert = (key: string, age: string) =>
       api.db.owner.query(

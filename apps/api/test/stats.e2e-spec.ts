@@ -157,7 +157,7 @@ describe('campaign statistics', () => {
           for (const { id } of w.partnerships) {
             await rollups.fold(id, 97);
           }
-          // a second load folds incrementally from the watermark
+          // a second load folds incrementally from the pending changes
           await copyIncidents(client, w, {
             seed: w.unique + 500,
             count: second,

@@ -9,8 +9,8 @@ import { secretWeakness } from './secret-strength';
  * Each is checked at the one line of code it breaks, through `config.testDefects.has(name)`.
  */
 export const TEST_DEFECT_NAMES = [
-  /** R1: the worker writes a report's effect without its unique key, so a rerun job duplicates it */
-  'effect-without-unique-key',
+  /** R1: the rollup fold adds pending changes without taking them, so every later fold adds them again */
+  'fold-keeps-pending',
   /** R2/R3: the radio's replay from alert_seq leaves one alert out */
   'replay-skips-one',
   /** R2-dup: the radio's replay ignores the client's position and sends everything again */

@@ -18,7 +18,7 @@ export enum JobName {
   PurgeIdempotencyKeys = 'purge-idempotency-keys',
   /** recompute one subject's aggregates and serial flag from its links (the incidents trigger names it too) */
   RefreshSubject = 'offender-refresh-subject',
-  /** fold reports created since each partnership's watermark into the statistics rollups */
+  /** fold every partnership's pending statistics changes into the rollups */
   FoldRollups = 'fold-rollups',
   /** drop and rebuild every statistics rollup from the incidents table */
   RebuildRollups = 'rebuild-rollups',

@@ -1,12 +1,12 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import type { EntityManager } from 'typeorm';
-import { STATS_MEASURES, STATS_TRIGGERS, STATS_TYPES } from './entities/stats.entity';
+import { measureSql, STATS_MEASURES, STATS_TRIGGERS, STATS_TYPES } from './entities/stats.entity';
 import { SystemDb, TenantDb } from '@app/database';
 
 /** Reports that count in statistics (drafts never do). */
 const COUNTED_SQL = `i.status IN ('submitted', 'reviewed', 'closed')`;
-const LONDON_DAY = `(i.occurred_at AT TIME ZONE 'Europe/London')::date`;
+const LONDON_DAY_OF = (row: string) => `(${row}.occurred_at AT TIME ZONE 'Europe/London')::date`;
 /** A full rebuild scans every report: minutes over 10M rows, past the pool's 15 s read timeout. */
 const REBUILD_QUERY_TIMEOUT_MS = 2 * 3600_000;
 
@@ -22,23 +22,66 @@ const mask = (column: string, values: readonly string[]) =>
 const TYPES_MASK = mask('types', STATS_TYPES);
 const TRIGGERS_MASK = mask('triggers', STATS_TRIGGERS);
 const COLS = STATS_MEASURES.map((m) => m.column).join(', ');
-const AGGS = STATS_MEASURES.map((m) => m.sql).join(', ');
+/** the measures over reports `i`, and over pending changes `i` (each +1 or -1) */
+const COUNTS = STATS_MEASURES.map((m) => measureSql(m, '1')).join(', ');
+const DELTAS = STATS_MEASURES.map((m) => measureSql(m, 'i.sign')).join(', ');
 const SUMS = STATS_MEASURES.map((m) => `sum(${m.column})`).join(', ');
 
-/** Re-reads this far behind the watermark, so reports committed late are never skipped. */
-const OVERLAP = `interval '2 minutes'`;
-
 export interface FoldResult {
+  /** pending changes folded */
   incidents: number;
-  days: number;
   batches: number;
 }
 
+const ADD = (table: string) =>
+  STATS_MEASURES.map((m) => `${m.column} = ${table}.${m.column} + EXCLUDED.${m.column}`).join(', ');
+
 /**
- * The statistics rollups (stats_days, stats_months, stats_store_days), kept from the incidents
- * table. The unit of work is a partnership-day, recomputed from the raw rows, so replaying any
- * fold or day changes nothing. New reports are found from a per-partnership watermark on
- * (created_at, id); amendments arrive as rollup-day jobs for the days they touch.
+ * One batch of a partnership's pending changes (`stats_pending`, written by a trigger on
+ * `incidents`), taken and added to the four rollups in one statement. Taking and adding commit
+ * together, so a redelivered job finds nothing left to add. With `keep` (the broken variant of R1's
+ * negative control) the changes are read but not taken, so every further fold adds them again.
+ */
+const foldSql = (keep: boolean) => {
+  const batch = `SELECT q.id FROM stats_pending q WHERE q.partnership_id = $1 LIMIT $2`;
+  const day = LONDON_DAY_OF('p');
+  const taken = keep
+    ? `SELECT p.*, ${day} AS day FROM stats_pending p WHERE p.id IN (${batch})`
+    : `DELETE FROM stats_pending p WHERE p.id IN (${batch}) RETURNING p.*, ${day} AS day`;
+  return `
+  WITH i AS (${taken}),
+  days AS (
+    INSERT INTO stats_days (partnership_id, day, types_mask, triggers_mask, ${COLS})
+    SELECT i.partnership_id, i.day, ${TYPES_MASK}, ${TRIGGERS_MASK}, ${DELTAS} FROM i GROUP BY 1, 2, 3, 4
+    ON CONFLICT (partnership_id, day, types_mask, triggers_mask) DO UPDATE SET ${ADD('stats_days')}
+  ),
+  months AS (
+    INSERT INTO stats_months (partnership_id, month, types_mask, triggers_mask, ${COLS})
+    SELECT i.partnership_id, date_trunc('month', i.day)::date, ${TYPES_MASK}, ${TRIGGERS_MASK}, ${DELTAS}
+      FROM i GROUP BY 1, 2, 3, 4
+    ON CONFLICT (partnership_id, month, types_mask, triggers_mask) DO UPDATE SET ${ADD('stats_months')}
+  ),
+  stores AS (
+    INSERT INTO stats_store_days (store_id, day, partnership_id, ${COLS})
+    SELECT i.store_id, i.day, i.partnership_id, ${DELTAS} FROM i GROUP BY 1, 2, 3
+    ON CONFLICT (store_id, day) DO UPDATE SET ${ADD('stats_store_days')}
+  ),
+  counts AS (
+    INSERT INTO incident_daily_counts (partnership_id, store_id, day, type, count, value_pence)
+    SELECT i.partnership_id, i.store_id, i.day, t.type, sum(i.sign), sum(i.sign * i.value_pence)
+      FROM i CROSS JOIN LATERAL unnest(i.types) AS t(type) GROUP BY 1, 2, 3, 4
+    ON CONFLICT (partnership_id, store_id, day, type) DO UPDATE
+      SET count = incident_daily_counts.count + EXCLUDED.count,
+          value_pence = incident_daily_counts.value_pence + EXCLUDED.value_pence,
+          updated_at = now()
+  )
+  SELECT count(*)::int AS n, count(*) FILTER (WHERE i.sign < 0)::int AS taken_back FROM i`;
+};
+
+/**
+ * The statistics rollups (stats_days, stats_months, stats_store_days, incident_daily_counts). Each
+ * report adds to its cells as a delta; an amendment or status change takes back the old values and
+ * adds the new. A full recompute happens only on rebuild.
  */
 @Injectable()
 export class IncidentRollupRepository {
@@ -48,192 +91,98 @@ export class IncidentRollupRepository {
     @Optional() private readonly config?: AppConfig,
   ) {}
 
-  /** Recomputes one partnership's rollups for one London day; returns the number of day cells. */
-  rollupDay(partnershipId: string, day: string): Promise<number> {
-    return this.db.run({ partnershipId }, async (em) => {
-      await this.lock(em, partnershipId);
-      return this.recomputeDays(em, partnershipId, [day]);
-    });
-  }
-
-  /**
-   * Folds reports created since the partnership's watermark, in batches of `batchSize`, each batch
-   * in its own transaction that also advances the watermark.
-   */
+  /** Folds the partnership's pending changes, `batchSize` at a time, each batch one transaction. */
   async fold(partnershipId: string, batchSize = 5000): Promise<FoldResult> {
-    const result: FoldResult = { incidents: 0, days: 0, batches: 0 };
-    // timestamps travel as text: a JS Date would drop the microseconds and re-read rows forever
-    let cursor: { at: string; id: string } | null = null;
+    const keep = this.config?.testDefects.has('fold-keeps-pending') ?? false;
+    const result: FoldResult = { incidents: 0, batches: 0 };
     for (let batch = 0; batch < 10_000; batch++) {
-      const step: { n: number; days: number; last: { at: string; id: string } | null } = await this.db.run(
-        { partnershipId },
-        async (em) => {
-          await this.lock(em, partnershipId);
-          if (!cursor) {
-            const [wm] = (await em.query(
-              `SELECT (created_through - ${OVERLAP})::text AS at FROM stats_watermarks WHERE partnership_id = $1`,
-              [partnershipId],
-            )) as { at: string }[];
-            cursor = { at: wm?.at ?? '-infinity', id: '00000000-0000-0000-0000-000000000000' };
-          }
-          const rows = (await em.query(
-            `SELECT i.created_at::text AS at, i.id, ${LONDON_DAY}::text AS day
-               FROM incidents i
-              WHERE i.partnership_id = $1 AND (i.created_at, i.id) > ($2::timestamptz, $3::uuid)
-              ORDER BY i.created_at, i.id
-              LIMIT $4`,
-            [partnershipId, cursor.at, cursor.id, batchSize],
-          )) as { at: string; id: string; day: string }[];
-          if (rows.length === 0) {
-            return { n: 0, days: 0, last: null };
-          }
-          const days = [...new Set(rows.map((r) => r.day))];
-          await this.recomputeDays(em, partnershipId, days);
-          const last = rows[rows.length - 1];
-          await em.query(
-            `INSERT INTO stats_watermarks (partnership_id, created_through, last_incident_id, folded_at)
-             VALUES ($1, $2::timestamptz, $3, now())
-             ON CONFLICT (partnership_id) DO UPDATE
-               SET created_through = greatest(stats_watermarks.created_through, EXCLUDED.created_through),
-                   last_incident_id = CASE WHEN EXCLUDED.created_through >= stats_watermarks.created_through
-                                           THEN EXCLUDED.last_incident_id ELSE stats_watermarks.last_incident_id END,
-                   folded_at = now()`,
-            [partnershipId, last.at, last.id],
-          );
-          return { n: rows.length, days: days.length, last: { at: last.at, id: last.id } };
-        },
-      );
-      if (step.n === 0) {
-        break;
-      }
-      result.incidents += step.n;
-      result.days += step.days;
-      result.batches++;
-      cursor = step.last;
-      if (step.n < batchSize) {
+      const n = await this.db.run({ partnershipId }, async (em) => {
+        await this.lock(em, partnershipId);
+        const [step] = (await em.query(foldSql(keep), [partnershipId, batchSize])) as {
+          n: number;
+          taken_back: number;
+        }[];
+        if (step.taken_back > 0) {
+          await dropEmptyCells(em, partnershipId);
+        }
+        return step.n;
+      });
+      result.incidents += n;
+      result.batches += n > 0 ? 1 : 0;
+      if (n < batchSize || keep) {
         break;
       }
     }
     return result;
   }
 
-  /** Partnerships with reports, for the periodic fold. */
+  /** Partnerships with changes waiting, for the periodic fold. */
   async partnershipIds(): Promise<string[]> {
     return this.system.run(async (em) =>
-      ((await em.query(`SELECT id FROM partnerships ORDER BY id`)) as { id: string }[]).map((r) => r.id),
+      (
+        (await em.query(`SELECT DISTINCT partnership_id AS id FROM stats_pending ORDER BY 1`)) as {
+          id: string;
+        }[]
+      ).map((r) => r.id),
     );
   }
 
-  /** Drops every rollup and rebuilds them from the incidents table, watermarks included. */
+  /**
+   * Drops every rollup and rebuilds them from the incidents table. The pending changes are taken in
+   * the same statement (one snapshot) as the reports are read, so a report committed meanwhile is
+   * counted once: by the rebuild, or by a later fold.
+   */
   rebuild(): Promise<{ days: number }> {
     return this.system.run(async (em) => {
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('stats:rebuild', 0))`);
-      await em.query(`DELETE FROM stats_days`);
-      await em.query(`DELETE FROM stats_months`);
-      await em.query(`DELETE FROM stats_store_days`);
-      await em.query(`DELETE FROM stats_watermarks`);
-      await em.query(`DELETE FROM incident_daily_counts`);
+      for (const table of ['stats_days', 'stats_months', 'stats_store_days', 'incident_daily_counts']) {
+        await em.query(`DELETE FROM ${table}`);
+      }
       await longQuery(
         em,
-        `INSERT INTO incident_daily_counts (partnership_id, store_id, day, type, count, value_pence)
-         SELECT i.partnership_id, i.store_id, ${LONDON_DAY}, t.type, count(*)::int, sum(i.value_pence)
-           FROM incidents i CROSS JOIN LATERAL unnest(i.types) AS t(type) WHERE ${COUNTED_SQL}
-          GROUP BY 1, 2, 3, 4`,
-      );
-      await longQuery(
-        em,
-        `INSERT INTO stats_days (partnership_id, day, types_mask, triggers_mask, ${COLS})
-         SELECT i.partnership_id, ${LONDON_DAY}, ${TYPES_MASK}, ${TRIGGERS_MASK}, ${AGGS}
-           FROM incidents i WHERE ${COUNTED_SQL}
-          GROUP BY 1, 2, 3, 4`,
-      );
-      await longQuery(
-        em,
-        `INSERT INTO stats_store_days (store_id, day, partnership_id, ${COLS})
-         SELECT i.store_id, ${LONDON_DAY}, i.partnership_id, ${AGGS}
-           FROM incidents i WHERE ${COUNTED_SQL}
-          GROUP BY 1, 2, 3`,
-      );
-      await longQuery(
-        em,
-        `INSERT INTO stats_months (partnership_id, month, types_mask, triggers_mask, ${COLS})
-         SELECT partnership_id, date_trunc('month', day)::date, types_mask, triggers_mask, ${SUMS}
-           FROM stats_days GROUP BY 1, 2, 3, 4`,
-      );
-      await longQuery(
-        em,
-        `INSERT INTO stats_watermarks (partnership_id, created_through, last_incident_id, folded_at)
-         SELECT DISTINCT ON (partnership_id) partnership_id, created_at, id, now()
-           FROM incidents ORDER BY partnership_id, created_at DESC, id DESC`,
+        `WITH taken AS (DELETE FROM stats_pending),
+         i AS (SELECT i.*, ${LONDON_DAY_OF('i')} AS day FROM incidents i WHERE ${COUNTED_SQL}),
+         days AS (
+           INSERT INTO stats_days (partnership_id, day, types_mask, triggers_mask, ${COLS})
+           SELECT i.partnership_id, i.day, ${TYPES_MASK}, ${TRIGGERS_MASK}, ${COUNTS} FROM i GROUP BY 1, 2, 3, 4
+           RETURNING *
+         ),
+         months AS (
+           INSERT INTO stats_months (partnership_id, month, types_mask, triggers_mask, ${COLS})
+           SELECT partnership_id, date_trunc('month', day)::date, types_mask, triggers_mask, ${SUMS}
+             FROM days GROUP BY 1, 2, 3, 4
+         ),
+         stores AS (
+           INSERT INTO stats_store_days (store_id, day, partnership_id, ${COLS})
+           SELECT i.store_id, i.day, i.partnership_id, ${COUNTS} FROM i GROUP BY 1, 2, 3
+         ),
+         counts AS (
+           INSERT INTO incident_daily_counts (partnership_id, store_id, day, type, count, value_pence)
+           SELECT i.partnership_id, i.store_id, i.day, t.type, count(*)::int, sum(i.value_pence)
+             FROM i CROSS JOIN LATERAL unnest(i.types) AS t(type) GROUP BY 1, 2, 3, 4
+         )
+         SELECT 1`,
       );
       const [{ n }] = (await em.query(`SELECT count(*)::int AS n FROM stats_days`)) as { n: number }[];
       return { days: n };
     });
   }
 
-  /** One fold or day job per partnership at a time; a rebuild excludes them all. */
+  /** One fold per partnership at a time; a rebuild excludes them all. */
   private async lock(em: EntityManager, partnershipId: string): Promise<void> {
     await em.query(`SELECT pg_advisory_xact_lock_shared(hashtextextended('stats:rebuild', 0))`);
     await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`stats:${partnershipId}`]);
   }
+}
 
-  private async recomputeDays(em: EntityManager, partnershipId: string, days: string[]): Promise<number> {
-    const window = `JOIN incidents i ON i.partnership_id = $1
-            AND i.occurred_at >= (d.day::timestamp AT TIME ZONE 'Europe/London')
-            AND i.occurred_at < ((d.day + 1)::timestamp AT TIME ZONE 'Europe/London')
-            AND ${COUNTED_SQL}`;
-    await em.query(`DELETE FROM stats_days WHERE partnership_id = $1 AND day = ANY($2::date[])`, [
-      partnershipId,
-      days,
-    ]);
-    await em.query(`DELETE FROM stats_store_days WHERE partnership_id = $1 AND day = ANY($2::date[])`, [
-      partnershipId,
-      days,
-    ]);
-    const cells = (await em.query(
-      `INSERT INTO stats_days (partnership_id, day, types_mask, triggers_mask, ${COLS})
-       SELECT $1::uuid, d.day, ${TYPES_MASK}, ${TRIGGERS_MASK}, ${AGGS}
-         FROM unnest($2::date[]) AS d(day) ${window}
-        GROUP BY 1, 2, 3, 4
-       RETURNING 1`,
-      [partnershipId, days],
-    )) as unknown[];
-    await em.query(
-      `INSERT INTO stats_store_days (store_id, day, partnership_id, ${COLS})
-       SELECT i.store_id, d.day, $1::uuid, ${AGGS}
-         FROM unnest($2::date[]) AS d(day) ${window}
-        GROUP BY 1, 2, 3`,
-      [partnershipId, days],
-    );
-    // the first rollup (per store, day and type), kept for its readers; the broken variant (R1's
-    // negative control) writes the day's cells again without replacing them
-    if (!this.config?.testDefects.has('effect-without-unique-key')) {
-      await em.query(
-        `DELETE FROM incident_daily_counts WHERE partnership_id = $1 AND day = ANY($2::date[])`,
-        [partnershipId, days],
-      );
-    }
-    await em.query(
-      `INSERT INTO incident_daily_counts (partnership_id, store_id, day, type, count, value_pence)
-       SELECT $1::uuid, i.store_id, d.day, t.type, count(*)::int, sum(i.value_pence)
-         FROM unnest($2::date[]) AS d(day) ${window} CROSS JOIN LATERAL unnest(i.types) AS t(type)
-        GROUP BY i.store_id, d.day, t.type`,
-      [partnershipId, days],
-    );
-    const months = [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))];
-    await em.query(`DELETE FROM stats_months WHERE partnership_id = $1 AND month = ANY($2::date[])`, [
-      partnershipId,
-      months,
-    ]);
-    await em.query(
-      `INSERT INTO stats_months (partnership_id, month, types_mask, triggers_mask, ${COLS})
-       SELECT partnership_id, date_trunc('month', day)::date, types_mask, triggers_mask, ${SUMS}
-         FROM stats_days
-        WHERE partnership_id = $1 AND day >= (SELECT min(m) FROM unnest($2::date[]) m)
-          AND date_trunc('month', day)::date = ANY($2::date[])
-        GROUP BY 1, 2, 3, 4`,
-      [partnershipId, months],
-    );
-    return cells.length;
+/** Cells whose reports were all amended away hold only zeros: remove them, as a rebuild would. */
+async function dropEmptyCells(em: EntityManager, partnershipId: string): Promise<void> {
+  for (const [table, count] of [
+    ['stats_days', 'incidents'],
+    ['stats_months', 'incidents'],
+    ['stats_store_days', 'incidents'],
+    ['incident_daily_counts', 'count'],
+  ]) {
+    await em.query(`DELETE FROM ${table} WHERE partnership_id = $1 AND ${count} = 0`, [partnershipId]);
   }
 }

@@ -231,8 +231,8 @@ export function incidentCsvLine(i: SyntheticIncident, reporterId: string): strin
 }
 
 /**
- * created_at and updated_at are left to their default (the loading transaction's now()): the
- * rollups' watermark follows created_at, as it does for reports filed through the API.
+ * created_at and updated_at are left to their default (the loading transaction's now()), as for
+ * reports filed through the API; the incidents trigger queues each counted row for the rollups.
  */
 export const INCIDENT_COPY_COLUMNS =
   'id, partnership_id, store_id, status, types, triggers, weapon, injury, goods, value_pence, occurred_at, reported_at, narrative, offender_id, police_reported, police_attended, reported_by, reported_by_kind';

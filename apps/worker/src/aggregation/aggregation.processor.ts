@@ -5,11 +5,12 @@ import { JobName, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
 
 /**
- * Keeps the statistics rollups. A rollup-day job (one per accepted or amended report, through the
- * outbox) recomputes that partnership-day and then folds anything else past the watermark; a
- * scheduled fold-rollups job sweeps every partnership each minute (reports bulk-loaded by COPY,
- * or whose job was lost); rebuild-rollups starts again from the raw table. Every effect is a
- * recomputation from PostgreSQL, so a redelivered job changes nothing.
+ * Keeps the statistics rollups. Every counted change to a report leaves a pending delta
+ * (`stats_pending`, written in the report's own transaction); a rollup-day job (one per accepted
+ * or amended report, through the outbox) folds the partnership's pending deltas into the rollups;
+ * a scheduled fold-rollups job sweeps every partnership with deltas waiting each minute (reports
+ * bulk-loaded by COPY, or whose job was lost); rebuild-rollups starts again from the raw table.
+ * A delta is taken and added in one transaction, so a redelivered job changes nothing.
  */
 @Injectable()
 export class AggregationProcessor implements QueueProcessor<QueueName.Aggregation> {
@@ -19,10 +20,9 @@ export class AggregationProcessor implements QueueProcessor<QueueName.Aggregatio
 
   readonly handlers = {
     [JobName.RollupDay]: async ({ partnershipId, day }) => {
-      const cells = await this.rollups.rollupDay(partnershipId, day);
       const folded = await this.rollups.fold(partnershipId);
-      log().info({ partnershipId, day, cells, folded }, 'rolled up incident statistics');
-      return { cells, folded: folded.incidents };
+      log().info({ partnershipId, day, folded: folded.incidents }, 'rolled up incident statistics');
+      return { folded: folded.incidents };
     },
     [JobName.FoldRollups]: async ({ partnershipId }) => {
       const ids = partnershipId ? [partnershipId] : await this.rollups.partnershipIds();

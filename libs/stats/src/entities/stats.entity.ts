@@ -36,57 +36,60 @@ export const THEFT_TYPES = [IncidentType.TheftShop, IncidentType.TheftOther];
 /** offences against staff: violence, abuse, threats, harassment and robbery */
 export const STAFF_OFFENCE_TYPES = [...VIOLENT_TYPES, ...ABUSE_TYPES, IncidentType.Robbery];
 
-/** One measure column of the rollups: how it is computed from an `incidents` row `i`. */
+/**
+ * One measure column of the rollups: the sum over incidents `i` of `value` (1: a count of
+ * reports) for the rows matching `when`. A sum, so a change to a report folds in as a delta.
+ */
 export interface StatsMeasure {
   column: string;
-  /** SQL aggregate over incidents `i` */
-  sql: string;
+  when?: string;
+  value?: string;
   money: boolean;
 }
 
 const arr = (values: readonly string[]) => `'{${values.join(',')}}'`;
-const countIf = (cond: string) => `count(*) FILTER (WHERE ${cond})`;
+const countIf = (when: string): Omit<StatsMeasure, 'column'> => ({ when, money: false });
 
 /** Every measure, in column order. Counts are incidents (never acts), money is pence. */
 export const STATS_MEASURES: readonly StatsMeasure[] = [
-  { column: 'incidents', sql: 'count(*)', money: false },
-  { column: 'violent', sql: countIf(`i.types && ${arr(VIOLENT_TYPES)}::incident_type[]`), money: false },
-  { column: 'abuse', sql: countIf(`i.types && ${arr(ABUSE_TYPES)}::incident_type[]`), money: false },
-  {
-    column: 'against_staff',
-    sql: countIf(`i.types && ${arr(STAFF_OFFENCE_TYPES)}::incident_type[]`),
-    money: false,
-  },
-  { column: 'with_weapon', sql: countIf(`i.weapon <> 'none'`), money: false },
-  { column: 'injured', sql: countIf(`i.injury <> 'none'`), money: false },
+  { column: 'incidents', money: false },
+  { column: 'violent', ...countIf(`i.types && ${arr(VIOLENT_TYPES)}::incident_type[]`) },
+  { column: 'abuse', ...countIf(`i.types && ${arr(ABUSE_TYPES)}::incident_type[]`) },
+  { column: 'against_staff', ...countIf(`i.types && ${arr(STAFF_OFFENCE_TYPES)}::incident_type[]`) },
+  { column: 'with_weapon', ...countIf(`i.weapon <> 'none'`) },
+  { column: 'injured', ...countIf(`i.injury <> 'none'`) },
   {
     column: 'age_restricted',
-    sql: countIf(`'${IncidentTrigger.RefusingAgeRestrictedSale}' = ANY(i.triggers)`),
-    money: false,
+    ...countIf(`'${IncidentTrigger.RefusingAgeRestrictedSale}' = ANY(i.triggers)`),
   },
-  { column: 'reported', sql: countIf('i.police_reported'), money: false },
-  { column: 'attended', sql: countIf('i.police_attended'), money: false },
+  { column: 'reported', ...countIf('i.police_reported') },
+  { column: 'attended', ...countIf('i.police_attended') },
   {
     column: 'violent_reported',
-    sql: countIf(`i.police_reported AND i.types && ${arr(VIOLENT_TYPES)}::incident_type[]`),
-    money: false,
+    ...countIf(`i.police_reported AND i.types && ${arr(VIOLENT_TYPES)}::incident_type[]`),
   },
-  { column: 'thefts', sql: countIf(`i.types && ${arr(THEFT_TYPES)}::incident_type[]`), money: false },
-  { column: 'value_pence', sql: 'coalesce(sum(i.value_pence), 0)', money: true },
+  { column: 'thefts', ...countIf(`i.types && ${arr(THEFT_TYPES)}::incident_type[]`) },
+  { column: 'value_pence', value: 'i.value_pence', money: true },
   {
     column: 'theft_value_pence',
-    sql: `coalesce(sum(i.value_pence) FILTER (WHERE i.types && ${arr(THEFT_TYPES)}::incident_type[]), 0)`,
+    when: `i.types && ${arr(THEFT_TYPES)}::incident_type[]`,
+    value: 'i.value_pence',
     money: true,
   },
-  ...STATS_TYPES.map((t) => ({ column: `type_${t}`, sql: countIf(`'${t}' = ANY(i.types)`), money: false })),
-  ...STATS_TRIGGERS.map((t) => ({
-    column: `trigger_${t}`,
-    sql: countIf(`'${t}' = ANY(i.triggers)`),
-    money: false,
-  })),
-  ...STATS_WEAPONS.map((w) => ({ column: `weapon_${w}`, sql: countIf(`i.weapon = '${w}'`), money: false })),
-  ...STATS_INJURIES.map((l) => ({ column: `injury_${l}`, sql: countIf(`i.injury = '${l}'`), money: false })),
+  ...STATS_TYPES.map((t) => ({ column: `type_${t}`, ...countIf(`'${t}' = ANY(i.types)`) })),
+  ...STATS_TRIGGERS.map((t) => ({ column: `trigger_${t}`, ...countIf(`'${t}' = ANY(i.triggers)`) })),
+  ...STATS_WEAPONS.map((w) => ({ column: `weapon_${w}`, ...countIf(`i.weapon = '${w}'`) })),
+  ...STATS_INJURIES.map((l) => ({ column: `injury_${l}`, ...countIf(`i.injury = '${l}'`) })),
 ];
+
+/**
+ * A measure as SQL over rows `i`, each weighing `weight`: 1 for a report, `i.sign` (+1 or -1) for a
+ * pending change.
+ */
+export function measureSql(m: StatsMeasure, weight: string): string {
+  const summand = m.value ? `${weight} * ${m.value}` : weight;
+  return `coalesce(sum(${summand})${m.when ? ` FILTER (WHERE ${m.when})` : ''}, 0)`;
+}
 
 /**
  * Declares every measure as a column on a rollup entity (they are many and all alike). Money is
@@ -157,22 +160,6 @@ export class StatsStoreDay {
   [measure: string]: unknown;
 }
 measureColumns(StatsStoreDay.prototype);
-
-/** How far the rollups have folded each partnership's reports in (by created_at, then id). */
-@Entity('stats_watermarks')
-export class StatsWatermark {
-  @PrimaryColumn('uuid')
-  partnershipId: string;
-
-  @Column('timestamptz')
-  createdThrough: Date;
-
-  @Column('uuid')
-  lastIncidentId: string;
-
-  @Column('timestamptz')
-  foldedAt: Date;
-}
 
 export enum OrganisationKind {
   Union = 'union',
