@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { createReadStream } from 'node:fs';
@@ -16,12 +16,17 @@ import { PacksService } from './packs.service';
 
 export class DownloadPackRequest {
   /** who receives the pack (e.g. "CPS Wessex, reviewing lawyer A. Khan") */
+  @ApiProperty({
+    type: String,
+    description: 'who receives the pack (e.g. "CPS Wessex, reviewing lawyer A. Khan")',
+  })
   @IsString()
   @MinLength(3)
   @MaxLength(300)
   @IsHumanText()
   recipient: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(3)
   @MaxLength(1000)
@@ -29,21 +34,52 @@ export class DownloadPackRequest {
   purpose: string;
 }
 
+export class PackProgressResponse {
+  @ApiProperty({ type: Number })
+  done: number;
+  @ApiProperty({ type: Number })
+  total: number;
+  @ApiProperty({ type: String, nullable: true })
+  stage: string | null;
+}
+
+export class PackCheckpointResponse {
+  @ApiProperty({ type: Number })
+  seq: number;
+  @ApiProperty({ type: String })
+  headHash: string;
+}
+
 export class PackResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   caseId: string;
+  @ApiProperty({ type: String })
   status: string;
-  progress: { done: number; total: number; stage: string | null };
+  @ApiProperty({ type: () => PackProgressResponse })
+  progress: PackProgressResponse;
+  @ApiProperty({ type: String, nullable: true })
   error: string | null;
+  @ApiProperty({ type: String, nullable: true })
   sha256: string | null;
+  @ApiProperty({ type: Number, nullable: true })
   sizeBytes: number | null;
+  @ApiProperty({ type: Number, nullable: true })
   fileCount: number | null;
-  checkpoint: { seq: number; headHash: string } | null;
+  @ApiProperty({ type: () => PackCheckpointResponse, nullable: true })
+  checkpoint: PackCheckpointResponse | null;
+  @ApiProperty({ type: String, nullable: true })
   keyFingerprint: string | null;
+  @ApiProperty({ type: Number, nullable: true })
   builderMaxRssBytes: number | null;
+  @ApiProperty({ type: Number, nullable: true })
   buildMs: number | null;
+  @ApiProperty({ type: String, nullable: true })
   readyAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
   expiresAt: string | null;
+  @ApiProperty({ type: String })
   createdAt: string;
 
   static from(p: EvidencePack): PackResponse {

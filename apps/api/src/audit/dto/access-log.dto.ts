@@ -1,8 +1,10 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsNumberString, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { AccessLogEntry } from '@app/database';
 
 export class ListAccessLogQuery {
+  @ApiPropertyOptional({ type: Number })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -11,31 +13,48 @@ export class ListAccessLogQuery {
   limit = 100;
 
   /** entries before this chain position (the previous page's last `seq`) */
+  @ApiPropertyOptional({
+    type: String,
+    description: "entries before this chain position (the previous page's last `seq`)",
+  })
   @IsOptional()
   @IsNumberString()
   beforeSeq?: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(50)
   objectType?: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsUUID()
   objectId?: string;
 }
 
 export class AccessLogEntryResponse {
+  @ApiProperty({ type: String })
   seq: string;
+  @ApiProperty({ type: String })
   at: string;
+  @ApiProperty({ type: String, nullable: true })
   actorId: string | null;
+  @ApiProperty({ type: String })
   actorKind: string;
+  @ApiProperty({ type: String })
   action: string;
+  @ApiProperty({ type: String })
   objectType: string;
+  @ApiProperty({ type: String, nullable: true })
   objectId: string | null;
+  @ApiProperty({ type: [String] })
   recipients: string[];
+  @ApiProperty({ type: String, nullable: true })
   justification: string | null;
+  @ApiProperty({ type: String })
   requestId: string;
+  @ApiProperty({ type: String })
   hash: string;
 
   static from(e: AccessLogEntry): AccessLogEntryResponse {
