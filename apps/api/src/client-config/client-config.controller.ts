@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
 import { Public } from '../auth/access.decorators';
+import {} from '../http/openapi';
 
 export class RadioEndpointResponse {
   @ApiProperty({ type: Number })
@@ -28,6 +29,7 @@ export class ClientConfigController {
 
   @Get()
   @Header('cache-control', 'no-store')
+  @ApiOkResponse({ type: ClientConfigResponse })
   get(): ClientConfigResponse {
     return { radio: { port: this.config.radio.port, path: this.config.radio.path } };
   }

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProduces,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { createReadStream } from 'node:fs';
@@ -13,6 +20,7 @@ import { Roles, Scope } from '../auth/access.decorators';
 import { PackRateLimiter } from '../http/actor-rate-limiter';
 import { UuidParam } from '../http/uuid.pipe';
 import { PacksService } from './packs.service';
+import { ApiErrors, ListOf } from '../http/openapi';
 
 export class DownloadPackRequest {
   /** who receives the pack (e.g. "CPS Wessex, reviewing lawyer A. Khan") */
@@ -123,6 +131,8 @@ export class PacksController {
   @Post('cases/:id/packs')
   @HttpCode(202)
   @Roles(...ROLES.police)
+  @ApiAcceptedResponse({ type: PackResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async build(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
     await this.limiter.consume(scope.actorId);
     return PackResponse.from(await this.packs.request(scope, id));
@@ -130,6 +140,8 @@ export class PacksController {
 
   @Get('cases/:id/packs')
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: ListOf(PackResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async list(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -139,6 +151,8 @@ export class PacksController {
 
   @Get('packs/:id')
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: PackResponse })
+  @ApiErrors(400, 401, 403, 404)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
     return PackResponse.from(await this.packs.get(scope, id));
   }
@@ -148,6 +162,8 @@ export class PacksController {
   @HttpCode(200)
   @Roles(...ROLES.police)
   @ApiProduces('application/zip')
+  @ApiOkResponse({ type: StreamableFile })
+  @ApiErrors(400, 401, 403, 404, 409)
   async download(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

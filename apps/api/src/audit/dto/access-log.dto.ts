@@ -1,7 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsNumberString, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import type { AccessLogEntry } from '@app/database';
+import type { AccessLogEntry, ChainVerdict } from '@app/database';
+
+export class ChainVerdictResponse implements ChainVerdict {
+  @ApiProperty({ type: Number })
+  entries: number;
+  @ApiProperty({ type: Boolean })
+  valid: boolean;
+  /** seq of the first entry whose hash does not follow */
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'seq of the first entry whose hash does not follow',
+  })
+  brokenAt: string | null;
+}
 
 export class ListAccessLogQuery {
   @ApiPropertyOptional({ type: Number })

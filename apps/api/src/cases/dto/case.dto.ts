@@ -244,6 +244,44 @@ export class CaseResponse {
   }
 }
 
+/** One line of the case's hash-chained continuity log (continuity.jsonl in a pack). */
+export class ContinuityEntryResponse {
+  @ApiProperty({ type: Number })
+  seq: number;
+  @ApiProperty({ type: String })
+  case_id: string;
+  /** ISO 8601 UTC with milliseconds */
+  @ApiProperty({ type: String, description: 'ISO 8601 UTC with milliseconds' })
+  at: string;
+  @ApiProperty({ type: String })
+  actor_id: string;
+  @ApiProperty({ type: String })
+  actor_kind: string;
+  /** e.g. exhibit_captured, statement_signed, case_opened, pack_built, pack_disclosed */
+  @ApiProperty({
+    type: String,
+    description: 'e.g. exhibit_captured, statement_signed, case_opened, pack_built, pack_disclosed',
+  })
+  action: string;
+  @ApiProperty({ type: String })
+  object_type: string;
+  @ApiProperty({ type: String, nullable: true })
+  object_id: string | null;
+  /** the SHA-256 of the object the step concerns, when it has one */
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the SHA-256 of the object the step concerns, when it has one',
+  })
+  sha256: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  details: unknown;
+  @ApiProperty({ type: String })
+  prev_hash: string;
+  @ApiProperty({ type: String })
+  hash: string;
+}
+
 export class PriorityReasonResponse {
   @ApiProperty({ type: String })
   factor: string;
