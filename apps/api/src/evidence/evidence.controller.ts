@@ -10,7 +10,7 @@ import { UuidParam } from '../http/uuid.pipe';
 import { ExhibitResponse } from './dto/exhibit.dto';
 import { EvidenceService, type UploadMeta } from './evidence.service';
 import { ACCEPTED } from './magic';
-import { ApiErrors, ListOf } from '../http/openapi';
+import { ApiErrors, ApiFileResponse, ListOf } from '../http/openapi';
 
 /**
  * Evidence on a report. Upload is `PUT …/evidence/<sha256>` with the raw file as an
@@ -88,7 +88,7 @@ export class EvidenceController {
   /** The metadata-stripped viewing copy, as a download that never runs in the page. */
   @Get(':exhibitId/view')
   @Roles(...ROLES.reportHandlers)
-  @ApiOkResponse({ type: StreamableFile })
+  @ApiFileResponse('application/octet-stream')
   @ApiErrors(400, 401, 403, 404)
   async view(
     @Scope() scope: TenantScope,

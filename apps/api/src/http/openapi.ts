@@ -1,5 +1,5 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import { ErrorCode, type ErrorResponse as ErrorBody, type FieldProblem } from '@app/errors';
 
 // Schema classes and decorators for the OpenAPI document only; nothing here runs on a request.
@@ -88,4 +88,9 @@ export function ListOf(item: Type<unknown>): Type<unknown> {
     lists.set(item, list);
   }
   return list;
+}
+
+/** A 200 whose body is a file (a view, a pack, a report) rather than JSON. */
+export function ApiFileResponse(mediaType: string): MethodDecorator & ClassDecorator {
+  return ApiOkResponse({ content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } } });
 }

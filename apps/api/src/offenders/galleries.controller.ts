@@ -9,6 +9,7 @@ import {
   CreateGalleryRequest,
   DelistRequest,
   GalleryResponse,
+  GallerySubjectResponse,
   ListingResponse,
   ListListingsQuery,
   ProposeListingRequest,
@@ -57,11 +58,12 @@ export class GalleriesController {
   /** The subjects currently listed: a gallery view, each subject logged as consulted. */
   @Get(':id/subjects')
   @Roles(...ROLES.members)
+  @ApiOkResponse({ type: ListOf(GallerySubjectResponse) })
   @ApiErrors(400, 401, 403, 404)
   async subjects(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
-  ): Promise<{ items: (SubjectResponse & { listing: ListingResponse })[] }> {
+  ): Promise<{ items: GallerySubjectResponse[] }> {
     refuseDevices(scope);
     const now = this.clock.now();
     const rows = await this.galleries.gallerySubjects(scope, id, now);

@@ -45,7 +45,7 @@ import {
   type VehicleDto,
 } from './dto';
 import { OffenderFilesService } from './offenders.service';
-import { ApiErrors, ListOf, PageOf } from '../http/openapi';
+import { ApiErrors, ApiFileResponse, ListOf, PageOf } from '../http/openapi';
 
 /** Tablets never see subjects or galleries: a customer could see the screen (brief 2, 7.6). */
 export function refuseDevices(scope: TenantScope): void {
@@ -232,7 +232,7 @@ export class SubjectImagesController {
   /** The metadata-stripped viewing copy, as a download; logged as consulted. */
   @Get(':id/view')
   @Roles(...ROLES.members)
-  @ApiOkResponse({ type: StreamableFile })
+  @ApiFileResponse('application/octet-stream')
   @ApiErrors(400, 401, 403, 404)
   async view(
     @Scope() scope: TenantScope,

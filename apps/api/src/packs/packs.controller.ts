@@ -20,7 +20,7 @@ import { Roles, Scope } from '../auth/access.decorators';
 import { PackRateLimiter } from '../http/actor-rate-limiter';
 import { UuidParam } from '../http/uuid.pipe';
 import { PacksService } from './packs.service';
-import { ApiErrors, ListOf } from '../http/openapi';
+import { ApiErrors, ApiFileResponse, ListOf } from '../http/openapi';
 
 export class DownloadPackRequest {
   /** who receives the pack (e.g. "CPS Wessex, reviewing lawyer A. Khan") */
@@ -162,7 +162,7 @@ export class PacksController {
   @HttpCode(200)
   @Roles(...ROLES.police)
   @ApiProduces('application/zip')
-  @ApiOkResponse({ type: StreamableFile })
+  @ApiFileResponse('application/zip')
   @ApiErrors(400, 401, 403, 404, 409)
   async download(
     @Scope() scope: TenantScope,

@@ -5,8 +5,10 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, 
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -24,10 +26,15 @@ import {
   StatsSeriesQuery,
 } from './dto/stats.query';
 import { ReportResponse } from './dto/report.response';
-import { StatsFigures } from './dto/stats.response';
+import {
+  StatsBreakdownResponse,
+  StatsBreakdownRowResponse,
+  StatsHeadlineResponse,
+  StatsSeriesResponse,
+} from './dto/stats.response';
 import { toCsv } from './stats-math';
 import { StatsService } from './stats.service';
-import { ApiErrors } from '../http/openapi';
+import { ApiErrors, ApiFileResponse } from '../http/openapi';
 
 type Flat = Record<string, unknown>;
 
@@ -46,7 +53,11 @@ export class StatsController {
   ) {}
 
   @Get('headline')
-  @ApiOkResponse({ type: StatsFigures, description: 'the figures, with the filters as applied and days' })
+  @ApiOkResponse({
+    type: StatsHeadlineResponse,
+    description: 'JSON, or CSV (format=csv or Accept: text/csv)',
+  })
+  @ApiProduces('application/json', 'text/csv')
   @Roles(...ROLES.statsReaders)
   @AcceptsApiKey()
   @ApiErrors(400, 401, 403)
@@ -64,6 +75,8 @@ export class StatsController {
   @Roles(...ROLES.statsReaders)
   @AcceptsApiKey()
   @ApiErrors(400, 401, 403)
+  @ApiOkResponse({ type: StatsSeriesResponse, description: 'JSON, or CSV (format=csv or Accept: text/csv)' })
+  @ApiProduces('application/json', 'text/csv')
   async series(
     @Req() req: HubRequest,
     @Query() q: StatsSeriesQuery,
@@ -77,6 +90,12 @@ export class StatsController {
   @Roles(...ROLES.statsReaders)
   @AcceptsApiKey()
   @ApiErrors(400, 401, 403)
+  @ApiOkResponse({
+    type: StatsBreakdownResponse,
+    description: 'JSON, or CSV (format=csv or Accept: text/csv)',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiExtraModels(StatsBreakdownRowResponse)
   async breakdown(
     @Req() req: HubRequest,
     @Query() q: StatsBreakdownQuery,
@@ -140,6 +159,7 @@ export class StatsController {
   @Get('reports/:id/pdf')
   @Roles(...ROLES.managers)
   @ApiErrors(400, 401, 403, 404)
+  @ApiFileResponse('application/pdf')
   async download(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

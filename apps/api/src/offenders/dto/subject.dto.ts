@@ -353,6 +353,12 @@ export class SubjectResponse {
   }
 }
 
+/** A subject as a gallery shows it: with its current listing there. */
+export class GallerySubjectResponse extends SubjectResponse {
+  @ApiProperty({ type: () => ListingResponse })
+  listing: ListingResponse;
+}
+
 export class LinkIncidentRequest {
   @ApiProperty({ type: String })
   @IsUUID()
