@@ -28,7 +28,7 @@ export class AlertsController {
   @Post('alerts')
   @Roles(...ROLES.alertRaisers)
   @ApiCreatedResponse({ type: AlertPayloadResponse })
-  @ApiErrors(400, 401, 403, 409)
+  @ApiErrors(400, 401, 403, 409, 429)
   async raise(@Scope() scope: TenantScope, @Body() body: RaiseAlertRequest): Promise<AlertPayload> {
     return AlertResponse.from(await this.alerts.raise(scope, body));
   }

@@ -23,7 +23,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse })
-  @ApiErrors(400)
+  @ApiErrors(400, 401, 429)
   login(@Body() body: LoginRequest, @Req() req: HubRequest): Promise<TokenResponse> {
     // S7's negative control keys the login limiter on the client's own X-Forwarded-For header
     // (TEST_DEFECTS=login-limiter-keyed-on-forwarded-header, tests only)
@@ -39,7 +39,7 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse })
-  @ApiErrors(400)
+  @ApiErrors(400, 401)
   refresh(@Body() body: RefreshRequest): Promise<TokenResponse> {
     return this.auth.refresh(body.refreshToken);
   }
@@ -48,7 +48,7 @@ export class AuthController {
   @Post('device')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse })
-  @ApiErrors(400)
+  @ApiErrors(400, 401)
   device(@Body() body: DeviceLoginRequest): Promise<TokenResponse> {
     return this.auth.deviceLogin(body.credential);
   }

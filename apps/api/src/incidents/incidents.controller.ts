@@ -35,7 +35,7 @@ export class IncidentsController {
   @Roles(...ROLES.reporters)
   @Idempotent('incident')
   @ApiCreatedResponse({ type: IncidentResponse })
-  @ApiErrors(400, 401, 403, 409, 422)
+  @ApiErrors(400, 401, 403, 409, 422, 429)
   async report(@Scope() scope: TenantScope, @Body() body: CreateIncidentRequest): Promise<IncidentResponse> {
     await this.limiter.consume(scope.actorId);
     return IncidentResponse.from(await this.incidents.report(scope, body));

@@ -132,7 +132,7 @@ export class PacksController {
   @HttpCode(202)
   @Roles(...ROLES.police)
   @ApiAcceptedResponse({ type: PackResponse })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors(400, 401, 403, 404, 409, 429)
   async build(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
     await this.limiter.consume(scope.actorId);
     return PackResponse.from(await this.packs.request(scope, id));

@@ -2580,6 +2580,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description rate limited; retry after the retry-after header */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AlertsController_get: {
@@ -2726,6 +2735,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AuthController_login: {
@@ -2751,6 +2769,24 @@ export interface operations {
       };
       /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description rate limited; retry after the retry-after header */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2855,6 +2891,15 @@ export interface operations {
       };
       /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -3615,6 +3660,15 @@ export interface operations {
       };
       /** @description the current state forbids this, or it clashes with an existing record */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description rate limited; retry after the retry-after header */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -4794,6 +4848,15 @@ export interface operations {
       };
       /** @description the Idempotency-Key was used before with a different body */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description rate limited; retry after the retry-after header */
+      429: {
         headers: {
           [name: string]: unknown;
         };
