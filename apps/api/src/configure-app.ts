@@ -1,10 +1,10 @@
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
-import { ValidationPipe } from '@nestjs/common';
+import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import type { ValidationError, ValidatorOptions } from 'class-validator';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +47,26 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   app.useLogger(new NestLoggerAdapter(logger));
   await configureApp(app, config, logger);
   return app;
+}
+
+/** api/v1 before every route but the probes; the OpenAPI generator applies it too. */
+export function setRoutePrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready'] });
+}
+
+/** The OpenAPI document served at /api/docs and written by `npm run openapi`. */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Retail crime hub API')
+      .setDescription(
+        'Reporting, radio alerts, offender intelligence, police triage and statistics for BCRPs.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
 }
 
 export async function configureApp(
@@ -93,7 +113,7 @@ export async function configureApp(
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
 
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready'] });
+  setRoutePrefix(app);
   // S2's negative control drops the shared input rules (TEST_DEFECTS=input-rules-off, NODE_ENV=test only)
   const Pipe = config.testDefects.has('input-rules-off') ? PipeWithoutInputRules : ValidationPipe;
   app.useGlobalPipes(
@@ -108,17 +128,7 @@ export async function configureApp(
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Retail crime hub API')
-      .setDescription(
-        'Reporting, radio alerts, offender intelligence, police triage and statistics for BCRPs.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = openApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   // The web client: the Vite build when present, else the first static page.

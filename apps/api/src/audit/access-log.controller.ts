@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
 import { AccessLogRepository, type ChainVerdict } from '@app/database';
 import { Roles, Scope } from '../auth/access.decorators';
-import { AccessLogEntryResponse, ListAccessLogQuery } from './dto/access-log.dto';
+import { AccessLogEntryResponse, ChainVerdictResponse, ListAccessLogQuery } from './dto/access-log.dto';
+import { ApiErrors, ListOf } from '../http/openapi';
 
 /** The DPA 2018 s.62 log: read and verify only; nothing can change it. */
 @ApiTags('audit')
@@ -14,6 +15,8 @@ export class AccessLogController {
   constructor(private readonly log: AccessLogRepository) {}
 
   @Get()
+  @ApiOkResponse({ type: ListOf(AccessLogEntryResponse) })
+  @ApiErrors(400, 401)
   async list(
     @Scope() scope: TenantScope,
     @Query() q: ListAccessLogQuery,
@@ -23,6 +26,8 @@ export class AccessLogController {
   }
 
   @Get('verify')
+  @ApiOkResponse({ type: ChainVerdictResponse })
+  @ApiErrors(401)
   verify(@Scope() scope: TenantScope): Promise<ChainVerdict> {
     return this.log.verify(scope);
   }

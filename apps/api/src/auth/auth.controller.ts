@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type Actor, ALL_ROLES } from '@app/auth';
 import { AppConfig } from '@app/config';
 import type { HubRequest } from '../http/request';
@@ -8,7 +8,8 @@ import { AuthService } from './auth.service';
 import { DeviceLoginRequest } from './dto/device-login.request';
 import { LoginRequest } from './dto/login.request';
 import { RefreshRequest } from './dto/refresh.request';
-import type { TokenResponse } from './dto/token.response';
+import { ActorSummaryResponse, TokenResponse } from './dto/token.response';
+import { ApiErrors } from '../http/openapi';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -21,6 +22,8 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiErrors(400, 401, 429)
   login(@Body() body: LoginRequest, @Req() req: HubRequest): Promise<TokenResponse> {
     // S7's negative control keys the login limiter on the client's own X-Forwarded-For header
     // (TEST_DEFECTS=login-limiter-keyed-on-forwarded-header, tests only)
@@ -35,6 +38,8 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiErrors(400, 401)
   refresh(@Body() body: RefreshRequest): Promise<TokenResponse> {
     return this.auth.refresh(body.refreshToken);
   }
@@ -42,6 +47,8 @@ export class AuthController {
   @Public()
   @Post('device')
   @HttpCode(200)
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiErrors(400, 401)
   device(@Body() body: DeviceLoginRequest): Promise<TokenResponse> {
     return this.auth.deviceLogin(body.credential);
   }
@@ -50,6 +57,8 @@ export class AuthController {
   @Roles(...ALL_ROLES)
   @Post('logout')
   @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors(401, 403)
   logout(@CurrentActor() actor: Actor): Promise<void> {
     return this.auth.logout(actor);
   }
@@ -57,6 +66,8 @@ export class AuthController {
   @ApiBearerAuth()
   @Roles(...ALL_ROLES)
   @Get('me')
+  @ApiErrors(401, 403)
+  @ApiOkResponse({ type: ActorSummaryResponse })
   me(@CurrentActor() actor: Actor): Omit<Actor, 'sessionId'> {
     const { sessionId: _session, ...rest } = actor;
     return rest;

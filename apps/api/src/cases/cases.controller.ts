@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type TenantScope, ROLES } from '@app/auth';
 import { continuityEntryOf, reasonsFor } from '@app/cases';
 import { Roles, Scope } from '../auth/access.decorators';
@@ -12,6 +12,7 @@ import {
   AssignCaseRequest,
   CaseResponse,
   CaseUpdateResponse,
+  ContinuityEntryResponse,
   CreateEvidenceRequest,
   EvidenceRequestResponse,
   HistoryResponse,
@@ -21,6 +22,7 @@ import {
   TriageItemResponse,
   TriageQuery,
 } from './dto/case.dto';
+import { ApiErrors, ListOf, PageOf } from '../http/openapi';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -31,6 +33,8 @@ export class CasesController {
   /** Opens a case from one incident or from a serial-offender flag's bundle. */
   @Post()
   @Roles(...ROLES.police)
+  @ApiCreatedResponse({ type: CaseResponse })
+  @ApiErrors(400, 401, 403, 409)
   async open(@Scope() scope: TenantScope, @Body() body: OpenCaseRequest): Promise<CaseResponse> {
     const c = await this.cases.open(scope, body);
     return CaseResponse.from(c);
@@ -39,6 +43,8 @@ export class CasesController {
   /** The triage queue: highest priority first, with the reasons for each score. */
   @Get()
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: PageOf(TriageItemResponse) })
+  @ApiErrors(400, 401, 403)
   async triage(
     @Scope() scope: TenantScope,
     @Query() q: TriageQuery,
@@ -48,6 +54,8 @@ export class CasesController {
 
   @Get(':id')
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: CaseResponse })
+  @ApiErrors(400, 401, 403, 404)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<CaseResponse> {
     const found = await this.cases.get(scope, id);
     return CaseResponse.from(found.case, found.incidentIds);
@@ -56,6 +64,8 @@ export class CasesController {
   @Post(':id/assignment')
   @HttpCode(200)
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: CaseResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async assign(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -68,6 +78,8 @@ export class CasesController {
   @Post(':id/transitions')
   @HttpCode(200)
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: CaseResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async transition(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -78,6 +90,8 @@ export class CasesController {
 
   @Get(':id/history')
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: ListOf(HistoryResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async history(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -88,6 +102,8 @@ export class CasesController {
   /** The case's hash-chained continuity log, as it goes into a pack. */
   @Get(':id/continuity')
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: ListOf(ContinuityEntryResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async continuity(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -97,6 +113,8 @@ export class CasesController {
 
   @Post(':id/evidence-requests')
   @Roles(...ROLES.police)
+  @ApiCreatedResponse({ type: EvidenceRequestResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async request(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -107,6 +125,8 @@ export class CasesController {
 
   @Get(':id/evidence-requests')
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: ListOf(EvidenceRequestResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async requests(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -124,6 +144,8 @@ export class StoreCasesController {
 
   @Get('evidence-requests')
   @Roles(...ROLES.reporters)
+  @ApiOkResponse({ type: PageOf(EvidenceRequestResponse) })
+  @ApiErrors(400, 401, 403)
   async list(
     @Scope() scope: TenantScope,
     @Query() q: StoreRequestsQuery,
@@ -134,6 +156,8 @@ export class StoreCasesController {
   @Post('evidence-requests/:id/answer')
   @HttpCode(200)
   @Roles(...ROLES.reporters)
+  @ApiOkResponse({ type: EvidenceRequestResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async answer(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -145,6 +169,8 @@ export class StoreCasesController {
   /** What happened to cases built from this store's reports, in plain words for staff and victims. */
   @Get('case-updates')
   @Roles(...ROLES.reporters)
+  @ApiOkResponse({ type: PageOf(CaseUpdateResponse) })
+  @ApiErrors(400, 401, 403)
   async updates(
     @Scope() scope: TenantScope,
     @Query() q: PageQuery,

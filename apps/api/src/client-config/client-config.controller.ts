@@ -1,11 +1,23 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
 import { Public } from '../auth/access.decorators';
+import {} from '../http/openapi';
+
+export class RadioEndpointResponse {
+  @ApiProperty({ type: Number })
+  port: number;
+  @ApiProperty({ type: String })
+  path: string;
+}
 
 export class ClientConfigResponse {
   /** the radio's socket.io server: same host as the api, this port and path, websocket only */
-  radio: { port: number; path: string };
+  @ApiProperty({
+    type: () => RadioEndpointResponse,
+    description: "the radio's socket.io server: same host as the api, this port and path, websocket only",
+  })
+  radio: RadioEndpointResponse;
 }
 
 /** What the web client needs before sign-in: where the radio listens. Public and harmless. */
@@ -17,6 +29,7 @@ export class ClientConfigController {
 
   @Get()
   @Header('cache-control', 'no-store')
+  @ApiOkResponse({ type: ClientConfigResponse })
   get(): ClientConfigResponse {
     return { radio: { port: this.config.radio.port, path: this.config.radio.path } };
   }

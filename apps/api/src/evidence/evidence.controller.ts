@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Put, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { type TenantScope, ROLES } from '@app/auth';
@@ -10,6 +10,7 @@ import { UuidParam } from '../http/uuid.pipe';
 import { ExhibitResponse } from './dto/exhibit.dto';
 import { EvidenceService, type UploadMeta } from './evidence.service';
 import { ACCEPTED } from './magic';
+import { ApiErrors, ApiFileResponse, ListOf } from '../http/openapi';
 
 /**
  * Evidence on a report. Upload is `PUT …/evidence/<sha256>` with the raw file as an
@@ -45,6 +46,8 @@ export class EvidenceController {
     required: false,
     description: 'recorder clock minus true time (s)',
   })
+  @ApiOkResponse({ type: ExhibitResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async upload(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
@@ -73,6 +76,8 @@ export class EvidenceController {
 
   @Get()
   @Roles(...ROLES.reportHandlers)
+  @ApiOkResponse({ type: ListOf(ExhibitResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async list(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
@@ -83,6 +88,8 @@ export class EvidenceController {
   /** The metadata-stripped viewing copy, as a download that never runs in the page. */
   @Get(':exhibitId/view')
   @Roles(...ROLES.reportHandlers)
+  @ApiFileResponse('application/octet-stream')
+  @ApiErrors(400, 401, 403, 404)
   async view(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,

@@ -1,17 +1,28 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '@app/errors';
 import { InjectRedis } from '@app/redis';
 import { Public } from '../auth/access.decorators';
+import { ErrorResponse } from '../http/openapi';
 
 const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
   Promise.race([
     work,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
   ]);
+
+export class HealthResponse {
+  @ApiProperty({ enum: ['ok'] })
+  status: 'ok';
+}
+
+export class ReadyResponse extends HealthResponse {
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', enum: ['up'] } })
+  checks: Record<string, 'up'>;
+}
 
 /** Liveness and readiness. Readiness answers 503 while PostgreSQL or Redis is unreachable. */
 @ApiTags('health')
@@ -24,13 +35,16 @@ export class HealthController {
   ) {}
 
   @Get('health')
-  health(): { status: 'ok' } {
+  @ApiOkResponse({ type: HealthResponse })
+  health(): HealthResponse {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @HttpCode(200)
-  async ready(): Promise<{ status: 'ok'; checks: Record<string, 'up'> }> {
+  @ApiOkResponse({ type: ReadyResponse })
+  @ApiResponse({ status: 503, type: ErrorResponse, description: 'PostgreSQL or Redis is unreachable' })
+  async ready(): Promise<ReadyResponse> {
     const [postgres, redis] = await Promise.allSettled([
       within(2000, this.db.query('SELECT 1')),
       within(2000, this.redis.ping()),

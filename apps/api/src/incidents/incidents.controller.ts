@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type TenantScope, ROLES } from '@app/auth';
 import { Roles, Scope } from '../auth/access.decorators';
 import { ReportRateLimiter } from '../http/actor-rate-limiter';
@@ -15,6 +15,7 @@ import {
   TransitionIncidentRequest,
 } from './dto/incident.dto';
 import { IncidentsService } from './incidents.service';
+import { ApiErrors, ListOf, PageOf } from '../http/openapi';
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -33,6 +34,8 @@ export class IncidentsController {
   @Post()
   @Roles(...ROLES.reporters)
   @Idempotent('incident')
+  @ApiCreatedResponse({ type: IncidentResponse })
+  @ApiErrors(400, 401, 403, 409, 422, 429)
   async report(@Scope() scope: TenantScope, @Body() body: CreateIncidentRequest): Promise<IncidentResponse> {
     await this.limiter.consume(scope.actorId);
     return IncidentResponse.from(await this.incidents.report(scope, body));
@@ -40,6 +43,8 @@ export class IncidentsController {
 
   @Get()
   @Roles(...ROLES.reportHandlers)
+  @ApiOkResponse({ type: PageOf(IncidentResponse) })
+  @ApiErrors(400, 401, 403)
   async find(
     @Scope() scope: TenantScope,
     @Query() q: ListIncidentsQuery,
@@ -49,6 +54,8 @@ export class IncidentsController {
 
   @Get(':id')
   @Roles(...ROLES.reportHandlers)
+  @ApiOkResponse({ type: IncidentResponse })
+  @ApiErrors(400, 401, 403, 404)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<IncidentResponse> {
     return IncidentResponse.from(await this.incidents.get(scope, id));
   }
@@ -56,6 +63,8 @@ export class IncidentsController {
   /** Changes a report; every change is kept with who, when and what (see /amendments). */
   @Patch(':id')
   @Roles(...ROLES.reportHandlers)
+  @ApiOkResponse({ type: IncidentResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async amend(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -68,6 +77,8 @@ export class IncidentsController {
   @Post(':id/transitions')
   @HttpCode(200)
   @Roles(...ROLES.reportHandlers)
+  @ApiOkResponse({ type: IncidentResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async transition(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -78,6 +89,8 @@ export class IncidentsController {
 
   @Get(':id/amendments')
   @Roles(...ROLES.reportHandlers)
+  @ApiOkResponse({ type: ListOf(AmendmentResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async amendments(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

@@ -33,10 +33,7 @@ export class IncidentsService {
     private readonly references: ReferenceRepository,
   ) {}
 
-  async report(
-    scope: TenantScope,
-    body: CreateIncidentRequest,
-  ): Promise<Incident> {
+  async report(scope: TenantScope, body: CreateIncidentRequest): Promise<Incident> {
     const storeId = this.storeFor(scope, body.storeId);
     await this.references.assertSubject(scope, body.offenderId, 'offenderId');
     const fields: IncidentFields = {

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type TenantScope, ROLES } from '@app/auth';
 import { Roles, Scope } from '../auth/access.decorators';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { UuidParam } from '../http/uuid.pipe';
 import { CreateStatementRequest, StatementResponse } from './dto/statement.dto';
 import { StatementsService } from './statements.service';
+import { ApiErrors, ListOf } from '../http/openapi';
 
 /** MG11 witness statements on a report. There is no route to edit or delete one. */
 @ApiTags('incidents')
@@ -18,6 +19,8 @@ export class StatementsController {
   @Post()
   @Roles(...ROLES.reportHandlers)
   @Idempotent('witness_statement')
+  @ApiCreatedResponse({ type: StatementResponse })
+  @ApiErrors(400, 401, 403, 404, 409, 422)
   async create(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
@@ -28,6 +31,8 @@ export class StatementsController {
 
   @Get()
   @Roles(...ROLES.reportHandlers)
+  @ApiOkResponse({ type: ListOf(StatementResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async list(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
@@ -37,6 +42,8 @@ export class StatementsController {
 
   @Get(':id')
   @Roles(...ROLES.reportHandlers)
+  @ApiOkResponse({ type: StatementResponse })
+  @ApiErrors(400, 401, 403, 404)
   async get(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
@@ -48,6 +55,8 @@ export class StatementsController {
   /** A correction is a new signed version that points at the one it corrects. */
   @Post(':id/corrections')
   @Roles(...ROLES.reportHandlers)
+  @ApiCreatedResponse({ type: StatementResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async correct(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,

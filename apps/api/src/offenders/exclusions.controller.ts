@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import { assertStoreAccess, storeFilterFor, type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
@@ -10,6 +17,7 @@ import type { HubRequest } from '../http/request';
 import { UuidParam } from '../http/uuid.pipe';
 import { AppealRequest, ExclusionResponse, ExclusionsQuery, IssueExclusionRequest } from './dto';
 import { OffenderFilesService } from './offenders.service';
+import { ApiErrors, ListOf } from '../http/openapi';
 
 @ApiTags('offenders')
 @ApiBearerAuth()
@@ -29,6 +37,8 @@ export class ExclusionsController {
   /** Records a served exclusion notice (default term: the partnership's, 12 months). */
   @Post('subjects/:id/exclusion-notices')
   @Roles(...ROLES.storeManagers)
+  @ApiCreatedResponse({ type: ExclusionResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async issue(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -62,6 +72,8 @@ export class ExclusionsController {
 
   @Get('subjects/:id/exclusion-notices')
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: ListOf(ExclusionResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async forSubject(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -72,6 +84,8 @@ export class ExclusionsController {
   /** Notices that apply now (expired or overturned ones stop applying by themselves). */
   @Get('exclusion-notices')
   @Roles(...ROLES.storeManagers)
+  @ApiOkResponse({ type: ListOf(ExclusionResponse) })
+  @ApiErrors(400, 401, 403)
   async applying(
     @Scope() scope: TenantScope,
     @Query() q: ExclusionsQuery,
@@ -84,6 +98,8 @@ export class ExclusionsController {
   @Post('exclusion-notices/:id/appeal')
   @HttpCode(200)
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: ExclusionResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async appeal(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -106,6 +122,8 @@ export class ExclusionsController {
   @Roles(...ROLES.managers)
   @ApiConsumes('application/octet-stream')
   @ApiHeader({ name: 'x-content-sha256', required: true, description: 'SHA-256 of the file (hex)' })
+  @ApiOkResponse({ type: ExclusionResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async proof(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
 import { GalleryRepository } from '@app/offenders';
@@ -9,6 +9,7 @@ import {
   CreateGalleryRequest,
   DelistRequest,
   GalleryResponse,
+  GallerySubjectResponse,
   ListingResponse,
   ListListingsQuery,
   ProposeListingRequest,
@@ -18,6 +19,7 @@ import {
   SubjectResponse,
 } from './dto';
 import { refuseDevices } from './subjects.controller';
+import { ApiErrors, ListOf } from '../http/openapi';
 
 @ApiTags('offenders')
 @ApiBearerAuth()
@@ -30,6 +32,8 @@ export class GalleriesController {
 
   @Post()
   @Roles(...ROLES.managers)
+  @ApiCreatedResponse({ type: GalleryResponse })
+  @ApiErrors(400, 401, 403, 409)
   async create(@Scope() scope: TenantScope, @Body() body: CreateGalleryRequest): Promise<GalleryResponse> {
     return GalleryResponse.from(
       await this.galleries.createGallery(scope, {
@@ -44,6 +48,8 @@ export class GalleriesController {
   /** The galleries shown to the caller's role. */
   @Get()
   @Roles(...ROLES.members)
+  @ApiOkResponse({ type: ListOf(GalleryResponse) })
+  @ApiErrors(401, 403)
   async list(@Scope() scope: TenantScope): Promise<{ items: GalleryResponse[] }> {
     refuseDevices(scope);
     return { items: (await this.galleries.galleries(scope)).map(GalleryResponse.from) };
@@ -52,10 +58,12 @@ export class GalleriesController {
   /** The subjects currently listed: a gallery view, each subject logged as consulted. */
   @Get(':id/subjects')
   @Roles(...ROLES.members)
+  @ApiOkResponse({ type: ListOf(GallerySubjectResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async subjects(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
-  ): Promise<{ items: (SubjectResponse & { listing: ListingResponse })[] }> {
+  ): Promise<{ items: GallerySubjectResponse[] }> {
     refuseDevices(scope);
     const now = this.clock.now();
     const rows = await this.galleries.gallerySubjects(scope, id, now);
@@ -71,6 +79,8 @@ export class GalleriesController {
   /** Proposes a subject for this gallery with a reason resting on linked incidents. */
   @Post(':id/listings')
   @Roles(...ROLES.storeManagers)
+  @ApiCreatedResponse({ type: ListingResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async propose(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -92,6 +102,8 @@ export class ListingsController {
 
   @Get()
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: ListOf(ListingResponse) })
+  @ApiErrors(400, 401, 403)
   async list(
     @Scope() scope: TenantScope,
     @Query() q: ListListingsQuery,
@@ -107,6 +119,8 @@ export class ListingsController {
   @Post(':id/review')
   @HttpCode(200)
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: ListingResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async review(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -121,6 +135,8 @@ export class ListingsController {
   @Post(':id/delist')
   @HttpCode(200)
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: ListingResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async delist(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -134,6 +150,8 @@ export class ListingsController {
   @Post(':id/renew')
   @HttpCode(200)
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: ListingResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async renew(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

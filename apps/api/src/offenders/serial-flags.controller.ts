@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type TenantScope, ROLES } from '@app/auth';
 import { ExclusionRepository, SerialFlagRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
@@ -12,6 +12,7 @@ import {
   ListFlagsQuery,
   OffenderSettingsDto,
 } from './dto';
+import { ApiErrors, ListOf, PageOf } from '../http/openapi';
 
 @ApiTags('offenders')
 @ApiBearerAuth()
@@ -21,12 +22,16 @@ export class SerialFlagsController {
 
   @Get()
   @Roles(...ROLES.partnershipStaff)
+  @ApiOkResponse({ type: PageOf(FlagResponse) })
+  @ApiErrors(400, 401, 403)
   async list(@Scope() scope: TenantScope, @Query() q: ListFlagsQuery): Promise<PageResponse<FlagResponse>> {
     return pageOf(await this.flags.flags(scope, q.state ?? null, q), FlagResponse.from);
   }
 
   @Get(':id')
   @Roles(...ROLES.partnershipStaff)
+  @ApiOkResponse({ type: FlagResponse })
+  @ApiErrors(400, 401, 403, 404)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<FlagResponse> {
     return FlagResponse.from(await this.flags.flag(scope, id));
   }
@@ -35,6 +40,8 @@ export class SerialFlagsController {
   @Post(':id/transitions')
   @HttpCode(200)
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: FlagResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async transition(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -52,6 +59,8 @@ export class OffenderSettingsController {
 
   @Get('offender-settings')
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: OffenderSettingsDto })
+  @ApiErrors(401, 403)
   async get(@Scope() scope: TenantScope): Promise<OffenderSettingsDto> {
     return this.exclusions.settings(scope);
   }
@@ -60,6 +69,8 @@ export class OffenderSettingsController {
   @Post('offender-settings')
   @HttpCode(200)
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: OffenderSettingsDto })
+  @ApiErrors(400, 401, 403, 409)
   async update(@Scope() scope: TenantScope, @Body() body: OffenderSettingsDto): Promise<OffenderSettingsDto> {
     return this.exclusions.updateSettings(scope, {
       thresholdPence: body.thresholdPence,
@@ -72,6 +83,8 @@ export class OffenderSettingsController {
   /** The law as data: effective-dated rules per jurisdiction (commencements set by the operator). */
   @Get('legal-rules')
   @Roles(...ROLES.partnershipStaff)
+  @ApiOkResponse({ type: ListOf(LegalRuleResponse) })
+  @ApiErrors(401, 403)
   async rules(@Scope() scope: TenantScope): Promise<{ items: LegalRuleResponse[] }> {
     return { items: (await this.exclusions.legalRules(scope)).map(LegalRuleResponse.from) };
   }

@@ -12,7 +12,15 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { type TenantScope, ROLES } from '@app/auth';
@@ -37,6 +45,7 @@ import {
   type VehicleDto,
 } from './dto';
 import { OffenderFilesService } from './offenders.service';
+import { ApiErrors, ApiFileResponse, ListOf, PageOf } from '../http/openapi';
 
 /** Tablets never see subjects or galleries: a customer could see the screen (brief 2, 7.6). */
 export function refuseDevices(scope: TenantScope): void {
@@ -78,6 +87,8 @@ export class SubjectsController {
 
   @Post()
   @Roles(...ROLES.managers)
+  @ApiCreatedResponse({ type: SubjectResponse })
+  @ApiErrors(400, 401, 403, 409)
   async create(@Scope() scope: TenantScope, @Body() body: CreateSubjectRequest): Promise<SubjectResponse> {
     if (body.kind === 'known' && !body.name) {
       throw DomainError.invalid('name', 'is required for a known subject');
@@ -96,6 +107,8 @@ export class SubjectsController {
   /** Subjects the caller may see; every one returned is logged as consulted. */
   @Get()
   @Roles(...ROLES.members)
+  @ApiOkResponse({ type: PageOf(SubjectResponse) })
+  @ApiErrors(400, 401, 403)
   async list(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<SubjectResponse>> {
     refuseDevices(scope);
     return pageOf(await this.subjects.listSubjects(scope, this.clock.now(), q), SubjectResponse.from);
@@ -103,6 +116,8 @@ export class SubjectsController {
 
   @Get(':id')
   @Roles(...ROLES.members)
+  @ApiOkResponse({ type: SubjectResponse })
+  @ApiErrors(400, 401, 403, 404)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<SubjectResponse> {
     refuseDevices(scope);
     const now = this.clock.now();
@@ -111,6 +126,8 @@ export class SubjectsController {
 
   @Patch(':id')
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: SubjectResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async update(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -132,6 +149,8 @@ export class SubjectsController {
   @Roles(...ROLES.managers)
   @ApiConsumes('application/octet-stream')
   @ApiHeader({ name: 'x-content-sha256', required: true, description: 'SHA-256 of the file (hex)' })
+  @ApiCreatedResponse({ type: SubjectImageResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async addImage(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -154,6 +173,8 @@ export class SubjectsController {
 
   @Get(':id/incidents')
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: ListOf(LinkResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async links(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -164,6 +185,8 @@ export class SubjectsController {
   /** A coordinator confirms that the subject was an offender in the incident. */
   @Post(':id/incidents')
   @Roles(...ROLES.managers)
+  @ApiCreatedResponse({ type: LinkResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async link(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -175,6 +198,8 @@ export class SubjectsController {
   @Post(':id/incidents/unlink')
   @HttpCode(204)
   @Roles(...ROLES.managers)
+  @ApiNoContentResponse()
+  @ApiErrors(400, 401, 403, 404, 409)
   async unlink(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -186,6 +211,8 @@ export class SubjectsController {
   /** Possible links, for a coordinator to confirm; nothing is linked by itself. */
   @Get(':id/suggestions')
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: ListOf(SuggestionResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async suggestions(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -205,6 +232,8 @@ export class SubjectImagesController {
   /** The metadata-stripped viewing copy, as a download; logged as consulted. */
   @Get(':id/view')
   @Roles(...ROLES.members)
+  @ApiFileResponse('application/octet-stream')
+  @ApiErrors(400, 401, 403, 404)
   async view(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProduces,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { createReadStream } from 'node:fs';
@@ -13,15 +20,21 @@ import { Roles, Scope } from '../auth/access.decorators';
 import { PackRateLimiter } from '../http/actor-rate-limiter';
 import { UuidParam } from '../http/uuid.pipe';
 import { PacksService } from './packs.service';
+import { ApiErrors, ApiFileResponse, ListOf } from '../http/openapi';
 
 export class DownloadPackRequest {
   /** who receives the pack (e.g. "CPS Wessex, reviewing lawyer A. Khan") */
+  @ApiProperty({
+    type: String,
+    description: 'who receives the pack (e.g. "CPS Wessex, reviewing lawyer A. Khan")',
+  })
   @IsString()
   @MinLength(3)
   @MaxLength(300)
   @IsHumanText()
   recipient: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(3)
   @MaxLength(1000)
@@ -29,21 +42,52 @@ export class DownloadPackRequest {
   purpose: string;
 }
 
+export class PackProgressResponse {
+  @ApiProperty({ type: Number })
+  done: number;
+  @ApiProperty({ type: Number })
+  total: number;
+  @ApiProperty({ type: String, nullable: true })
+  stage: string | null;
+}
+
+export class PackCheckpointResponse {
+  @ApiProperty({ type: Number })
+  seq: number;
+  @ApiProperty({ type: String })
+  headHash: string;
+}
+
 export class PackResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   caseId: string;
+  @ApiProperty({ type: String })
   status: string;
-  progress: { done: number; total: number; stage: string | null };
+  @ApiProperty({ type: () => PackProgressResponse })
+  progress: PackProgressResponse;
+  @ApiProperty({ type: String, nullable: true })
   error: string | null;
+  @ApiProperty({ type: String, nullable: true })
   sha256: string | null;
+  @ApiProperty({ type: Number, nullable: true })
   sizeBytes: number | null;
+  @ApiProperty({ type: Number, nullable: true })
   fileCount: number | null;
-  checkpoint: { seq: number; headHash: string } | null;
+  @ApiProperty({ type: () => PackCheckpointResponse, nullable: true })
+  checkpoint: PackCheckpointResponse | null;
+  @ApiProperty({ type: String, nullable: true })
   keyFingerprint: string | null;
+  @ApiProperty({ type: Number, nullable: true })
   builderMaxRssBytes: number | null;
+  @ApiProperty({ type: Number, nullable: true })
   buildMs: number | null;
+  @ApiProperty({ type: String, nullable: true })
   readyAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
   expiresAt: string | null;
+  @ApiProperty({ type: String })
   createdAt: string;
 
   static from(p: EvidencePack): PackResponse {
@@ -87,6 +131,8 @@ export class PacksController {
   @Post('cases/:id/packs')
   @HttpCode(202)
   @Roles(...ROLES.police)
+  @ApiAcceptedResponse({ type: PackResponse })
+  @ApiErrors(400, 401, 403, 404, 409, 429)
   async build(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
     await this.limiter.consume(scope.actorId);
     return PackResponse.from(await this.packs.request(scope, id));
@@ -94,6 +140,8 @@ export class PacksController {
 
   @Get('cases/:id/packs')
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: ListOf(PackResponse) })
+  @ApiErrors(400, 401, 403, 404)
   async list(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -103,6 +151,8 @@ export class PacksController {
 
   @Get('packs/:id')
   @Roles(...ROLES.police)
+  @ApiOkResponse({ type: PackResponse })
+  @ApiErrors(400, 401, 403, 404)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<PackResponse> {
     return PackResponse.from(await this.packs.get(scope, id));
   }
@@ -112,6 +162,8 @@ export class PacksController {
   @HttpCode(200)
   @Roles(...ROLES.police)
   @ApiProduces('application/zip')
+  @ApiFileResponse('application/zip')
+  @ApiErrors(400, 401, 403, 404, 409)
   async download(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

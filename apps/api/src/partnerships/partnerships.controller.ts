@@ -1,16 +1,17 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ALL_ROLES, Role, rolesThatMay, type TenantScope, ROLES } from '@app/auth';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PageQuery } from '../http/page.query';
 import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';
 import { BusinessResponse, CreateBusinessRequest } from './dto/business.dto';
-import { DeviceResponse, EnrolDeviceRequest, type EnrolledDeviceResponse } from './dto/device.dto';
+import { DeviceResponse, EnrolDeviceRequest, EnrolledDeviceResponse } from './dto/device.dto';
 import { PartnershipResponse } from './dto/partnership.response';
 import { CreateStoreRequest, ListStoresQuery, StoreResponse } from './dto/store.dto';
 import { ChangeUserRequest, CreateUserRequest, UserResponse } from './dto/user.dto';
 import { PartnershipsService } from './partnerships.service';
+import { ApiErrors, PageOf } from '../http/openapi';
 
 @ApiTags('partnership')
 @ApiBearerAuth()
@@ -20,12 +21,16 @@ export class PartnershipsController {
 
   @Get('partnerships/current')
   @Roles(...ALL_ROLES)
+  @ApiOkResponse({ type: PartnershipResponse })
+  @ApiErrors(401, 403)
   async current(@Scope() scope: TenantScope): Promise<PartnershipResponse> {
     return PartnershipResponse.from(await this.partnerships.current(scope));
   }
 
   @Get('businesses')
   @Roles(...ROLES.managers, Role.Police)
+  @ApiOkResponse({ type: PageOf(BusinessResponse) })
+  @ApiErrors(400, 401, 403)
   async businesses(
     @Scope() scope: TenantScope,
     @Query() q: PageQuery,
@@ -35,6 +40,8 @@ export class PartnershipsController {
 
   @Post('businesses')
   @Roles(...ROLES.managers)
+  @ApiCreatedResponse({ type: BusinessResponse })
+  @ApiErrors(400, 401, 403, 409)
   async createBusiness(
     @Scope() scope: TenantScope,
     @Body() body: CreateBusinessRequest,
@@ -44,6 +51,8 @@ export class PartnershipsController {
 
   @Get('stores')
   @Roles(...ROLES.members)
+  @ApiOkResponse({ type: PageOf(StoreResponse) })
+  @ApiErrors(400, 401, 403)
   async stores(
     @Scope() scope: TenantScope,
     @Query() q: ListStoresQuery,
@@ -53,24 +62,32 @@ export class PartnershipsController {
 
   @Get('stores/:id')
   @Roles(...ROLES.members)
+  @ApiOkResponse({ type: StoreResponse })
+  @ApiErrors(400, 401, 403, 404)
   async store(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<StoreResponse> {
     return StoreResponse.from(await this.partnerships.getStore(scope, id));
   }
 
   @Post('stores')
   @Roles(...ROLES.managers)
+  @ApiCreatedResponse({ type: StoreResponse })
+  @ApiErrors(400, 401, 403, 409)
   async createStore(@Scope() scope: TenantScope, @Body() body: CreateStoreRequest): Promise<StoreResponse> {
     return StoreResponse.from(await this.partnerships.createStore(scope, body));
   }
 
   @Get('users')
   @Roles(...ROLES.storeManagers)
+  @ApiOkResponse({ type: PageOf(UserResponse) })
+  @ApiErrors(400, 401, 403)
   async users(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<UserResponse>> {
     return pageOf(await this.partnerships.listUsers(scope, q), UserResponse.from);
   }
 
   @Get('users/:id')
   @Roles(...ROLES.storeManagers)
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(400, 401, 403, 404)
   async user(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<UserResponse> {
     return UserResponse.from(await this.partnerships.getUser(scope, id));
   }
@@ -78,12 +95,16 @@ export class PartnershipsController {
   // who may act on whom is the grant matrix (libs/auth/src/grants.ts), checked by the service
   @Post('users')
   @Roles(...rolesThatMay('create'))
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors(400, 401, 403, 409)
   async createUser(@Scope() scope: TenantScope, @Body() body: CreateUserRequest): Promise<UserResponse> {
     return UserResponse.from(await this.partnerships.createUser(scope, body));
   }
 
   @Patch('users/:id')
   @Roles(...rolesThatMay('change'))
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async changeUser(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,
@@ -94,18 +115,24 @@ export class PartnershipsController {
 
   @Delete('users/:id')
   @Roles(...rolesThatMay('disable'))
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async disableUser(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<UserResponse> {
     return UserResponse.from(await this.partnerships.disableUser(scope, id));
   }
 
   @Get('devices')
   @Roles(...ROLES.storeManagers)
+  @ApiOkResponse({ type: PageOf(DeviceResponse) })
+  @ApiErrors(400, 401, 403)
   async devices(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<DeviceResponse>> {
     return pageOf(await this.partnerships.listDevices(scope, q), DeviceResponse.from);
   }
 
   @Post('devices')
   @Roles(...ROLES.storeManagers)
+  @ApiCreatedResponse({ type: EnrolledDeviceResponse })
+  @ApiErrors(400, 401, 403, 409)
   async enrolDevice(
     @Scope() scope: TenantScope,
     @Body() body: EnrolDeviceRequest,
@@ -116,6 +143,8 @@ export class PartnershipsController {
 
   @Delete('devices/:id')
   @Roles(...ROLES.storeManagers)
+  @ApiOkResponse({ type: DeviceResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
   async revokeDevice(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

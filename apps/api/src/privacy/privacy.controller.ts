@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { SUBJECT_ACCESS_SECTIONS, SubjectAccessRepository } from '@app/privacy';
 import { DomainError, ErrorCode } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import { SubjectAccessRequest, SubjectAccessResponse } from './dto/subject-access.dto';
+import { ApiErrors } from '../http/openapi';
 
 /** Data-subject rights: the subject access export (one month to answer, no extension). */
 @ApiTags('privacy')
@@ -21,6 +22,8 @@ export class PrivacyController {
   /** Everything the partnership holds about one person, third parties redacted; logged as a disclosure. */
   @Post('subject-access')
   @HttpCode(200)
+  @ApiOkResponse({ type: SubjectAccessResponse })
+  @ApiErrors(400, 401, 409)
   async subjectAccess(
     @Scope() scope: TenantScope,
     @Body() body: SubjectAccessRequest,

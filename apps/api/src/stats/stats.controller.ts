@@ -2,7 +2,15 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { storageRoot } from '@app/evidence';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { scopeOf, type TenantScope, ROLES } from '@app/auth';
 import { AppConfig } from '@app/config';
@@ -18,9 +26,15 @@ import {
   StatsSeriesQuery,
 } from './dto/stats.query';
 import { ReportResponse } from './dto/report.response';
-import { StatsFigures } from './dto/stats.response';
+import {
+  StatsBreakdownResponse,
+  StatsBreakdownRowResponse,
+  StatsHeadlineResponse,
+  StatsSeriesResponse,
+} from './dto/stats.response';
 import { toCsv } from './stats-math';
 import { StatsService } from './stats.service';
+import { ApiErrors, ApiFileResponse } from '../http/openapi';
 
 type Flat = Record<string, unknown>;
 
@@ -39,9 +53,14 @@ export class StatsController {
   ) {}
 
   @Get('headline')
-  @ApiOkResponse({ type: StatsFigures, description: 'the figures, with the filters as applied and days' })
+  @ApiOkResponse({
+    type: StatsHeadlineResponse,
+    description: 'JSON, or CSV (format=csv or Accept: text/csv)',
+  })
+  @ApiProduces('application/json', 'text/csv')
   @Roles(...ROLES.statsReaders)
   @AcceptsApiKey()
+  @ApiErrors(400, 401, 403)
   async headline(
     @Req() req: HubRequest,
     @Query() q: StatsFilterQuery,
@@ -55,6 +74,9 @@ export class StatsController {
   @Get('series')
   @Roles(...ROLES.statsReaders)
   @AcceptsApiKey()
+  @ApiErrors(400, 401, 403)
+  @ApiOkResponse({ type: StatsSeriesResponse, description: 'JSON, or CSV (format=csv or Accept: text/csv)' })
+  @ApiProduces('application/json', 'text/csv')
   async series(
     @Req() req: HubRequest,
     @Query() q: StatsSeriesQuery,
@@ -67,6 +89,13 @@ export class StatsController {
   @Get('breakdown')
   @Roles(...ROLES.statsReaders)
   @AcceptsApiKey()
+  @ApiErrors(400, 401, 403)
+  @ApiOkResponse({
+    type: StatsBreakdownResponse,
+    description: 'JSON, or CSV (format=csv or Accept: text/csv)',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiExtraModels(StatsBreakdownRowResponse)
   async breakdown(
     @Req() req: HubRequest,
     @Query() q: StatsBreakdownQuery,
@@ -80,6 +109,8 @@ export class StatsController {
   @Put('shares/:organisationId')
   @Roles(...ROLES.managers)
   @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors(400, 401, 403, 404, 409)
   async share(
     @Scope() scope: TenantScope,
     @Param('organisationId', UuidParam) organisationId: string,
@@ -93,6 +124,8 @@ export class StatsController {
   @Delete('shares/:organisationId')
   @Roles(...ROLES.managers)
   @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors(400, 401, 403, 404, 409)
   async unshare(
     @Scope() scope: TenantScope,
     @Param('organisationId', UuidParam) organisationId: string,
@@ -104,12 +137,16 @@ export class StatsController {
   @Post('reports')
   @Roles(...ROLES.managers)
   @HttpCode(202)
+  @ApiAcceptedResponse({ type: ReportResponse })
+  @ApiErrors(400, 401, 403, 409)
   async requestReport(@Scope() scope: TenantScope, @Body() body: RequestReportBody): Promise<ReportResponse> {
     return ReportResponse.from(await this.repo.requestReport(scope, body.year, body.quarter));
   }
 
   @Get('reports/:id')
   @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: ReportResponse })
+  @ApiErrors(400, 401, 403, 404)
   async report(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<ReportResponse> {
     const report = await this.repo.report(scope, id);
     if (!report) {
@@ -121,6 +158,8 @@ export class StatsController {
   /** The PDF; every download is logged as a disclosure. */
   @Get('reports/:id/pdf')
   @Roles(...ROLES.managers)
+  @ApiErrors(400, 401, 403, 404)
+  @ApiFileResponse('application/pdf')
   async download(
     @Scope() scope: TenantScope,
     @Param('id', UuidParam) id: string,

@@ -220,10 +220,11 @@ export function toRequest(form: ReportForm, filedAt: Date): IncidentRequest {
   };
   const hasOffender = Object.values(offender).some(Boolean);
   return {
-    types: form.types,
-    triggers: form.triggers,
-    weapon: form.weapon,
-    injury: form.injury,
+    // the form holds the option lists' codes as strings; the api names them as enums
+    types: form.types as IncidentRequest['types'],
+    triggers: form.triggers as IncidentRequest['triggers'],
+    weapon: form.weapon as IncidentRequest['weapon'],
+    injury: form.injury as IncidentRequest['injury'],
     occurredAt: (form.occurredAt ? new Date(form.occurredAt) : filedAt).toISOString(),
     narrative: form.narrative.trim(),
     offenders: hasOffender ? [JSON.parse(JSON.stringify(offender)) as typeof offender] : [],

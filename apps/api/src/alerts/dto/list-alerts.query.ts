@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Min } from 'class-validator';
 import { PageQuery } from '../../http/page.query';
@@ -7,6 +8,7 @@ export class ListAlertsQuery extends PageQuery {
   @Matches(/^[0-9]{1,15}$/, { message: 'cursor is not a cursor this API returned' })
   override cursor?: string = undefined;
 
+  @ApiPropertyOptional({ type: Number })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,8 +1,10 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import type { RadioSettingsValues, TalkGroupWithStores } from '@app/alerts';
 import { IsHumanText } from '@app/errors';
 
 export class CreateTalkGroupRequest {
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -11,6 +13,7 @@ export class CreateTalkGroupRequest {
 }
 
 export class SetTalkGroupStoresRequest {
+  @ApiProperty({ type: [String] })
   @IsArray()
   @ArrayMaxSize(2000)
   @IsUUID(undefined, { each: true })
@@ -18,8 +21,11 @@ export class SetTalkGroupStoresRequest {
 }
 
 export class TalkGroupResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   name: string;
+  @ApiProperty({ type: [String] })
   storeIds: string[];
 
   static from(g: TalkGroupWithStores): TalkGroupResponse {
@@ -29,11 +35,13 @@ export class TalkGroupResponse {
 
 export class RadioSettingsRequest {
   /** whether shops may raise alerts to their talk groups */
+  @ApiProperty({ type: Boolean, description: 'whether shops may raise alerts to their talk groups' })
   @IsBoolean()
   shopsMayRaise: boolean;
 }
 
 export class RadioSettingsResponse {
+  @ApiProperty({ type: Boolean })
   shopsMayRaise: boolean;
 
   static from(s: RadioSettingsValues): RadioSettingsResponse {

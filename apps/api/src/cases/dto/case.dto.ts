@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -25,28 +26,34 @@ import { PageQuery } from '../../http/page.query';
 
 /** Open from one incident (`incidentId`) or from a serial-offender flag (`serialFlagId`). */
 export class OpenCaseRequest {
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsUUID()
   incidentId?: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsUUID()
   serialFlagId?: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   @IsHumanText()
   title?: string;
 
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @IsBoolean()
   offenderDetained?: boolean;
 
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @IsBoolean()
   victimVulnerable?: boolean;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
@@ -55,9 +62,11 @@ export class OpenCaseRequest {
 }
 
 export class TransitionCaseRequest {
+  @ApiProperty({ enum: CaseStatus, enumName: 'CaseStatus' })
   @IsEnum(CaseStatus)
   status: CaseStatus;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
@@ -65,6 +74,10 @@ export class TransitionCaseRequest {
   reason: string;
 
   /** the outcome in plain words for the store and the victim (court outcome, NFA, resolution) */
+  @ApiPropertyOptional({
+    type: String,
+    description: 'the outcome in plain words for the store and the victim (court outcome, NFA, resolution)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -72,15 +85,18 @@ export class TransitionCaseRequest {
   outcome?: string;
 
   /** charge or first-appearance date */
+  @ApiPropertyOptional({ type: String, description: 'charge or first-appearance date' })
   @IsOptional()
   @IsCalendarDate(DATE_RANGES.proceedings)
   proceedingsDate?: string;
 }
 
 export class AssignCaseRequest {
+  @ApiProperty({ type: String })
   @IsUUID()
   officerId: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
@@ -90,29 +106,35 @@ export class AssignCaseRequest {
 
 export class TriageQuery extends PageQuery {
   /** comma-separated statuses; default the open ones */
+  @ApiPropertyOptional({ type: String, description: 'comma-separated statuses; default the open ones' })
   @IsOptional()
   @IsString()
   status?: string;
 
   /** an officer's user id, `me` or `unassigned` */
+  @ApiPropertyOptional({ type: String, description: "an officer's user id, `me` or `unassigned`" })
   @IsOptional()
   @IsString()
   officer?: string;
 }
 
 export class CreateEvidenceRequest {
+  @ApiProperty({ type: String })
   @IsUUID()
   incidentId: string;
 
+  @ApiProperty({ enum: EvidenceRequestKind, enumName: 'EvidenceRequestKind' })
   @IsEnum(EvidenceRequestKind)
   kind: EvidenceRequestKind;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(3)
   @MaxLength(4000)
   @IsHumanText({ multiline: true })
   message: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsCalendarDate(DATE_RANGES.proceedings)
   dueOn?: string;
@@ -120,32 +142,41 @@ export class CreateEvidenceRequest {
 
 export class AnswerEvidenceRequest {
   /** true to say the evidence cannot be supplied (answerText says why) */
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'true to say the evidence cannot be supplied (answerText says why)',
+  })
   @IsOptional()
   @IsBoolean()
   decline?: boolean;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(50_000)
   @IsHumanText({ multiline: true })
   answerText?: string;
 
+  @ApiPropertyOptional({ enum: ['isb', 'vps'] })
   @IsOptional()
   @IsIn(['isb', 'vps'])
   impactKind?: 'isb' | 'vps';
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   @IsHumanText()
   impactMadeBy?: string;
 
+  @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
   @IsUUID('all', { each: true })
   exhibitIds?: string[];
 
+  @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
@@ -154,26 +185,42 @@ export class AnswerEvidenceRequest {
 }
 
 export class StoreRequestsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: EvidenceRequestStatus, enumName: 'EvidenceRequestStatus' })
   @IsOptional()
   @IsEnum(EvidenceRequestStatus)
   status?: EvidenceRequestStatus;
 }
 
 export class CaseResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   reference: string;
+  @ApiProperty({ enum: CaseStatus, enumName: 'CaseStatus' })
   status: CaseStatus;
+  @ApiProperty({ type: String })
   origin: string;
+  @ApiProperty({ type: String, nullable: true })
   serialFlagId: string | null;
+  @ApiProperty({ type: String, nullable: true })
   subjectId: string | null;
+  @ApiProperty({ type: String })
   title: string;
+  @ApiProperty({ type: String, nullable: true })
   assignedOfficerId: string | null;
+  @ApiProperty({ type: Boolean })
   offenderDetained: boolean;
+  @ApiProperty({ type: Boolean })
   victimVulnerable: boolean;
+  @ApiProperty({ type: String, nullable: true })
   proceedingsDate: string | null;
+  @ApiProperty({ type: String, nullable: true })
   outcomePlain: string | null;
+  @ApiPropertyOptional({ type: [String] })
   incidentIds?: string[];
+  @ApiProperty({ type: String })
   createdAt: string;
+  @ApiProperty({ type: String })
   updatedAt: string;
 
   static from(c: PoliceCase, incidentIds?: string[]): CaseResponse {
@@ -197,11 +244,63 @@ export class CaseResponse {
   }
 }
 
+/** One line of the case's hash-chained continuity log (continuity.jsonl in a pack). */
+export class ContinuityEntryResponse {
+  @ApiProperty({ type: Number })
+  seq: number;
+  @ApiProperty({ type: String })
+  case_id: string;
+  /** ISO 8601 UTC with milliseconds */
+  @ApiProperty({ type: String, description: 'ISO 8601 UTC with milliseconds' })
+  at: string;
+  @ApiProperty({ type: String })
+  actor_id: string;
+  @ApiProperty({ type: String })
+  actor_kind: string;
+  /** e.g. exhibit_captured, statement_signed, case_opened, pack_built, pack_disclosed */
+  @ApiProperty({
+    type: String,
+    description: 'e.g. exhibit_captured, statement_signed, case_opened, pack_built, pack_disclosed',
+  })
+  action: string;
+  @ApiProperty({ type: String })
+  object_type: string;
+  @ApiProperty({ type: String, nullable: true })
+  object_id: string | null;
+  /** the SHA-256 of the object the step concerns, when it has one */
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the SHA-256 of the object the step concerns, when it has one',
+  })
+  sha256: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  details: unknown;
+  @ApiProperty({ type: String })
+  prev_hash: string;
+  @ApiProperty({ type: String })
+  hash: string;
+}
+
+export class PriorityReasonResponse {
+  @ApiProperty({ type: String })
+  factor: string;
+  @ApiProperty({ type: Number })
+  points: number;
+  @ApiProperty({ type: String })
+  text: string;
+}
+
 export class TriageItemResponse {
+  @ApiProperty({ type: () => CaseResponse })
   case: CaseResponse;
+  @ApiProperty({ type: Number })
   score: number;
-  reasons: PriorityReason[];
+  @ApiProperty({ type: () => [PriorityReasonResponse] })
+  reasons: PriorityReasonResponse[];
+  @ApiProperty({ type: Number })
   incidentCount: number;
+  @ApiProperty({ type: Number })
   totalValuePence: number;
 
   static from(r: TriageRow, reasons: PriorityReason[]): TriageItemResponse {
@@ -216,15 +315,25 @@ export class TriageItemResponse {
 }
 
 export class HistoryResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   kind: string;
+  @ApiProperty({ enum: CaseStatus, enumName: 'CaseStatus', nullable: true })
   fromStatus: CaseStatus | null;
+  @ApiProperty({ enum: CaseStatus, enumName: 'CaseStatus' })
   toStatus: CaseStatus;
+  @ApiProperty({ type: String, nullable: true })
   assignedOfficerId: string | null;
+  @ApiProperty({ type: String })
   reason: string;
+  @ApiProperty({ type: String, nullable: true })
   plainWords: string | null;
+  @ApiProperty({ type: String })
   changedBy: string;
+  @ApiProperty({ type: String })
   changedByKind: string;
+  @ApiProperty({ type: String })
   at: string;
 
   static from(h: CaseHistoryEntry): HistoryResponse {
@@ -245,10 +354,15 @@ export class HistoryResponse {
 
 /** What a store sees of a case: the plain-words update, never the police's reasons. */
 export class CaseUpdateResponse {
+  @ApiProperty({ type: String })
   caseId: string;
+  @ApiProperty({ type: String })
   caseReference: string;
+  @ApiProperty({ enum: CaseStatus, enumName: 'CaseStatus' })
   status: CaseStatus;
+  @ApiProperty({ type: String })
   plainWords: string;
+  @ApiProperty({ type: String })
   at: string;
 
   static from(h: CaseHistoryEntry & { caseReference: string }): CaseUpdateResponse {
@@ -263,22 +377,39 @@ export class CaseUpdateResponse {
 }
 
 export class EvidenceRequestResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   caseId: string;
+  @ApiProperty({ type: String })
   incidentId: string;
+  @ApiProperty({ type: String })
   storeId: string;
+  @ApiProperty({ enum: EvidenceRequestKind, enumName: 'EvidenceRequestKind' })
   kind: EvidenceRequestKind;
+  @ApiProperty({ type: String })
   message: string;
+  @ApiProperty({ type: String, nullable: true })
   dueOn: string | null;
+  @ApiProperty({ enum: EvidenceRequestStatus, enumName: 'EvidenceRequestStatus' })
   status: EvidenceRequestStatus;
+  @ApiProperty({ type: String })
   requestedBy: string;
+  @ApiProperty({ type: String, nullable: true })
   answeredBy: string | null;
+  @ApiProperty({ type: String, nullable: true })
   answeredAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
   answerText: string | null;
+  @ApiProperty({ type: String, nullable: true })
   impactKind: string | null;
+  @ApiProperty({ type: String, nullable: true })
   impactMadeBy: string | null;
+  @ApiProperty({ type: [String] })
   exhibitIds: string[];
+  @ApiProperty({ type: [String] })
   statementIds: string[];
+  @ApiProperty({ type: String })
   createdAt: string;
 
   static from(r: CaseEvidenceRequest): EvidenceRequestResponse {

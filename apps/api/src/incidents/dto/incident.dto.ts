@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -20,14 +21,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
-  type GoodsLine,
   type Incident,
   type IncidentAmendment,
   IncidentStatus,
   IncidentTrigger,
   IncidentType,
   InjuryLevel,
-  type OffenderDescription,
   WeaponKind,
   type Witness,
 } from '@app/incidents';
@@ -51,24 +50,31 @@ const ReportTotalAtMost = () =>
   });
 
 export class GoodsLineDto {
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   @IsHumanText()
   description: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   @IsHumanText()
   sku?: string;
 
+  @ApiProperty({ type: Number })
   @IsInt()
   @Min(1)
   @Max(100_000)
   quantity: number;
 
   /** the unit price offered for sale at the time (shelf or promotional), in pence */
+  @ApiProperty({
+    type: Number,
+    description: 'the unit price offered for sale at the time (shelf or promotional), in pence',
+  })
   @IsInt()
   @Min(0)
   @PenceAtMost(MAX_LINE_PENCE, {
@@ -77,6 +83,7 @@ export class GoodsLineDto {
   })
   unitPricePence: number;
 
+  @ApiPropertyOptional({ type: Number })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -92,50 +99,79 @@ function Text(max: number, multiline = false): PropertyDecorator {
 
 /** How an offender looked and acted. Special-category fields are refused by name. */
 export class OffenderDescriptionDto extends RefusesSpecialCategories {
-  @Text(50) apparentAgeRange?: string;
-  @Text(50) height?: string;
-  @Text(100) build?: string;
-  @Text(200) hair?: string;
-  @Text(500, true) clothing?: string;
-  @Text(500, true) distinguishingMarks?: string;
-  @Text(20) vehicleRegistration?: string;
-  @Text(200) directionOfTravel?: string;
-  @Text(2000, true) exactWords?: string;
-  @Text(2000, true) freeText?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(50)
+  apparentAgeRange?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(50)
+  height?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(100)
+  build?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(200)
+  hair?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(500, true)
+  clothing?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(500, true)
+  distinguishingMarks?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(20)
+  vehicleRegistration?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(200)
+  directionOfTravel?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(2000, true)
+  exactWords?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(2000, true)
+  freeText?: string;
 }
 
 export class WitnessDto {
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   @IsHumanText()
   name: string;
 
+  @ApiProperty({ enum: ['staff', 'customer', 'other'] })
   @IsIn(['staff', 'customer', 'other'])
   kind: Witness['kind'];
 
-  @Text(200) contact?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(200)
+  contact?: string;
 }
 
 /** Fields shared by a new report and an amendment. */
 class IncidentFieldsDto extends RefusesSpecialCategories {
+  @ApiProperty({ enum: IncidentType, enumName: 'IncidentType', isArray: true })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsEnum(IncidentType, { each: true })
   types: IncidentType[];
 
+  @ApiProperty({ enum: IncidentTrigger, enumName: 'IncidentTrigger', isArray: true })
   @IsArray()
   @ArrayUnique()
   @IsEnum(IncidentTrigger, { each: true })
   triggers: IncidentTrigger[];
 
+  @ApiProperty({ enum: WeaponKind, enumName: 'WeaponKind' })
   @IsEnum(WeaponKind)
   weapon: WeaponKind;
 
+  @ApiProperty({ enum: InjuryLevel, enumName: 'InjuryLevel' })
   @IsEnum(InjuryLevel)
   injury: InjuryLevel;
 
+  @ApiProperty({ type: () => [GoodsLineDto] })
   @IsArray()
   @ArrayMaxSize(200)
   @IsObject({ each: true })
@@ -144,16 +180,19 @@ class IncidentFieldsDto extends RefusesSpecialCategories {
   @ReportTotalAtMost()
   goods: GoodsLineDto[];
 
+  @ApiProperty({ type: String })
   @IsZonedDateTime(DATE_RANGES.past)
   occurredAt: string;
 
   /** what happened, in the reporter's own words */
+  @ApiProperty({ type: String, description: "what happened, in the reporter's own words" })
   @IsString()
   @MinLength(1)
   @MaxLength(20_000)
   @IsHumanText({ multiline: true })
   narrative: string;
 
+  @ApiProperty({ type: () => [OffenderDescriptionDto] })
   @IsArray()
   @ArrayMaxSize(20)
   @IsObject({ each: true })
@@ -161,10 +200,12 @@ class IncidentFieldsDto extends RefusesSpecialCategories {
   @Type(() => OffenderDescriptionDto)
   offenders: OffenderDescriptionDto[];
 
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsUUID()
   offenderId?: string | null;
 
+  @ApiProperty({ type: () => [WitnessDto] })
   @IsArray()
   @ArrayMaxSize(50)
   @IsObject({ each: true })
@@ -172,44 +213,68 @@ class IncidentFieldsDto extends RefusesSpecialCategories {
   @Type(() => WitnessDto)
   witnesses: WitnessDto[];
 
+  @ApiProperty({ type: Boolean })
   @IsBoolean()
   policeReported: boolean;
 
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @Matches(/^[A-Za-z0-9/ -]{1,40}$/, {
     message: 'crimeReference must be letters, digits, / or - (at most 40)',
   })
   crimeReference?: string | null;
 
+  @ApiProperty({ type: Boolean })
   @IsBoolean()
   policeAttended: boolean;
 
+  @ApiProperty({ type: Boolean })
   @IsBoolean()
   cctvAvailable: boolean;
 
   /** the day the recorder will overwrite the footage (YYYY-MM-DD) */
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'the day the recorder will overwrite the footage (YYYY-MM-DD)',
+  })
   @IsOptional()
   @IsCalendarDate(DATE_RANGES.cctvOverwrite)
   cctvOverwriteOn?: string | null;
 
   /** recorder clock minus true time, in seconds (signed) */
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'recorder clock minus true time, in seconds (signed)',
+  })
   @IsOptional()
   @IsInt()
   @Min(-7 * 24 * 3600)
   @Max(7 * 24 * 3600)
   cctvClockOffsetSeconds?: number | null;
 
+  @ApiProperty({ type: Boolean })
   @IsBoolean()
   victimSupportOffered: boolean;
 }
 
 export class CreateIncidentRequest extends IncidentFieldsDto {
   /** shop roles and tablets may omit it (their own store); others must name one */
+  @ApiPropertyOptional({
+    type: String,
+    description: 'shop roles and tablets may omit it (their own store); others must name one',
+  })
   @IsOptional()
   @IsUUID()
   storeId?: string;
 
   /** 'draft' keeps it editable; 'submitted' (the default) files it */
+  @ApiPropertyOptional({
+    enum: IncidentStatus,
+    enumName: 'IncidentStatus',
+    description: "'draft' keeps it editable; 'submitted' (the default) files it",
+  })
   @IsOptional()
   @IsIn([IncidentStatus.Draft, IncidentStatus.Submitted])
   status?: IncidentStatus.Draft | IncidentStatus.Submitted;
@@ -217,13 +282,16 @@ export class CreateIncidentRequest extends IncidentFieldsDto {
 
 /** Any subset of the fields, plus the version being amended and why. */
 export class AmendIncidentRequest {
+  @ApiProperty({ type: Number })
   @IsInt()
   @Min(1)
   version: number;
 
+  @ApiPropertyOptional({ type: String })
   @Text(500, true)
   reason?: string;
 
+  @ApiPropertyOptional({ enum: IncidentType, enumName: 'IncidentType', isArray: true })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -231,15 +299,23 @@ export class AmendIncidentRequest {
   @IsEnum(IncidentType, { each: true })
   types?: IncidentType[];
 
+  @ApiPropertyOptional({ enum: IncidentTrigger, enumName: 'IncidentTrigger', isArray: true })
   @IsOptional()
   @IsArray()
   @ArrayUnique()
   @IsEnum(IncidentTrigger, { each: true })
   triggers?: IncidentTrigger[];
 
-  @IsOptional() @IsEnum(WeaponKind) weapon?: WeaponKind;
-  @IsOptional() @IsEnum(InjuryLevel) injury?: InjuryLevel;
+  @ApiPropertyOptional({ enum: WeaponKind, enumName: 'WeaponKind' })
+  @IsOptional()
+  @IsEnum(WeaponKind)
+  weapon?: WeaponKind;
+  @ApiPropertyOptional({ enum: InjuryLevel, enumName: 'InjuryLevel' })
+  @IsOptional()
+  @IsEnum(InjuryLevel)
+  injury?: InjuryLevel;
 
+  @ApiPropertyOptional({ type: () => [GoodsLineDto] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
@@ -249,7 +325,11 @@ export class AmendIncidentRequest {
   @ReportTotalAtMost()
   goods?: GoodsLineDto[];
 
-  @IsOptional() @IsZonedDateTime(DATE_RANGES.past) occurredAt?: string;
+  @ApiPropertyOptional({ type: String })
+  @IsOptional()
+  @IsZonedDateTime(DATE_RANGES.past)
+  occurredAt?: string;
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -257,6 +337,7 @@ export class AmendIncidentRequest {
   @IsHumanText({ multiline: true })
   narrative?: string;
 
+  @ApiPropertyOptional({ type: () => [OffenderDescriptionDto] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -265,8 +346,12 @@ export class AmendIncidentRequest {
   @Type(() => OffenderDescriptionDto)
   offenders?: OffenderDescriptionDto[];
 
-  @IsOptional() @IsUUID() offenderId?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsUUID()
+  offenderId?: string | null;
 
+  @ApiPropertyOptional({ type: () => [WitnessDto] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -275,67 +360,187 @@ export class AmendIncidentRequest {
   @Type(() => WitnessDto)
   witnesses?: WitnessDto[];
 
-  @IsOptional() @IsBoolean() policeReported?: boolean;
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @IsBoolean()
+  policeReported?: boolean;
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @Matches(/^[A-Za-z0-9/ -]{1,40}$/, {
     message: 'crimeReference must be letters, digits, / or - (at most 40)',
   })
   crimeReference?: string | null;
-  @IsOptional() @IsBoolean() policeAttended?: boolean;
-  @IsOptional() @IsBoolean() cctvAvailable?: boolean;
-  @IsOptional() @IsCalendarDate(DATE_RANGES.cctvOverwrite) cctvOverwriteOn?: string | null;
-  @IsOptional() @IsInt() @Min(-7 * 24 * 3600) @Max(7 * 24 * 3600) cctvClockOffsetSeconds?: number | null;
-  @IsOptional() @IsBoolean() victimSupportOffered?: boolean;
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @IsBoolean()
+  policeAttended?: boolean;
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @IsBoolean()
+  cctvAvailable?: boolean;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsCalendarDate(DATE_RANGES.cctvOverwrite)
+  cctvOverwriteOn?: string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(-7 * 24 * 3600)
+  @Max(7 * 24 * 3600)
+  cctvClockOffsetSeconds?: number | null;
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @IsBoolean()
+  victimSupportOffered?: boolean;
 }
 
 export class TransitionIncidentRequest {
+  @ApiProperty({ type: Number })
   @IsInt()
   @Min(1)
   version: number;
 
+  @ApiProperty({ enum: IncidentStatus, enumName: 'IncidentStatus' })
   @IsIn([IncidentStatus.Submitted, IncidentStatus.Reviewed, IncidentStatus.Closed])
   to: IncidentStatus.Submitted | IncidentStatus.Reviewed | IncidentStatus.Closed;
 }
 
 export class ListIncidentsQuery extends PageQuery {
-  @IsOptional() @IsZonedDateTime(DATE_RANGES.query) occurredFrom?: string;
-  @IsOptional() @IsZonedDateTime(DATE_RANGES.query) occurredTo?: string;
-  @IsOptional() @IsUUID() storeId?: string;
-  @IsOptional() @IsEnum(IncidentType) type?: IncidentType;
-  @IsOptional() @IsEnum(IncidentTrigger) trigger?: IncidentTrigger;
-  @IsOptional() @IsEnum(WeaponKind) weapon?: WeaponKind;
-  @IsOptional() @IsUUID() offenderId?: string;
-  @IsOptional() @IsEnum(IncidentStatus) status?: IncidentStatus;
+  @ApiPropertyOptional({ type: String })
+  @IsOptional()
+  @IsZonedDateTime(DATE_RANGES.query)
+  occurredFrom?: string;
+  @ApiPropertyOptional({ type: String })
+  @IsOptional()
+  @IsZonedDateTime(DATE_RANGES.query)
+  occurredTo?: string;
+  @ApiPropertyOptional({ type: String })
+  @IsOptional()
+  @IsUUID()
+  storeId?: string;
+  @ApiPropertyOptional({ enum: IncidentType, enumName: 'IncidentType' })
+  @IsOptional()
+  @IsEnum(IncidentType)
+  type?: IncidentType;
+  @ApiPropertyOptional({ enum: IncidentTrigger, enumName: 'IncidentTrigger' })
+  @IsOptional()
+  @IsEnum(IncidentTrigger)
+  trigger?: IncidentTrigger;
+  @ApiPropertyOptional({ enum: WeaponKind, enumName: 'WeaponKind' })
+  @IsOptional()
+  @IsEnum(WeaponKind)
+  weapon?: WeaponKind;
+  @ApiPropertyOptional({ type: String })
+  @IsOptional()
+  @IsUUID()
+  offenderId?: string;
+  @ApiPropertyOptional({ enum: IncidentStatus, enumName: 'IncidentStatus' })
+  @IsOptional()
+  @IsEnum(IncidentStatus)
+  status?: IncidentStatus;
+}
+
+export class GoodsLineResponse {
+  @ApiProperty({ type: String })
+  description: string;
+  @ApiProperty({ type: String, nullable: true })
+  sku: string | null;
+  @ApiProperty({ type: Number })
+  quantity: number;
+  @ApiProperty({ type: Number })
+  unitPricePence: number;
+  @ApiProperty({ type: Number })
+  recoveredQuantity: number;
+}
+
+export class OffenderDescriptionResponse {
+  @ApiProperty({ type: String, nullable: true })
+  apparentAgeRange: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  height: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  build: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  hair: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  clothing: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  distinguishingMarks: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  vehicleRegistration: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  directionOfTravel: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  exactWords: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  freeText: string | null;
+}
+
+export class WitnessResponse {
+  @ApiProperty({ type: String })
+  name: string;
+  @ApiProperty({ enum: ['staff', 'customer', 'other'] })
+  kind: Witness['kind'];
+  @ApiProperty({ type: String, nullable: true })
+  contact: string | null;
 }
 
 export class IncidentResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   storeId: string;
+  @ApiProperty({ enum: IncidentStatus, enumName: 'IncidentStatus' })
   status: IncidentStatus;
+  @ApiProperty({ type: Number })
   version: number;
+  @ApiProperty({ enum: IncidentType, enumName: 'IncidentType', isArray: true })
   types: IncidentType[];
+  @ApiProperty({ enum: IncidentTrigger, enumName: 'IncidentTrigger', isArray: true })
   triggers: IncidentTrigger[];
+  @ApiProperty({ enum: WeaponKind, enumName: 'WeaponKind' })
   weapon: WeaponKind;
+  @ApiProperty({ enum: InjuryLevel, enumName: 'InjuryLevel' })
   injury: InjuryLevel;
-  goods: GoodsLine[];
+  @ApiProperty({ type: () => [GoodsLineResponse] })
+  goods: GoodsLineResponse[];
+  @ApiProperty({ type: Number })
   valuePence: number;
+  @ApiProperty({ type: Number })
   recoveredValuePence: number;
+  @ApiProperty({ type: String })
   occurredAt: string;
+  @ApiProperty({ type: String, nullable: true })
   reportedAt: string | null;
+  @ApiProperty({ type: String })
   narrative: string;
-  offenders: OffenderDescription[];
+  @ApiProperty({ type: () => [OffenderDescriptionResponse] })
+  offenders: OffenderDescriptionResponse[];
+  @ApiProperty({ type: String, nullable: true })
   offenderId: string | null;
-  witnesses: Witness[];
+  @ApiProperty({ type: () => [WitnessResponse] })
+  witnesses: WitnessResponse[];
+  @ApiProperty({ type: Boolean })
   policeReported: boolean;
+  @ApiProperty({ type: String, nullable: true })
   crimeReference: string | null;
+  @ApiProperty({ type: Boolean })
   policeAttended: boolean;
+  @ApiProperty({ type: Boolean })
   cctvAvailable: boolean;
+  @ApiProperty({ type: String, nullable: true })
   cctvOverwriteOn: string | null;
+  @ApiProperty({ type: Number, nullable: true })
   cctvClockOffsetSeconds: number | null;
+  @ApiProperty({ type: Boolean })
   victimSupportOffered: boolean;
+  @ApiProperty({ type: String })
   reportedBy: string;
+  @ApiProperty({ type: String })
   reportedByKind: string;
+  @ApiProperty({ type: String })
   createdAt: string;
+  @ApiProperty({ type: String })
   updatedAt: string;
 
   static from(i: Incident): IncidentResponse {
@@ -373,11 +578,25 @@ export class IncidentResponse {
 }
 
 export class AmendmentResponse {
+  @ApiProperty({ type: Number })
   version: number;
+  @ApiProperty({ type: String })
   changedBy: string;
+  @ApiProperty({ type: String })
   changedByKind: string;
+  @ApiProperty({ type: String })
   at: string;
+  @ApiProperty({ type: String, nullable: true })
   reason: string | null;
+  @ApiProperty({
+    type: 'object',
+    description: 'per changed field, its value before and after',
+    additionalProperties: {
+      type: 'object',
+      properties: { from: {}, to: {} },
+      required: ['from', 'to'],
+    },
+  })
   changes: Record<string, { from: unknown; to: unknown }>;
 
   static from(a: IncidentAmendment): AmendmentResponse {

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -16,17 +17,22 @@ import { type Gallery, ListingState } from '@app/offenders';
 import { RequiredText, Text } from './text-fields';
 
 export class CreateGalleryRequest {
+  @ApiProperty({ type: String })
   @RequiredText(1, 100)
   name: string;
 
-  @Text(500, true) purpose?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(500, true)
+  purpose?: string;
 
   /** how long a listing lasts unless renewed with new incidents */
+  @ApiProperty({ type: Number, description: 'how long a listing lasts unless renewed with new incidents' })
   @IsInt()
   @Min(1)
   @Max(730)
   defaultListingDays: number;
 
+  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true })
   @IsArray()
   @ArrayUnique()
   @IsIn(ROLES.members, { each: true })
@@ -34,10 +40,15 @@ export class CreateGalleryRequest {
 }
 
 export class GalleryResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   name: string;
+  @ApiProperty({ type: String, nullable: true })
   purpose: string | null;
+  @ApiProperty({ type: Number })
   defaultListingDays: number;
+  @ApiProperty({ type: [String] })
   audienceRoles: string[];
 
   static from(g: Gallery): GalleryResponse {
@@ -52,12 +63,15 @@ export class GalleryResponse {
 }
 
 export class ProposeListingRequest {
+  @ApiProperty({ type: String })
   @IsUUID()
   subjectId: string;
 
+  @ApiProperty({ type: String })
   @RequiredText(3, 2000, true)
   reason: string;
 
+  @ApiProperty({ type: [String] })
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID(undefined, { each: true })
@@ -65,28 +79,35 @@ export class ProposeListingRequest {
 }
 
 export class ReviewListingRequest {
+  @ApiProperty({ enum: ['approve', 'reject'] })
   @IsIn(['approve', 'reject'])
   decision: 'approve' | 'reject';
 
-  @Text(2000, true) note?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(2000, true)
+  note?: string;
 }
 
 export class DelistRequest {
+  @ApiProperty({ type: String })
   @RequiredText(3, 2000, true)
   reason: string;
 }
 
 export class RenewListingRequest {
+  @ApiProperty({ type: [String] })
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID(undefined, { each: true })
   incidentIds: string[];
 
+  @ApiProperty({ type: String })
   @RequiredText(3, 2000, true)
   reason: string;
 }
 
 export class ListListingsQuery {
+  @ApiPropertyOptional({ enum: ListingState, enumName: 'ListingState' })
   @IsOptional()
   @IsEnum(ListingState)
   state?: ListingState;

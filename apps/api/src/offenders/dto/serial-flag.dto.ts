@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { type LegalRule, type SerialFlag, SerialFlagState } from '@app/offenders';
 import { PageQuery } from '../../http/page.query';
@@ -5,38 +6,78 @@ import { PageQuery } from '../../http/page.query';
 import { Text } from './text-fields';
 
 export class ListFlagsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: SerialFlagState, enumName: 'SerialFlagState' })
   @IsOptional()
   @IsEnum(SerialFlagState)
   state?: SerialFlagState;
 }
 
 export class FlagTransitionRequest {
+  @ApiProperty({ enum: SerialFlagState, enumName: 'SerialFlagState' })
   @IsIn([SerialFlagState.Reviewed, SerialFlagState.CaseOpened, SerialFlagState.Dismissed])
   state: SerialFlagState;
 
-  @Text(2000, true) note?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(2000, true)
+  note?: string;
+}
+
+/** The rule and its inputs, for reproducibility. */
+export class SerialFlagRuleResponse {
+  @ApiProperty({ type: String })
+  jurisdiction: string;
+  @ApiProperty({ type: Number })
+  thresholdPence: number;
+  @ApiProperty({ type: Number })
+  windowDays: number;
+  @ApiProperty({ type: Number })
+  minIncidents: number;
+  @ApiProperty({ type: String, nullable: true })
+  s22aRuleId: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  repealCommencesOn: string | null;
 }
 
 export class FlagResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   subjectId: string;
+  @ApiProperty({ enum: SerialFlagState, enumName: 'SerialFlagState' })
   state: SerialFlagState;
+  @ApiProperty({ type: [String] })
   incidentIds: string[];
+  @ApiProperty({ type: Number })
   totalPence: number;
+  @ApiProperty({ type: [String] })
   crossingIncidentIds: string[];
+  @ApiProperty({ type: Number })
   crossingTotalPence: number;
+  @ApiProperty({ type: [String] })
   overThresholdIncidentIds: string[];
+  @ApiProperty({ type: [String] })
   storeIds: string[];
+  @ApiProperty({ type: String })
   windowFrom: string;
+  @ApiProperty({ type: String })
   windowTo: string;
+  @ApiProperty({ type: Boolean })
   thresholdApplies: boolean;
+  @ApiProperty({ type: String })
   legalConsequence: string;
-  rule: SerialFlag['rule'];
+  @ApiProperty({ type: () => SerialFlagRuleResponse })
+  rule: SerialFlagRuleResponse;
+  @ApiProperty({ type: String, nullable: true })
   alertId: string | null;
+  @ApiProperty({ type: String, nullable: true })
   decidedBy: string | null;
+  @ApiProperty({ type: String, nullable: true })
   decidedAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
   decisionNote: string | null;
+  @ApiProperty({ type: String })
   createdAt: string;
+  @ApiProperty({ type: String })
   updatedAt: string;
 
   static from(f: SerialFlag): FlagResponse {
@@ -67,22 +108,29 @@ export class FlagResponse {
 
 export class OffenderSettingsDto {
   /** each theft at or under this (pence) is a candidate; the window total must exceed it */
+  @ApiProperty({
+    type: Number,
+    description: 'each theft at or under this (pence) is a candidate; the window total must exceed it',
+  })
   @IsInt()
   @Min(1)
   @Max(10_000_000)
   thresholdPence: number;
 
+  @ApiProperty({ type: Number })
   @IsInt()
   @Min(1)
   @Max(3650)
   windowDays: number;
 
   /** at least 2: aggregation needs two thefts */
+  @ApiProperty({ type: Number, description: 'at least 2: aggregation needs two thefts' })
   @IsInt()
   @Min(2)
   @Max(100)
   minIncidents: number;
 
+  @ApiProperty({ type: Number })
   @IsInt()
   @Min(1)
   @Max(60)
@@ -90,14 +138,23 @@ export class OffenderSettingsDto {
 }
 
 export class LegalRuleResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   jurisdiction: string;
+  @ApiProperty({ type: String })
   key: string;
+  @ApiProperty({ type: 'object', additionalProperties: true })
   value: unknown;
+  @ApiProperty({ type: String, nullable: true })
   effectiveFrom: string | null;
+  @ApiProperty({ type: String, nullable: true })
   effectiveTo: string | null;
+  @ApiProperty({ type: String })
   keyDate: string;
+  @ApiProperty({ type: String })
   source: string;
+  @ApiProperty({ type: Boolean })
   adminSet: boolean;
 
   static from(r: LegalRule): LegalRuleResponse {

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -30,34 +31,58 @@ import { RefusesSpecialCategories } from '../../incidents/dto/refused-field';
 import { RequiredText, Text } from './text-fields';
 
 export class SubjectDescriptionDto extends RefusesSpecialCategories {
-  @Text(50) apparentAgeRange?: string;
-  @Text(50) height?: string;
-  @Text(100) build?: string;
-  @Text(200) hair?: string;
-  @Text(500, true) usualClothing?: string;
-  @Text(500, true) distinguishingMarks?: string;
-  @Text(2000, true) notes?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(50)
+  apparentAgeRange?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(50)
+  height?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(100)
+  build?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(200)
+  hair?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(500, true)
+  usualClothing?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(500, true)
+  distinguishingMarks?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(2000, true)
+  notes?: string;
 }
 
 export class VehicleDto {
+  @ApiProperty({ type: String })
   @IsString()
   @Matches(/^[A-Za-z0-9 ]{2,10}$/, { message: 'registration must be 2 to 10 letters or digits' })
   registration: string;
 
-  @Text(50) make?: string;
-  @Text(50) model?: string;
-  @Text(30) colour?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(50)
+  make?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(50)
+  model?: string;
+  @ApiPropertyOptional({ type: String })
+  @Text(30)
+  colour?: string;
 }
 
 export class CreateSubjectRequest extends RefusesSpecialCategories {
+  @ApiProperty({ enum: SubjectKind, enumName: 'SubjectKind' })
   @IsEnum(SubjectKind)
   kind: SubjectKind;
 
   /** required for a known subject */
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'required for a known subject' })
   @IsOptional()
   @RequiredText(1, 200)
   name?: string | null;
 
+  @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -66,12 +91,14 @@ export class CreateSubjectRequest extends RefusesSpecialCategories {
   @IsHumanText({ each: true })
   aliases?: string[];
 
+  @ApiProperty({ type: () => SubjectDescriptionDto })
   @IsDefined()
   @IsObject()
   @ValidateNested()
   @Type(() => SubjectDescriptionDto)
   description: SubjectDescriptionDto;
 
+  @ApiPropertyOptional({ type: () => [VehicleDto] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
@@ -81,20 +108,27 @@ export class CreateSubjectRequest extends RefusesSpecialCategories {
   vehicles?: VehicleDto[];
 
   /** under 18 (or otherwise vulnerable): listing needs a recorded special review */
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'under 18 (or otherwise vulnerable): listing needs a recorded special review',
+  })
   @IsOptional()
   @IsBoolean()
   juvenile?: boolean;
 }
 
 export class UpdateSubjectRequest extends RefusesSpecialCategories {
+  @ApiPropertyOptional({ enum: SubjectKind, enumName: 'SubjectKind' })
   @IsOptional()
   @IsEnum(SubjectKind)
   kind?: SubjectKind;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @RequiredText(1, 200)
   name?: string;
 
+  @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -103,12 +137,14 @@ export class UpdateSubjectRequest extends RefusesSpecialCategories {
   @IsHumanText({ each: true })
   aliases?: string[];
 
+  @ApiPropertyOptional({ type: () => SubjectDescriptionDto })
   @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => SubjectDescriptionDto)
   description?: SubjectDescriptionDto;
 
+  @ApiPropertyOptional({ type: () => [VehicleDto] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
@@ -117,17 +153,53 @@ export class UpdateSubjectRequest extends RefusesSpecialCategories {
   @Type(() => VehicleDto)
   vehicles?: VehicleDto[];
 
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @IsBoolean()
   juvenile?: boolean;
 }
 
+export class SubjectDescriptionResponse {
+  @ApiProperty({ type: String, nullable: true })
+  apparentAgeRange: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  height: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  build: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  hair: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  usualClothing: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  distinguishingMarks: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  notes: string | null;
+}
+
+export class SubjectVehicleResponse {
+  /** normalised: upper case, no spaces */
+  @ApiProperty({ type: String, description: 'normalised: upper case, no spaces' })
+  registration: string;
+  @ApiProperty({ type: String, nullable: true })
+  make: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  model: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  colour: string | null;
+}
+
 export class SubjectImageResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   sha256: string;
+  @ApiProperty({ type: String, nullable: true })
   viewSha256: string | null;
+  @ApiProperty({ type: String })
   mediaType: string;
+  @ApiProperty({ type: Number })
   sizeBytes: number;
+  @ApiProperty({ type: String })
   createdAt: string;
 
   static from(i: SubjectImage): SubjectImageResponse {
@@ -143,13 +215,21 @@ export class SubjectImageResponse {
 }
 
 export class AggregateResponse {
+  @ApiProperty({ type: Number })
   incidentCount: number;
+  @ApiProperty({ type: Number })
   totalValuePence: number;
+  @ApiProperty({ type: [String] })
   storeIds: string[];
+  @ApiProperty({ type: String, nullable: true })
   firstSeenAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
   lastSeenAt: string | null;
+  @ApiProperty({ type: Boolean })
   violence: boolean;
+  @ApiProperty({ type: Number })
   retailWorkerOffences: number;
+  @ApiProperty({ type: Number })
   version: number;
 
   static from(a: SubjectAggregate | null): AggregateResponse {
@@ -167,22 +247,38 @@ export class AggregateResponse {
 }
 
 export class ListingResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   galleryId: string;
+  @ApiProperty({ type: String })
   subjectId: string;
+  @ApiProperty({ enum: ListingState, enumName: 'ListingState' })
   state: ListingState;
+  @ApiProperty({ type: String })
   reason: string;
+  @ApiProperty({ type: [String] })
   incidentIds: string[];
+  @ApiProperty({ type: String })
   proposedBy: string;
+  @ApiProperty({ type: String, nullable: true })
   reviewedBy: string | null;
+  @ApiProperty({ type: String, nullable: true })
   reviewedAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
   reviewNote: string | null;
+  @ApiProperty({ type: String, nullable: true })
   listedAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
   expiresAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
   renewedAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
   delistedAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
   delistReason: string | null;
   /** listed and unexpired at the time of the answer */
+  @ApiProperty({ type: Boolean, description: 'listed and unexpired at the time of the answer' })
   current: boolean;
 
   static at(now: Date) {
@@ -208,17 +304,29 @@ export class ListingResponse {
 }
 
 export class SubjectResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ enum: SubjectKind, enumName: 'SubjectKind' })
   kind: SubjectKind;
+  @ApiProperty({ type: String })
   reference: string;
+  @ApiProperty({ type: String, nullable: true })
   name: string | null;
+  @ApiProperty({ type: [String] })
   aliases: string[];
-  description: Subject['description'];
-  vehicles: Subject['vehicles'];
+  @ApiProperty({ type: () => SubjectDescriptionResponse })
+  description: SubjectDescriptionResponse;
+  @ApiProperty({ type: () => [SubjectVehicleResponse] })
+  vehicles: SubjectVehicleResponse[];
+  @ApiProperty({ type: Boolean })
   juvenile: boolean;
+  @ApiProperty({ type: String })
   createdAt: string;
+  @ApiPropertyOptional({ type: () => AggregateResponse })
   aggregate?: AggregateResponse;
+  @ApiPropertyOptional({ type: () => [SubjectImageResponse] })
   images?: SubjectImageResponse[];
+  @ApiPropertyOptional({ type: () => [ListingResponse] })
   listings?: ListingResponse[];
 
   static from(s: Subject): SubjectResponse {
@@ -245,33 +353,54 @@ export class SubjectResponse {
   }
 }
 
+/** A subject as a gallery shows it: with its current listing there. */
+export class GallerySubjectResponse extends SubjectResponse {
+  @ApiProperty({ type: () => ListingResponse })
+  listing: ListingResponse;
+}
+
 export class LinkIncidentRequest {
+  @ApiProperty({ type: String })
   @IsUUID()
   incidentId: string;
 
+  @ApiPropertyOptional({ type: String })
   @Text(1000, true)
   note?: string;
 }
 
 export class UnlinkIncidentRequest {
+  @ApiProperty({ type: String })
   @IsUUID()
   incidentId: string;
 
+  @ApiProperty({ type: String })
   @RequiredText(3, 1000, true)
   reason: string;
 }
 
 export class LinkResponse {
+  @ApiProperty({ type: String })
   incidentId: string;
+  @ApiProperty({ type: String })
   subjectId: string;
+  @ApiProperty({ type: String })
   linkedBy: string;
+  @ApiProperty({ type: String, nullable: true })
   note: string | null;
+  @ApiProperty({ type: String })
   occurredAt: string;
+  @ApiProperty({ type: String })
   storeId: string;
+  @ApiProperty({ type: Number })
   valuePence: number;
+  @ApiProperty({ type: Boolean })
   theftShop: boolean;
+  @ApiProperty({ type: Boolean })
   violence: boolean;
+  @ApiProperty({ type: Boolean })
   retailWorkerOffence: boolean;
+  @ApiProperty({ type: String })
   createdAt: string;
 
   static from(l: SubjectIncident): LinkResponse {
@@ -292,9 +421,13 @@ export class LinkResponse {
 }
 
 export class SuggestionResponse {
+  @ApiProperty({ type: String })
   incidentId: string;
+  @ApiProperty({ type: String })
   occurredAt: string;
+  @ApiProperty({ type: String })
   storeId: string;
+  @ApiProperty({ type: [String] })
   reasons: string[];
 
   static from(s: Suggestion): SuggestionResponse {

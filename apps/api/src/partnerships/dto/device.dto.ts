@@ -1,11 +1,14 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import type { Device } from '@app/identity';
 import { IsHumanText } from '@app/errors';
 
 export class EnrolDeviceRequest {
+  @ApiProperty({ type: String })
   @IsUUID()
   storeId: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(1)
   @MaxLength(120)
@@ -14,10 +17,15 @@ export class EnrolDeviceRequest {
 }
 
 export class DeviceResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   storeId: string;
+  @ApiProperty({ type: String })
   name: string;
+  @ApiProperty({ type: Boolean })
   revoked: boolean;
+  @ApiProperty({ type: String, nullable: true })
   lastSeenAt: string | null;
 
   static from(d: Device): DeviceResponse {
@@ -33,5 +41,9 @@ export class DeviceResponse {
 
 export class EnrolledDeviceResponse extends DeviceResponse {
   /** shown once: the tablet stores it and signs in with POST /auth/device */
+  @ApiProperty({
+    type: String,
+    description: 'shown once: the tablet stores it and signs in with POST /auth/device',
+  })
   credential: string;
 }

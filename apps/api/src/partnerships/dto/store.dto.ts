@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsLatitude,
   IsLongitude,
@@ -13,46 +14,60 @@ import { IsHumanText } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
 
 export class CreateStoreRequest {
+  @ApiProperty({ type: String })
   @IsUUID()
   businessId: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   @IsHumanText()
   name: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   @IsHumanText()
   site: string;
 
+  @ApiProperty({ type: String })
   @Matches(/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/i, { message: 'postcode must be a UK postcode' })
   postcode: string;
 
+  @ApiPropertyOptional({ type: Number })
   @IsOptional()
   @IsLatitude()
   latitude?: number;
 
+  @ApiPropertyOptional({ type: Number })
   @IsOptional()
   @IsLongitude()
   longitude?: number;
 }
 
 export class ListStoresQuery extends PageQuery {
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsUUID()
   businessId?: string;
 }
 
 export class StoreResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   businessId: string;
+  @ApiProperty({ type: String })
   name: string;
+  @ApiProperty({ type: String })
   site: string;
+  @ApiProperty({ type: String })
   postcode: string;
+  @ApiProperty({ type: Number, nullable: true })
   latitude: number | null;
+  @ApiProperty({ type: Number, nullable: true })
   longitude: number | null;
 
   static from(s: Store): StoreResponse {

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsEmail,
   IsEnum,
@@ -13,24 +14,29 @@ import type { User } from '@app/identity';
 import { IsHumanText } from '@app/errors';
 
 export class CreateUserRequest {
+  @ApiProperty({ type: String })
   @IsEmail()
   @MaxLength(254)
   email: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(1)
   @MaxLength(120)
   @IsHumanText()
   displayName: string;
 
+  @ApiProperty({ enum: Role, enumName: 'Role' })
   @IsEnum(Role)
   role: Role;
 
   /** required for shopworkers and store managers */
+  @ApiPropertyOptional({ type: String, description: 'required for shopworkers and store managers' })
   @IsOptional()
   @IsUUID()
   storeId?: string;
 
+  @ApiProperty({ type: String })
   @IsString()
   @MinLength(12, { message: 'password must be at least 12 characters' })
   @MaxLength(1024)
@@ -39,22 +45,34 @@ export class CreateUserRequest {
 
 /** A change of role, store or both; shop roles need a store, other roles have none. */
 export class ChangeUserRequest {
+  @ApiPropertyOptional({ enum: Role, enumName: 'Role' })
   @IsOptional()
   @IsEnum(Role)
   role?: Role;
 
   /** null removes the store (for a move to a non-shop role) */
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'null removes the store (for a move to a non-shop role)',
+  })
   @ValidateIf((_, v) => v !== undefined && v !== null)
   @IsUUID()
   storeId?: string | null;
 }
 
 export class UserResponse {
+  @ApiProperty({ type: String })
   id: string;
+  @ApiProperty({ type: String })
   email: string;
+  @ApiProperty({ type: String })
   displayName: string;
+  @ApiProperty({ enum: Role, enumName: 'Role' })
   role: Role;
+  @ApiProperty({ type: String, nullable: true })
   storeId: string | null;
+  @ApiProperty({ type: Boolean })
   disabled: boolean;
 
   static from(u: User): UserResponse {

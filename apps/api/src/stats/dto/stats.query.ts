@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { IncidentTrigger, IncidentType } from '@app/incidents';
@@ -74,12 +74,14 @@ export class StatsBreakdownQuery extends StatsFilterQuery {
 }
 
 export class RequestReportBody {
+  @ApiProperty({ type: Number })
   @Type(() => Number)
   @IsInt()
   @Min(2000)
   @Max(2100)
   year: number;
 
+  @ApiProperty({ type: Number })
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -31,3 +31,42 @@ export class StatsFigures {
   @ApiPropertyOptional({ description: 'shares are fractions of incidents (4 decimals), null when undefined' })
   shareViolent: number | null;
 }
+
+/** The filters as applied (defaults filled in, the range clamped). */
+const FILTERS = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'the filters as applied',
+} as const;
+
+export class StatsHeadlineResponse extends StatsFigures {
+  @ApiProperty(FILTERS) filters: Record<string, unknown>;
+  @ApiProperty() days: number;
+}
+
+export class StatsPointResponse extends StatsFigures {
+  @ApiProperty({ description: 'the first day of the month, or the day' }) period: string;
+}
+
+export class StatsSeriesResponse {
+  @ApiProperty(FILTERS) filters: Record<string, unknown>;
+  @ApiProperty({ enum: ['day', 'month'] }) interval: 'day' | 'month';
+  @ApiProperty({ type: () => [StatsPointResponse] }) points: StatsPointResponse[];
+}
+
+export class StatsBreakdownRowResponse {
+  @ApiProperty({ description: 'the category, partnership slug or store name' }) key: string;
+}
+
+export class StatsBreakdownResponse {
+  @ApiProperty(FILTERS) filters: Record<string, unknown>;
+  @ApiProperty() by: string;
+  @ApiProperty({
+    type: 'array',
+    items: { $ref: '#/components/schemas/StatsBreakdownRowResponse' },
+    description:
+      'by a category: key, incidents, share; by partnership: key, policeForceArea, region and the ' +
+      'figures; by store (members): key, storeId and the figures',
+  })
+  rows: StatsBreakdownRowResponse[];
+}
