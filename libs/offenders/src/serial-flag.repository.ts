@@ -3,7 +3,6 @@ import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
 import { AccessAction, appendAudit, type Page, type PageRequest, paginate, TenantDb } from '@app/database';
 import { SerialFlag, SerialFlagState } from './entities/serial-flag.entity';
-import { notFound } from './subject-visibility';
 
 /** Serial-offender flags raised by detection: read (each a consultation of the subject) and decided. */
 @Injectable()
@@ -32,10 +31,12 @@ export class SerialFlagRepository {
     });
   }
 
-  flag(scope: TenantScope, id: string): Promise<SerialFlag> {
+  flag(scope: TenantScope, id: string): Promise<SerialFlag | null> {
     return this.db.run(scope, async (em) => {
-      const flag =
-        (await em.findOneBy(SerialFlag, { id, partnershipId: scope.partnershipId })) ?? notFound('Flag');
+      const flag = await em.findOneBy(SerialFlag, { id, partnershipId: scope.partnershipId });
+      if (!flag) {
+        return null;
+      }
       await appendAudit(em, scope, {
         action: AccessAction.Consult,
         objectType: 'subject',
@@ -47,13 +48,20 @@ export class SerialFlagRepository {
   }
 
   /** new -> reviewed -> case_opened | dismissed (new may go straight to either). */
-  decideFlag(scope: TenantScope, id: string, to: SerialFlagState, note: string | null): Promise<SerialFlag> {
+  decideFlag(
+    scope: TenantScope,
+    id: string,
+    to: SerialFlagState,
+    note: string | null,
+  ): Promise<SerialFlag | null> {
     return this.db.run(scope, async (em) => {
-      const flag =
-        (await em.findOne(SerialFlag, {
-          where: { id, partnershipId: scope.partnershipId },
-          lock: { mode: 'pessimistic_write' },
-        })) ?? notFound('Flag');
+      const flag = await em.findOne(SerialFlag, {
+        where: { id, partnershipId: scope.partnershipId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!flag) {
+        return null;
+      }
       const allowed: Record<SerialFlagState, SerialFlagState[]> = {
         [SerialFlagState.New]: [
           SerialFlagState.Reviewed,

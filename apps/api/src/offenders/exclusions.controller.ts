@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
-import { assertStoreAccess, Role, storeFilterFor, type TenantScope, ROLES } from '@app/auth';
+import { Role, storeFilterFor, type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
-import { exclusionApplies, ExclusionRepository, SubjectRepository } from '@app/offenders';
-import { DomainError } from '@app/errors';
+import { exclusionApplies } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
 import { UuidParam } from '../http/uuid.pipe';
 import { AppealRequest, ExclusionResponse, ExclusionsQuery, IssueExclusionRequest } from './dto';
+import { ExclusionsService } from './exclusions.service';
 import { OffenderFilesService } from './offenders.service';
 
 @ApiTags('offenders')
@@ -16,8 +16,7 @@ import { OffenderFilesService } from './offenders.service';
 @Controller()
 export class ExclusionsController {
   constructor(
-    private readonly exclusions: ExclusionRepository,
-    private readonly subjects: SubjectRepository,
+    private readonly exclusions: ExclusionsService,
     private readonly files: OffenderFilesService,
     private readonly clock: Clock,
   ) {}
@@ -34,24 +33,12 @@ export class ExclusionsController {
     @Param('id', UuidParam) id: string,
     @Body() body: IssueExclusionRequest,
   ): Promise<ExclusionResponse> {
-    await this.subjects.assertSubject(scope, id);
-    const storeIds = body.storeIds ?? [];
-    if (storeFilterFor(scope)) {
-      if (!storeIds.length || body.area) {
-        throw DomainError.forbidden('A store manager serves notices for their own store only');
-      }
-      storeIds.forEach((s) => assertStoreAccess(scope, s));
-    }
-    const servedAt = new Date(body.servedAt);
-    if (servedAt > this.clock.now()) {
-      throw DomainError.invalid('servedAt', 'cannot be in the future');
-    }
     const n = await this.exclusions.issue(scope, id, {
-      storeIds,
+      storeIds: body.storeIds ?? [],
       area: body.area ?? null,
       reason: body.reason,
       incidentIds: body.incidentIds ?? [],
-      servedAt,
+      servedAt: new Date(body.servedAt),
       servedByName: body.servedByName,
       serviceMethod: body.serviceMethod,
       acknowledgement: body.acknowledgement ?? null,
@@ -78,7 +65,7 @@ export class ExclusionsController {
   ): Promise<{ items: ExclusionResponse[] }> {
     const own = storeFilterFor(scope);
     const storeId = own ?? q.storeId ?? null;
-    return { items: (await this.exclusions.applying(scope, this.clock.now(), storeId)).map(this.view()) };
+    return { items: (await this.exclusions.applying(scope, storeId)).map(this.view()) };
   }
 
   @Post('exclusion-notices/:id/appeal')
@@ -89,14 +76,7 @@ export class ExclusionsController {
     @Param('id', UuidParam) id: string,
     @Body() body: AppealRequest,
   ): Promise<ExclusionResponse> {
-    const n = await this.exclusions.appeal(
-      scope,
-      id,
-      body.status,
-      body.outcome ?? null,
-      body.note ?? null,
-      this.clock.now(),
-    );
+    const n = await this.exclusions.appeal(scope, id, body.status, body.outcome ?? null, body.note ?? null);
     return this.view()(n);
   }
 

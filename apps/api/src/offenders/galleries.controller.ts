@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
-import { GalleryRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { UuidParam } from '../http/uuid.pipe';
 import {
@@ -17,6 +16,7 @@ import {
   SubjectImageResponse,
   SubjectResponse,
 } from './dto';
+import { GalleriesService } from './galleries.service';
 import { refuseDevices } from './subjects.controller';
 
 @ApiTags('offenders')
@@ -24,7 +24,7 @@ import { refuseDevices } from './subjects.controller';
 @Controller('galleries')
 export class GalleriesController {
   constructor(
-    private readonly galleries: GalleryRepository,
+    private readonly galleries: GalleriesService,
     private readonly clock: Clock,
   ) {}
 
@@ -32,7 +32,7 @@ export class GalleriesController {
   @Roles(...ROLES.managers)
   async create(@Scope() scope: TenantScope, @Body() body: CreateGalleryRequest): Promise<GalleryResponse> {
     return GalleryResponse.from(
-      await this.galleries.createGallery(scope, {
+      await this.galleries.create(scope, {
         name: body.name,
         purpose: body.purpose ?? null,
         defaultListingDays: body.defaultListingDays,
@@ -46,7 +46,7 @@ export class GalleriesController {
   @Roles(...ROLES.members)
   async list(@Scope() scope: TenantScope): Promise<{ items: GalleryResponse[] }> {
     refuseDevices(scope);
-    return { items: (await this.galleries.galleries(scope)).map(GalleryResponse.from) };
+    return { items: (await this.galleries.list(scope)).map(GalleryResponse.from) };
   }
 
   /** The subjects currently listed: a gallery view, each subject logged as consulted. */
@@ -58,7 +58,7 @@ export class GalleriesController {
   ): Promise<{ items: (SubjectResponse & { listing: ListingResponse })[] }> {
     refuseDevices(scope);
     const now = this.clock.now();
-    const rows = await this.galleries.gallerySubjects(scope, id, now);
+    const rows = await this.galleries.subjects(scope, id, now);
     return {
       items: rows.map((r) => ({
         ...SubjectResponse.from(r.subject),
@@ -86,7 +86,7 @@ export class GalleriesController {
 @Controller('gallery-listings')
 export class ListingsController {
   constructor(
-    private readonly galleries: GalleryRepository,
+    private readonly galleries: GalleriesService,
     private readonly clock: Clock,
   ) {}
 

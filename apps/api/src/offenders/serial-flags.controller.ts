@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role, type TenantScope, ROLES } from '@app/auth';
-import { ExclusionRepository, SerialFlagRepository } from '@app/offenders';
+import { ExclusionRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';
@@ -12,23 +12,24 @@ import {
   ListFlagsQuery,
   OffenderSettingsDto,
 } from './dto';
+import { SerialFlagsService } from './serial-flags.service';
 
 @ApiTags('offenders')
 @ApiBearerAuth()
 @Controller('serial-flags')
 export class SerialFlagsController {
-  constructor(private readonly flags: SerialFlagRepository) {}
+  constructor(private readonly flags: SerialFlagsService) {}
 
   @Get()
   @Roles(...ROLES.partnershipStaff)
   async list(@Scope() scope: TenantScope, @Query() q: ListFlagsQuery): Promise<PageResponse<FlagResponse>> {
-    return pageOf(await this.flags.flags(scope, q.state ?? null, q), FlagResponse.from);
+    return pageOf(await this.flags.list(scope, q.state ?? null, q), FlagResponse.from);
   }
 
   @Get(':id')
   @Roles(...ROLES.partnershipStaff)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<FlagResponse> {
-    return FlagResponse.from(await this.flags.flag(scope, id));
+    return FlagResponse.from(await this.flags.get(scope, id));
   }
 
   /** new -> reviewed -> case_opened | dismissed (dismissal needs a note). */
@@ -40,7 +41,7 @@ export class SerialFlagsController {
     @Param('id', UuidParam) id: string,
     @Body() body: FlagTransitionRequest,
   ): Promise<FlagResponse> {
-    return FlagResponse.from(await this.flags.decideFlag(scope, id, body.state, body.note ?? null));
+    return FlagResponse.from(await this.flags.decide(scope, id, body.state, body.note ?? null));
   }
 }
 

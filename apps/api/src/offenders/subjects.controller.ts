@@ -17,7 +17,7 @@ import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { Role, type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
-import { normaliseRegistration, type SubjectFields, SubjectRepository } from '@app/offenders';
+import { normaliseRegistration, type SubjectFields } from '@app/offenders';
 import { DomainError } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
@@ -37,6 +37,7 @@ import {
   type VehicleDto,
 } from './dto';
 import { OffenderFilesService } from './offenders.service';
+import { SubjectsService } from './subjects.service';
 
 /** Tablets never see subjects or galleries: a customer could see the screen (brief 2, 7.6). */
 export function refuseDevices(scope: TenantScope): void {
@@ -71,7 +72,7 @@ function vehicles(v: VehicleDto[]): SubjectFields['vehicles'] {
 @Controller('subjects')
 export class SubjectsController {
   constructor(
-    private readonly subjects: SubjectRepository,
+    private readonly subjects: SubjectsService,
     private readonly files: OffenderFilesService,
     private readonly clock: Clock,
   ) {}
@@ -82,7 +83,7 @@ export class SubjectsController {
     if (body.kind === 'known' && !body.name) {
       throw DomainError.invalid('name', 'is required for a known subject');
     }
-    const s = await this.subjects.createSubject(scope, {
+    const s = await this.subjects.create(scope, {
       kind: body.kind,
       name: body.name ?? null,
       aliases: body.aliases ?? [],
@@ -98,7 +99,7 @@ export class SubjectsController {
   @Roles(...ROLES.members)
   async list(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<SubjectResponse>> {
     refuseDevices(scope);
-    return pageOf(await this.subjects.listSubjects(scope, this.clock.now(), q), SubjectResponse.from);
+    return pageOf(await this.subjects.list(scope, this.clock.now(), q), SubjectResponse.from);
   }
 
   @Get(':id')
@@ -106,7 +107,7 @@ export class SubjectsController {
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<SubjectResponse> {
     refuseDevices(scope);
     const now = this.clock.now();
-    return SubjectResponse.full(await this.subjects.readSubject(scope, id, now), now);
+    return SubjectResponse.full(await this.subjects.read(scope, id, now), now);
   }
 
   @Patch(':id')
@@ -116,7 +117,7 @@ export class SubjectsController {
     @Param('id', UuidParam) id: string,
     @Body() body: UpdateSubjectRequest,
   ): Promise<SubjectResponse> {
-    const s = await this.subjects.updateSubject(scope, id, {
+    const s = await this.subjects.update(scope, id, {
       ...(body.kind ? { kind: body.kind } : {}),
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.aliases ? { aliases: body.aliases } : {}),
