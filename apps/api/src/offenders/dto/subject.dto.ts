@@ -1,3 +1,4 @@
+import { IntersectionType, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -86,41 +87,13 @@ export class CreateSubjectRequest extends RefusesSpecialCategories {
   juvenile?: boolean;
 }
 
-export class UpdateSubjectRequest extends RefusesSpecialCategories {
-  @IsOptional()
-  @IsEnum(SubjectKind)
-  kind?: SubjectKind;
-
-  @IsOptional()
-  @RequiredText(1, 200)
-  name?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(200, { each: true })
-  @IsHumanText({ each: true })
-  aliases?: string[];
-
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SubjectDescriptionDto)
-  description?: SubjectDescriptionDto;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => VehicleDto)
-  vehicles?: VehicleDto[];
-
-  @IsOptional()
-  @IsBoolean()
-  juvenile?: boolean;
-}
+/** PATCH: the create fields, each optional; the refused fields stay refused, even as null. */
+export class UpdateSubjectRequest extends IntersectionType(
+  PartialType(
+    PickType(CreateSubjectRequest, ['kind', 'name', 'aliases', 'description', 'vehicles', 'juvenile'] as const),
+  ),
+  RefusesSpecialCategories,
+) {}
 
 export class SubjectImageResponse {
   id: string;
