@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
-import { AccessAction, appendAudit, type Page, type PageRequest, paginate, TenantDb } from '@app/database';
+import { AccessAction, appendAudit, type Page, type PageRequest, paginateConsulted, TenantDb } from '@app/database';
 import { SerialFlag, SerialFlagState } from './entities/serial-flag.entity';
 
 /** Serial-offender flags raised by detection: read (each a consultation of the subject) and decided. */
@@ -17,17 +17,7 @@ export class SerialFlagRepository {
       if (state) {
         qb.andWhere('f.state = :state', { state });
       }
-      const result = await paginate(qb, page);
-      await appendAudit(
-        em,
-        scope,
-        result.items.map((f) => ({
-          action: AccessAction.Consult,
-          objectType: 'subject',
-          objectId: f.subjectId,
-        })),
-      );
-      return result;
+      return paginateConsulted(em, scope, qb, page, 'subject', (f) => f.subjectId);
     });
   }
 

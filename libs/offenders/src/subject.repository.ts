@@ -9,7 +9,7 @@ import {
   appendOutbox,
   type Page,
   type PageRequest,
-  paginate,
+  paginateConsulted,
   TenantDb,
 } from '@app/database';
 import { Incident, recordContent } from '@app/incidents';
@@ -144,13 +144,7 @@ export class SubjectRepository {
           cond.replace(/\$(\d+)/g, (_m, d: string) => `:v${d}`),
           named,
         );
-      const result = await paginate(qb, page);
-      await appendAudit(
-        em,
-        scope,
-        result.items.map((s) => ({ action: AccessAction.Consult, objectType: 'subject', objectId: s.id })),
-      );
-      return result;
+      return paginateConsulted(em, scope, qb, page, 'subject');
     });
   }
 
