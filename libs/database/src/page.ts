@@ -1,5 +1,8 @@
-import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import type { TenantScope } from '@app/auth';
 import { DomainError } from '@app/errors';
+import { appendAudit } from './audit';
+import { AccessAction } from './entities/access-log-entry.entity';
 
 export interface PageRequest {
   limit: number;
@@ -42,6 +45,24 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     items,
     nextCursor: rows.length > page.limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
+}
+
+/** `paginate`, logging each row returned as consulted (as `objectType` `objectId(row)`) in `em`'s transaction. */
+export async function paginateConsulted<T extends ObjectLiteral & { id: string; createdAt: Date }>(
+  em: EntityManager,
+  scope: TenantScope,
+  qb: SelectQueryBuilder<T>,
+  page: PageRequest,
+  objectType: string,
+  objectId: (row: T) => string = (row) => row.id,
+): Promise<Page<T>> {
+  const result = await paginate(qb, page);
+  await appendAudit(
+    em,
+    scope,
+    result.items.map((row) => ({ action: AccessAction.Consult, objectType, objectId: objectId(row) })),
+  );
+  return result;
 }
 
 function encodeCursor(at: Date, id: string): string {

@@ -7,7 +7,7 @@ import {
   closeRadioSockets,
   type Page,
   type PageRequest,
-  paginate,
+  paginateConsulted,
   SystemDb,
   TenantDb,
 } from '@app/database';
@@ -65,13 +65,7 @@ export class UserRepository {
       if (filter.storeId) {
         qb.andWhere('u.store_id = :sid', { sid: filter.storeId });
       }
-      const result = await paginate(qb, page);
-      await appendAudit(
-        em,
-        scope,
-        result.items.map((u) => ({ action: AccessAction.Consult, objectType: 'user', objectId: u.id })),
-      );
-      return result;
+      return paginateConsulted(em, scope, qb, page, 'user');
     });
   }
 

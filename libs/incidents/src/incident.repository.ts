@@ -10,7 +10,7 @@ import {
   appendOutbox,
   type Page,
   type PageRequest,
-  paginate,
+  paginateConsulted,
   TenantDb,
 } from '@app/database';
 import { type FieldChanges, IncidentAmendment } from './entities/incident-amendment.entity';
@@ -143,13 +143,7 @@ export class IncidentRepository {
       if (filter.status) {
         qb.andWhere('i.status = :status', { status: filter.status });
       }
-      const result = await paginate(qb, page);
-      await appendAudit(
-        em,
-        scope,
-        result.items.map((i) => ({ action: AccessAction.Consult, objectType: 'incident', objectId: i.id })),
-      );
-      return result;
+      return paginateConsulted(em, scope, qb, page, 'incident');
     });
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
 import { AccessAction, appendAudit, TenantDb } from '@app/database';
@@ -37,6 +38,13 @@ function addMonths(d: Date, months: number): Date {
   return r;
 }
 
+function lockedNotice(em: EntityManager, scope: TenantScope, id: string): Promise<ExclusionNotice | null> {
+  return em.findOne(ExclusionNotice, {
+    where: { id, partnershipId: scope.partnershipId },
+    lock: { mode: 'pessimistic_write' },
+  });
+}
+
 /** Exclusion notices, the partnership's offender settings and the legal rules. */
 @Injectable()
 export class ExclusionRepository {
@@ -45,20 +53,16 @@ export class ExclusionRepository {
     private readonly subjects: SubjectRepository,
   ) {}
 
-  /** Throws not-found unless the notice is the partnership's (before reading an upload). */
-  async assertNotice(scope: TenantScope, id: string): Promise<void> {
-    const found = await this.db.run(scope, (em) =>
-      em.existsBy(ExclusionNotice, { id, partnershipId: scope.partnershipId }),
-    );
-    if (!found) {
-      throw DomainError.notFound('Exclusion notice');
-    }
+  /** Whether the notice is the partnership's (checked before reading an upload). */
+  noticeExists(scope: TenantScope, id: string): Promise<boolean> {
+    return this.db.run(scope, (em) => em.existsBy(ExclusionNotice, { id, partnershipId: scope.partnershipId }));
   }
 
-  issue(scope: TenantScope, subjectId: string, data: NewExclusion): Promise<ExclusionNotice> {
+  /** Null when the subject is not the partnership's. */
+  issue(scope: TenantScope, subjectId: string, data: NewExclusion): Promise<ExclusionNotice | null> {
     return this.db.run(scope, async (em) => {
       if (!(await em.existsBy(Subject, { id: subjectId, partnershipId: scope.partnershipId }))) {
-        throw DomainError.notFound('Subject');
+        return null;
       }
       if (!data.storeIds.length && !data.area) {
         throw DomainError.invalid('storeIds', 'or area is required: what the notice covers');
@@ -90,10 +94,10 @@ export class ExclusionRepository {
     });
   }
 
-  forSubject(scope: TenantScope, subjectId: string): Promise<ExclusionNotice[]> {
+  forSubject(scope: TenantScope, subjectId: string): Promise<ExclusionNotice[] | null> {
     return this.db.run(scope, async (em) => {
       if (!(await em.existsBy(Subject, { id: subjectId, partnershipId: scope.partnershipId }))) {
-        throw DomainError.notFound('Subject');
+        return null;
       }
       const rows = await em.find(ExclusionNotice, { where: { subjectId }, order: { servedAt: 'DESC' } });
       await appendAudit(
@@ -133,14 +137,11 @@ export class ExclusionRepository {
     outcome: AppealOutcome | null,
     note: string | null,
     now: Date,
-  ): Promise<ExclusionNotice> {
+  ): Promise<ExclusionNotice | null> {
     return this.db.run(scope, async (em) => {
-      const notice = await em.findOne(ExclusionNotice, {
-        where: { id, partnershipId: scope.partnershipId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const notice = await lockedNotice(em, scope, id);
       if (!notice) {
-        throw DomainError.notFound('Exclusion notice');
+        return null;
       }
       if (notice.appealStatus === AppealStatus.Decided) {
         throw new DomainError(ErrorCode.Conflict, 'The appeal has been decided');
@@ -173,14 +174,11 @@ export class ExclusionRepository {
     id: string,
     file: { sha256: string; sizeBytes: number; mediaType: string },
     place: () => Promise<void>,
-  ): Promise<ExclusionNotice> {
+  ): Promise<ExclusionNotice | null> {
     return this.db.run(scope, async (em) => {
-      const notice = await em.findOne(ExclusionNotice, {
-        where: { id, partnershipId: scope.partnershipId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const notice = await lockedNotice(em, scope, id);
       if (!notice) {
-        throw DomainError.notFound('Exclusion notice');
+        return null;
       }
       if (notice.proofSha256 && notice.proofSha256 !== file.sha256) {
         throw new DomainError(ErrorCode.Conflict, 'This notice already has its proof of service');

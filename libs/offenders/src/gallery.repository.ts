@@ -1,4 +1,3 @@
-import { ROLES } from '@app/auth';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Role, TenantScope } from '@app/auth';
@@ -8,7 +7,7 @@ import { Incident } from '@app/incidents';
 import { Gallery, GalleryListing, ListingState } from './entities/gallery.entity';
 import { Subject, SubjectImage, SubjectIncident } from './entities/subject.entity';
 import { DAY_MS } from './serial-rule';
-import { notFound } from './subject-visibility';
+import { galleryShownTo } from './subject-visibility';
 
 /**
  * Galleries and their listings: a subject is proposed with a reason resting on linked incidents,
@@ -41,31 +40,25 @@ export class GalleryRepository {
         where: { partnershipId: scope.partnershipId },
         order: { name: 'ASC' },
       });
-      if (ROLES.managers.includes(scope.role) && scope.actorKind === 'user') {
-        return all;
-      }
-      return scope.actorKind === 'device' ? [] : all.filter((g) => g.audienceRoles.includes(scope.role));
+      return all.filter((g) => galleryShownTo(scope, g));
     });
+  }
+
+  gallery(scope: TenantScope, id: string): Promise<Gallery | null> {
+    return this.db.run(scope, (em) => em.findOneBy(Gallery, { id, partnershipId: scope.partnershipId }));
   }
 
   /** The subjects currently listed in a gallery: a gallery view, each subject logged as consulted. */
   gallerySubjects(
     scope: TenantScope,
-    galleryId: string,
+    gallery: Gallery,
     now: Date,
   ): Promise<{ subject: Subject; listing: GalleryListing; images: SubjectImage[] }[]> {
     return this.db.run(scope, async (em) => {
-      const gallery =
-        (await em.findOneBy(Gallery, { id: galleryId, partnershipId: scope.partnershipId })) ??
-        notFound('Gallery');
-      const intel = ROLES.managers.includes(scope.role) && scope.actorKind === 'user';
-      if (!intel && (scope.actorKind === 'device' || !gallery.audienceRoles.includes(scope.role))) {
-        throw DomainError.forbidden('This gallery is not shown to your role');
-      }
       const listings = await em
         .createQueryBuilder(GalleryListing, 'l')
         .where('l.gallery_id = :galleryId AND l.state = :state AND l.expires_at > :now', {
-          galleryId,
+          galleryId: gallery.id,
           state: ListingState.Listed,
           now,
         })
@@ -100,10 +93,11 @@ export class GalleryRepository {
     subjectId: string,
     reason: string,
     incidentIds: string[],
-  ): Promise<GalleryListing> {
+  ): Promise<GalleryListing | null> {
     return this.db.run(scope, async (em) => {
-      (await em.findOneBy(Gallery, { id: galleryId, partnershipId: scope.partnershipId })) ??
-        notFound('Gallery');
+      if (!(await em.existsBy(Gallery, { id: galleryId, partnershipId: scope.partnershipId }))) {
+        return null;
+      }
       const subject = await em.findOneBy(Subject, { id: subjectId, partnershipId: scope.partnershipId });
       if (!subject) {
         throw DomainError.invalid('subjectId', 'is not a subject of this partnership');
@@ -156,13 +150,11 @@ export class GalleryRepository {
     }
   }
 
-  private async listingFor(em: EntityManager, scope: TenantScope, id: string): Promise<GalleryListing> {
-    return (
-      (await em.findOne(GalleryListing, {
-        where: { id, partnershipId: scope.partnershipId },
-        lock: { mode: 'pessimistic_write' },
-      })) ?? notFound('Listing')
-    );
+  private listingFor(em: EntityManager, scope: TenantScope, id: string): Promise<GalleryListing | null> {
+    return em.findOne(GalleryListing, {
+      where: { id, partnershipId: scope.partnershipId },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   /** A second person reviews: approve lists it until now + the gallery's default days. */
@@ -172,9 +164,12 @@ export class GalleryRepository {
     approve: boolean,
     note: string | null,
     now: Date,
-  ): Promise<GalleryListing> {
+  ): Promise<GalleryListing | null> {
     return this.db.run(scope, async (em) => {
       const listing = await this.listingFor(em, scope, id);
+      if (!listing) {
+        return null;
+      }
       if (listing.state !== ListingState.Pending) {
         throw new DomainError(ErrorCode.Conflict, `The listing is ${listing.state}, not awaiting review`);
       }
@@ -209,9 +204,12 @@ export class GalleryRepository {
     });
   }
 
-  delist(scope: TenantScope, id: string, reason: string, now: Date): Promise<GalleryListing> {
+  delist(scope: TenantScope, id: string, reason: string, now: Date): Promise<GalleryListing | null> {
     return this.db.run(scope, async (em) => {
       const listing = await this.listingFor(em, scope, id);
+      if (!listing) {
+        return null;
+      }
       if (listing.state !== ListingState.Listed && listing.state !== ListingState.Pending) {
         throw new DomainError(ErrorCode.Conflict, `The listing is already ${listing.state}`);
       }
@@ -237,9 +235,12 @@ export class GalleryRepository {
     incidentIds: string[],
     reason: string,
     now: Date,
-  ): Promise<GalleryListing> {
+  ): Promise<GalleryListing | null> {
     return this.db.run(scope, async (em) => {
       const listing = await this.listingFor(em, scope, id);
+      if (!listing) {
+        return null;
+      }
       if (listing.state !== ListingState.Listed) {
         throw new DomainError(
           ErrorCode.Conflict,

@@ -6,5 +6,5 @@ export * from './serial-flag.repository';
 export * from './serial-offender.repository';
 export * from './serial-rule';
 export * from './subject.repository';
-export { normaliseRegistration } from './subject-visibility';
+export { galleryShownTo, normaliseRegistration } from './subject-visibility';
 export * from './offenders.module';

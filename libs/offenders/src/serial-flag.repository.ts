@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
-import { AccessAction, appendAudit, type Page, type PageRequest, paginate, TenantDb } from '@app/database';
+import { AccessAction, appendAudit, type Page, type PageRequest, paginateConsulted, TenantDb } from '@app/database';
 import { SerialFlag, SerialFlagState } from './entities/serial-flag.entity';
-import { notFound } from './subject-visibility';
 
 /** Serial-offender flags raised by detection: read (each a consultation of the subject) and decided. */
 @Injectable()
@@ -18,24 +17,16 @@ export class SerialFlagRepository {
       if (state) {
         qb.andWhere('f.state = :state', { state });
       }
-      const result = await paginate(qb, page);
-      await appendAudit(
-        em,
-        scope,
-        result.items.map((f) => ({
-          action: AccessAction.Consult,
-          objectType: 'subject',
-          objectId: f.subjectId,
-        })),
-      );
-      return result;
+      return paginateConsulted(em, scope, qb, page, 'subject', (f) => f.subjectId);
     });
   }
 
-  flag(scope: TenantScope, id: string): Promise<SerialFlag> {
+  flag(scope: TenantScope, id: string): Promise<SerialFlag | null> {
     return this.db.run(scope, async (em) => {
-      const flag =
-        (await em.findOneBy(SerialFlag, { id, partnershipId: scope.partnershipId })) ?? notFound('Flag');
+      const flag = await em.findOneBy(SerialFlag, { id, partnershipId: scope.partnershipId });
+      if (!flag) {
+        return null;
+      }
       await appendAudit(em, scope, {
         action: AccessAction.Consult,
         objectType: 'subject',
@@ -47,13 +38,20 @@ export class SerialFlagRepository {
   }
 
   /** new -> reviewed -> case_opened | dismissed (new may go straight to either). */
-  decideFlag(scope: TenantScope, id: string, to: SerialFlagState, note: string | null): Promise<SerialFlag> {
+  decideFlag(
+    scope: TenantScope,
+    id: string,
+    to: SerialFlagState,
+    note: string | null,
+  ): Promise<SerialFlag | null> {
     return this.db.run(scope, async (em) => {
-      const flag =
-        (await em.findOne(SerialFlag, {
-          where: { id, partnershipId: scope.partnershipId },
-          lock: { mode: 'pessimistic_write' },
-        })) ?? notFound('Flag');
+      const flag = await em.findOne(SerialFlag, {
+        where: { id, partnershipId: scope.partnershipId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!flag) {
+        return null;
+      }
       const allowed: Record<SerialFlagState, SerialFlagState[]> = {
         [SerialFlagState.New]: [
           SerialFlagState.Reviewed,

@@ -1,13 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { type TenantScope, ROLES } from '@app/auth';
-import { DomainError } from '@app/errors';
+import type { Gallery } from './entities/gallery.entity';
 import { Subject } from './entities/subject.entity';
 
 export const normaliseRegistration = (r: string) => r.toUpperCase().replace(/[^A-Z0-9]/g, '');
-
-export function notFound(what: string): never {
-  throw DomainError.notFound(what);
-}
 
 /**
  * SQL condition: subject `alias` is visible to the scope at $now (params appended). A member other
@@ -28,37 +24,40 @@ export function visibleSql(scope: TenantScope, alias: string, params: unknown[],
                        AND $${n}::text = ANY(g.audience_roles))`;
 }
 
-/** The subject if the scope may see it at `now`; otherwise not-found. */
+/** Whether the gallery is shown to the scope: always to managers, never to tablets, else by role. */
+export function galleryShownTo(scope: TenantScope, gallery: Gallery): boolean {
+  if (scope.actorKind === 'user' && ROLES.managers.includes(scope.role)) {
+    return true;
+  }
+  return scope.actorKind !== 'device' && gallery.audienceRoles.includes(scope.role);
+}
+
+/** The subject if the scope may see it at `now`; otherwise null. */
 export async function findVisible(
   em: EntityManager,
   scope: TenantScope,
   id: string,
   now: Date,
-): Promise<Subject> {
+): Promise<Subject | null> {
   const params: unknown[] = [id, scope.partnershipId];
   const cond = visibleSql(scope, 's', params, now);
   const rows: { id: string }[] = await em.query(
     `SELECT s.id FROM subjects s WHERE s.id = $1 AND s.partnership_id = $2 AND ${cond}`,
     params,
   );
-  if (!rows.length) {
-    // same answer whether absent, foreign or not visible: no oracle on who is on file
-    notFound('Subject');
-  }
-  return em.findOneByOrFail(Subject, { id });
+  // same answer whether absent, foreign or not visible: no oracle on who is on file
+  return rows.length ? em.findOneByOrFail(Subject, { id }) : null;
 }
 
 /** The partnership's subject (for intelligence work, regardless of galleries), optionally locked. */
-export async function intelSubject(
+export function intelSubject(
   em: EntityManager,
   scope: TenantScope,
   id: string,
   lock = false,
-): Promise<Subject> {
-  return (
-    (await em.findOne(Subject, {
-      where: { id, partnershipId: scope.partnershipId },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    })) ?? notFound('Subject')
-  );
+): Promise<Subject | null> {
+  return em.findOne(Subject, {
+    where: { id, partnershipId: scope.partnershipId },
+    ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+  });
 }

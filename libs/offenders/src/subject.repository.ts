@@ -9,7 +9,7 @@ import {
   appendOutbox,
   type Page,
   type PageRequest,
-  paginate,
+  paginateConsulted,
   TenantDb,
 } from '@app/database';
 import { Incident, recordContent } from '@app/incidents';
@@ -24,7 +24,7 @@ import {
   type SubjectVehicle,
 } from './entities/subject.entity';
 import { DAY_MS } from './serial-rule';
-import { findVisible, intelSubject, notFound, visibleSql } from './subject-visibility';
+import { findVisible, intelSubject, visibleSql } from './subject-visibility';
 
 export interface SubjectFields {
   kind: SubjectKind;
@@ -64,9 +64,9 @@ export interface Suggestion {
 export class SubjectRepository {
   constructor(private readonly db: TenantDb) {}
 
-  /** Throws not-found unless the subject is the partnership's (before reading an upload). */
-  async assertSubject(scope: TenantScope, id: string): Promise<void> {
-    await this.db.run(scope, (em) => intelSubject(em, scope, id));
+  /** Whether the subject is the partnership's (checked before reading an upload). */
+  async subjectExists(scope: TenantScope, id: string): Promise<boolean> {
+    return !!(await this.db.run(scope, (em) => intelSubject(em, scope, id)));
   }
 
   // --- subjects ---------------------------------------------------------------------------------
@@ -90,9 +90,12 @@ export class SubjectRepository {
     });
   }
 
-  updateSubject(scope: TenantScope, id: string, patch: Partial<SubjectFields>): Promise<Subject> {
+  updateSubject(scope: TenantScope, id: string, patch: Partial<SubjectFields>): Promise<Subject | null> {
     return this.db.run(scope, async (em) => {
       const before = await intelSubject(em, scope, id, true);
+      if (!before) {
+        return null;
+      }
       const name = patch.name !== undefined ? patch.name : before.name;
       const kind = patch.kind ?? before.kind;
       if (kind === 'known' && !name) {
@@ -112,9 +115,12 @@ export class SubjectRepository {
   }
 
   /** A subject with its aggregates, images and listings: a logged consultation. */
-  readSubject(scope: TenantScope, id: string, now: Date): Promise<SubjectView> {
+  readSubject(scope: TenantScope, id: string, now: Date): Promise<SubjectView | null> {
     return this.db.run(scope, async (em) => {
       const subject = await findVisible(em, scope, id, now);
+      if (!subject) {
+        return null;
+      }
       await appendAudit(em, scope, { action: AccessAction.Consult, objectType: 'subject', objectId: id });
       return {
         subject,
@@ -138,13 +144,7 @@ export class SubjectRepository {
           cond.replace(/\$(\d+)/g, (_m, d: string) => `:v${d}`),
           named,
         );
-      const result = await paginate(qb, page);
-      await appendAudit(
-        em,
-        scope,
-        result.items.map((s) => ({ action: AccessAction.Consult, objectType: 'subject', objectId: s.id })),
-      );
-      return result;
+      return paginateConsulted(em, scope, qb, page, 'subject');
     });
   }
 
@@ -159,9 +159,11 @@ export class SubjectRepository {
     subjectId: string,
     data: NewSubjectImage,
     place: () => Promise<void>,
-  ): Promise<{ image: SubjectImage; created: boolean }> {
+  ): Promise<{ image: SubjectImage; created: boolean } | null> {
     return this.db.run(scope, async (em) => {
-      await intelSubject(em, scope, subjectId, true);
+      if (!(await intelSubject(em, scope, subjectId, true))) {
+        return null;
+      }
       const existing = await em.findOneBy(SubjectImage, { subjectId, sha256: data.sha256 });
       if (existing) {
         await place();
@@ -189,12 +191,13 @@ export class SubjectRepository {
   }
 
   /** An image's viewing copy, if the caller may see its subject: a logged consultation. */
-  viewImage(scope: TenantScope, imageId: string, now: Date): Promise<SubjectImage> {
+  /** Null whether the image is absent or its subject not visible: the same answer either way. */
+  viewImage(scope: TenantScope, imageId: string, now: Date): Promise<SubjectImage | null> {
     return this.db.run(scope, async (em) => {
-      const image =
-        (await em.findOneBy(SubjectImage, { id: imageId, partnershipId: scope.partnershipId })) ??
-        notFound('Image');
-      await findVisible(em, scope, image.subjectId, now).catch(() => notFound('Image'));
+      const image = await em.findOneBy(SubjectImage, { id: imageId, partnershipId: scope.partnershipId });
+      if (!image || !(await findVisible(em, scope, image.subjectId, now))) {
+        return null;
+      }
       await appendAudit(em, scope, {
         action: AccessAction.Consult,
         objectType: 'subject_image',
@@ -212,9 +215,11 @@ export class SubjectRepository {
     subjectId: string,
     incidentId: string,
     note: string | null,
-  ): Promise<SubjectIncident> {
+  ): Promise<SubjectIncident | null> {
     return this.db.run(scope, async (em) => {
-      await intelSubject(em, scope, subjectId, true);
+      if (!(await intelSubject(em, scope, subjectId, true))) {
+        return null;
+      }
       const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
       if (!incident) {
         throw DomainError.invalid('incidentId', 'is not an incident of this partnership');
@@ -251,12 +256,20 @@ export class SubjectRepository {
     });
   }
 
-  unlink(scope: TenantScope, subjectId: string, incidentId: string, reason: string): Promise<void> {
+  /** Says which of the subject or the link was missing; nothing is written then. */
+  unlink(
+    scope: TenantScope,
+    subjectId: string,
+    incidentId: string,
+    reason: string,
+  ): Promise<'unlinked' | 'no-subject' | 'no-link'> {
     return this.db.run(scope, async (em) => {
-      await intelSubject(em, scope, subjectId, true);
+      if (!(await intelSubject(em, scope, subjectId, true))) {
+        return 'no-subject';
+      }
       const { affected } = await em.delete(SubjectIncident, { subjectId, incidentId });
       if (!affected) {
-        notFound('Link');
+        return 'no-link';
       }
       await appendAudit(em, scope, {
         action: AccessAction.Alter,
@@ -265,12 +278,15 @@ export class SubjectRepository {
         justification: `unlinked incident ${incidentId}: ${reason}`,
       });
       await this.enqueueRefresh(em, scope, subjectId);
+      return 'unlinked';
     });
   }
 
-  links(scope: TenantScope, subjectId: string): Promise<SubjectIncident[]> {
+  links(scope: TenantScope, subjectId: string): Promise<SubjectIncident[] | null> {
     return this.db.run(scope, async (em) => {
-      await intelSubject(em, scope, subjectId);
+      if (!(await intelSubject(em, scope, subjectId))) {
+        return null;
+      }
       await appendAudit(em, scope, {
         action: AccessAction.Consult,
         objectType: 'subject',
@@ -304,9 +320,12 @@ export class SubjectRepository {
    * registration; two or more description terms; within two hours at a store where a linked
    * incident happened; or this subject was on the radio at that store within two hours.
    */
-  suggestions(scope: TenantScope, subjectId: string, now: Date): Promise<Suggestion[]> {
+  suggestions(scope: TenantScope, subjectId: string, now: Date): Promise<Suggestion[] | null> {
     return this.db.run(scope, async (em) => {
       const subject = await intelSubject(em, scope, subjectId);
+      if (!subject) {
+        return null;
+      }
       const d = subject.description;
       const terms = [
         ...new Set(

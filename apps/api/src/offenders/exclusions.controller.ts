@@ -8,14 +8,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
-import { assertStoreAccess, storeFilterFor, type TenantScope, ROLES } from '@app/auth';
+import { storeFilterFor, type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
-import { exclusionApplies, ExclusionRepository, SubjectRepository } from '@app/offenders';
-import { DomainError } from '@app/errors';
+import { exclusionApplies } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
 import { UuidParam } from '../http/uuid.pipe';
 import { AppealRequest, ExclusionResponse, ExclusionsQuery, IssueExclusionRequest } from './dto';
+import { ExclusionsService } from './exclusions.service';
 import { OffenderFilesService } from './offenders.service';
 import { ApiErrors, ListOf } from '../http/openapi';
 
@@ -24,8 +24,7 @@ import { ApiErrors, ListOf } from '../http/openapi';
 @Controller()
 export class ExclusionsController {
   constructor(
-    private readonly exclusions: ExclusionRepository,
-    private readonly subjects: SubjectRepository,
+    private readonly exclusions: ExclusionsService,
     private readonly files: OffenderFilesService,
     private readonly clock: Clock,
   ) {}
@@ -44,24 +43,12 @@ export class ExclusionsController {
     @Param('id', UuidParam) id: string,
     @Body() body: IssueExclusionRequest,
   ): Promise<ExclusionResponse> {
-    await this.subjects.assertSubject(scope, id);
-    const storeIds = body.storeIds ?? [];
-    if (storeFilterFor(scope)) {
-      if (!storeIds.length || body.area) {
-        throw DomainError.forbidden('A store manager serves notices for their own store only');
-      }
-      storeIds.forEach((s) => assertStoreAccess(scope, s));
-    }
-    const servedAt = new Date(body.servedAt);
-    if (servedAt > this.clock.now()) {
-      throw DomainError.invalid('servedAt', 'cannot be in the future');
-    }
     const n = await this.exclusions.issue(scope, id, {
-      storeIds,
+      storeIds: body.storeIds ?? [],
       area: body.area ?? null,
       reason: body.reason,
       incidentIds: body.incidentIds ?? [],
-      servedAt,
+      servedAt: new Date(body.servedAt),
       servedByName: body.servedByName,
       serviceMethod: body.serviceMethod,
       acknowledgement: body.acknowledgement ?? null,
@@ -92,7 +79,7 @@ export class ExclusionsController {
   ): Promise<{ items: ExclusionResponse[] }> {
     const own = storeFilterFor(scope);
     const storeId = own ?? q.storeId ?? null;
-    return { items: (await this.exclusions.applying(scope, this.clock.now(), storeId)).map(this.view()) };
+    return { items: (await this.exclusions.applying(scope, storeId)).map(this.view()) };
   }
 
   @Post('exclusion-notices/:id/appeal')
@@ -105,14 +92,7 @@ export class ExclusionsController {
     @Param('id', UuidParam) id: string,
     @Body() body: AppealRequest,
   ): Promise<ExclusionResponse> {
-    const n = await this.exclusions.appeal(
-      scope,
-      id,
-      body.status,
-      body.outcome ?? null,
-      body.note ?? null,
-      this.clock.now(),
-    );
+    const n = await this.exclusions.appeal(scope, id, body.status, body.outcome ?? null, body.note ?? null);
     return this.view()(n);
   }
 

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
-import { GalleryRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { UuidParam } from '../http/uuid.pipe';
 import {
@@ -18,6 +17,7 @@ import {
   SubjectImageResponse,
   SubjectResponse,
 } from './dto';
+import { GalleriesService } from './galleries.service';
 import { refuseDevices } from './subjects.controller';
 import { ApiErrors, ListOf } from '../http/openapi';
 
@@ -26,7 +26,7 @@ import { ApiErrors, ListOf } from '../http/openapi';
 @Controller('galleries')
 export class GalleriesController {
   constructor(
-    private readonly galleries: GalleryRepository,
+    private readonly galleries: GalleriesService,
     private readonly clock: Clock,
   ) {}
 
@@ -36,7 +36,7 @@ export class GalleriesController {
   @ApiErrors(400, 401, 403, 409)
   async create(@Scope() scope: TenantScope, @Body() body: CreateGalleryRequest): Promise<GalleryResponse> {
     return GalleryResponse.from(
-      await this.galleries.createGallery(scope, {
+      await this.galleries.create(scope, {
         name: body.name,
         purpose: body.purpose ?? null,
         defaultListingDays: body.defaultListingDays,
@@ -52,7 +52,7 @@ export class GalleriesController {
   @ApiErrors(401, 403)
   async list(@Scope() scope: TenantScope): Promise<{ items: GalleryResponse[] }> {
     refuseDevices(scope);
-    return { items: (await this.galleries.galleries(scope)).map(GalleryResponse.from) };
+    return { items: (await this.galleries.list(scope)).map(GalleryResponse.from) };
   }
 
   /** The subjects currently listed: a gallery view, each subject logged as consulted. */
@@ -66,7 +66,7 @@ export class GalleriesController {
   ): Promise<{ items: GallerySubjectResponse[] }> {
     refuseDevices(scope);
     const now = this.clock.now();
-    const rows = await this.galleries.gallerySubjects(scope, id, now);
+    const rows = await this.galleries.subjects(scope, id, now);
     return {
       items: rows.map((r) => ({
         ...SubjectResponse.from(r.subject),
@@ -96,7 +96,7 @@ export class GalleriesController {
 @Controller('gallery-listings')
 export class ListingsController {
   constructor(
-    private readonly galleries: GalleryRepository,
+    private readonly galleries: GalleriesService,
     private readonly clock: Clock,
   ) {}
 

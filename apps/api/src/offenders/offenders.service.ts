@@ -11,6 +11,7 @@ import {
 } from '@app/offenders';
 import { DomainError, ErrorCode } from '@app/errors';
 import { EvidenceStore, tooLarge } from '../evidence/evidence-store';
+import { notFound } from './not-found';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -44,9 +45,11 @@ export class OffenderFilesService {
     body: Readable,
     declaredLength: number | null,
   ): Promise<{ image: SubjectImage; created: boolean }> {
-    await this.subjects.assertSubject(scope, subjectId);
+    if (!(await this.subjects.subjectExists(scope, subjectId))) {
+      notFound('Subject');
+    }
     const hash = this.check(sha256, declaredLength);
-    return this.store.ingest(
+    const added = await this.store.ingest(
       scope.partnershipId,
       { body, sha256: hash, withViewingCopy: true },
       (received) => {
@@ -59,11 +62,12 @@ export class OffenderFilesService {
       },
       (content, place) => this.subjects.addImage(scope, subjectId, content, place),
     );
+    return added ?? notFound('Subject');
   }
 
   /** The metadata-stripped viewing copy of an image (never the master), logged as consulted. */
   async viewImage(scope: TenantScope, imageId: string): Promise<{ image: SubjectImage; path: string }> {
-    const image = await this.subjects.viewImage(scope, imageId, this.clock.now());
+    const image = (await this.subjects.viewImage(scope, imageId, this.clock.now())) ?? notFound('Image');
     if (!image.viewSha256) {
       throw new DomainError(ErrorCode.Conflict, 'There is no metadata-free viewing copy of this image');
     }
@@ -81,13 +85,16 @@ export class OffenderFilesService {
     body: Readable,
     declaredLength: number | null,
   ): Promise<ExclusionNotice> {
-    await this.exclusions.assertNotice(scope, noticeId);
+    if (!(await this.exclusions.noticeExists(scope, noticeId))) {
+      notFound('Exclusion notice');
+    }
     const hash = this.check(sha256, declaredLength);
-    return this.store.ingest(
+    const notice = await this.store.ingest(
       scope.partnershipId,
       { body, sha256: hash, withViewingCopy: false },
       () => undefined,
       (content, place) => this.exclusions.attachProof(scope, noticeId, content, place),
     );
+    return notice ?? notFound('Exclusion notice');
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type TenantScope, ROLES } from '@app/auth';
-import { ExclusionRepository, SerialFlagRepository } from '@app/offenders';
+import { ExclusionRepository } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';
@@ -13,19 +13,20 @@ import {
   OffenderSettingsDto,
 } from './dto';
 import { ApiErrors, ListOf, PageOf } from '../http/openapi';
+import { SerialFlagsService } from './serial-flags.service';
 
 @ApiTags('offenders')
 @ApiBearerAuth()
 @Controller('serial-flags')
 export class SerialFlagsController {
-  constructor(private readonly flags: SerialFlagRepository) {}
+  constructor(private readonly flags: SerialFlagsService) {}
 
   @Get()
   @Roles(...ROLES.partnershipStaff)
   @ApiOkResponse({ type: PageOf(FlagResponse) })
   @ApiErrors(400, 401, 403)
   async list(@Scope() scope: TenantScope, @Query() q: ListFlagsQuery): Promise<PageResponse<FlagResponse>> {
-    return pageOf(await this.flags.flags(scope, q.state ?? null, q), FlagResponse.from);
+    return pageOf(await this.flags.list(scope, q.state ?? null, q), FlagResponse.from);
   }
 
   @Get(':id')
@@ -33,7 +34,7 @@ export class SerialFlagsController {
   @ApiOkResponse({ type: FlagResponse })
   @ApiErrors(400, 401, 403, 404)
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<FlagResponse> {
-    return FlagResponse.from(await this.flags.flag(scope, id));
+    return FlagResponse.from(await this.flags.get(scope, id));
   }
 
   /** new -> reviewed -> case_opened | dismissed (dismissal needs a note). */
@@ -47,7 +48,7 @@ export class SerialFlagsController {
     @Param('id', UuidParam) id: string,
     @Body() body: FlagTransitionRequest,
   ): Promise<FlagResponse> {
-    return FlagResponse.from(await this.flags.decideFlag(scope, id, body.state, body.note ?? null));
+    return FlagResponse.from(await this.flags.decide(scope, id, body.state, body.note ?? null));
   }
 }
 

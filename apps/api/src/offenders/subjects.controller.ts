@@ -25,7 +25,7 @@ import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { type TenantScope, ROLES } from '@app/auth';
 import { Clock } from '@app/database';
-import { normaliseRegistration, type SubjectFields, SubjectRepository } from '@app/offenders';
+import { normaliseRegistration, type SubjectFields } from '@app/offenders';
 import { DomainError } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
@@ -46,6 +46,7 @@ import {
 } from './dto';
 import { OffenderFilesService } from './offenders.service';
 import { ApiErrors, ApiFileResponse, ListOf, PageOf } from '../http/openapi';
+import { SubjectsService } from './subjects.service';
 
 /** Tablets never see subjects or galleries: a customer could see the screen (brief 2, 7.6). */
 export function refuseDevices(scope: TenantScope): void {
@@ -80,7 +81,7 @@ function vehicles(v: VehicleDto[]): SubjectFields['vehicles'] {
 @Controller('subjects')
 export class SubjectsController {
   constructor(
-    private readonly subjects: SubjectRepository,
+    private readonly subjects: SubjectsService,
     private readonly files: OffenderFilesService,
     private readonly clock: Clock,
   ) {}
@@ -93,7 +94,7 @@ export class SubjectsController {
     if (body.kind === 'known' && !body.name) {
       throw DomainError.invalid('name', 'is required for a known subject');
     }
-    const s = await this.subjects.createSubject(scope, {
+    const s = await this.subjects.create(scope, {
       kind: body.kind,
       name: body.name ?? null,
       aliases: body.aliases ?? [],
@@ -111,7 +112,7 @@ export class SubjectsController {
   @ApiErrors(400, 401, 403)
   async list(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<SubjectResponse>> {
     refuseDevices(scope);
-    return pageOf(await this.subjects.listSubjects(scope, this.clock.now(), q), SubjectResponse.from);
+    return pageOf(await this.subjects.list(scope, this.clock.now(), q), SubjectResponse.from);
   }
 
   @Get(':id')
@@ -121,7 +122,7 @@ export class SubjectsController {
   async get(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<SubjectResponse> {
     refuseDevices(scope);
     const now = this.clock.now();
-    return SubjectResponse.full(await this.subjects.readSubject(scope, id, now), now);
+    return SubjectResponse.full(await this.subjects.read(scope, id, now), now);
   }
 
   @Patch(':id')
@@ -133,7 +134,7 @@ export class SubjectsController {
     @Param('id', UuidParam) id: string,
     @Body() body: UpdateSubjectRequest,
   ): Promise<SubjectResponse> {
-    const s = await this.subjects.updateSubject(scope, id, {
+    const s = await this.subjects.update(scope, id, {
       ...(body.kind ? { kind: body.kind } : {}),
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.aliases ? { aliases: body.aliases } : {}),

@@ -2355,9 +2355,11 @@ export interface components {
     UpdateSubjectRequest: {
       aliases?: string[];
       description?: components['schemas']['SubjectDescriptionDto'];
+      /** @description under 18 (or otherwise vulnerable): listing needs a recorded special review */
       juvenile?: boolean;
       kind?: components['schemas']['SubjectKind'];
-      name?: string;
+      /** @description required for a known subject */
+      name?: string | null;
       vehicles?: components['schemas']['VehicleDto'][];
     };
     UserPage: {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -117,47 +117,13 @@ export class CreateSubjectRequest extends RefusesSpecialCategories {
   juvenile?: boolean;
 }
 
-export class UpdateSubjectRequest extends RefusesSpecialCategories {
-  @ApiPropertyOptional({ enum: SubjectKind, enumName: 'SubjectKind' })
-  @IsOptional()
-  @IsEnum(SubjectKind)
-  kind?: SubjectKind;
-
-  @ApiPropertyOptional({ type: String })
-  @IsOptional()
-  @RequiredText(1, 200)
-  name?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(200, { each: true })
-  @IsHumanText({ each: true })
-  aliases?: string[];
-
-  @ApiPropertyOptional({ type: () => SubjectDescriptionDto })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SubjectDescriptionDto)
-  description?: SubjectDescriptionDto;
-
-  @ApiPropertyOptional({ type: () => [VehicleDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => VehicleDto)
-  vehicles?: VehicleDto[];
-
-  @ApiPropertyOptional({ type: Boolean })
-  @IsOptional()
-  @IsBoolean()
-  juvenile?: boolean;
-}
+/** PATCH: the create fields, each optional; the refused fields stay refused, even as null. */
+export class UpdateSubjectRequest extends IntersectionType(
+  PartialType(
+    PickType(CreateSubjectRequest, ['kind', 'name', 'aliases', 'description', 'vehicles', 'juvenile'] as const),
+  ),
+  RefusesSpecialCategories,
+) {}
 
 export class SubjectDescriptionResponse {
   @ApiProperty({ type: String, nullable: true })
