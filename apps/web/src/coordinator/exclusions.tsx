@@ -66,7 +66,9 @@ const APPEAL_OUTCOME = [
 ] as const;
 
 function NoticeActions({ n, onDone }: { n: ExclusionNotice; onDone: () => void }) {
-  const [status, setStatus] = useState<'lodged' | 'decided'>(n.appealStatus === 'lodged' ? 'decided' : 'lodged');
+  const [status, setStatus] = useState<'lodged' | 'decided'>(
+    n.appealStatus === 'lodged' ? 'decided' : 'lodged',
+  );
   const [outcome, setOutcome] = useState<string>('upheld');
   const text = useFormValues({ note: '' });
   return (
@@ -98,7 +100,13 @@ function NoticeActions({ n, onDone }: { n: ExclusionNotice; onDone: () => void }
         >
           {(p) => (
             <>
-              <Select id={`ap-s-${n.id}`} label="Appeal" value={status} options={APPEAL_STATUS} onChange={setStatus} />
+              <Select
+                id={`ap-s-${n.id}`}
+                label="Appeal"
+                value={status}
+                options={APPEAL_STATUS}
+                onChange={setStatus}
+              />
               {status === 'decided' && (
                 <Select
                   id={`ap-o-${n.id}`}
@@ -186,7 +194,12 @@ export function IssueNotice({
               {...text.field('servedAt', p)}
               required
             />
-            <TextField id={`${fid}-by`} label="Served by (name)" {...text.field('servedByName', p)} required />
+            <TextField
+              id={`${fid}-by`}
+              label="Served by (name)"
+              {...text.field('servedByName', p)}
+              required
+            />
             <Select
               id={`${fid}-m`}
               label="How it was served"

@@ -23,7 +23,14 @@ export function IncidentReview({ stores }: { stores: Map<string, Store> }) {
   const items = list.data?.items;
   return (
     <div class="review">
-      <Select id="rv-status" label="Show" inline value={filter} options={SHOWN_STATUSES} onChange={setFilter} />
+      <Select
+        id="rv-status"
+        label="Show"
+        inline
+        value={filter}
+        options={SHOWN_STATUSES}
+        onChange={setFilter}
+      />
       <LoadStatus load={list} empty="Nothing here." alert />
       {items && items.length > 0 && (
         <table class="table">
@@ -63,12 +70,24 @@ export function IncidentReview({ stores }: { stores: Map<string, Store> }) {
   );
 }
 
-function IncidentDrawer({ id, stores, onChanged }: { id: string; stores: Map<string, Store>; onChanged: () => void }) {
+function IncidentDrawer({
+  id,
+  stores,
+  onChanged,
+}: {
+  id: string;
+  stores: Map<string, Store>;
+  onChanged: () => void;
+}) {
   const incident = useLoad<Incident>(`/incidents/${id}`);
   const review = useSubmit();
   const open = incident.data;
   const markReviewed = async (i: Incident) => {
-    if (await review.run(() => api.post(`/incidents/${i.id}/transitions`, { version: i.version, to: 'reviewed' }))) {
+    if (
+      await review.run(() =>
+        api.post(`/incidents/${i.id}/transitions`, { version: i.version, to: 'reviewed' }),
+      )
+    ) {
       incident.reload();
       onChanged();
     }
@@ -93,7 +112,12 @@ function IncidentDrawer({ id, stores, onChanged }: { id: string; stores: Map<str
       )}
       <div class="actions">
         {open?.status === 'submitted' && (
-          <button type="button" class="primary" disabled={review.busy} onClick={() => void markReviewed(open)}>
+          <button
+            type="button"
+            class="primary"
+            disabled={review.busy}
+            onClick={() => void markReviewed(open)}
+          >
             Mark reviewed
           </button>
         )}
@@ -137,7 +161,10 @@ function LinkToSubject({ incident }: { incident: Incident }) {
             id="ls-subject"
             label="Subject"
             value={subjectId}
-            options={[['', 'Choose…'], ...(subjects.data?.items ?? []).map((s) => [s.id, subjectName(s)] as const)]}
+            options={[
+              ['', 'Choose…'],
+              ...(subjects.data?.items ?? []).map((s) => [s.id, subjectName(s)] as const),
+            ]}
             onChange={setSubjectId}
           />
           <TextField id="ls-note" label="Why you are sure (optional note)" {...text.field('note', p)} />

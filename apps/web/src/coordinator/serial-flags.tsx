@@ -78,10 +78,21 @@ function FlagCard({
       {f.decisionNote && <p class="meta">Decision: {f.decisionNote}</p>}
       {(f.state === 'new' || f.state === 'reviewed') && (
         <div>
-          <TextArea id={`${fid}-note`} label="Note (required to dismiss)" value={note} onInput={setNote} rows={2} />
+          <TextArea
+            id={`${fid}-note`}
+            label="Note (required to dismiss)"
+            value={note}
+            onInput={setNote}
+            rows={2}
+          />
           <div class="actions">
             {f.state === 'new' && (
-              <ActionButton label="Mark reviewed" text="Mark reviewed" submit={decide('reviewed')} onDone={onDone} />
+              <ActionButton
+                label="Mark reviewed"
+                text="Mark reviewed"
+                submit={decide('reviewed')}
+                onDone={onDone}
+              />
             )}
             <ActionButton
               label="Dismiss"

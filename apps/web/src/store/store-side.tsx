@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api, type Session } from '../api/client';
 import type { CaseUpdate, EvidenceRequest, Page } from '../api/types';
-import { CASE_STATUS, kindLabel } from '../police/police';
+import { CASE_STATUS, kindLabel } from '../police/labels';
 import { ApiForm, useLoad } from '../ui/data';
 import { Check, TextArea, TextField } from '../ui/fields';
 import { when } from '../ui/labels';

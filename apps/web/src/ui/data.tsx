@@ -62,9 +62,7 @@ export function NotLoaded({
   if (load.missing) {
     return (
       <div class="notice" role="alert" data-testid="not-found">
-        <p>
-          No {what} was found at this address. It may have been removed, or the link may be wrong.
-        </p>
+        <p>No {what} was found at this address. It may have been removed, or the link may be wrong.</p>
         <a href={listHref}>Back to the list</a>
       </div>
     );

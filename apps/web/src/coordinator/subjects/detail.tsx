@@ -2,8 +2,25 @@
 // listings and exclusion notices.
 import { useState } from 'preact/hooks';
 import { api, describeError } from '../../api/client';
-import type { ExclusionNotice, Gallery, Incident, Store, Subject, SubjectLink, Suggestion } from '../../api/types';
-import { ApiForm, FileUploadForm, LoadStatus, NotLoaded, SubjectPhoto, useFormValues, useLoad, useSubmit } from '../../ui/data';
+import type {
+  ExclusionNotice,
+  Gallery,
+  Incident,
+  Store,
+  Subject,
+  SubjectLink,
+  Suggestion,
+} from '../../api/types';
+import {
+  ApiForm,
+  FileUploadForm,
+  LoadStatus,
+  NotLoaded,
+  SubjectPhoto,
+  useFormValues,
+  useLoad,
+  useSubmit,
+} from '../../ui/data';
 import { Select, TextArea } from '../../ui/fields';
 import { pounds, when } from '../../ui/labels';
 import { href } from '../../ui/route';

@@ -39,9 +39,11 @@ export function NewSubject({ onCreated }: { onCreated: (id: string) => void }) {
   const text = useFormValues({ name: '', reason: '', ...EMPTY_DESCRIPTION });
   const [juvenile, setJuvenile] = useState(false);
   const [incidents, setIncidents] = useState<string[]>([]);
-  const describe = (p: Record<string, string>) => ([key, id, label]: [DescriptionKey, string, string]) => (
-    <TextField key={key} id={id} label={label} {...text.field(key, p, `description.${key}`)} />
-  );
+  const describe =
+    (p: Record<string, string>) =>
+    ([key, id, label]: [DescriptionKey, string, string]) => (
+      <TextField key={key} id={id} label={label} {...text.field(key, p, `description.${key}`)} />
+    );
   return (
     <div class="drawer">
       <h3>New subject</h3>

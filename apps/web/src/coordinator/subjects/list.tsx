@@ -14,7 +14,12 @@ export function Subjects({ stores, openId }: { stores: Map<string, Store>; openI
     <div class="subjects">
       <LoadStatus load={subjects} empty="No subjects yet." />
       <div class="actions">
-        <button type="button" class="secondary" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+        <button
+          type="button"
+          class="secondary"
+          aria-expanded={creating}
+          onClick={() => setCreating(!creating)}
+        >
           {creating ? 'Close the new subject form' : 'New subject'}
         </button>
       </div>
