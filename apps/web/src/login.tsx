@@ -3,6 +3,12 @@ import { api } from './api/client';
 import { useFormValues, useSubmit } from './ui/data';
 import { ErrorSummary, TextField } from './ui/fields';
 
+/** [name, label, autocomplete]: each name is also the input's id and type. */
+const PERSON_FIELDS = [
+  ['email', 'Email', 'username'],
+  ['password', 'Password', 'current-password'],
+] as const;
+
 export function LoginScreen() {
   const text = useFormValues({ email: '', password: '', credential: '' });
   const [mode, setMode] = useState<'person' | 'tablet'>('person');
@@ -26,25 +32,18 @@ export function LoginScreen() {
         <ErrorSummary message={submission.error} errors={{}} />
         <form onSubmit={(e) => void submit(e)} noValidate>
           {mode === 'person' ? (
-            <>
+            PERSON_FIELDS.map(([name, label, autocomplete]) => (
               <TextField
-                id="email"
-                label="Email"
-                type="email"
-                autocomplete="username"
-                inputMode="email"
-                {...text.field('email', fields)}
+                key={name}
+                id={name}
+                label={label}
+                type={name}
+                autocomplete={autocomplete}
+                inputMode={name === 'email' ? 'email' : undefined}
+                {...text.field(name, fields)}
                 required
               />
-              <TextField
-                id="password"
-                label="Password"
-                type="password"
-                autocomplete="current-password"
-                {...text.field('password', fields)}
-                required
-              />
-            </>
+            ))
           ) : (
             <TextField
               id="credential"

@@ -7,7 +7,7 @@ import { ApiForm, LoadStatus, NotLoaded, optionalText, useFormValues, useLoad, u
 import { Select, TextField } from '../ui/fields';
 import { IncidentDetail } from '../ui/incident-detail';
 import { typeLabel, when } from '../ui/labels';
-import { href, navigate, useRouteId } from '../ui/route';
+import { href, navigate, type OpenedObject, useRouteId } from '../ui/route';
 import { subjectName, useSubjects } from './subjects/use-subjects';
 
 const SHOWN_STATUSES = [
@@ -70,15 +70,7 @@ export function IncidentReview({ stores }: { stores: Map<string, Store> }) {
   );
 }
 
-function IncidentDrawer({
-  id,
-  stores,
-  onChanged,
-}: {
-  id: string;
-  stores: Map<string, Store>;
-  onChanged: () => void;
-}) {
+function IncidentDrawer({ id, stores, onChanged }: OpenedObject) {
   const incident = useLoad<Incident>(`/incidents/${id}`);
   const review = useSubmit();
   const open = incident.data;

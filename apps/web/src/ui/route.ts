@@ -2,6 +2,7 @@
 // survives reloads on a tablet. Each object has its own address, so a link opens it and the back
 // button returns to the list.
 import { useEffect, useState } from 'preact/hooks';
+import type { Store } from '../api/types';
 
 /** The hash as path parts: `#/police/cases/abc` is ['police', 'cases', 'abc']. */
 export function useRoute(): string[] {
@@ -25,4 +26,11 @@ export const href = (...parts: string[]) => `#/${parts.map(encodeURIComponent).j
 /** A new history entry, so the back button returns to where the user was. */
 export function navigate(...parts: string[]): void {
   location.hash = href(...parts);
+}
+
+/** What a detail view opened by its address is given: the id, the stores, and whom to tell of a change. */
+export interface OpenedObject {
+  id: string;
+  stores: Map<string, Store>;
+  onChanged: () => void;
 }

@@ -23,19 +23,11 @@ import {
 } from '../../ui/data';
 import { Select, TextArea } from '../../ui/fields';
 import { pounds, when } from '../../ui/labels';
-import { href } from '../../ui/route';
+import { href, type OpenedObject } from '../../ui/route';
 import { IssueNotice, NoticeList } from '../exclusions';
 import { subjectName } from './use-subjects';
 
-export function SubjectView({
-  id,
-  stores,
-  onChanged,
-}: {
-  id: string;
-  stores: Map<string, Store>;
-  onChanged: () => void;
-}) {
+export function SubjectView({ id, stores, onChanged }: OpenedObject) {
   const subject = useLoad<Subject>(`/subjects/${id}`);
   const links = useLoad<{ items: SubjectLink[] }>(`/subjects/${id}/incidents`);
   const suggestions = useLoad<{ items: Suggestion[] }>(`/subjects/${id}/suggestions`);

@@ -5,23 +5,13 @@ import type { CaseHistoryEntry, Incident, PoliceCase, Store } from '../../api/ty
 import { NotLoaded, shortId, useLoad } from '../../ui/data';
 import { IncidentDetail } from '../../ui/incident-detail';
 import { when } from '../../ui/labels';
-import { href } from '../../ui/route';
+import { href, type OpenedObject } from '../../ui/route';
 import { CASE_STATUS } from '../labels';
 import { Packs } from '../packs';
 import { EvidenceRequests } from '../requests';
 import { AssignForm, StatusForm } from './forms';
 
-export function CaseView({
-  id,
-  session,
-  stores,
-  onChanged,
-}: {
-  id: string;
-  session: Session;
-  stores: Map<string, Store>;
-  onChanged: () => void;
-}) {
+export function CaseView({ id, session, stores, onChanged }: OpenedObject & { session: Session }) {
   const kase = useLoad<PoliceCase>(`/cases/${id}`);
   const history = useLoad<{ items: CaseHistoryEntry[] }>(`/cases/${id}/history`);
   const [incidents, setIncidents] = useState<Incident[]>([]);
