@@ -20,7 +20,8 @@ export function Packs({ c }: { c: PoliceCase }) {
   const [error, setError] = useState<string | null>(null);
   const latest = pack ?? list.data?.items[0] ?? null;
   const building = latest && (latest.status === 'queued' || latest.status === 'building');
-  // poll the build while it runs
+  // poll the build while it runs: each answer is a new object, so the next poll is set even when
+  // the progress has not moved (keyed on the progress alone, polling stopped during a long stage)
   useEffect(() => {
     if (!latest || !building) {
       return;
@@ -31,7 +32,7 @@ export function Packs({ c }: { c: PoliceCase }) {
         .then(setPack, (err: unknown) => setError(describeError(err)));
     }, 700);
     return () => clearTimeout(t);
-  }, [latest?.id, latest?.status, latest?.progress.done]);
+  }, [latest]);
 
   const build = async () => {
     setError(null);
