@@ -1,5 +1,5 @@
-// Sign-in, the role's home screen and the header. Routing is by hash (#/till, #/console, ...):
-// the api serves static files only, and a hash survives reloads on a tablet.
+// Sign-in, the role's home screen and the header. Routing is by hash (#/till, #/console/subjects/<id>,
+// ...; see ui/route.ts): the first part names the screen, the rest an object on it.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Session } from './api/client';
@@ -9,6 +9,7 @@ import { CoordinatorConsole } from './coordinator/console';
 import { LoginScreen } from './login';
 import { PoliceScreen } from './police/police';
 import { TillScreen } from './till/till';
+import { useRoute } from './ui/route';
 
 type Screen = 'till' | 'console' | 'police' | 'analyst';
 
@@ -34,19 +35,9 @@ export function homeFor(role: Role): Screen {
   }
 }
 
-function useHash(): string {
-  const [hash, setHash] = useState(location.hash);
-  useEffect(() => {
-    const on = () => setHash(location.hash);
-    window.addEventListener('hashchange', on);
-    return () => window.removeEventListener('hashchange', on);
-  }, []);
-  return hash;
-}
-
 export function App() {
   const [session, setSession] = useState<Session | null>(api.current);
-  const hash = useHash();
+  const [asked] = useRoute();
   useEffect(() => api.onSession(setSession), []);
 
   if (!session) {
@@ -54,8 +45,7 @@ export function App() {
   }
   const role = session.actor.kind === 'device' ? 'shopworker' : session.actor.role;
   const allowed = (Object.keys(SCREENS) as Screen[]).filter((s) => SCREENS[s].roles.includes(role));
-  const asked = hash.replace(/^#\/?/, '') as Screen;
-  const screen = allowed.includes(asked) ? asked : homeFor(role);
+  const screen = allowed.includes(asked as Screen) ? (asked as Screen) : homeFor(role);
   return (
     <Shell session={session} screen={screen} allowed={allowed}>
       {screen === 'till' && <TillScreen session={session} />}
@@ -96,7 +86,8 @@ function Shell({
   }, [screen]);
   return (
     <>
-      <a class="skip-link" href="#main">
+      {/* focuses without touching the hash, which holds the address of what is open */}
+      <a class="skip-link" href="#main" onClick={skipToMain}>
         Skip to content
       </a>
       <header class="topbar">
@@ -134,4 +125,9 @@ function Shell({
       </main>
     </>
   );
+}
+
+function skipToMain(e: Event) {
+  e.preventDefault();
+  document.getElementById('main')?.focus();
 }

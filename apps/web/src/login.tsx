@@ -1,36 +1,27 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, describeError } from './api/client';
+import { api } from './api/client';
+import { useFormValues, useSubmit } from './ui/data';
 import { ErrorSummary, TextField } from './ui/fields';
 
-export function LoginScreen() {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [credential, setCredential] = useState('');
-  const [mode, setMode] = useState<'person' | 'tablet'>('person');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string>>({});
+/** [name, label, autocomplete]: each name is also the input's id and type. */
+const PERSON_FIELDS = [
+  ['email', 'Email', 'username'],
+  ['password', 'Password', 'current-password'],
+] as const;
 
+export function LoginScreen() {
+  const text = useFormValues({ email: '', password: '', credential: '' });
+  const [mode, setMode] = useState<'person' | 'tablet'>('person');
+  const submission = useSubmit();
+  const { email, password, credential } = text.values;
+  const fields = submission.problems;
+
+  // the address is kept: a link opened while signed out opens once signed in
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setFields({});
-    try {
-      if (mode === 'person') {
-        await api.login(email.trim(), password);
-      } else {
-        await api.deviceLogin(credential.trim());
-      }
-      location.hash = '';
-    } catch (err) {
-      setError(describeError(err));
-      if (err instanceof ApiError) {
-        setFields(err.fieldProblems());
-      }
-    } finally {
-      setBusy(false);
-    }
+    await submission.run(() =>
+      mode === 'person' ? api.login(email.trim(), password) : api.deviceLogin(credential.trim()),
+    );
   };
 
   return (
@@ -38,46 +29,33 @@ export function LoginScreen() {
       <div class="login-card">
         <h1>Retail crime hub</h1>
         <p class="lead">Report an incident, send an alert, triage cases or see the figures.</p>
-        <ErrorSummary message={error} errors={{}} />
+        <ErrorSummary message={submission.error} errors={{}} />
         <form onSubmit={(e) => void submit(e)} noValidate>
           {mode === 'person' ? (
-            <>
+            PERSON_FIELDS.map(([name, label, autocomplete]) => (
               <TextField
-                id="email"
-                label="Email"
-                type="email"
-                autocomplete="username"
-                inputMode="email"
-                value={email}
-                onInput={setEmail}
-                error={fields.email}
+                key={name}
+                id={name}
+                label={label}
+                type={name}
+                autocomplete={autocomplete}
+                inputMode={name === 'email' ? 'email' : undefined}
+                {...text.field(name, fields)}
                 required
               />
-              <TextField
-                id="password"
-                label="Password"
-                type="password"
-                autocomplete="current-password"
-                value={password}
-                onInput={setPassword}
-                error={fields.password}
-                required
-              />
-            </>
+            ))
           ) : (
             <TextField
               id="credential"
               label="Tablet credential"
               hint="Shown once when a manager enrolled this tablet."
               type="password"
-              value={credential}
-              onInput={setCredential}
-              error={fields.credential}
+              {...text.field('credential', fields)}
               required
             />
           )}
-          <button type="submit" class="primary big" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
+          <button type="submit" class="primary big" disabled={submission.busy}>
+            {submission.busy ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
         <button type="button" class="link" onClick={() => setMode(mode === 'person' ? 'tablet' : 'person')}>

@@ -1,14 +1,15 @@
 // The coordinator's console: the live radio (feed, composer, who acknowledged, who is on air),
 // incident review, and the intelligence screens as their apis land.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, describeError, type Session } from '../api/client';
-import type { AckStatus, AlertPayload, Incident, Page, Store, TalkGroup } from '../api/types';
+import { api, type Session } from '../api/client';
+import type { AckStatus, AlertPayload, Page, Store, TalkGroup } from '../api/types';
 import { Radio, type RadioView } from '../radio/radio';
 import { RADIO_TEXT } from '../till/alert-banner';
-import { Choices, ErrorSummary, TextArea } from '../ui/fields';
-import { Intelligence, LinkToSubject } from './intel';
-import { IncidentDetail } from '../ui/incident-detail';
-import { typeLabel, when } from '../ui/labels';
+import { useSubmit } from '../ui/data';
+import { Choices, ErrorSummary, Select, TextArea } from '../ui/fields';
+import { when } from '../ui/labels';
+import { IncidentReview } from './incidents';
+import { Intelligence } from './intel';
 
 export function useStores(): Map<string, Store> {
   const [stores, setStores] = useState(new Map<string, Store>());
@@ -112,26 +113,21 @@ function Composer({ stores }: { stores: Map<string, Store> }) {
   const [message, setMessage] = useState('');
   const [target, setTarget] = useState('partnership');
   const [groups, setGroups] = useState<TalkGroup[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string>>({});
   const [sent, setSent] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const submission = useSubmit();
   useEffect(() => {
     api.get<TalkGroup[]>('/talk-groups').then(setGroups, () => undefined);
   }, []);
 
   const send = async (e: Event) => {
     e.preventDefault();
-    setError(null);
-    setFields({});
     setSent(null);
     if (!message.trim()) {
-      setFields({ message: 'Write the alert' });
+      submission.refuse({ message: 'Write the alert' });
       return;
     }
     const [kind, id] = target.split(':');
-    setBusy(true);
-    try {
+    await submission.run(async () => {
       const alert = await api.post<AlertPayload>('/alerts', {
         type,
         ...(priority && type !== 'assistance_requested' ? { priority } : {}),
@@ -140,52 +136,34 @@ function Composer({ stores }: { stores: Map<string, Store> }) {
       });
       setSent(`Alert #${alert.seq} sent.`);
       setMessage('');
-    } catch (err) {
-      setError(describeError(err));
-      if (err instanceof ApiError) {
-        setFields(err.fieldProblems());
-      }
-    } finally {
-      setBusy(false);
-    }
+    });
   };
+  const targets: [string, string][] = [
+    ['partnership', 'Every store in the partnership'],
+    ...groups.map((g): [string, string] => [`talk_group:${g.id}`, `Talk group: ${g.name}`]),
+    ...[...stores.values()].map((s): [string, string] => [`store:${s.id}`, `Store: ${s.name}`]),
+  ];
+  const fields = submission.problems;
 
   return (
     <form class="composer" onSubmit={(e) => void send(e)} noValidate aria-label="Send an alert">
-      <ErrorSummary message={error} errors={{}} />
+      <ErrorSummary message={submission.error} errors={{}} />
       <Choices id="a-type" label="Alert type" options={ALERT_TYPES} selected={[type]} onChange={([t]) => setType(t)} error={fields.type} />
       <div class="row">
-        <div class="field">
-          <label for="a-target">Send to</label>
-          <select id="a-target" value={target} onChange={(e) => setTarget((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="partnership">Every store in the partnership</option>
-            {groups.map((g) => (
-              <option key={g.id} value={`talk_group:${g.id}`}>
-                Talk group: {g.name}
-              </option>
-            ))}
-            {[...stores.values()].map((s) => (
-              <option key={s.id} value={`store:${s.id}`}>
-                Store: {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="a-priority">Priority</label>
-          <select id="a-priority" value={priority} disabled={type === 'assistance_requested'} onChange={(e) => setPriority((e.currentTarget as HTMLSelectElement).value)}>
-            {PRIORITIES.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Select id="a-target" label="Send to" value={target} options={targets} onChange={setTarget} />
+        <Select
+          id="a-priority"
+          label="Priority"
+          value={priority}
+          options={PRIORITIES}
+          disabled={type === 'assistance_requested'}
+          onChange={setPriority}
+        />
       </div>
       <TextArea id="a-message" label="Message" value={message} onInput={setMessage} rows={2} error={fields.message} required />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy} data-testid="send-alert">
-          {busy ? 'Sending…' : 'Send alert'}
+        <button type="submit" class="primary" disabled={submission.busy} data-testid="send-alert">
+          {submission.busy ? 'Sending…' : 'Send alert'}
         </button>
         {sent && (
           <span role="status" class="ok-text">
@@ -244,93 +222,3 @@ function Feed({ view, stores }: { view: RadioView; stores: Map<string, Store> })
 }
 
 const typeLabelAlert = (t: string) => ALERT_TYPES.find(([v]) => v === t)?.[1] ?? t;
-
-function IncidentReview({ stores }: { stores: Map<string, Store> }) {
-  const [items, setItems] = useState<Incident[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [open, setOpen] = useState<Incident | null>(null);
-  const [filter, setFilter] = useState('submitted');
-  const load = () => {
-    api.get<Page<Incident>>(`/incidents?limit=50${filter ? `&status=${filter}` : ''}`).then(
-      (p) => {
-        setItems(p.items);
-        setError(null);
-      },
-      (err: unknown) => setError(describeError(err)),
-    );
-  };
-  useEffect(load, [filter]);
-
-  const markReviewed = async (i: Incident) => {
-    try {
-      const next = await api.post<Incident>(`/incidents/${i.id}/transitions`, { version: i.version, to: 'reviewed' });
-      setOpen(next);
-      load();
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
-
-  return (
-    <div class="review">
-      <div class="field inline">
-        <label for="rv-status">Show</label>
-        <select id="rv-status" value={filter} onChange={(e) => setFilter((e.currentTarget as HTMLSelectElement).value)}>
-          <option value="submitted">New reports</option>
-          <option value="reviewed">Reviewed</option>
-          <option value="">All</option>
-        </select>
-      </div>
-      {error && <p class="field-error" role="alert">{error}</p>}
-      {items && !items.length && <p class="empty">Nothing here.</p>}
-      {items && items.length > 0 && (
-        <table class="table">
-          <caption class="visually-hidden">Reports</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Store</th>
-              <th scope="col">What</th>
-              <th scope="col">
-                <span class="visually-hidden">Open</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((i) => (
-              <tr key={i.id} data-testid="incident-row">
-                <td>{when(i.occurredAt)}</td>
-                <td>{stores.get(i.storeId)?.name ?? '—'}</td>
-                <td>{i.types.map(typeLabel).join(', ')}</td>
-                <td>
-                  <button type="button" class="secondary small" onClick={() => setOpen(i)}>
-                    Open<span class="visually-hidden"> report from {when(i.occurredAt)}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {open && (
-        <div class="drawer" role="region" aria-label="Report">
-          <IncidentDetail incident={open} stores={stores} />
-          <details class="more">
-            <summary>Link to a subject</summary>
-            <LinkToSubject incident={open} />
-          </details>
-          <div class="actions">
-            {open.status === 'submitted' && (
-              <button type="button" class="primary" onClick={() => void markReviewed(open)}>
-                Mark reviewed
-              </button>
-            )}
-            <button type="button" class="secondary" onClick={() => setOpen(null)}>
-              Close
-            </button>
-          </div>
-        </div>
-      )}
-    </div>
-  );
-}

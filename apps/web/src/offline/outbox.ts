@@ -241,10 +241,7 @@ export class Outbox {
         photo.state = 'sent';
         photo.error = undefined;
       } catch (err) {
-        if (err instanceof ApiError && err.status >= 400 && err.status < 500 && ![408, 409, 429].includes(err.status)) {
-          photo.state = 'rejected';
-        }
-        photo.error = err instanceof Error ? err.message : 'Could not send';
+        markFailed(photo, err);
         break;
       }
     }
@@ -277,10 +274,7 @@ export class Outbox {
           st.state = 'sent';
           st.error = undefined;
         } catch (err) {
-          if (err instanceof ApiError && err.status >= 400 && err.status < 500 && ![408, 409, 429].includes(err.status)) {
-            st.state = 'rejected';
-          }
-          st.error = err instanceof Error ? err.message : 'Could not send';
+          markFailed(st, err);
         }
       }
     }
@@ -299,4 +293,12 @@ export class Outbox {
       l(this.status);
     }
   }
+}
+
+/** A part the api refused for good is rejected; anything else stays as it was, to be tried again. */
+function markFailed(part: { state?: string; error?: string }, err: unknown): void {
+  if (err instanceof ApiError && err.status >= 400 && err.status < 500 && ![408, 409, 429].includes(err.status)) {
+    part.state = 'rejected';
+  }
+  part.error = err instanceof Error ? err.message : 'Could not send';
 }

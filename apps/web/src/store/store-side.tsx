@@ -3,9 +3,9 @@
 import { useState } from 'preact/hooks';
 import { api, type Session } from '../api/client';
 import type { CaseUpdate, EvidenceRequest, Page } from '../api/types';
-import { CASE_STATUS, kindLabel } from '../police/police';
+import { CASE_STATUS, kindLabel } from '../police/labels';
 import { ApiForm, useLoad } from '../ui/data';
-import { Check, TextArea, TextField } from '../ui/fields';
+import { Check, CheckGroup, Select, TextArea, TextField } from '../ui/fields';
 import { when } from '../ui/labels';
 
 interface Exhibit {
@@ -20,27 +20,22 @@ interface Statement {
   version: number;
 }
 
+const SHOWN = [
+  ['open', 'Waiting for an answer'],
+  ['answered', 'Answered'],
+  ['declined', 'Declined'],
+  ['', 'All'],
+] as const;
+
 export function EvidenceRequests(_: { session: Session }) {
-  const [status, setStatus] = useState('open');
+  const [status, setStatus] = useState<string>('open');
   const list = useLoad<Page<EvidenceRequest>>(
     `/evidence-requests?limit=50${status ? `&status=${status}` : ''}`,
   );
   return (
     <div class="store-requests">
       <h2>Police requests for evidence</h2>
-      <div class="field inline">
-        <label for="sr-status">Show</label>
-        <select
-          id="sr-status"
-          value={status}
-          onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}
-        >
-          <option value="open">Waiting for an answer</option>
-          <option value="answered">Answered</option>
-          <option value="declined">Declined</option>
-          <option value="">All</option>
-        </select>
-      </div>
+      <Select id="sr-status" label="Show" inline value={status} options={SHOWN} onChange={setStatus} />
       {list.error && (
         <p class="field-error" role="alert">
           {list.error}
@@ -70,6 +65,11 @@ export function EvidenceRequests(_: { session: Session }) {
   );
 }
 
+const IMPACT_KINDS = [
+  ['isb', 'Impact statement for business (ISB)'],
+  ['vps', 'Victim personal statement (VPS)'],
+] as const;
+
 function AnswerForm({ r, onDone }: { r: EvidenceRequest; onDone: () => void }) {
   const exhibits = useLoad<{ items: Exhibit[] }>(`/incidents/${r.incidentId}/evidence`);
   const statements = useLoad<{ items: Statement[] }>(`/incidents/${r.incidentId}/statements`);
@@ -80,8 +80,6 @@ function AnswerForm({ r, onDone }: { r: EvidenceRequest; onDone: () => void }) {
   const [exhibitIds, setExhibitIds] = useState<string[]>([]);
   const [statementIds, setStatementIds] = useState<string[]>([]);
   const fid = `ans-${r.id}`;
-  const toggle = (list: string[], set: (v: string[]) => void, id: string) => (on: boolean) =>
-    set(on ? [...list, id] : list.filter((x) => x !== id));
   return (
     <ApiForm
       label="Answer the request"
@@ -118,17 +116,13 @@ function AnswerForm({ r, onDone }: { r: EvidenceRequest; onDone: () => void }) {
           />
           {r.kind === 'impact_statement' && !decline && (
             <div class="row">
-              <div class="field">
-                <label for={`${fid}-kind`}>Kind of impact statement</label>
-                <select
-                  id={`${fid}-kind`}
-                  value={impact}
-                  onChange={(e) => setImpact((e.currentTarget as HTMLSelectElement).value as 'isb')}
-                >
-                  <option value="isb">Impact statement for business (ISB)</option>
-                  <option value="vps">Victim personal statement (VPS)</option>
-                </select>
-              </div>
+              <Select
+                id={`${fid}-kind`}
+                label="Kind of impact statement"
+                value={impact}
+                options={IMPACT_KINDS}
+                onChange={setImpact}
+              />
               <TextField
                 id={`${fid}-by`}
                 label="Made by"
@@ -139,32 +133,25 @@ function AnswerForm({ r, onDone }: { r: EvidenceRequest; onDone: () => void }) {
             </div>
           )}
           {!decline && (exhibits.data?.items.length ?? 0) > 0 && (
-            <fieldset class="field">
-              <legend>Attach photos or CCTV stills already on the report</legend>
-              {exhibits.data!.items.map((x) => (
-                <Check
-                  key={x.id}
-                  id={`${fid}-x-${x.id}`}
-                  label={`${x.reference}${x.originalName ? ` (${x.originalName})` : ''}`}
-                  checked={exhibitIds.includes(x.id)}
-                  onChange={toggle(exhibitIds, setExhibitIds, x.id)}
-                />
-              ))}
-            </fieldset>
+            <CheckGroup
+              id={`${fid}-x`}
+              legend="Attach photos or CCTV stills already on the report"
+              options={exhibits.data!.items.map((x) => [
+                x.id,
+                `${x.reference}${x.originalName ? ` (${x.originalName})` : ''}`,
+              ])}
+              selected={exhibitIds}
+              onChange={setExhibitIds}
+            />
           )}
           {!decline && (statements.data?.items.length ?? 0) > 0 && (
-            <fieldset class="field">
-              <legend>Attach witness statements already on the report</legend>
-              {statements.data!.items.map((s) => (
-                <Check
-                  key={s.id}
-                  id={`${fid}-s-${s.id}`}
-                  label={`${s.witnessName} (version ${s.version})`}
-                  checked={statementIds.includes(s.id)}
-                  onChange={toggle(statementIds, setStatementIds, s.id)}
-                />
-              ))}
-            </fieldset>
+            <CheckGroup
+              id={`${fid}-s`}
+              legend="Attach witness statements already on the report"
+              options={statements.data!.items.map((s) => [s.id, `${s.witnessName} (version ${s.version})`])}
+              selected={statementIds}
+              onChange={setStatementIds}
+            />
           )}
           <Check
             id={`${fid}-decline`}

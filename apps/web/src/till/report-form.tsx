@@ -74,6 +74,12 @@ export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: 
     setDraft(d);
     persist(d);
   };
+  /** A written answer's value, change handler and problem. */
+  const answer = (name: 'narrative' | 'exactWords') => ({
+    value: form[name],
+    onInput: (v: string) => update({ [name]: v }),
+    error: errors[name],
+  });
   const updateDraft = (patch: Partial<Draft>) => {
     const d = { ...draft, ...patch, updatedAt: new Date().toISOString() };
     setDraft(d);
@@ -177,24 +183,8 @@ export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: 
         onChange={(types) => update({ types })}
         error={errors.types}
       />
-      <TextArea
-        id="r-narrative"
-        label="What happened, in your own words"
-        hint="Who did what, and what you saw. A few words is enough now; you can add more later."
-        value={form.narrative}
-        onInput={(narrative) => update({ narrative })}
-        error={errors.narrative}
-        rows={4}
-        required
-      />
-      <TextArea
-        id="r-words"
-        label="Exact words said to you (if any)"
-        hint="Write them as they were said, even if offensive."
-        value={form.exactWords}
-        onInput={(exactWords) => update({ exactWords })}
-        rows={2}
-      />
+      <TextArea id="r-narrative" label="What happened, in your own words" hint="Who did what, and what you saw. A few words is enough now; you can add more later." {...answer('narrative')} rows={4} required />
+      <TextArea id="r-words" label="Exact words said to you (if any)" hint="Write them as they were said, even if offensive." {...answer('exactWords')} rows={2} />
       <Choices id="r-weapon" label="Weapon" options={WEAPONS} selected={[form.weapon]} onChange={([weapon]) => update({ weapon })} />
       <Choices id="r-injury" label="Was anyone hurt?" options={INJURIES} selected={[form.injury]} onChange={([injury]) => update({ injury })} />
 

@@ -7,6 +7,7 @@ import { AlertBanner } from './alert-banner';
 import { ReportForm } from './report-form';
 import { CaseUpdates, EvidenceRequests } from '../store/store-side';
 import { Gallery } from './gallery';
+import { Tabs } from '../ui/tabs';
 
 export function TillScreen({ session }: { session: Session }) {
   const owner = session.actor.storeId ?? session.actor.id;
@@ -37,37 +38,25 @@ export function TillScreen({ session }: { session: Session }) {
     <div class="till">
       {radioView && <AlertBanner view={radioView} onAck={(id) => radio.ack(id)} />}
       {status && <SyncBar status={status} onRetry={() => void outbox.sync()} />}
-      <div class="tabs" role="tablist" aria-label="Till">
-        {(
-          [
-            ['report', 'New report'],
-            ['queue', `Sent and waiting${status ? ` (${status.items.length})` : ''}`],
-            ['requests', 'Police requests'],
-            ['updates', 'Case updates'],
-            ['gallery', 'Gallery'],
-          ] as const
-        ).map(([id, label]) => (
-          <button
-            key={id}
-            type="button"
-            role="tab"
-            id={`tab-${id}`}
-            aria-selected={tab === id}
-            aria-controls={`panel-${id}`}
-            class={tab === id ? 'tab on' : 'tab'}
-            onClick={() => setTab(id)}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
-      <section id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
+      <Tabs
+        label="Till"
+        prefix=""
+        tabs={[
+          ['report', 'New report'],
+          ['queue', `Sent and waiting${status ? ` (${status.items.length})` : ''}`],
+          ['requests', 'Police requests'],
+          ['updates', 'Case updates'],
+          ['gallery', 'Gallery'],
+        ]}
+        current={tab}
+        onChange={setTab}
+      >
         {tab === 'report' && <ReportForm owner={owner} outbox={outbox} onFiled={() => setTab('queue')} />}
         {tab === 'queue' && status && <QueueList status={status} outbox={outbox} />}
         {tab === 'requests' && <EvidenceRequests session={session} />}
         {tab === 'updates' && <CaseUpdates session={session} />}
         {tab === 'gallery' && <Gallery session={session} />}
-      </section>
+      </Tabs>
     </div>
   );
 }

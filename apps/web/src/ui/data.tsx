@@ -6,14 +6,19 @@ import { api, ApiError, describeError } from '../api/client';
 import { sha256Hex } from '../offline/db';
 import { ErrorSummary } from './fields';
 
-/** GET a path; `reload()` fetches again. The error is kept beside the last good data. */
+/**
+ * GET a path; `reload()` fetches again. The error is kept beside the last good data; `missing` says
+ * the api knows nothing at that path (an address naming an object that is not there).
+ */
 export function useLoad<T>(path: string | null): {
   data: T | null;
   error: string | null;
+  missing: boolean;
   reload: () => void;
 } {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
   const [tick, setTick] = useState(0);
   useEffect(() => {
     if (!path) {
@@ -26,11 +31,13 @@ export function useLoad<T>(path: string | null): {
         if (live) {
           setData(d);
           setError(null);
+          setMissing(false);
         }
       },
       (err: unknown) => {
         if (live) {
           setError(describeError(err));
+          setMissing(err instanceof ApiError && err.status === 404);
         }
       },
     );
@@ -39,7 +46,84 @@ export function useLoad<T>(path: string | null): {
     };
   }, [path, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, reload };
+  return { data, error, missing, reload };
+}
+
+/** Until an object opened by its address is here: loading, a clear "not found", or the api's error. */
+export function NotLoaded({
+  load,
+  what,
+  listHref,
+}: {
+  load: { error: string | null; missing: boolean };
+  what: string;
+  listHref: string;
+}) {
+  if (load.missing) {
+    return (
+      <div class="notice" role="alert" data-testid="not-found">
+        <p>No {what} was found at this address. It may have been removed, or the link may be wrong.</p>
+        <a href={listHref}>Back to the list</a>
+      </div>
+    );
+  }
+  return load.error ? (
+    <p class="field-error" role="alert">
+      {load.error}
+    </p>
+  ) : (
+    <p aria-busy="true">Loading…</p>
+  );
+}
+
+/**
+ * Runs a submit: busy while it runs, the api's message and per-field problems kept on failure.
+ * `run` resolves true on success.
+ */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const run = async (work: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    setProblems({});
+    try {
+      await work();
+      return true;
+    } catch (err) {
+      setError(describeError(err));
+      if (err instanceof ApiError) {
+        setProblems(err.fieldProblems());
+      }
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  /** A problem found before anything is sent. */
+  const refuse = (found: Record<string, string>) => {
+    setError(null);
+    setProblems(found);
+  };
+  return { busy, error, problems, run, refuse };
+}
+
+/**
+ * A form's text values by name; `field(name, problems)` gives a TextField or TextArea its value,
+ * its change handler and the api's problem for that name (or for `problemKey`).
+ */
+export function useFormValues<T extends Record<string, string>>(initial: T) {
+  const [values, setValues] = useState(initial);
+  const field = (name: keyof T & string, problems?: Record<string, string>, problemKey: string = name) => ({
+    value: values[name],
+    onInput: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
+    error: problems?.[problemKey],
+  });
+  /** Back to the initial values, only for the names given. */
+  const clear = (...names: (keyof T)[]) =>
+    setValues((prev) => ({ ...prev, ...Object.fromEntries(names.map((n) => [n, initial[n]])) }));
+  return { values, field, clear };
 }
 
 /**
@@ -65,27 +149,14 @@ export function ApiForm({
   fieldIds?: Record<string, string>;
   testId?: string;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [problems, setProblems] = useState<Record<string, string>>({});
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, problems, run } = useSubmit();
+  const [done, setDone] = useState(false);
   const go = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setProblems({});
-    setDone(null);
-    try {
-      await submit();
-      setDone('Done.');
+    setDone(false);
+    if (await run(submit)) {
+      setDone(true);
       onDone?.();
-    } catch (err) {
-      setError(describeError(err));
-      if (err instanceof ApiError) {
-        setProblems(err.fieldProblems());
-      }
-    } finally {
-      setBusy(false);
     }
   };
   return (
@@ -98,11 +169,54 @@ export function ApiForm({
         </button>
         {done && !error && (
           <span role="status" class="ok-text">
-            {done}
+            Done.
           </span>
         )}
       </div>
     </form>
+  );
+}
+
+/** A button-only ApiForm: one action on an object, nothing to fill in. */
+export function ActionButton(props: {
+  label: string;
+  text: string;
+  submit: () => Promise<unknown>;
+  onDone: () => void;
+  fieldIds?: Record<string, string>;
+}) {
+  return (
+    <ApiForm
+      label={props.label}
+      submitText={props.text}
+      submit={props.submit}
+      onDone={props.onDone}
+      fieldIds={props.fieldIds}
+    >
+      {() => null}
+    </ApiForm>
+  );
+}
+
+/** What a list load says besides its rows: its error, or (given `empty`) that it is empty. */
+export function LoadStatus({
+  load,
+  empty,
+  alert,
+}: {
+  load: { data: { items: unknown[] } | null; error: string | null };
+  empty?: string;
+  alert?: boolean;
+}) {
+  return (
+    <>
+      {load.error && (
+        <p class="field-error" role={alert ? 'alert' : undefined}>
+          {load.error}
+        </p>
+      )}
+      {empty && load.data && !load.data.items.length && <p class="empty">{empty}</p>}
+    </>
   );
 }
 
@@ -163,3 +277,42 @@ export function SubjectPhoto({ imageId, alt }: { imageId: string; alt: string })
 }
 
 export const shortId = (id: string) => id.slice(0, 8);
+
+/** Uploads one chosen file to `path` (images, proofs of service). */
+export function FileUploadForm(props: {
+  label: string;
+  submitText: string;
+  path: string;
+  inputId: string;
+  inputLabel: string;
+  accept: string;
+  /** Said when submitted with no file chosen. */
+  noFile: string;
+  onDone: () => void;
+}) {
+  const [file, setFile] = useState<File | null>(null);
+  return (
+    <ApiForm
+      label={props.label}
+      submitText={props.submitText}
+      busyText="Uploading…"
+      submit={() => (file ? uploadFile(props.path, file) : Promise.reject(new Error(props.noFile)))}
+      onDone={props.onDone}
+    >
+      {() => (
+        <div class="field">
+          <label for={props.inputId}>{props.inputLabel}</label>
+          <input
+            id={props.inputId}
+            type="file"
+            accept={props.accept}
+            onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0] ?? null)}
+          />
+        </div>
+      )}
+    </ApiForm>
+  );
+}
+
+/** `{ [name]: trimmed value }`, or nothing when blank: how the api takes optional text. */
+export const optionalText = (name: string, value: string) => (value.trim() ? { [name]: value.trim() } : {});

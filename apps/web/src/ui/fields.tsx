@@ -33,6 +33,28 @@ function Describe({ id, hint, error }: Pick<Base, 'id' | 'hint' | 'error'>) {
 const describedBy = ({ id, hint, error }: Pick<Base, 'id' | 'hint' | 'error'>) =>
   [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
 
+/** The label, hint and error around one control, and the attributes that tie them to it. */
+function Labelled(props: Base & { required?: boolean; inline?: boolean; children: ComponentChildren }) {
+  return (
+    <div class={`field${props.inline ? ' inline' : ''}${props.error ? ' has-error' : ''}`}>
+      <label for={props.id}>
+        {props.label}
+        {props.required && <span aria-hidden="true"> *</span>}
+      </label>
+      <Describe {...props} />
+      {props.children}
+    </div>
+  );
+}
+
+const controlProps = (props: Base & { required?: boolean }) => ({
+  id: props.id,
+  name: props.id,
+  required: props.required,
+  'aria-invalid': props.error ? ('true' as const) : undefined,
+  'aria-describedby': describedBy(props),
+});
+
 export function TextField(
   props: Base & {
     value: string;
@@ -45,48 +67,58 @@ export function TextField(
   },
 ) {
   return (
-    <div class={`field${props.error ? ' has-error' : ''}`}>
-      <label for={props.id}>
-        {props.label}
-        {props.required && <span aria-hidden="true"> *</span>}
-      </label>
-      <Describe {...props} />
+    <Labelled {...props}>
       <input
-        id={props.id}
-        name={props.id}
-        type={(props.type ?? "text") as "text"}
+        {...controlProps(props)}
+        type={(props.type ?? 'text') as 'text'}
         value={props.value}
         autocomplete={props.autocomplete}
         inputMode={props.inputMode}
         max={props.max}
-        required={props.required}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy(props)}
         onInput={(e) => props.onInput((e.currentTarget as HTMLInputElement).value)}
       />
-    </div>
+    </Labelled>
   );
 }
 
 export function TextArea(props: Base & { value: string; onInput: (v: string) => void; rows?: number; required?: boolean }) {
   return (
-    <div class={`field${props.error ? ' has-error' : ''}`}>
-      <label for={props.id}>
-        {props.label}
-        {props.required && <span aria-hidden="true"> *</span>}
-      </label>
-      <Describe {...props} />
+    <Labelled {...props}>
       <textarea
-        id={props.id}
-        name={props.id}
+        {...controlProps(props)}
         rows={props.rows ?? 4}
         value={props.value}
-        required={props.required}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy(props)}
         onInput={(e) => props.onInput((e.currentTarget as HTMLTextAreaElement).value)}
       />
-    </div>
+    </Labelled>
+  );
+}
+
+/** A drop-down of [value, label] options. */
+export function Select<V extends string>(
+  props: Base & {
+    value: V;
+    options: readonly (readonly [V, string])[];
+    onChange: (v: V) => void;
+    inline?: boolean;
+    disabled?: boolean;
+  },
+) {
+  return (
+    <Labelled {...props}>
+      <select
+        {...controlProps(props)}
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value as V)}
+      >
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </Labelled>
   );
 }
 
@@ -154,6 +186,33 @@ export function Check(props: Base & { checked: boolean; onChange: (v: boolean) =
       </label>
       <Describe {...props} />
     </div>
+  );
+}
+
+/** Several checkboxes in a fieldset, each [value, label], choosing a set of values. */
+export function CheckGroup(props: {
+  id: string;
+  legend: string;
+  options: [string, string][];
+  selected: string[];
+  onChange: (v: string[]) => void;
+  error?: string;
+}) {
+  return (
+    <fieldset class={`field${props.error ? ' has-error' : ''}`} id={props.id}>
+      <legend>{props.legend}</legend>
+      {props.options.map(([value, label]) => (
+        <Check
+          key={value}
+          id={`${props.id}-${value}`}
+          label={label}
+          checked={props.selected.includes(value)}
+          onChange={(on) =>
+            props.onChange(on ? [...props.selected, value] : props.selected.filter((x) => x !== value))
+          }
+        />
+      ))}
+    </fieldset>
   );
 }
 
