@@ -18,7 +18,6 @@ const DAY = 24 * 3600 * 1000;
  */
 describe('cases, intelligence and the offline shell in a browser', () => {
   let stack: Stack;
-  let caseId: string;
   let incidentId: string;
   let subjectId: string;
   let suggestedId: string;
@@ -51,9 +50,7 @@ describe('cases, intelligence and the offline shell in a browser', () => {
         { 'idempotency-key': randomUUID() },
       )
     ).id;
-    caseId = (
-      await post('/cases', { incidentId, reason: 'Knife robbery, CCTV about to be overwritten' }, Role.Police)
-    ).id;
+    await post('/cases', { incidentId, reason: 'Knife robbery, CCTV about to be overwritten' }, Role.Police);
 
     // a subject with three linked thefts under £200 (a serial flag) and one unlinked report that
     // matches the description (a suggestion)

@@ -2,15 +2,7 @@
 // listings and exclusion notices.
 import { useState } from 'preact/hooks';
 import { api, describeError } from '../../api/client';
-import type {
-  ExclusionNotice,
-  Gallery,
-  Incident,
-  Store,
-  Subject,
-  SubjectLink,
-  Suggestion,
-} from '../../api/types';
+import type { ExclusionNotice, Gallery, Incident, Subject, SubjectLink, Suggestion } from '../../api/types';
 import {
   ApiForm,
   FileUploadForm,

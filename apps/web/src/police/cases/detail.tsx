@@ -1,7 +1,7 @@
 // One case at its own address: its reports, status, assignment, evidence requests, pack and history.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Session } from '../../api/client';
-import type { CaseHistoryEntry, Incident, PoliceCase, Store } from '../../api/types';
+import type { CaseHistoryEntry, Incident, PoliceCase } from '../../api/types';
 import { NotLoaded, shortId, useLoad } from '../../ui/data';
 import { IncidentDetail } from '../../ui/incident-detail';
 import { when } from '../../ui/labels';
