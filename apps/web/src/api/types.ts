@@ -1,11 +1,11 @@
 // HTTP shapes of the api, named as the web uses them; each is a schema of the api's OpenAPI
 // document (apps/api/openapi.json), through generated.ts (`npm run openapi`).
 import type { components } from './generated';
-import type { Role } from '@app/auth';
-export type { Role };
 export type { AlertPayload, AlertAckedPayload, PresencePayload } from '../../../../libs/realtime/src/events';
 
 type Schemas = components['schemas'];
+
+export type Role = Schemas['Role'];
 
 export type ActorSummary = Schemas['ActorSummaryResponse'];
 export type TokenResponse = Schemas['TokenResponse'];
