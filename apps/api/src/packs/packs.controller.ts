@@ -21,6 +21,7 @@ import { PackRateLimiter } from '../http/actor-rate-limiter';
 import { UuidParam } from '../http/uuid.pipe';
 import { PacksService } from './packs.service';
 import { ApiErrors, ApiFileResponse, ListOf } from '../http/openapi';
+import { RequiredText } from '../http/text-fields';
 
 export class DownloadPackRequest {
   /** who receives the pack (e.g. "CPS Wessex, reviewing lawyer A. Khan") */
@@ -34,11 +35,7 @@ export class DownloadPackRequest {
   @IsHumanText()
   recipient: string;
 
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(3)
-  @MaxLength(1000)
-  @IsHumanText({ multiline: true })
+  @RequiredText(3, 1000, true)
   purpose: string;
 }
 

@@ -1,14 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsUUID } from 'class-validator';
 import type { RadioSettingsValues, TalkGroupWithStores } from '@app/alerts';
-import { IsHumanText } from '@app/errors';
+
+import { RequiredText } from '../../http/text-fields';
 
 export class CreateTalkGroupRequest {
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  @IsHumanText()
+  @RequiredText(1, 100)
   name: string;
 }
 

@@ -9,7 +9,6 @@ import {
   IsString,
   IsUUID,
   MaxLength,
-  MinLength,
 } from 'class-validator';
 import {
   type CaseEvidenceRequest,
@@ -23,6 +22,7 @@ import {
 } from '@app/cases';
 import { DATE_RANGES, IsCalendarDate, IsHumanText } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
+import { RequiredText, Text } from '../../http/text-fields';
 
 /** Open from one incident (`incidentId`) or from a serial-offender flag (`serialFlagId`). */
 export class OpenCaseRequest {
@@ -36,11 +36,7 @@ export class OpenCaseRequest {
   @IsUUID()
   serialFlagId?: string;
 
-  @ApiPropertyOptional({ type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @IsHumanText()
+  @Text(200)
   title?: string;
 
   @ApiPropertyOptional({ type: Boolean })
@@ -53,11 +49,7 @@ export class OpenCaseRequest {
   @IsBoolean()
   victimVulnerable?: boolean;
 
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
-  @IsHumanText({ multiline: true })
+  @RequiredText(3, 2000, true)
   reason: string;
 }
 
@@ -66,11 +58,7 @@ export class TransitionCaseRequest {
   @IsEnum(CaseStatus)
   status: CaseStatus;
 
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
-  @IsHumanText({ multiline: true })
+  @RequiredText(3, 2000, true)
   reason: string;
 
   /** the outcome in plain words for the store and the victim (court outcome, NFA, resolution) */
@@ -96,11 +84,7 @@ export class AssignCaseRequest {
   @IsUUID()
   officerId: string;
 
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
-  @IsHumanText({ multiline: true })
+  @RequiredText(3, 2000, true)
   reason: string;
 }
 
@@ -127,11 +111,7 @@ export class CreateEvidenceRequest {
   @IsEnum(EvidenceRequestKind)
   kind: EvidenceRequestKind;
 
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(3)
-  @MaxLength(4000)
-  @IsHumanText({ multiline: true })
+  @RequiredText(3, 4000, true)
   message: string;
 
   @ApiPropertyOptional({ type: String })
@@ -150,11 +130,7 @@ export class AnswerEvidenceRequest {
   @IsBoolean()
   decline?: boolean;
 
-  @ApiPropertyOptional({ type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(50_000)
-  @IsHumanText({ multiline: true })
+  @Text(50_000, true)
   answerText?: string;
 
   @ApiPropertyOptional({ enum: ['isb', 'vps'] })
@@ -162,11 +138,7 @@ export class AnswerEvidenceRequest {
   @IsIn(['isb', 'vps'])
   impactKind?: 'isb' | 'vps';
 
-  @ApiPropertyOptional({ type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @IsHumanText()
+  @Text(200)
   impactMadeBy?: string;
 
   @ApiPropertyOptional({ type: [String] })

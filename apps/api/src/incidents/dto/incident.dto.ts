@@ -32,6 +32,7 @@ import {
 } from '@app/incidents';
 import { DATE_RANGES, IsCalendarDate, IsHumanText, IsZonedDateTime, PenceAtMost } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
+import { RequiredText, Text } from '../../http/text-fields';
 import { RefusesSpecialCategories } from './refused-field';
 
 /**
@@ -50,18 +51,10 @@ const ReportTotalAtMost = () =>
   });
 
 export class GoodsLineDto {
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @IsHumanText()
+  @RequiredText(1, 200)
   description: string;
 
-  @ApiPropertyOptional({ type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  @IsHumanText()
+  @Text(64)
   sku?: string;
 
   @ApiProperty({ type: Number })
@@ -92,58 +85,37 @@ export class GoodsLineDto {
 }
 
 /** Optional human-readable text of at most `max` characters. */
-function Text(max: number, multiline = false): PropertyDecorator {
-  return (target, key) =>
-    [IsOptional(), IsString(), MaxLength(max), IsHumanText({ multiline })].forEach((d) => d(target, key));
-}
-
 /** How an offender looked and acted. Special-category fields are refused by name. */
 export class OffenderDescriptionDto extends RefusesSpecialCategories {
-  @ApiPropertyOptional({ type: String })
   @Text(50)
   apparentAgeRange?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(50)
   height?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(100)
   build?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(200)
   hair?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(500, true)
   clothing?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(500, true)
   distinguishingMarks?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(20)
   vehicleRegistration?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(200)
   directionOfTravel?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(2000, true)
   exactWords?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(2000, true)
   freeText?: string;
 }
 
 export class WitnessDto {
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @IsHumanText()
+  @RequiredText(1, 200)
   name: string;
 
   @ApiProperty({ enum: ['staff', 'customer', 'other'] })
   @IsIn(['staff', 'customer', 'other'])
   kind: Witness['kind'];
-
-  @ApiPropertyOptional({ type: String })
   @Text(200)
   contact?: string;
 }
@@ -286,8 +258,6 @@ export class AmendIncidentRequest {
   @IsInt()
   @Min(1)
   version: number;
-
-  @ApiPropertyOptional({ type: String })
   @Text(500, true)
   reason?: string;
 

@@ -12,14 +12,11 @@ import {
 } from 'class-validator';
 import { signedContentJson, type StatementInput, type WitnessStatement } from '@app/incidents';
 import { IsHumanText } from '@app/errors';
+import { RequiredText, Text } from '../../http/text-fields';
 
 /** An MG11 statement, signed as it is stored (s.9 Criminal Justice Act 1967). */
 export class CreateStatementRequest implements StatementInput {
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @IsHumanText()
+  @RequiredText(1, 200)
   witnessName: string;
 
   /** only when the witness is under 18 (CrimPR r.16.2) */
@@ -30,11 +27,7 @@ export class CreateStatementRequest implements StatementInput {
   @Max(17)
   witnessAgeIfUnder18?: number;
 
-  @ApiPropertyOptional({ type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  @IsHumanText()
+  @Text(200)
   witnessOccupation?: string;
 
   /** first person, own words, time order */

@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsIn, IsOptional, IsUUID } 
 import { AppealOutcome, AppealStatus, type ExclusionNotice } from '@app/offenders';
 import { DATE_RANGES, IsZonedDateTime } from '@app/errors';
 
-import { RequiredText, Text } from './text-fields';
+import { RequiredText, Text } from '../../http/text-fields';
 
 export class IssueExclusionRequest {
   @ApiPropertyOptional({ type: [String] })
@@ -13,12 +13,8 @@ export class IssueExclusionRequest {
   @ArrayUnique()
   @IsUUID(undefined, { each: true })
   storeIds?: string[];
-
-  @ApiPropertyOptional({ type: String })
   @Text(500)
   area?: string;
-
-  @ApiProperty({ type: String })
   @RequiredText(3, 2000, true)
   reason: string;
 
@@ -32,8 +28,6 @@ export class IssueExclusionRequest {
   @ApiProperty({ type: String })
   @IsZonedDateTime(DATE_RANGES.past)
   servedAt: string;
-
-  @ApiProperty({ type: String })
   @RequiredText(1, 200)
   servedByName: string;
 
@@ -65,8 +59,6 @@ export class AppealRequest {
   @IsOptional()
   @IsEnum(AppealOutcome)
   outcome?: AppealOutcome;
-
-  @ApiPropertyOptional({ type: String })
   @Text(2000, true)
   note?: string;
 }

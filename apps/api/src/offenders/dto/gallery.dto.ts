@@ -14,14 +14,11 @@ import {
 import { Role, ROLES } from '@app/auth';
 import { type Gallery, ListingState } from '@app/offenders';
 
-import { RequiredText, Text } from './text-fields';
+import { RequiredText, Text } from '../../http/text-fields';
 
 export class CreateGalleryRequest {
-  @ApiProperty({ type: String })
   @RequiredText(1, 100)
   name: string;
-
-  @ApiPropertyOptional({ type: String })
   @Text(500, true)
   purpose?: string;
 
@@ -66,8 +63,6 @@ export class ProposeListingRequest {
   @ApiProperty({ type: String })
   @IsUUID()
   subjectId: string;
-
-  @ApiProperty({ type: String })
   @RequiredText(3, 2000, true)
   reason: string;
 
@@ -82,14 +77,11 @@ export class ReviewListingRequest {
   @ApiProperty({ enum: ['approve', 'reject'] })
   @IsIn(['approve', 'reject'])
   decision: 'approve' | 'reject';
-
-  @ApiPropertyOptional({ type: String })
   @Text(2000, true)
   note?: string;
 }
 
 export class DelistRequest {
-  @ApiProperty({ type: String })
   @RequiredText(3, 2000, true)
   reason: string;
 }
@@ -100,8 +92,6 @@ export class RenewListingRequest {
   @ArrayMaxSize(100)
   @IsUUID(undefined, { each: true })
   incidentIds: string[];
-
-  @ApiProperty({ type: String })
   @RequiredText(3, 2000, true)
   reason: string;
 }

@@ -3,7 +3,7 @@ import { IsEnum, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { type LegalRule, type SerialFlag, SerialFlagState } from '@app/offenders';
 import { PageQuery } from '../../http/page.query';
 
-import { Text } from './text-fields';
+import { Text } from '../../http/text-fields';
 
 export class ListFlagsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: SerialFlagState, enumName: 'SerialFlagState' })
@@ -16,8 +16,6 @@ export class FlagTransitionRequest {
   @ApiProperty({ enum: SerialFlagState, enumName: 'SerialFlagState' })
   @IsIn([SerialFlagState.Reviewed, SerialFlagState.CaseOpened, SerialFlagState.Dismissed])
   state: SerialFlagState;
-
-  @ApiPropertyOptional({ type: String })
   @Text(2000, true)
   note?: string;
 }

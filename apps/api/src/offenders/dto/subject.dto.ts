@@ -28,28 +28,21 @@ import {
 import { IsHumanText } from '@app/errors';
 import { RefusesSpecialCategories } from '../../incidents/dto/refused-field';
 
-import { RequiredText, Text } from './text-fields';
+import { RequiredText, Text } from '../../http/text-fields';
 
 export class SubjectDescriptionDto extends RefusesSpecialCategories {
-  @ApiPropertyOptional({ type: String })
   @Text(50)
   apparentAgeRange?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(50)
   height?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(100)
   build?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(200)
   hair?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(500, true)
   usualClothing?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(500, true)
   distinguishingMarks?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(2000, true)
   notes?: string;
 }
@@ -59,14 +52,10 @@ export class VehicleDto {
   @IsString()
   @Matches(/^[A-Za-z0-9 ]{2,10}$/, { message: 'registration must be 2 to 10 letters or digits' })
   registration: string;
-
-  @ApiPropertyOptional({ type: String })
   @Text(50)
   make?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(50)
   model?: string;
-  @ApiPropertyOptional({ type: String })
   @Text(30)
   colour?: string;
 }
@@ -120,7 +109,14 @@ export class CreateSubjectRequest extends RefusesSpecialCategories {
 /** PATCH: the create fields, each optional; the refused fields stay refused, even as null. */
 export class UpdateSubjectRequest extends IntersectionType(
   PartialType(
-    PickType(CreateSubjectRequest, ['kind', 'name', 'aliases', 'description', 'vehicles', 'juvenile'] as const),
+    PickType(CreateSubjectRequest, [
+      'kind',
+      'name',
+      'aliases',
+      'description',
+      'vehicles',
+      'juvenile',
+    ] as const),
   ),
   RefusesSpecialCategories,
 ) {}
@@ -329,8 +325,6 @@ export class LinkIncidentRequest {
   @ApiProperty({ type: String })
   @IsUUID()
   incidentId: string;
-
-  @ApiPropertyOptional({ type: String })
   @Text(1000, true)
   note?: string;
 }
@@ -339,8 +333,6 @@ export class UnlinkIncidentRequest {
   @ApiProperty({ type: String })
   @IsUUID()
   incidentId: string;
-
-  @ApiProperty({ type: String })
   @RequiredText(3, 1000, true)
   reason: string;
 }

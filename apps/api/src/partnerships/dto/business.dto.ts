@@ -1,14 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { MemberBusiness } from '@app/partnerships';
-import { IsHumanText } from '@app/errors';
+
+import { RequiredText } from '../../http/text-fields';
 
 export class CreateBusinessRequest {
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @IsHumanText()
+  @RequiredText(1, 200)
   name: string;
 }
 

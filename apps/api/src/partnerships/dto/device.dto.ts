@@ -1,18 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsUUID } from 'class-validator';
 import type { Device } from '@app/identity';
-import { IsHumanText } from '@app/errors';
+
+import { RequiredText } from '../../http/text-fields';
 
 export class EnrolDeviceRequest {
   @ApiProperty({ type: String })
   @IsUUID()
   storeId: string;
 
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(120)
-  @IsHumanText()
+  @RequiredText(1, 120)
   name: string;
 }
 

@@ -1,35 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsLatitude,
-  IsLongitude,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsLatitude, IsLongitude, IsOptional, IsUUID, Matches } from 'class-validator';
 import type { Store } from '@app/partnerships';
-import { IsHumanText } from '@app/errors';
+
 import { PageQuery } from '../../http/page.query';
+import { RequiredText } from '../../http/text-fields';
 
 export class CreateStoreRequest {
   @ApiProperty({ type: String })
   @IsUUID()
   businessId: string;
 
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @IsHumanText()
+  @RequiredText(1, 200)
   name: string;
 
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(300)
-  @IsHumanText()
+  @RequiredText(1, 300)
   site: string;
 
   @ApiProperty({ type: String })

@@ -11,7 +11,8 @@ import {
 } from 'class-validator';
 import { Role } from '@app/auth';
 import type { User } from '@app/identity';
-import { IsHumanText } from '@app/errors';
+
+import { RequiredText } from '../../http/text-fields';
 
 export class CreateUserRequest {
   @ApiProperty({ type: String })
@@ -19,11 +20,7 @@ export class CreateUserRequest {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ type: String })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(120)
-  @IsHumanText()
+  @RequiredText(1, 120)
   displayName: string;
 
   @ApiProperty({ enum: Role, enumName: 'Role' })
