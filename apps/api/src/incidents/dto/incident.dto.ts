@@ -85,6 +85,18 @@ export class GoodsLineDto {
 }
 
 /** Optional human-readable text of at most `max` characters. */
+/** A police crime reference as forces write them (optional; null clears it on an amendment). */
+function CrimeReference(): PropertyDecorator {
+  return (target, key) =>
+    [
+      ApiPropertyOptional({ type: String, nullable: true, pattern: '^[A-Za-z0-9/ -]{1,40}$' }),
+      IsOptional(),
+      Matches(/^[A-Za-z0-9/ -]{1,40}$/, {
+        message: 'crimeReference must be letters, digits, / or - (at most 40)',
+      }),
+    ].forEach((d) => d(target, key));
+}
+
 /** How an offender looked and acted. Special-category fields are refused by name. */
 export class OffenderDescriptionDto extends RefusesSpecialCategories {
   @Text(50)
@@ -189,11 +201,7 @@ class IncidentFieldsDto extends RefusesSpecialCategories {
   @IsBoolean()
   policeReported: boolean;
 
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9/ -]{1,40}$/, {
-    message: 'crimeReference must be letters, digits, / or - (at most 40)',
-  })
+  @CrimeReference()
   crimeReference?: string | null;
 
   @ApiProperty({ type: Boolean })
@@ -334,11 +342,7 @@ export class AmendIncidentRequest {
   @IsOptional()
   @IsBoolean()
   policeReported?: boolean;
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9/ -]{1,40}$/, {
-    message: 'crimeReference must be letters, digits, / or - (at most 40)',
-  })
+  @CrimeReference()
   crimeReference?: string | null;
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
