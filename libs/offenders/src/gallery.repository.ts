@@ -157,6 +157,28 @@ export class GalleryRepository {
     });
   }
 
+  /** Locks a listing and applies `change`, which returns the access log's justification (null: no such listing). */
+  private changeListing(
+    scope: TenantScope,
+    id: string,
+    change: (em: EntityManager, listing: GalleryListing) => Promise<string>,
+  ): Promise<GalleryListing | null> {
+    return this.db.run(scope, async (em) => {
+      const listing = await this.listingFor(em, scope, id);
+      if (!listing) {
+        return null;
+      }
+      const justification = await change(em, listing);
+      await appendAudit(em, scope, {
+        action: AccessAction.Alter,
+        objectType: 'subject',
+        objectId: listing.subjectId,
+        justification,
+      });
+      return em.findOneByOrFail(GalleryListing, { id });
+    });
+  }
+
   /** A second person reviews: approve lists it until now + the gallery's default days. */
   review(
     scope: TenantScope,
@@ -165,11 +187,7 @@ export class GalleryRepository {
     note: string | null,
     now: Date,
   ): Promise<GalleryListing | null> {
-    return this.db.run(scope, async (em) => {
-      const listing = await this.listingFor(em, scope, id);
-      if (!listing) {
-        return null;
-      }
+    return this.changeListing(scope, id, async (em, listing) => {
       if (listing.state !== ListingState.Pending) {
         throw new DomainError(ErrorCode.Conflict, `The listing is ${listing.state}, not awaiting review`);
       }
@@ -194,22 +212,12 @@ export class GalleryRepository {
             : {}),
         },
       );
-      await appendAudit(em, scope, {
-        action: AccessAction.Alter,
-        objectType: 'subject',
-        objectId: listing.subjectId,
-        justification: `listing ${id} ${approve ? 'approved' : 'rejected'}${note ? `: ${note}` : ''}`,
-      });
-      return em.findOneByOrFail(GalleryListing, { id });
+      return `listing ${id} ${approve ? 'approved' : 'rejected'}${note ? `: ${note}` : ''}`;
     });
   }
 
   delist(scope: TenantScope, id: string, reason: string, now: Date): Promise<GalleryListing | null> {
-    return this.db.run(scope, async (em) => {
-      const listing = await this.listingFor(em, scope, id);
-      if (!listing) {
-        return null;
-      }
+    return this.changeListing(scope, id, async (em, listing) => {
       if (listing.state !== ListingState.Listed && listing.state !== ListingState.Pending) {
         throw new DomainError(ErrorCode.Conflict, `The listing is already ${listing.state}`);
       }
@@ -218,13 +226,7 @@ export class GalleryRepository {
         { id },
         { state: ListingState.Delisted, delistedBy: scope.actorId, delistedAt: now, delistReason: reason },
       );
-      await appendAudit(em, scope, {
-        action: AccessAction.Alter,
-        objectType: 'subject',
-        objectId: listing.subjectId,
-        justification: `listing ${id} delisted: ${reason}`,
-      });
-      return em.findOneByOrFail(GalleryListing, { id });
+      return `listing ${id} delisted: ${reason}`;
     });
   }
 
@@ -236,11 +238,7 @@ export class GalleryRepository {
     reason: string,
     now: Date,
   ): Promise<GalleryListing | null> {
-    return this.db.run(scope, async (em) => {
-      const listing = await this.listingFor(em, scope, id);
-      if (!listing) {
-        return null;
-      }
+    return this.changeListing(scope, id, async (em, listing) => {
       if (listing.state !== ListingState.Listed) {
         throw new DomainError(
           ErrorCode.Conflict,
@@ -270,13 +268,7 @@ export class GalleryRepository {
           incidentIds: [...new Set([...listing.incidentIds, ...incidentIds])],
         },
       );
-      await appendAudit(em, scope, {
-        action: AccessAction.Alter,
-        objectType: 'subject',
-        objectId: listing.subjectId,
-        justification: `listing ${id} renewed: ${reason}`,
-      });
-      return em.findOneByOrFail(GalleryListing, { id });
+      return `listing ${id} renewed: ${reason}`;
     });
   }
 
