@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --seed N] [-- --only H1,D1] [-- --label "text"] [-- --keep-services]
+// npm run bench [-- --quick] [-- --seed N] [-- --only H1,D1] [-- --label "text"] [-- --keep-services] [-- --profile]
 // [-- --skip-migrate] [-- --build | --no-build] [-- --fresh-db] [-- --deadline S] [-- --budget-scale X]
 // [-- --prepare]
 // Starts the bench profile's PostgreSQL and Redis (scripts/services.mjs), migrates and seeds,
@@ -76,7 +76,9 @@ const SCENARIOS = [
   { file: 'queries.mjs', budgetS: quick ? 60 : 600 },
 ];
 
-const PORTS = { api: 3490, radio1: 3491, radio2: 3492, bhttp: 3493, bpg: 3494, bws: 3495, h3: 3496 };
+const PORTS = { api: 3490, radio1: 3491, radio2: 3492, bhttp: 3493, bpg: 3494, bws: 3495, h3: 3496, inspect: 3497 };
+// --profile: the api runs with its inspector open, and D1 adds a profiled run (bench/lib/profile.mjs)
+const profiling = flag('--profile');
 const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
 const resultsDir = join(root, 'bench', 'results');
 const logDir = join(resultsDir, 'logs', runId);
@@ -318,7 +320,8 @@ async function main() {
 
     // The apps under test: api and worker for the whole run; radios per scenario.
     const node = process.execPath;
-    apps.api = start('api', node, [APP_MAIN('api')], { env, logDir, group: 'apps' });
+    const inspect = profiling ? [`--inspect=127.0.0.1:${PORTS.inspect}`] : [];
+    apps.api = start('api', node, [...inspect, APP_MAIN('api')], { env, logDir, group: 'apps' });
     apps.worker = start('worker', node, [APP_MAIN('worker')], { env, logDir, group: 'apps' });
     const apiUrl = `http://127.0.0.1:${PORTS.api}`;
     await waitHttp(`${apiUrl}/ready`, 60_000, apps.api);
@@ -339,6 +342,7 @@ async function main() {
 
     const ctx = {
       root,
+      profile: profiling ? { inspectPort: PORTS.inspect, label: doc.run.label ?? runId } : null,
       quick,
       cfg: CFG,
       pairs: CFG.pairs,

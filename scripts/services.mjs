@@ -172,6 +172,8 @@ async function upPostgres(profile) {
       '-c full_page_writes=on',
       '-c max_connections=300',
       '-c shared_buffers=256MB',
+      // the bench profiles the database's statements (npm run bench -- --profile)
+      ...(profile === 'bench' ? ['-c shared_preload_libraries=pg_stat_statements'] : []),
     ].join(' ');
     if (isRoot && existsSync(p.pgLog)) execFileSync('chown', ['postgres:postgres', p.pgLog]);
     if (isRoot && !existsSync(p.pgLog)) {
@@ -209,6 +211,11 @@ async function upPostgres(profile) {
   const db = PROFILES[profile].database;
   if (!psql(bin, p, pgPort, `SELECT 1 FROM pg_database WHERE datname = '${db}'`)) {
     psql(bin, p, pgPort, `CREATE DATABASE ${db} OWNER hub_owner`);
+  }
+  if (profile === 'bench') {
+    psql(bin, p, pgPort, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements', db);
+    psql(bin, p, pgPort, 'GRANT pg_read_all_stats TO hub_owner');
+    psql(bin, p, pgPort, 'GRANT EXECUTE ON FUNCTION pg_stat_statements_reset TO hub_owner', db);
   }
 }
 

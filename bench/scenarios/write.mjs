@@ -4,9 +4,11 @@
 // D3: the full POST at 70% of its measured max rate: absolute p95/p99.
 // Sequence per pair: B-pg, api, pgbench (interleaved after a warm-up of each).
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { incidentBody } from '../lib/body.mjs';
 import { fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
+import { cpuProfiler, profileDatabase, profileMarkdown, summariseCpu } from '../lib/profile.mjs';
 import { cpuSeconds, stop, waitHttp } from '../lib/proc.mjs';
 import { median, round } from '../lib/stats.mjs';
 
@@ -55,6 +57,7 @@ export async function run(ctx) {
     }
   }
   await stop(bpg);
+  const profile = ctx.profile && ctx.only.includes('D1') ? await profiled(ctx, () => B(cfg.writeS)) : undefined;
   const out = [];
   const rps = summarizePairs(base, cand, (r) => r.okRps);
   const p = (k) => summarizePairs(base, cand, (r) => r.latency[k]);
@@ -73,6 +76,7 @@ export async function run(ctx) {
       ratio: rps.ratio,
       figures: { rps, p50, p95, p99, apiNon2xx: failed, apiStatuses: cand.map((r) => r.statuses) },
       reps: { base, cand },
+      profile,
       generatorCpuPct: genCpu,
       void: genCpu > GENERATOR_VOID_PCT,
       note: `50 conns -p 1, ${cfg.writeS} s per side, ${ctx.pairs} pair(s); B-pg connects as the table owner (no RLS, no auth); the api as a shopworker with a new Idempotency-Key per request${failed.some((f) => f) ? `; api non-2xx: ${failed.join('/')}` : ''}; stretch 65% ${rps.ratio >= 0.65 ? 'met' : 'not met'}`,
@@ -111,6 +115,29 @@ export async function run(ctx) {
     });
   }
   return out;
+}
+
+/** One more run of the full POST, profiled (--profile); the Markdown goes beside the run's logs. */
+async function profiled(ctx, load) {
+  const cpu = await cpuProfiler(ctx.profile.inspectPort);
+  await cpu.start();
+  const { result, profile: db } = await profileDatabase(
+    ctx.urls.DATABASE_MIGRATION_URL,
+    [ctx.apps.api.pid, ctx.apps.worker.pid],
+    load,
+  );
+  const cpuSummary = summariseCpu(await cpu.stop());
+  const file = join(ctx.logDir, 'profile-D1.md');
+  writeFileSync(
+    file,
+    `${profileMarkdown(`D1 profiled: ${ctx.profile.label}`, result.ok, {
+      cpu: cpuSummary,
+      db,
+      processNames: { 'process 0': 'api', 'process 1': 'worker' },
+    })}\n`,
+  );
+  ctx.say(`D1 profile: ${file}`);
+  return { okRps: result.okRps, cpu: cpuSummary, db };
 }
 
 function pgbench(ctx, seconds) {
