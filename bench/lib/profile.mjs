@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { cpuSeconds } from './proc.mjs';
 import { round } from './stats.mjs';
 
-const TOP = 12;
+const TOP = 20;
 
 /** Connects to a process's inspector; `start()` then `stop()` returns the V8 CPU profile. */
 export async function cpuProfiler(inspectPort) {
@@ -113,9 +113,12 @@ export async function profileDatabase(ownerUrl, pids, work) {
     const timer = setInterval(() => {
       sampling = sampling.then(async () => {
         const { rows } = await db.query(
-          `SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS w, count(*)::int AS n
+          `SELECT CASE WHEN state <> 'active' THEN 'idle in transaction (waiting for the app)'
+                       ELSE coalesce(wait_event_type || ':' || wait_event, 'on CPU') END AS w,
+                  count(*)::int AS n
              FROM pg_stat_activity
-            WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+            WHERE datname = current_database() AND state IN ('active', 'idle in transaction')
+              AND pid <> pg_backend_pid()
             GROUP BY 1`,
         );
         samples++;
@@ -179,13 +182,13 @@ export function profileMarkdown(title, requests, { cpu, db, processNames }) {
   const names = Object.entries(db.cpuPct).map(([k, v]) => `${processNames[k] ?? k} ${v}%`);
   lines.push(`${db.seconds} s under load, ${requests} requests answered. CPU (100% = one core): ${names.join(', ')}.`);
   lines.push(
-    `Database statements: ${db.statements.calls} (${round(db.statements.calls / Math.max(1, requests), 1)} per request, worker included); active backends on average ${db.waits.meanActiveBackends}.`,
+    `Database statements: ${db.statements.calls} (${round(db.statements.calls / Math.max(1, requests), 1)} per request, worker included); backends in a transaction on average ${db.waits.meanActiveBackends}.`,
     '',
   );
   const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), ''];
   lines.push('api CPU by place (self time):', '', ...table(['Place', '%'], cpu.byPlace.map((r) => [r.what, r.pct])));
   lines.push('api CPU by function (self time):', '', ...table(['Function', '%'], cpu.byFunction.map((r) => [`\`${r.what}\``, r.pct])));
-  lines.push('What active database backends were doing (sampled every 50 ms):', '', ...table(['State', '%'], db.waits.top.map((r) => [r.what, r.pct])));
+  lines.push('What database backends in a transaction were doing (sampled every 50 ms):', '', ...table(['State', '%'], db.waits.top.map((r) => [r.what, r.pct])));
   lines.push(
     'Statements by total time:',
     '',
