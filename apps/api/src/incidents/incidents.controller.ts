@@ -8,12 +8,11 @@ import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';
 import {
   AmendIncidentRequest,
-  AmendmentResponse,
   CreateIncidentRequest,
-  IncidentResponse,
   ListIncidentsQuery,
   TransitionIncidentRequest,
 } from './dto/incident.dto';
+import { AmendmentResponse, IncidentResponse } from './dto/incident.response';
 import { IncidentsService } from './incidents.service';
 import { ApiErrors, ListOf, PageOf } from '../http/openapi';
 
