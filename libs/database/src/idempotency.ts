@@ -32,10 +32,14 @@ export async function claimIdempotencyKey(
   claim: IdempotencyClaim,
 ): Promise<string> {
   try {
+    // the lock timeout only guards the claim: reset in the same statement (a failed claim ends the
+    // transaction anyway)
     const rows: { id: string }[] = await em.query(
-      `INSERT INTO idempotency_keys (partnership_id, principal_id, key, fingerprint, state)
-       VALUES ($1, $2, $3, $4, 'in_flight')
-       ON CONFLICT (partnership_id, principal_id, key) DO NOTHING RETURNING id`,
+      `WITH claimed AS (
+         INSERT INTO idempotency_keys (partnership_id, principal_id, key, fingerprint, state)
+         VALUES ($1, $2, $3, $4, 'in_flight')
+         ON CONFLICT (partnership_id, principal_id, key) DO NOTHING RETURNING id)
+       SELECT id, set_config('lock_timeout', '0', true) FROM claimed`,
       [scope.partnershipId, scope.actorId, claim.key, claim.fingerprint],
     );
     if (!rows.length) {
@@ -47,8 +51,6 @@ export async function claimIdempotencyKey(
       throw inFlight();
     }
     throw err;
-  } finally {
-    await em.query(`SELECT set_config('lock_timeout', '0', true)`).catch(() => undefined);
   }
 }
 

@@ -3,6 +3,7 @@ export * from './clock';
 export * from './data-source';
 export * from './database.module';
 export * from './entities';
+export * from './hydrate';
 export * from './idempotency';
 export * from './outbox';
 export * from './page';

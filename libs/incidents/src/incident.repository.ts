@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { assertChangeAllowed } from './incident-rules';
 import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
-import { DomainError } from '@app/errors';
+
 import { JobName } from '@app/queue';
 import {
   AccessAction,
   appendAudit,
   appendOutbox,
+  hydrate,
   type Page,
   type PageRequest,
   paginateConsulted,
@@ -21,7 +22,7 @@ import {
   type IncidentType,
   type WeaponKind,
 } from './entities/incident.entity';
-import { Store } from '@app/partnerships';
+
 import { londonDate } from '@app/offenders';
 
 export type IncidentFields = Omit<
@@ -65,18 +66,23 @@ export class IncidentRepository {
    */
   report(scope: TenantScope, fields: IncidentFields): Promise<Incident> {
     return this.db.run(scope, async (em) => {
-      if (!(await em.existsBy(Store, { id: fields.storeId, partnershipId: scope.partnershipId }))) {
-        throw DomainError.invalid('storeId', 'is not a store of this partnership');
-      }
       const submitted = fields.status !== IncidentStatus.Draft;
-      const { identifiers } = await em.insert(Incident, {
-        ...fields,
-        partnershipId: scope.partnershipId,
-        reportedAt: submitted ? () => 'now()' : null,
-        reportedBy: scope.actorId,
-        reportedByKind: scope.actorKind,
-      });
-      const incident = await em.findOneByOrFail(Incident, { id: identifiers[0].id as string });
+      // one round trip: the row comes back whole; another partnership's store breaks
+      // incidents_store_id_fkey, answered 400 naming storeId
+      const { raw } = (await em
+        .createQueryBuilder()
+        .insert()
+        .into(Incident)
+        .values({
+          ...fields,
+          partnershipId: scope.partnershipId,
+          reportedAt: submitted ? () => 'now()' : null,
+          reportedBy: scope.actorId,
+          reportedByKind: scope.actorKind,
+        })
+        .returning('*')
+        .execute()) as { raw: Record<string, unknown>[] };
+      const incident = hydrate(em, Incident, raw[0]);
       if (submitted) {
         await this.enqueueRollup(em, scope, [incident.occurredAt]);
       }

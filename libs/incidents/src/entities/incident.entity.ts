@@ -110,8 +110,16 @@ export class Incident extends BaseRow {
   @Column('uuid')
   storeId: string;
 
+  /** a store of the report's own partnership (the key carries partnership_id) */
   @ManyToOne(() => Store, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'store_id', foreignKeyConstraintName: 'incidents_store_id_fkey' })
+  @JoinColumn([
+    {
+      name: 'partnership_id',
+      referencedColumnName: 'partnershipId',
+      foreignKeyConstraintName: 'incidents_store_id_fkey',
+    },
+    { name: 'store_id', referencedColumnName: 'id', foreignKeyConstraintName: 'incidents_store_id_fkey' },
+  ])
   store?: Store;
 
   @Column({ type: 'enum', enum: IncidentStatus, enumName: 'incident_status' })

@@ -1,9 +1,11 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { BaseRow } from '@app/database';
 import { MemberBusiness } from './member-business.entity';
 import { Partnership } from './partnership.entity';
 
 @Entity('stores')
+// the target of tenant-carrying references (a report names its store with its partnership)
+@Unique('stores_partnership_id_id_key', ['partnershipId', 'id'])
 export class Store extends BaseRow {
   @Index('stores_partnership_id_idx')
   @Column('uuid')
