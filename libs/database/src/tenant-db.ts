@@ -35,8 +35,18 @@ function watchedTransaction<T>(dataSource: DataSource, work: (em: EntityManager)
   });
 }
 
-/** The transaction of the unit of work this call runs in, if any (see TenantDb.unitOfWork). */
-const ambient = new AsyncLocalStorage<{ partnershipId: string; em: EntityManager }>();
+/** The unit of work a call runs in, if any (see TenantDb.unitOfWork): its transaction, opened on first use. */
+const ambient = new AsyncLocalStorage<{ partnershipId: string; open: () => Promise<EntityManager> }>();
+
+/** Starts a transaction for the tenant (and a lock timeout, in the same statement). */
+async function setTenant(em: EntityManager, partnershipId: string, lockTimeoutMs?: number): Promise<void> {
+  await (lockTimeoutMs === undefined
+    ? em.query(`SELECT set_config('app.partnership_id', $1, true)`, [partnershipId])
+    : em.query(`SELECT set_config('app.partnership_id', $1, true), set_config('lock_timeout', $2, true)`, [
+        partnershipId,
+        `${lockTimeoutMs}ms`,
+      ]));
+}
 
 /**
  * The only way repositories open transactions on tenant data. Sets `app.partnership_id` for the
@@ -50,7 +60,7 @@ export class TenantDb {
    * `lockTimeoutMs` starts the transaction with that `lock_timeout` (in the same statement as the
    * tenant, to save a round trip); whoever asks for it resets it once past the contended write.
    */
-  run<T>(
+  async run<T>(
     scope: Pick<TenantScope, 'partnershipId'>,
     work: (em: EntityManager) => Promise<T>,
     opts: { lockTimeoutMs?: number } = {},
@@ -60,33 +70,59 @@ export class TenantDb {
       if (outer.partnershipId !== scope.partnershipId) {
         throw new Error('A unit of work cannot span two partnerships');
       }
-      return work(outer.em);
+      return work(await outer.open());
     }
     return watchedTransaction(this.dataSource, async (em) => {
-      await (opts.lockTimeoutMs === undefined
-        ? em.query(`SELECT set_config('app.partnership_id', $1, true)`, [scope.partnershipId])
-        : em.query(
-            `SELECT set_config('app.partnership_id', $1, true), set_config('lock_timeout', $2, true)`,
-            [scope.partnershipId, `${opts.lockTimeoutMs}ms`],
-          ));
+      await setTenant(em, scope.partnershipId, opts.lockTimeoutMs);
       return work(em);
     });
   }
 
   /**
    * One transaction that every `run` inside `work` joins, however deep: the idempotent POSTs use it
-   * so the key, the change and the recorded response commit (or roll back) together.
+   * so the key, the change and the recorded response commit (or roll back) together. It opens at
+   * the first `run` (or `open()`), so validation and pure rules before it hold no connection;
+   * `begin` is its first write (the idempotency claim), and its result is what `open()` gives.
    */
-  unitOfWork<T>(
+  async unitOfWork<B, T>(
     scope: Pick<TenantScope, 'partnershipId'>,
-    work: (em: EntityManager) => Promise<T>,
+    begin: (em: EntityManager) => Promise<B>,
+    work: (open: () => Promise<{ em: EntityManager; begun: B }>) => Promise<T>,
     opts: { lockTimeoutMs?: number } = {},
   ): Promise<T> {
-    return this.run(
-      scope,
-      (em) => ambient.run({ partnershipId: scope.partnershipId, em }, () => work(em)),
-      opts,
-    );
+    const runner = this.dataSource.createQueryRunner();
+    let opened: Promise<{ em: EntityManager; begun: B }> | undefined;
+    let client: NodeJS.EventEmitter | undefined;
+    let lost: unknown;
+    const onError = (err: unknown): void => {
+      lost ??= err;
+    };
+    const open = () =>
+      (opened ??= (async () => {
+        client = (await runner.connect()) as NodeJS.EventEmitter;
+        client.on('error', onError);
+        await runner.startTransaction();
+        await setTenant(runner.manager, scope.partnershipId, opts.lockTimeoutMs);
+        return { em: runner.manager, begun: await begin(runner.manager) };
+      })());
+    try {
+      const result = await ambient.run(
+        { partnershipId: scope.partnershipId, open: async () => (await open()).em },
+        () => work(open),
+      );
+      if (opened) {
+        await runner.commitTransaction();
+      }
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction().catch(() => undefined);
+      }
+      throw lost === undefined ? err : new DatabaseConnectionLost(lost);
+    } finally {
+      client?.off('error', onError);
+      await runner.release();
+    }
   }
 }
 

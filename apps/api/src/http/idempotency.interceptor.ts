@@ -104,11 +104,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       fingerprint,
       lockTimeoutMs: this.config.idempotency.lockTimeoutMs,
     };
+    // The key is claimed as the transaction's first write, when the handler first needs the
+    // database (after validation), and the handler's answer is recorded as its last.
     const work = this.db.unitOfWork(
       scope,
-      async (em) => {
-        const claimId = await claimIdempotencyKey(em, scope, claim);
+      (em) => claimIdempotencyKey(em, scope, claim),
+      async (open) => {
         const body = (await lastValueFrom(next.handle())) as { id: string };
+        const { em, begun: claimId } = await open();
         return recordIdempotentResponse(em, claimId, { statusCode, body, resourceType, resourceId: body.id });
       },
       { lockTimeoutMs: claim.lockTimeoutMs },
