@@ -31,6 +31,7 @@ import {
 import { DATE_RANGES, IsCalendarDate, IsHumanText, IsZonedDateTime, PenceAtMost } from '@app/errors';
 import { PageQuery } from '../../http/page.query';
 import { RequiredText, Text } from '../../http/text-fields';
+import { AppearanceDto } from './appearance';
 import { RefusesSpecialCategories } from './refused-field';
 
 /**
@@ -95,20 +96,10 @@ function CrimeReference(): PropertyDecorator {
     ].forEach((d) => d(target, key));
 }
 
-/** How an offender looked and acted. Special-category fields are refused by name. */
-export class OffenderDescriptionDto extends RefusesSpecialCategories {
-  @Text(50)
-  apparentAgeRange?: string;
-  @Text(50)
-  height?: string;
-  @Text(100)
-  build?: string;
-  @Text(200)
-  hair?: string;
+/** How an offender looked and acted. */
+export class OffenderDescriptionDto extends AppearanceDto {
   @Text(500, true)
   clothing?: string;
-  @Text(500, true)
-  distinguishingMarks?: string;
   @Text(20)
   vehicleRegistration?: string;
   @Text(200)

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { AppearanceResponse } from './appearance';
 import {
   type Incident,
   type IncidentAmendment,
@@ -23,19 +24,9 @@ export class GoodsLineResponse {
   recoveredQuantity: number;
 }
 
-export class OffenderDescriptionResponse {
-  @ApiProperty({ type: String, nullable: true })
-  apparentAgeRange: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  height: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  build: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  hair: string | null;
+export class OffenderDescriptionResponse extends AppearanceResponse {
   @ApiProperty({ type: String, nullable: true })
   clothing: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  distinguishingMarks: string | null;
   @ApiProperty({ type: String, nullable: true })
   vehicleRegistration: string | null;
   @ApiProperty({ type: String, nullable: true })

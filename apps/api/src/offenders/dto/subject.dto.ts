@@ -26,23 +26,14 @@ import {
   type Suggestion,
 } from '@app/offenders';
 import { IsHumanText } from '@app/errors';
+import { AppearanceDto, AppearanceResponse } from '../../incidents/dto/appearance';
 import { RefusesSpecialCategories } from '../../incidents/dto/refused-field';
 
 import { RequiredText, Text } from '../../http/text-fields';
 
-export class SubjectDescriptionDto extends RefusesSpecialCategories {
-  @Text(50)
-  apparentAgeRange?: string;
-  @Text(50)
-  height?: string;
-  @Text(100)
-  build?: string;
-  @Text(200)
-  hair?: string;
+export class SubjectDescriptionDto extends AppearanceDto {
   @Text(500, true)
   usualClothing?: string;
-  @Text(500, true)
-  distinguishingMarks?: string;
   @Text(2000, true)
   notes?: string;
 }
@@ -121,19 +112,9 @@ export class UpdateSubjectRequest extends IntersectionType(
   RefusesSpecialCategories,
 ) {}
 
-export class SubjectDescriptionResponse {
-  @ApiProperty({ type: String, nullable: true })
-  apparentAgeRange: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  height: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  build: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  hair: string | null;
+export class SubjectDescriptionResponse extends AppearanceResponse {
   @ApiProperty({ type: String, nullable: true })
   usualClothing: string | null;
-  @ApiProperty({ type: String, nullable: true })
-  distinguishingMarks: string | null;
   @ApiProperty({ type: String, nullable: true })
   notes: string | null;
 }
