@@ -38,7 +38,7 @@ function watchedTransaction<T>(dataSource: DataSource, work: (em: EntityManager)
 /** The unit of work a call runs in, if any (see TenantDb.unitOfWork): its transaction, opened on first use. */
 const ambient = new AsyncLocalStorage<{ partnershipId: string; open: () => Promise<EntityManager> }>();
 
-/** Starts a transaction for the tenant (and a lock timeout, in the same statement). */
+/** Sets the open transaction's tenant (and a lock timeout, in the same statement). */
 async function setTenant(em: EntityManager, partnershipId: string, lockTimeoutMs?: number): Promise<void> {
   await (lockTimeoutMs === undefined
     ? em.query(`SELECT set_config('app.partnership_id', $1, true)`, [partnershipId])
