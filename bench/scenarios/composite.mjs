@@ -59,6 +59,7 @@ export async function run(ctx) {
     const gap = (d * 1000 * 0.8) / Math.max(1, alerts);
     await sleep(d * 100);
     for (let i = 0; i < alerts; i++) {
+      const postedAt = nowUs();
       const r = await fetch(`${ctx.apiUrl}/api/v1/alerts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.coordinatorToken}` },
@@ -71,7 +72,7 @@ export async function run(ctx) {
       const at = nowUs();
       const j = await r.json().catch(() => ({}));
       if (r.status === 201 && j.id) {
-        sent.set(j.id, at);
+        sent.set(j.id, { postedAt, answeredAt: at });
       } else {
         alertErrors.push(`${r.status} ${JSON.stringify(j).slice(0, 200)}`);
       }
@@ -103,16 +104,18 @@ export async function run(ctx) {
   let negative = 0;
   let received = 0;
   for (const [id, times] of rep.receipts) {
-    const t201 = sent.get(id);
-    if (t201 === undefined) {
+    const alert = sent.get(id);
+    if (alert === undefined) {
       continue;
     }
+    // measured from the POST's send (one monotonic clock for every process), so a receipt that
+    // beats the 201 still has its true latency; the target's "after the 201" is at most this
     for (const t of times) {
       received += 1;
-      if (t < t201) {
+      if (t < alert.answeredAt) {
         negative += 1;
       }
-      h.recordValue(Math.max(1, t - t201));
+      h.recordValue(t - alert.postedAt);
     }
   }
   await ask(clients, { type: 'close' }, 'closed', 60_000);
@@ -138,7 +141,7 @@ export async function run(ctx) {
     {
       id: 'C1',
       baselineText: `B-pg ${fmt(rps.base.median, ' req/s', 0)}`,
-      measuredText: `${fmt(rps.cand.median, ' req/s', 0)}, p99 ${fmt(p99.cand.median, ' ms', 1)}; alert after 201 p50 ${fmt(alertLat.p50, '', 1)}, p99 ${fmt(alertLat.p99, ' ms', 1)} (${received}/${expected} receipts)`,
+      measuredText: `${fmt(rps.cand.median, ' req/s', 0)}, p99 ${fmt(p99.cand.median, ' ms', 1)}; alert received after the POST was sent (bounds the time after the 201) p50 ${fmt(alertLat.p50, '', 1)}, p99 ${fmt(alertLat.p99, ' ms', 1)} (${received}/${expected} receipts)`,
       ratioText: pct(rps.ratio),
       met: yesNo(met),
       ratio: rps.ratio,
