@@ -60,6 +60,10 @@ interface RadioClientEvents {
 
 type Listeners = { [E in keyof RadioClientEvents]: Set<RadioClientEvents[E]> };
 
+/** Waits before asking again for a replay page the radio turned down for now (rate limit, no answer). */
+const REPLAY_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 20_000, 30_000];
+const RETRYABLE = new Set(['RATE_LIMITED', 'TIMEOUT']);
+
 export class RadioRequestError extends Error {
   constructor(readonly error: SocketError) {
     super(`${error.code}: ${error.message}`);
@@ -196,10 +200,9 @@ export class RadioClient {
     this.socket.on('resync', () => {
       this.held ??= [];
       this.replaying += 1;
-      const afterSeq = this.resumeFrom();
-      void this.request<ReplayBatch>((done) => this.socket.emit('replay', { afterSeq }, done)).then(
+      void this.replayPage(this.resumeFrom()).then(
         (batch) => this.consumeReplay(batch),
-        () => this.endReplay(),
+        () => this.replayFailed(),
       );
     });
     this.socket.on('alert:acked', (payload) => this.emit('acked', payload));
@@ -225,13 +228,41 @@ export class RadioClient {
           this.show(alert, true);
         }
         // the next batch follows this one (not lastSeq, which live alerts may have moved on)
-        const last = current.alerts.at(-1)?.seq ?? this.seq;
-        current = current.more
-          ? await this.request<ReplayBatch>((done) => this.socket.emit('replay', { afterSeq: last }, done))
-          : undefined;
+        const last: number | null = current.alerts.at(-1)?.seq ?? this.seq;
+        current = current.more ? await this.replayPage(last) : undefined;
       }
-    } finally {
       this.endReplay();
+    } catch {
+      this.replayFailed();
+    }
+  }
+
+  /** One replay page; a refusal for now (rate limit, no answer) is asked again after a wait. */
+  private async replayPage(afterSeq: number | null): Promise<ReplayBatch> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.request<ReplayBatch>((done) => this.socket.emit('replay', { afterSeq }, done));
+      } catch (err) {
+        const retryable = err instanceof RadioRequestError && RETRYABLE.has(err.error.code);
+        if (!retryable || attempt >= REPLAY_RETRY_MS.length || !this.socket.connected) {
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, REPLAY_RETRY_MS[attempt]));
+      }
+    }
+  }
+
+  /**
+   * The rest of a replay could not be had: held live alerts are dropped (the replay brings them
+   * again) and the client reconnects, so the handshake replays from the last alert shown rather
+   * than leaving a gap.
+   */
+  private replayFailed(): void {
+    this.held = null;
+    this.replaying = 0;
+    // a socket already closed (by the app, or the network) resumes on its own next connect
+    if (this.socket.connected) {
+      this.socket.disconnect().connect();
     }
   }
 
