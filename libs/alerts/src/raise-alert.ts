@@ -135,16 +135,15 @@ export async function raiseAlert(em: EntityManager, sender: AlertSender, input: 
   });
   const alert = await em.findOneByOrFail(Alert, { id: identifiers[0].id as string });
 
-  const [outboxId] = await appendOutbox(em, sender, {
+  // The relay publishes in created_at order. appendOutbox stamps the clock as the transaction
+  // writes it, after the counter lock was taken (now() could precede a transaction that took an
+  // earlier seq), so the live order equals seq order.
+  await appendOutbox(em, sender, {
     kind: 'realtime',
     event: ALERT_EVENT,
     rooms: [...new Set(targetRooms)],
     payload: alertPayload(alert),
   });
-  // The relay publishes in created_at order; now() is the transaction's start, which can precede a
-  // transaction that took an earlier seq. Stamping the time under the counter lock keeps the live
-  // order equal to seq order.
-  await em.query(`UPDATE outbox SET created_at = clock_timestamp() WHERE id = $1`, [outboxId]);
 
   await appendAudit(
     em,

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 import type { AccessAction } from './entities/access-log-entry.entity';
+import { stageWrite } from './staged-writes';
 
 export interface AuditEntry {
   action: AccessAction;
@@ -23,8 +24,9 @@ const COLUMNS = [
 ];
 
 /**
- * Writes access-log rows in the caller's transaction. They are staged and enter the hash chain as
- * the transaction commits (see the ChainAccessLogAtCommit migration), so a rollback leaves none.
+ * Writes access-log rows in the caller's transaction, staged with its other bookkeeping writes. They
+ * enter the hash chain as the transaction commits (see the ChainAccessLogAtCommit migration), so a
+ * rollback leaves none.
  */
 export async function appendAudit(
   em: EntityManager,
@@ -35,17 +37,20 @@ export async function appendAudit(
   if (!list.length) {
     return;
   }
-  const params = list.flatMap((e) => [
-    scope.partnershipId,
-    scope.actorId,
-    scope.actorKind,
-    e.action,
-    e.objectType,
-    e.objectId ?? null,
-    e.recipients ?? [],
-    e.justification ?? null,
-    scope.requestId,
-  ]);
-  const rows = list.map((_, r) => `(${COLUMNS.map((_c, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`);
-  await em.query(`INSERT INTO access_log_pending (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, params);
+  await stageWrite(em, (param) => {
+    const rows = list.map((e) =>
+      [
+        scope.partnershipId,
+        scope.actorId,
+        scope.actorKind,
+        e.action,
+        e.objectType,
+        e.objectId ?? null,
+        e.recipients ?? [],
+        e.justification ?? null,
+        scope.requestId,
+      ].map(param),
+    );
+    return `INSERT INTO access_log_pending (${COLUMNS.join(', ')}) VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}`;
+  });
 }

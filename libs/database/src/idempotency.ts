@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
-import { IdempotencyKey } from './entities/idempotency-key.entity';
+import { stageWrite } from './staged-writes';
 
 /** What the HTTP layer learnt from the Idempotency-Key header before the handler ran. */
 export interface IdempotencyClaim {
@@ -54,23 +54,22 @@ export async function claimIdempotencyKey(
   }
 }
 
-/** Stores the response in the same transaction as the change; returns the exact bytes to send. */
+/**
+ * Stores the response in the same transaction as the change (staged: it is written with the
+ * transaction's other bookkeeping rows as it commits); returns the exact bytes to send.
+ */
 export async function recordIdempotentResponse(
   em: EntityManager,
   claimId: string,
   response: { statusCode: number; body: unknown; resourceType: string; resourceId: string },
 ): Promise<{ statusCode: number; body: string }> {
   const body = JSON.stringify(response.body);
-  await em.update(
-    IdempotencyKey,
-    { id: claimId },
-    {
-      state: 'completed',
-      statusCode: response.statusCode,
-      responseBody: body,
-      resourceType: response.resourceType,
-      resourceId: response.resourceId,
-    },
+  await stageWrite(
+    em,
+    (param) =>
+      `UPDATE idempotency_keys SET state = 'completed', status_code = ${param(response.statusCode)},
+         response_body = ${param(body)}, resource_type = ${param(response.resourceType)},
+         resource_id = ${param(response.resourceId)} WHERE id = ${param(claimId)}`,
   );
   return { statusCode: response.statusCode, body };
 }

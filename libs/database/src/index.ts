@@ -11,3 +11,4 @@ export * from './repositories';
 export * from './snake-naming.strategy';
 export * from './tenant-db';
 export * from './typeorm-logger';
+export * from './staged-writes';

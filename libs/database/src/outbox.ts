@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { TenantScope } from '@app/auth';
 import type { JobName, JobPayloads } from '@app/queue';
 import { DISCONNECT_EVENT, type RealtimeOutboxEntry } from '@app/realtime';
-import { OutboxMessage } from './entities/outbox-message.entity';
+import { stageWrite } from './staged-writes';
 
 export type OutboxEntry =
   | { [J in JobName]: { kind: 'job'; job: J; data: JobPayloads[J] } }[JobName]
@@ -11,44 +10,33 @@ export type OutboxEntry =
   | { kind: 'realtime'; event: typeof DISCONNECT_EVENT; rooms: string[]; payload: Record<string, never> };
 
 /**
- * Records a job or realtime event in the caller's transaction, so it is published if and only if
- * the change commits, even while Redis or the worker is down.
+ * Records a job or realtime event in the caller's transaction (staged with its other bookkeeping
+ * writes), so it is published if and only if the change commits, even while Redis or the worker is
+ * down. Messages are published in `created_at` order: the clock when the transaction writes them,
+ * just before it commits.
  */
 export async function appendOutbox(
   em: EntityManager,
   scope: Pick<TenantScope, 'partnershipId'>,
   entries: OutboxEntry | OutboxEntry[],
-): Promise<string[]> {
+): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (!list.length) {
-    return [];
+    return;
   }
-  const { identifiers } = await em
-    .createQueryBuilder()
-    .insert()
-    .into(OutboxMessage)
-    .values(
-      list.map(
-        (e): QueryDeepPartialEntity<OutboxMessage> =>
-          e.kind === 'job'
-            ? {
-                partnershipId: scope.partnershipId,
-                kind: 'job',
-                name: e.job,
-                rooms: [],
-                payload: e.data as never,
-              }
-            : {
-                partnershipId: scope.partnershipId,
-                kind: 'realtime',
-                name: e.event,
-                rooms: e.rooms,
-                payload: e.payload as never,
-              },
-      ),
-    )
-    .execute();
-  return identifiers.map((i) => i.id as string);
+  await stageWrite(em, (param) => {
+    const rows = list.map((e) =>
+      [
+        param(scope.partnershipId),
+        param(e.kind),
+        param(e.kind === 'job' ? e.job : e.event),
+        param(e.kind === 'job' ? [] : e.rooms),
+        `${param(JSON.stringify(e.kind === 'job' ? e.data : e.payload))}::jsonb`,
+        'clock_timestamp()',
+      ].join(', '),
+    );
+    return `INSERT INTO outbox (partnership_id, kind, name, rooms, payload, created_at) VALUES ${rows.map((r) => `(${r})`).join(', ')}`;
+  });
 }
 
 /**

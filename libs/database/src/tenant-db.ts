@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import type { TenantScope } from '@app/auth';
+import { flushStagedWrites, openStage } from './staged-writes';
 
 /** The transaction's connection died (server stopped, network cut): nothing was committed by it. */
 export class DatabaseConnectionLost extends Error {
@@ -13,39 +16,87 @@ export class DatabaseConnectionLost extends Error {
 }
 
 /**
- * One transaction, with the connection watched: when the server drops it mid-transaction, TypeORM
- * releases the query runner from pg's 'error' event, and the next statement fails with
- * QueryRunnerAlreadyReleasedError, a symptom that reads like a bug. The watch reports the cause.
+ * One transaction on a connection of its own:
+ * - begun with its settings (`set_config(…, true)`) in one round trip;
+ * - the staged bookkeeping writes (access log, outbox, idempotent response) flushed as one
+ *   statement before COMMIT;
+ * - the connection watched: when the server drops it mid-transaction, pg's 'error' event releases
+ *   the runner and the next statement fails with QueryRunnerAlreadyReleasedError, a symptom that
+ *   reads like a bug, so the cause is reported instead (DatabaseConnectionLost).
  */
-function watchedTransaction<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return dataSource.transaction(async (em) => {
-    const client = (await em.queryRunner!.connect()) as NodeJS.EventEmitter;
-    let lost: unknown;
-    const onError = (err: unknown): void => {
-      lost ??= err;
-    };
-    client.on('error', onError);
+class Transaction {
+  private readonly runner: PostgresQueryRunner;
+  private client?: PoolClient;
+  private lost: unknown;
+  private readonly onError = (err: unknown): void => {
+    this.lost ??= err;
+  };
+
+  constructor(dataSource: DataSource) {
+    this.runner = dataSource.createQueryRunner() as PostgresQueryRunner;
+  }
+
+  static async run<T>(
+    dataSource: DataSource,
+    settings: Record<string, string>,
+    work: (em: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    const tx = new Transaction(dataSource);
     try {
-      return await work(em);
+      const result = await work(await tx.begin(settings));
+      await tx.commit();
+      return result;
     } catch (err) {
-      throw lost === undefined ? err : new DatabaseConnectionLost(lost);
+      throw await tx.fail(err);
     } finally {
-      client.off('error', onError);
+      await tx.release();
     }
-  });
+  }
+
+  async begin(settings: Record<string, string>): Promise<EntityManager> {
+    const client = (this.client = (await this.runner.connect()) as PoolClient);
+    client.on('error', this.onError);
+    // Simple-protocol text, so the values are quoted by pg's escapeLiteral (a UUID, a duration).
+    const set = Object.entries(settings)
+      .map(([name, value]) => `set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`)
+      .join(', ');
+    // TypeORM's save() starts (and commits) a transaction of its own unless it sees this one
+    this.runner.isTransactionActive = true;
+    await this.runner.query(`BEGIN; SELECT ${set}`);
+    openStage(this.runner.manager);
+    return this.runner.manager;
+  }
+
+  async commit(): Promise<void> {
+    await flushStagedWrites(this.runner.manager);
+    await this.runner.query('COMMIT');
+    this.runner.isTransactionActive = false;
+  }
+
+  /** Rolls back; returns the error to throw (the lost connection, if that was the cause). */
+  async fail(err: unknown): Promise<unknown> {
+    if (this.runner.isTransactionActive) {
+      this.runner.isTransactionActive = false;
+      await this.runner.query('ROLLBACK').catch(() => undefined);
+    }
+    return this.lost === undefined ? err : new DatabaseConnectionLost(this.lost);
+  }
+
+  async release(): Promise<void> {
+    this.client?.off('error', this.onError);
+    await this.runner.release();
+  }
 }
 
 /** The unit of work a call runs in, if any (see TenantDb.unitOfWork): its transaction, opened on first use. */
 const ambient = new AsyncLocalStorage<{ partnershipId: string; open: () => Promise<EntityManager> }>();
 
-/** Sets the open transaction's tenant (and a lock timeout, in the same statement). */
-async function setTenant(em: EntityManager, partnershipId: string, lockTimeoutMs?: number): Promise<void> {
-  await (lockTimeoutMs === undefined
-    ? em.query(`SELECT set_config('app.partnership_id', $1, true)`, [partnershipId])
-    : em.query(`SELECT set_config('app.partnership_id', $1, true), set_config('lock_timeout', $2, true)`, [
-        partnershipId,
-        `${lockTimeoutMs}ms`,
-      ]));
+/** The tenant setting (and a lock timeout) a tenant transaction begins with. */
+function tenantSettings(partnershipId: string, lockTimeoutMs?: number): Record<string, string> {
+  return {
+    'app.partnership_id': partnershipId,
+    ...(lockTimeoutMs === undefined ? {} : { lock_timeout: `${lockTimeoutMs}ms` }),
+  };
 }
 
 /**
@@ -72,10 +123,7 @@ export class TenantDb {
       }
       return work(await outer.open());
     }
-    return watchedTransaction(this.dataSource, async (em) => {
-      await setTenant(em, scope.partnershipId, opts.lockTimeoutMs);
-      return work(em);
-    });
+    return Transaction.run(this.dataSource, tenantSettings(scope.partnershipId, opts.lockTimeoutMs), work);
   }
 
   /**
@@ -90,20 +138,12 @@ export class TenantDb {
     work: (open: () => Promise<{ em: EntityManager; begun: B }>) => Promise<T>,
     opts: { lockTimeoutMs?: number } = {},
   ): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
+    const tx = new Transaction(this.dataSource);
     let opened: Promise<{ em: EntityManager; begun: B }> | undefined;
-    let client: NodeJS.EventEmitter | undefined;
-    let lost: unknown;
-    const onError = (err: unknown): void => {
-      lost ??= err;
-    };
     const open = () =>
       (opened ??= (async () => {
-        client = (await runner.connect()) as NodeJS.EventEmitter;
-        client.on('error', onError);
-        await runner.startTransaction();
-        await setTenant(runner.manager, scope.partnershipId, opts.lockTimeoutMs);
-        return { em: runner.manager, begun: await begin(runner.manager) };
+        const em = await tx.begin(tenantSettings(scope.partnershipId, opts.lockTimeoutMs));
+        return { em, begun: await begin(em) };
       })());
     try {
       const result = await ambient.run(
@@ -111,17 +151,13 @@ export class TenantDb {
         () => work(open),
       );
       if (opened) {
-        await runner.commitTransaction();
+        await tx.commit();
       }
       return result;
     } catch (err) {
-      if (runner.isTransactionActive) {
-        await runner.rollbackTransaction().catch(() => undefined);
-      }
-      throw lost === undefined ? err : new DatabaseConnectionLost(lost);
+      throw await tx.fail(err);
     } finally {
-      client?.off('error', onError);
-      await runner.release();
+      await tx.release();
     }
   }
 }
@@ -135,9 +171,6 @@ export class SystemDb {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return watchedTransaction(this.dataSource, async (em) => {
-      await em.query(`SELECT set_config('app.system', 'on', true)`);
-      return work(em);
-    });
+    return Transaction.run(this.dataSource, { 'app.system': 'on' }, work);
   }
 }
