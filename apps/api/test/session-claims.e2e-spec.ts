@@ -5,6 +5,8 @@ import {
   givenPartnership,
   type GivenPartnership,
   givenTablet,
+  postIncident,
+  postStatement,
   type RadioPair,
   radioClient,
   startRadioPair,
@@ -49,6 +51,15 @@ const FORGERIES: [string, (m: Minted) => Actor][] = [
   ['a non-uuid subject', (m) => ({ ...m.shopworker, id: 'not-a-uuid' })],
 ];
 
+const STATEMENT = {
+  witnessName: 'Sam Jones',
+  witnessOccupation: 'Store assistant',
+  statementText: 'At about 14:00 I was at till 2 when a man I did not know filled a bag with steak.',
+  pageCount: 1,
+  declarationAcknowledged: true,
+  signatureName: 'Sam Jones',
+};
+
 /**
  * Tokens minted with the real signing key on a live session but claiming another user, role, store
  * or partnership than the session's are refused, on REST and on the radio handshake.
@@ -61,6 +72,7 @@ describe('access tokens are tied to their session', () => {
   let minter: AccessTokenService;
   let shopworker: Actor;
   let tablet: Actor;
+  let incidentId: string;
   const clients: RadioClient[] = [];
 
   beforeAll(async () => {
@@ -71,6 +83,9 @@ describe('access tokens are tied to their session', () => {
     minter = new AccessTokenService(api.db.config);
     shopworker = minter.verify(p.tokens.shopworker)!;
     tablet = minter.verify((await givenTablet(api, p)).token)!;
+    const filed = await postIncident(api, p.tokens.shopworker);
+    expect(filed.status).toBe(201);
+    incidentId = filed.body.id as string;
   });
   afterAll(async () => {
     for (const c of clients) {
@@ -105,6 +120,33 @@ describe('access tokens are tied to their session', () => {
     const res = await me(forge(make));
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
+  });
+
+  /**
+   * The idempotent POSTs check the session in their claim, their first database statement, not in
+   * the guard. A forgery whose own claims already fail the route's role or store rules is refused
+   * by them first (403, 400), before any database access; every other one gets 401 from the claim.
+   */
+  const REFUSED_BY_CLAIMS_ALONE: Record<string, number> = {
+    'a user’s session claiming the admin role': 403,
+    'a user’s session claiming the coordinator role': 400,
+    'a user’s session claiming no store': 400,
+    'a user’s session claiming another partnership (and its admin)': 403,
+  };
+  it.each(FORGERIES)('refuses %s on a report and a statement, writing nothing', async (name, make) => {
+    const count = async () =>
+      (
+        await api.db.owner.query(
+          `SELECT (SELECT count(*) FROM incidents) + (SELECT count(*) FROM witness_statements)
+                  + (SELECT count(*) FROM idempotency_keys) AS n`,
+        )
+      )[0].n as string;
+    const before = await count();
+    const report = await postIncident(api, forge(make));
+    expect(report.status).toBe(REFUSED_BY_CLAIMS_ALONE[name] ?? 401);
+    const statement = await postStatement(api, forge(make), incidentId, STATEMENT);
+    expect([401, 403]).toContain(statement.status);
+    expect(await count()).toBe(before);
   });
 
   it.each(FORGERIES)('refuses %s on the radio handshake', async (_name, make) => {

@@ -21,37 +21,46 @@ export class IdempotencyKeyTaken extends Error {
 }
 
 /**
- * Claims the key as the first write of the business transaction, which TenantDb.run opened with
- * `{ lockTimeoutMs: claim.lockTimeoutMs }`. A concurrent duplicate blocks on the unique index: if
- * the holder commits within the lock timeout it sees IdempotencyKeyTaken (and replays), otherwise
- * 409 in flight. A rollback releases the key, so a retry runs afresh.
+ * Claims the key as the first write of the business transaction, which TenantDb opened with
+ * `{ lockTimeoutMs: claim.lockTimeoutMs }`, and checks the caller's session in the same statement
+ * (`sessionArgs`: session_is_active's arguments), so a revoked session writes nothing. A concurrent
+ * duplicate blocks on the unique index: if the holder commits within the lock timeout it sees
+ * IdempotencyKeyTaken (and replays), otherwise 409 in flight. A rollback releases the key, so a
+ * retry runs afresh.
  */
 export async function claimIdempotencyKey(
   em: EntityManager,
   scope: TenantScope,
   claim: IdempotencyClaim,
+  sessionArgs: unknown[],
 ): Promise<string> {
+  let rows: { active: boolean; id: string | null }[];
   try {
     // the lock timeout only guards the claim: reset in the same statement (a failed claim ends the
     // transaction anyway)
-    const rows: { id: string }[] = await em.query(
-      `WITH claimed AS (
+    rows = await em.query(
+      `WITH session AS (SELECT session_is_active($5, $6, $7, $8, $9, $10) AS active),
+       claimed AS (
          INSERT INTO idempotency_keys (partnership_id, principal_id, key, fingerprint, state)
-         VALUES ($1, $2, $3, $4, 'in_flight')
+         SELECT $1::uuid, $2::uuid, $3::text, $4::text, 'in_flight' FROM session WHERE active
          ON CONFLICT (partnership_id, principal_id, key) DO NOTHING RETURNING id)
-       SELECT id, set_config('lock_timeout', '0', true) FROM claimed`,
-      [scope.partnershipId, scope.actorId, claim.key, claim.fingerprint],
+       SELECT session.active, claimed.id, set_config('lock_timeout', '0', true)
+       FROM session LEFT JOIN claimed ON true`,
+      [scope.partnershipId, scope.actorId, claim.key, claim.fingerprint, ...sessionArgs],
     );
-    if (!rows.length) {
-      throw new IdempotencyKeyTaken();
-    }
-    return rows[0].id;
   } catch (err) {
     if ((err as { code?: string }).code === '55P03') {
       throw inFlight();
     }
     throw err;
   }
+  if (!rows[0].active) {
+    throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
+  }
+  if (!rows[0].id) {
+    throw new IdempotencyKeyTaken();
+  }
+  return rows[0].id;
 }
 
 /**

@@ -14,6 +14,18 @@ export type RotateResult =
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * The arguments of `session_is_active` for a token's claims, or null when one is malformed (claims
+ * are signed, not validated: a non-uuid would make PostgreSQL raise, not refuse).
+ */
+export function sessionCheckArgs(actor: Actor): unknown[] | null {
+  const ids = [actor.partnershipId, actor.sessionId, actor.id, actor.storeId ?? NIL_UUID];
+  if (!ids.every((id) => UUID.test(id))) {
+    return null;
+  }
+  return [actor.partnershipId, actor.sessionId, actor.kind, actor.id, actor.role, actor.storeId];
+}
+
 /** Sessions and their refresh-token families (RFC 9700 rotation with reuse detection). */
 @Injectable()
 export class SessionRepository {
@@ -96,18 +108,18 @@ export class SessionRepository {
   }
 
   /**
-   * Asked on every request and socket handshake: one round trip (see the SessionMatchesToken
-   * migration). Every claim of the token is checked against the session row, not only its id.
+   * Asked on every request and socket handshake (the idempotent POSTs ask in their claim instead):
+   * one round trip (see the SessionMatchesToken migration). Every claim of the token is checked
+   * against the session row, not only its id.
    */
   async isActive(actor: Actor): Promise<boolean> {
-    // claims are signed, not validated: a non-uuid would make PostgreSQL raise, not refuse
-    const ids = [actor.partnershipId, actor.sessionId, actor.id, actor.storeId ?? NIL_UUID];
-    if (!ids.every((id) => UUID.test(id))) {
+    const args = sessionCheckArgs(actor);
+    if (!args) {
       return false;
     }
     const rows: { active: boolean }[] = await this.dataSource.query(
       `SELECT session_is_active($1, $2, $3, $4, $5, $6) AS active`,
-      [actor.partnershipId, actor.sessionId, actor.kind, actor.id, actor.role, actor.storeId],
+      args,
     );
     return rows[0]?.active === true;
   }

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { AccessTokenService, type Role } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { SessionRepository } from '@app/identity';
+import { SessionRepository, sessionCheckArgs } from '@app/identity';
 import { DomainError, ErrorCode } from '@app/errors';
 import { RequestContext } from '@app/logging';
 import type { HubRequest } from '../http/request';
@@ -12,11 +12,12 @@ import {
   type ApiKeyVerifier,
   PUBLIC_KEY,
   ROLES_KEY,
+  SESSION_CHECKED_BY_ROUTE_KEY,
 } from './access.decorators';
 
 /**
  * Global guard: verifies the bearer token and its session (so logout and revocation take effect at
- * once), then checks the route's roles. Tenant checks live in repositories and RLS.
+ * once; the idempotent POSTs check the session in their claim), then checks the route's roles. Tenant checks live in repositories and RLS.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -49,7 +50,8 @@ export class AccessGuard implements CanActivate {
     }
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
     const actor = this.tokens.verify(token);
-    if (!actor || !(await this.sessions.isActive(actor))) {
+    const checkedByRoute = this.reflector.get<boolean>(SESSION_CHECKED_BY_ROUTE_KEY, ctx.getHandler());
+    if (!actor || !(checkedByRoute ? sessionCheckArgs(actor) : await this.sessions.isActive(actor))) {
       throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');
     }
     req.actor = actor;

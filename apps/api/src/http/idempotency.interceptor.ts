@@ -28,7 +28,9 @@ import {
 } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { canonicalJson } from '@app/evidence';
+import { sessionCheckArgs } from '@app/identity';
 import { log } from '@app/logging';
+import { SESSION_CHECKED_BY_ROUTE_KEY } from '../auth/access.decorators';
 import type { HubRequest } from './request';
 
 /** The kind of resource an idempotent route creates (recorded with the key, e.g. 'incident'). */
@@ -66,7 +68,8 @@ function fingerprintOf(req: HubRequest): string {
 
 /**
  * Offline-safe POSTs (quality.md section 7). Before the handler: 400 without a key. The route runs
- * as one unit of work: the key is claimed as the first write of a transaction that every repository
+ * as one unit of work: the key is claimed (and the session checked, see SESSION_CHECKED_BY_ROUTE_KEY)
+ * as the first write of a transaction that every repository
  * call of the handler joins, and what the controller returns is recorded in it, so key, change,
  * outbox and response commit together, and exactly the recorded bytes are sent. When the key is
  * already taken the claim fails and the transaction rolls back: a completed record with the same
@@ -108,7 +111,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // database (after validation), and the handler's answer is recorded as its last.
     const work = this.db.unitOfWork(
       scope,
-      (em) => claimIdempotencyKey(em, scope, claim),
+      (em) => claimIdempotencyKey(em, scope, claim, sessionCheckArgs(req.actor!)!),
       async (open) => {
         const body = (await lastValueFrom(next.handle())) as { id: string };
         const { em, begun: claimId } = await open();
@@ -172,6 +175,7 @@ function send(reply: FastifyReply, statusCode: number, body: string): string {
 export const Idempotent = (resourceType: string) =>
   applyDecorators(
     SetMetadata(RESOURCE_TYPE, resourceType),
+    SetMetadata(SESSION_CHECKED_BY_ROUTE_KEY, true),
     UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',

@@ -222,14 +222,18 @@ export class RadioClient {
   /** Shows a batch, then asks for the next while `more` is set, then releases held live alerts. */
   private async consumeReplay(batch: ReplayBatch): Promise<void> {
     let current: ReplayBatch | undefined = batch;
+    let previous = -1;
     try {
       while (current) {
         for (const alert of current.alerts) {
           this.show(alert, true);
         }
-        // the next batch follows this one (not lastSeq, which live alerts may have moved on)
+        // the next batch follows this one (not lastSeq, which live alerts may have moved on); a
+        // page that does not move past the previous one ends the replay rather than loop on it
         const last: number | null = current.alerts.at(-1)?.seq ?? this.seq;
-        current = current.more ? await this.replayPage(last) : undefined;
+        const forward: boolean = last !== null && last > previous;
+        previous = last ?? previous;
+        current = current.more && forward ? await this.replayPage(last) : undefined;
       }
       this.endReplay();
     } catch {
