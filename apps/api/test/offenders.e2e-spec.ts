@@ -173,14 +173,18 @@ describe('offender intelligence', () => {
     const subj = await get(`/subjects/${sid}`);
     expect(subj.body.aggregate).toMatchObject({ incidentCount: 3, totalValuePence: 24000, violence: false });
 
-    // 6. reviewed, then a case opened: ready for the police, who can read it
+    // 6. reviewed, then the police open a case from it: the flag moves on with the case
     expect((await post(`/serial-flags/${flag.id}/transitions`, { state: 'reviewed' })).status).toBe(200);
-    const caseOpened = await post(`/serial-flags/${flag.id}/transitions`, {
+    const opened = await api.http.post(
+      '/api/v1/cases',
+      { serialFlagId: flag.id, reason: 'prolific series' },
+      p.tokens.police,
+    );
+    expect(opened.status).toBe(201);
+    expect((await get(`/serial-flags/${flag.id}`, p.tokens.police)).body).toMatchObject({
       state: 'case_opened',
-      note: 'Sent to OIC',
+      decisionNote: `police case ${opened.body.id} opened from this flag`,
     });
-    expect(caseOpened.body.state).toBe('case_opened');
-    expect((await get(`/serial-flags/${flag.id}`, p.tokens.police)).body.state).toBe('case_opened');
     expect(
       (await post(`/serial-flags/${flag.id}/transitions`, { state: 'dismissed', note: 'x' })).status,
     ).toBe(409);

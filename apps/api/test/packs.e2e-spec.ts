@@ -294,6 +294,23 @@ describe('cases, triage and evidence packs', () => {
     ]) {
       expect(summary).toContain(s);
     }
+    // the law in words: the assault on its own row, the offence the recorded (minor) injury
+    // supports, uncommenced rules said to be so, and no internal keys or raw JSON
+    const flat = summary.replace(/\s+/g, ' ');
+    for (const s of [
+      'Assault (injury: minor)',
+      'Common assault (s.39 Criminal Justice Act 1988): force used, a minor injury recorded',
+      'Theft from a shop (s.1 Theft Act 1968)',
+      'Repeal of the low-value shoplifting rule (s.22A)',
+      'Not commenced: not applied; s.22A governs every shop theft here.',
+      'Offence: assault on a retail worker',
+      'Not commenced: not suggested for any act here.',
+    ]) {
+      expect(flat).toContain(s);
+    }
+    for (const raw of ['s.47', 's22a.', 'retail_worker_offence', 'threshold_pence', '{"', 'usualClothing']) {
+      expect(flat).not.toContain(raw);
+    }
     const statements = readdirSync(join(dir, 'statements'));
     const mg11 = pdf(`statements/${statements.find((f) => f.startsWith('MG11-'))}`);
     for (const s of [

@@ -65,6 +65,15 @@ export class CaseRepository {
           .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
           .map((i) => ({ partnershipId: scope.partnershipId, caseId: id, incidentId: i.id })),
       );
+      if (data.serialFlagId) {
+        // the flag moves on with the case (serial_flags: the offender-intelligence module's table)
+        await em.query(
+          `UPDATE serial_flags SET state = 'case_opened', decided_by = $2, decided_at = now(),
+                  decision_note = $3
+            WHERE id = $1 AND state IN ('new', 'reviewed')`,
+          [data.serialFlagId, scope.actorId, `police case ${id} opened from this flag`],
+        );
+      }
       await recordHistory(em, scope, id, {
         kind: 'status',
         fromStatus: null,

@@ -1,6 +1,7 @@
 export * from './entities';
 export * from './case-continuity';
 export * from './case-rules';
+export * from './offences';
 export * from './case.repository';
 export * from './evidence-request.repository';
 export * from './pack-build.repository';

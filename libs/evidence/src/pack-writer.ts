@@ -192,7 +192,7 @@ export async function buildPack(
       generatedAt: { utc: plan.generatedAt, uk: ukClock(plan.generatedAt) },
       partnership: plan.partnership,
       jurisdiction: plan.partnership.jurisdiction,
-      incidentIds: plan.summary.incidents.map((i) => i.id),
+      incidentIds: [...new Set(plan.summary.schedule.map((r) => r.incidentId))],
       crimeReferences: plan.summary.crimeReferences,
       ruleVersions: plan.summary.rules.map((r) => ({
         code: r.code,

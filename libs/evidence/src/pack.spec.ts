@@ -76,20 +76,29 @@ export function samplePlan(dir: string, count = 3, size = 4096): PackPlan {
       openedFrom: 'serial-offender flag',
       officer: 'PC Test 123',
       crimeReferences: ['CR/1/26'],
-      offences: [{ title: 'Theft from a shop (s.1 Theft Act 1968)', basis: 'three thefts' }],
+      offences: [
+        {
+          title: 'Theft from a shop',
+          provision: 's.1 Theft Act 1968',
+          basis: 'goods offered for sale taken without payment',
+          dates: ['2026-01-01', '2026-01-02', '2026-01-03'],
+          rows: [1, 2, 3],
+          law: [],
+        },
+      ],
       subject: { displayName: 'Subject S-1', description: 'tall, grey hoodie', flags: ['serial under-£200'] },
-      incidents: values.map((v, i) => {
+      schedule: values.map((v, i) => {
         running += v;
         return {
-          id: randomUUID(),
+          row: i + 1,
+          incidentId: randomUUID(),
           occurredAt: `2026-01-0${i + 1}T10:00:00.000Z`,
           storeName: `Store ${i + 1}`,
+          act: 'Theft from a shop',
           items: `Steak x${i + 1}`,
           valuePence: v,
-          recoveredPence: 0,
           runningTotalPence: running,
           crimeReference: 'CR/1/26',
-          types: ['theft_shop'],
           isTheft: true,
         };
       }),

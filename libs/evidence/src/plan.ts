@@ -28,10 +28,10 @@ export interface CaseSummary {
   openedFrom: string;
   officer: string | null;
   crimeReferences: string[];
-  offences: { title: string; basis: string }[];
+  offences: OffenceRow[];
   subject: SubjectSummary | null;
-  /** oldest first; runningTotalPence is the cumulative value up to and including the row */
-  incidents: IncidentRow[];
+  /** one row per act of each linked report, oldest report first */
+  schedule: ScheduleRow[];
   thresholdPence: number;
   exclusions: ExclusionRow[];
   rules: RuleRow[];
@@ -40,22 +40,34 @@ export interface CaseSummary {
   notes: string[];
 }
 
+/** A suggested offence with the dates (YYYY-MM-DD) and schedule rows it rests on. */
+export interface OffenceRow {
+  title: string;
+  provision: string;
+  basis: string;
+  dates: string[];
+  rows: number[];
+  law: string[];
+}
+
 export interface SubjectSummary {
   displayName: string;
   description: string | null;
   flags: string[];
 }
 
-export interface IncidentRow {
-  id: string;
+export interface ScheduleRow {
+  row: number;
+  incidentId: string;
   occurredAt: string;
   storeName: string;
+  /** the act in words, e.g. "Theft from a shop", "Assault (injury: first aid)" */
+  act: string;
   items: string;
-  valuePence: number;
-  recoveredPence: number;
-  runningTotalPence: number;
+  /** shop thefts only: the value and the running total of shop-theft values */
+  valuePence: number | null;
+  runningTotalPence: number | null;
   crimeReference: string | null;
-  types: string[];
   isTheft: boolean;
 }
 
@@ -74,7 +86,8 @@ export interface RuleRow {
   code: string;
   title: string;
   source: string;
-  effectiveFrom: string;
+  /** YYYY-MM-DD; null while not commenced */
+  effectiveFrom: string | null;
   keyDate: string;
   appliedAs: string;
 }

@@ -1,69 +1,86 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { continuityEntryOf, type PackSource } from '@app/cases';
+import {
+  continuityEntryOf,
+  type PackSource,
+  rulesAsApplied,
+  type ScheduledAct,
+  suggestOffences,
+  THEFT_SHOP,
+} from '@app/cases';
 import {
   type CaseSummary,
   exhibitPackPaths,
   masterRelativePath,
   packRelativePath,
   type PackPlan,
-  type RuleRow,
+  type ScheduleRow,
   safeName,
   storageRoot,
 } from '@app/evidence';
 import { signedContentJson } from '@app/incidents';
 
-const THEFT = 'theft_shop';
-
-/** Suggested offences from the recorded incident types (police and the CPS decide). */
-const OFFENCES: Record<string, { title: string; basis: string }> = {
-  theft_shop: {
-    title: 'Theft from a shop (s.1 Theft Act 1968)',
-    basis: 'goods taken from a shop without payment',
-  },
-  theft_other: { title: 'Theft (s.1 Theft Act 1968)', basis: 'property taken' },
-  robbery: { title: 'Robbery (s.8 Theft Act 1968)', basis: 'force or threat of force used to steal' },
-  violence_injury: {
-    title: 'Assault occasioning actual bodily harm (s.47 OAPA 1861)',
-    basis: 'a worker was injured',
-  },
-  violence_no_injury: {
-    title: 'Common assault (s.39 Criminal Justice Act 1988)',
-    basis: 'force used or threatened without injury',
-  },
-  threat: { title: 'Threatening behaviour (s.4 Public Order Act 1986)', basis: 'threats made to staff' },
-  verbal_abuse: {
-    title: 'Harassment, alarm or distress (s.4A/s.5 Public Order Act 1986)',
-    basis: 'abusive words or behaviour',
-  },
-  hate_aggravated_abuse: {
-    title: 'Racially or religiously aggravated public order offence (s.31 Crime and Disorder Act 1998)',
-    basis: 'hostility shown',
-  },
-  criminal_damage: { title: 'Criminal damage (s.1 Criminal Damage Act 1971)', basis: 'property damaged' },
-  fraud: { title: 'Fraud (s.1 Fraud Act 2006)', basis: 'dishonest representation' },
+/** The words a description field is shown under. */
+const DESCRIPTION_LABELS: Record<string, string> = {
+  apparentAgeRange: 'Apparent age',
+  height: 'Height',
+  build: 'Build',
+  hair: 'Hair',
+  usualClothing: 'Usual clothing',
+  distinguishingMarks: 'Distinguishing marks',
+  notes: 'Notes',
 };
 
-/** The rules applied when the partnership has none recorded (effective-dated, with sources). */
-const DEFAULT_RULES: RuleRow[] = [
-  {
-    code: 's22a_low_value_shoplifting',
-    title:
-      'Low-value shoplifting: goods worth £200 or less are summary-only; aggregated when charged together',
-    source: "s.22A Magistrates' Courts Act 1980 (inserted by s.176 ASBCPA 2014)",
-    effectiveFrom: '2014-05-13',
-    keyDate: 'proceedings date',
-    appliedAs: '',
-  },
-  {
-    code: 'theft_shop_guideline',
-    title:
-      'Sentencing Council guideline, theft from a shop or stall: banning order from the store is high culpability (A)',
-    source: 'Sentencing Council definitive guideline',
-    effectiveFrom: '2016-02-01',
-    keyDate: 'sentence date',
-    appliedAs: 'exclusion notices and their service are listed as sentencing evidence',
-  },
-];
+const FLAG_STATES: Record<string, string> = {
+  new: 'new, not yet reviewed',
+  reviewed: 'reviewed',
+  case_opened: 'a case was opened from it',
+  dismissed: 'dismissed',
+  withdrawn: 'withdrawn (the reports no longer meet the rule)',
+};
+
+const words = (key: string): string => key.replace(/_/g, ' ');
+
+/** One schedule row per act of each report (oldest first); shop thefts carry value and running total. */
+function scheduleOf(src: PackSource): { acts: ScheduledAct[]; rows: ScheduleRow[] } {
+  let running = 0;
+  const acts: ScheduledAct[] = [];
+  const rows: ScheduleRow[] = [];
+  for (const i of src.incidents) {
+    for (const type of i.types as string[]) {
+      const row = rows.length + 1;
+      const isTheft = type === THEFT_SHOP;
+      const value = isTheft ? Number(i.valuePence) : null;
+      running += value ?? 0;
+      acts.push({
+        row,
+        incidentId: i.id,
+        occurredAt: i.occurredAt,
+        type,
+        injury: i.injury,
+        valuePence: value ?? 0,
+      });
+      rows.push({
+        row,
+        incidentId: i.id,
+        occurredAt: i.occurredAt.toISOString(),
+        storeName: src.stores.get(i.storeId) ?? 'unknown store',
+        act:
+          type === 'violence_injury' || type === 'violence_no_injury'
+            ? `Assault (injury: ${words(i.injury)})`
+            : words(type).replace(/^./, (c) => c.toUpperCase()),
+        items:
+          type.startsWith('theft') || type === 'robbery'
+            ? i.goods.map((g) => `${g.quantity} x ${g.description}`).join('; ')
+            : '',
+        valuePence: value,
+        runningTotalPence: isTheft ? running : null,
+        crimeReference: i.crimeReference,
+        isTheft,
+      });
+    }
+  }
+  return { acts, rows };
+}
 
 /** Turns what the repository read into the builder's plain-data plan. */
 export function planPack(
@@ -75,46 +92,9 @@ export function planPack(
   const root = storageRoot(storageDir);
   const keyPath = isAbsolute(signingKeyPath) ? signingKeyPath : resolve(process.cwd(), signingKeyPath);
   const c = src.case;
-  let running = 0;
-  const incidents = src.incidents.map((i) => {
-    const value = Number(i.valuePence);
-    running += value;
-    return {
-      id: i.id,
-      occurredAt: i.occurredAt.toISOString(),
-      storeName: src.stores.get(i.storeId) ?? 'unknown store',
-      items: i.goods.length
-        ? i.goods.map((g) => `${g.quantity} x ${g.description}`).join('; ')
-        : i.types.map((t) => t.replace(/_/g, ' ')).join(', '),
-      valuePence: value,
-      recoveredPence: Number(i.recoveredValuePence),
-      runningTotalPence: running,
-      crimeReference: i.crimeReference,
-      types: i.types,
-      isTheft: i.types.includes(THEFT as never),
-    };
-  });
-  const thefts = incidents.filter((i) => i.isTheft);
-  const theftTotal = thefts.reduce((s, i) => s + i.valuePence, 0);
-  const types = [...new Set(src.incidents.flatMap((i) => i.types as string[]))];
-  const rulesFromDb: RuleRow[] = src.rules.map((r) => ({
-    code: r.key,
-    title: describeRule(r.key, r.value),
-    source: r.source,
-    effectiveFrom: r.effective_from ?? 'not commenced (no date set)',
-    keyDate: r.key_date.replace(/_/g, ' '),
-    appliedAs: '',
-  }));
-  const rules = (rulesFromDb.length ? rulesFromDb : DEFAULT_RULES).map((r) => ({
-    ...r,
-    appliedAs:
-      r.appliedAs ||
-      (/22a|low.value|threshold/i.test(r.code)
-        ? thefts.length >= 2
-          ? `Applied to ${thefts.length} thefts totalling £${(theftTotal / 100).toFixed(2)}: ${theftTotal > 20000 ? 'charged together they exceed £200, so none is low-value' : 'together they do not exceed £200'}.`
-          : 'Applied to the single theft on its own value.'
-        : 'Listed for the officer; not applied automatically.'),
-  }));
+  const { acts, rows } = scheduleOf(src);
+  const rules = rulesAsApplied(acts, src.rules);
+  const threshold = src.rules.find((r) => r.key === 's22a.threshold_pence')?.value;
   const summary: CaseSummary = {
     reference: c.reference,
     status: c.status.replace(/_/g, ' '),
@@ -122,7 +102,7 @@ export function planPack(
     openedFrom: c.origin === 'serial_flag' ? 'a serial-offender flag (bundle of incidents)' : 'one incident',
     officer: src.officerName,
     crimeReferences: [...new Set(src.incidents.map((i) => i.crimeReference).filter((r): r is string => !!r))],
-    offences: types.filter((t) => OFFENCES[t]).map((t) => OFFENCES[t]),
+    offences: suggestOffences(acts, src.rules),
     subject: src.subject
       ? {
           displayName: src.subject.name
@@ -131,20 +111,20 @@ export function planPack(
           description: src.subject.description
             ? Object.entries(src.subject.description)
                 .filter(([, v]) => v)
-                .map(([k, v]) => `${k}: ${String(v)}`)
+                .map(([k, v]) => `${DESCRIPTION_LABELS[k] ?? words(k)}: ${String(v)}`)
                 .join('; ')
             : null,
           flags: [
             ...src.flags.map(
               (f) =>
-                `serial-offender flag (${f.state}), total £${(Number(f.total_pence) / 100).toFixed(2)}: ${f.legal_consequence}`,
+                `Serial-offender flag (${FLAG_STATES[f.state] ?? words(f.state)} when this pack was built), total £${(Number(f.total_pence) / 100).toFixed(2)}: ${f.legal_consequence}`,
             ),
             ...(src.subject.juvenile ? ['under 18'] : []),
           ],
         }
       : null,
-    incidents,
-    thresholdPence: 20000,
+    schedule: rows,
+    thresholdPence: typeof threshold === 'number' ? threshold : 20000,
     exclusions: src.exclusions.map((e) => ({
       premises: [...(e.store_names ?? []), ...(e.area ? [e.area] : [])].join(', ') || 'not recorded',
       termFrom: e.served_at.toISOString(),
@@ -155,7 +135,7 @@ export function planPack(
       acknowledgement: e.acknowledgement,
       reference: e.id.slice(0, 8).toUpperCase(),
     })),
-    rules,
+    rules: rules.map((r) => ({ ...r, code: r.key })),
     priorityReasons: [
       ...(c.offenderDetained ? ['Offender detained'] : []),
       ...(c.victimVulnerable ? ['Victim vulnerability'] : []),
@@ -229,9 +209,4 @@ export function planPack(
     })),
     continuity: src.continuity.map(continuityEntryOf),
   };
-}
-
-function describeRule(key: string, value: unknown): string {
-  const v = value === null || value === undefined ? '' : ` (${JSON.stringify(value)})`;
-  return `${key.replace(/_/g, ' ')}${v}`;
 }

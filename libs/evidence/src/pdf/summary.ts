@@ -1,4 +1,4 @@
-import type { CaseSummary } from '../plan';
+import type { CaseSummary, ScheduleRow } from '../plan';
 import {
   contentWidth,
   ensureSpace,
@@ -49,7 +49,13 @@ export function caseSummaryPdf(s: CaseSummary, generatedAt: string): PDFKit.PDFD
     para(doc, 'None suggested from the recorded incident types.');
   }
   for (const o of s.offences) {
-    para(doc, `- ${o.title}: ${o.basis}`);
+    ensureSpace(doc, 50);
+    const on = o.dates.map((d) => ukDate(`${d}T12:00:00Z`)).join(', ');
+    const rows = `schedule row${o.rows.length > 1 ? 's' : ''} ${o.rows.join(', ')}`;
+    para(doc, `- ${o.title} (${o.provision}): ${o.basis}. On ${on} (${rows}).`);
+    for (const l of o.law) {
+      para(doc, `    ${l}.`);
+    }
   }
 
   heading(doc, 'Subject');
@@ -93,13 +99,15 @@ export function caseSummaryPdf(s: CaseSummary, generatedAt: string): PDFKit.PDFD
   }
 
   heading(doc, 'Legal rules applied');
+  if (!s.rules.length) {
+    para(doc, 'No legal rules are recorded for this jurisdiction.');
+  }
   for (const r of s.rules) {
     ensureSpace(doc, 50);
-    labelled(
-      doc,
-      r.code,
-      `${r.title} (${r.source}); in force from ${ukDate(r.effectiveFrom)}, keyed on the ${r.keyDate}. ${r.appliedAs}`,
-    );
+    const since = r.effectiveFrom
+      ? `in force from ${ukDate(`${r.effectiveFrom}T12:00:00Z`)}`
+      : 'not commenced (no date set)';
+    labelled(doc, r.title, `${r.source} Status: ${since}, keyed on the ${r.keyDate}. ${r.appliedAs}`);
   }
 
   heading(doc, 'Evidence list');
@@ -117,19 +125,20 @@ export function caseSummaryPdf(s: CaseSummary, generatedAt: string): PDFKit.PDFD
 }
 
 const COLS = [
-  { title: '#', width: 22 },
-  { title: 'Date', width: 70 },
-  { title: 'Store', width: 95 },
-  { title: 'Items', width: 150 },
-  { title: 'Value', width: 58 },
-  { title: 'Running total', width: 70 },
+  { title: '#', width: 20 },
+  { title: 'Date', width: 62 },
+  { title: 'Store', width: 80 },
+  { title: 'Act', width: 80 },
+  { title: 'Items', width: 110 },
+  { title: 'Value', width: 52 },
+  { title: 'Shop-theft total', width: 62 },
 ] as const;
 
 function scheduleTable(doc: PDFKit.PDFDocument, s: CaseSummary): void {
   heading(doc, 'Schedule of linked incidents');
   para(
     doc,
-    `Value is the price at which the goods were offered for sale (s.22A(3) MCA 1980); recovery does not reduce it. Threshold ${pounds(s.thresholdPence)}.`,
+    `One row per act. Value is the price at which the goods were offered for sale (s.22A(3) MCA 1980); recovery does not reduce it. Threshold ${pounds(s.thresholdPence)}.`,
   );
   doc.moveDown(0.4);
   const row = (cells: string[], bold: boolean) => {
@@ -140,7 +149,7 @@ function scheduleTable(doc: PDFKit.PDFDocument, s: CaseSummary): void {
     const y = doc.y;
     let x = MARGIN;
     cells.forEach((c, i) => {
-      doc.text(pdfText(c), x + 2, y + 2, { width: COLS[i].width - 4, align: i >= 4 ? 'right' : 'left' });
+      doc.text(pdfText(c), x + 2, y + 2, { width: COLS[i].width - 4, align: i >= 5 ? 'right' : 'left' });
       x += COLS[i].width;
     });
     doc
@@ -156,34 +165,45 @@ function scheduleTable(doc: PDFKit.PDFDocument, s: CaseSummary): void {
     COLS.map((c) => c.title),
     true,
   );
-  s.incidents.forEach((i, n) =>
+  for (const r of s.schedule) {
     row(
       [
-        String(n + 1),
-        ukDate(i.occurredAt),
-        i.storeName,
-        `${i.items}${i.crimeReference ? ` (crime ref ${i.crimeReference})` : ''}`,
-        pounds(i.valuePence),
-        pounds(i.runningTotalPence),
+        String(r.row),
+        ukDate(r.occurredAt),
+        r.storeName,
+        r.act,
+        `${r.items}${r.crimeReference ? ` (crime ref ${r.crimeReference})` : ''}`,
+        r.valuePence === null ? '' : pounds(r.valuePence),
+        r.runningTotalPence === null ? '' : pounds(r.runningTotalPence),
       ],
       false,
-    ),
-  );
-  const total = s.incidents.length ? s.incidents[s.incidents.length - 1].runningTotalPence : 0;
+    );
+  }
+  const thefts = theftRows(s);
+  const total = thefts.at(-1)?.runningTotalPence ?? 0;
   doc.moveDown(0.3);
   para(
     doc,
-    `Total of ${s.incidents.length} incident(s): ${pounds(total)}. ${
-      total > s.thresholdPence
-        ? `Charged together on one occasion the aggregate exceeds ${pounds(s.thresholdPence)}, so none is low-value shoplifting under s.22A.`
-        : `The aggregate does not exceed ${pounds(s.thresholdPence)}.`
+    `${thefts.length} shop theft(s) totalling ${pounds(total)}. ${
+      thefts.length < 2
+        ? ''
+        : total > s.thresholdPence
+          ? `Charged together on one occasion the aggregate exceeds ${pounds(s.thresholdPence)}; see the legal rules below for whether s.22A governs them.`
+          : `The aggregate does not exceed ${pounds(s.thresholdPence)}.`
     }`,
+  );
+}
+
+function theftRows(s: CaseSummary): (ScheduleRow & { valuePence: number; runningTotalPence: number })[] {
+  return s.schedule.filter(
+    (r): r is ScheduleRow & { valuePence: number; runningTotalPence: number } =>
+      r.isTheft && r.valuePence !== null && r.runningTotalPence !== null,
   );
 }
 
 /** Each theft's value as a bar against the £200 line, with the cumulative total as a line. */
 function valueChart(doc: PDFKit.PDFDocument, s: CaseSummary): void {
-  const rows = s.incidents;
+  const rows = theftRows(s);
   if (!rows.length) {
     return;
   }
@@ -261,7 +281,7 @@ function valueChart(doc: PDFKit.PDFDocument, s: CaseSummary): void {
     .fontSize(8)
     .text(
       pdfText(
-        'Bars: value of each incident (blue: theft from a shop). Red line: cumulative total. Dashed line: the £200 low-value threshold.',
+        'Bars: value of each shop theft. Red line: cumulative total. Dashed line: the £200 low-value threshold.',
       ),
       MARGIN,
       undefined,
