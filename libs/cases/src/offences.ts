@@ -162,7 +162,7 @@ export function suggestOffences(acts: ScheduledAct[], rules: LegalRuleData[]): S
       add(assault(act.injury), act, []);
     } else if (OFFENCES[act.type]) {
       const law =
-        act.type === THEFT_SHOP && threshold?.value != null
+        act.type === THEFT_SHOP && threshold?.value !== null && threshold?.value !== undefined
           ? [
               `Low-value shoplifting (s.22A MCA 1980), ${since(threshold)}`,
               `Its repeal (Crime and Policing Act 2026), ${repeal ? since(repeal) : 'not recorded'}`,
@@ -201,7 +201,7 @@ export function rulesAsApplied(acts: ScheduledAct[], rules: LegalRuleData[]): Ap
     };
     switch (r.key) {
       case 's22a.threshold_pence': {
-        if (r.value == null) {
+        if (r.value === null || r.value === undefined) {
           return {
             ...base,
             title: 'Low-value shoplifting threshold',
