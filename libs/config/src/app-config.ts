@@ -100,7 +100,8 @@ export class AppConfig {
   /** per-sender limits on costly writes (login and alerts have theirs under auth and radio) */
   readonly limits: Readonly<{ reportsPerMinute: number; packsPerHour: number }>;
   readonly storage: Readonly<{ dir: string; evidenceMaxBytes: number }>;
-  readonly packs: Readonly<{ signingKeyPath: string; ttlHours: number }>;
+  /** `build`: named with the version in every pack (HUB_BUILD) */
+  readonly packs: Readonly<{ signingKeyPath: string; ttlHours: number; build: string }>;
   /** smallest count an analyst may see (k >= 5); smaller cells are withheld */
   readonly stats: Readonly<{ minCell: number }>;
   readonly idempotency: Readonly<{ retentionDays: number; lockTimeoutMs: number }>;
@@ -157,6 +158,7 @@ export class AppConfig {
     this.storage = Object.freeze({ dir: e.STORAGE_DIR, evidenceMaxBytes: e.EVIDENCE_MAX_BYTES });
     this.packs = Object.freeze({
       signingKeyPath: e.EVIDENCE_SIGNING_KEY_PATH,
+      build: e.HUB_BUILD,
       ttlHours: e.EVIDENCE_PACK_TTL_HOURS,
     });
     this.stats = Object.freeze({ minCell: e.STATS_MIN_CELL });

@@ -179,6 +179,11 @@ export class EnvSchema {
   @Max(24 * 90)
   EVIDENCE_PACK_TTL_HOURS = 72;
 
+  /** The build named with the version in every evidence pack (the image's commit, set at build time). */
+  @IsString()
+  @MinLength(1)
+  HUB_BUILD = 'source';
+
   // --- idempotency
   /** Days an Idempotency-Key and its response are kept: at least the longest offline window (30). */
   @Type(() => Number)

@@ -1,6 +1,7 @@
 export * from './canonical-json';
 export * from './chain';
 export * from './fork';
+export * from './generator';
 export * from './layout';
 export * from './plan';
 export * from './signing';

@@ -122,12 +122,14 @@ export async function buildPack(
     const streamed: Promise<void>[] = [];
     streamed.push(
       addStream('summary/case-summary.pdf', 'case_summary', () =>
-        caseSummaryPdf(plan.summary, plan.generatedAt),
+        caseSummaryPdf(plan.summary, plan.generatedAt, plan.generator),
       ),
     );
     for (const st of plan.statements) {
       streamed.push(
-        addStream(`statements/${st.fileName}`, 'witness_statement', () => statementPdf(st, plan.generatedAt)),
+        addStream(`statements/${st.fileName}`, 'witness_statement', () =>
+          statementPdf(st, plan.generatedAt, plan.generator),
+        ),
       );
     }
     for (const d of plan.impactStatements) {
@@ -135,7 +137,7 @@ export async function buildPack(
         addStream(
           `statements/${d.fileName}`,
           d.kind === 'isb' ? 'impact_statement_business' : 'victim_personal_statement',
-          () => impactPdf(d, plan.generatedAt),
+          () => impactPdf(d, plan.generatedAt, plan.generator),
         ),
       );
     }
@@ -178,6 +180,7 @@ export async function buildPack(
           packId: plan.packId,
           fingerprint: key.fingerprint,
           generatedAt: plan.generatedAt,
+          generator: plan.generator,
         }),
         'utf8',
       ),
@@ -190,6 +193,7 @@ export async function buildPack(
       caseId: plan.caseId,
       caseReference: plan.caseReference,
       generatedAt: { utc: plan.generatedAt, uk: ukClock(plan.generatedAt) },
+      generator: plan.generator,
       partnership: plan.partnership,
       jurisdiction: plan.partnership.jurisdiction,
       incidentIds: [...new Set(plan.summary.schedule.map((r) => r.incidentId))],

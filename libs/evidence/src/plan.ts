@@ -13,6 +13,8 @@ export interface PackPlan {
   outPath: string;
   signingKeyPath: string;
   generatedAt: string;
+  /** what built the pack (generatorName): named in every PDF, the manifest and VERIFY.md */
+  generator: string;
   partnership: { name: string; policeForceArea: string; jurisdiction: string };
   summary: CaseSummary;
   statements: StatementDoc[];

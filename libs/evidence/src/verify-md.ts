@@ -4,10 +4,11 @@ export function verifyMarkdown(o: {
   packId: string;
   fingerprint: string;
   generatedAt: string;
+  generator: string;
 }): string {
   return `# Verifying this evidence pack
 
-Case ${o.caseReference}, pack ${o.packId}, built ${o.generatedAt} (UTC).
+Case ${o.caseReference}, pack ${o.packId}, built ${o.generatedAt} (UTC) by ${o.generator}.
 
 The pack was built by a retail crime hub for the police. It is not a Digital Evidence Management
 System (DEMS); it is a package whose integrity anyone can check without the hub.

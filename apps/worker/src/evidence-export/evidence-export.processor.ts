@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppConfig } from '@app/config';
 import { PackBuildRepository } from '@app/cases';
-import { buildPackInChildProcess, packRelativePath, storageRoot } from '@app/evidence';
+import { buildPackInChildProcess, generatorName, packRelativePath, storageRoot } from '@app/evidence';
 import { log } from '@app/logging';
 import { JobName, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
@@ -34,7 +34,13 @@ export class EvidenceExportProcessor implements QueueProcessor<QueueName.Evidenc
         return { skipped: true };
       }
       const started = Date.now();
-      const plan = planPack(source, this.config.storage.dir, this.config.packs.signingKeyPath, new Date());
+      const plan = planPack(
+        source,
+        this.config.storage.dir,
+        this.config.packs.signingKeyPath,
+        new Date(),
+        generatorName(this.config.packs.build),
+      );
       let lastWrite = 0;
       let pending = Promise.resolve();
       try {

@@ -88,6 +88,7 @@ export function planPack(
   storageDir: string,
   signingKeyPath: string,
   generatedAt: Date,
+  generator: string,
 ): PackPlan {
   const root = storageRoot(storageDir);
   const keyPath = isAbsolute(signingKeyPath) ? signingKeyPath : resolve(process.cwd(), signingKeyPath);
@@ -165,6 +166,7 @@ export function planPack(
     outPath: join(root, packRelativePath(src.pack.partnershipId, src.pack.id)),
     signingKeyPath: keyPath,
     generatedAt: generatedAt.toISOString(),
+    generator,
     partnership: {
       name: src.partnership.name,
       policeForceArea: src.partnership.policeForceArea,

@@ -2,11 +2,13 @@ import type { ImpactDoc, StatementDoc } from '../plan';
 import { heading, labelled, MARGIN, newDocument, para, pdfText, ukTime } from './common';
 
 /** An MG11 as a PDF: heading, s.9 declaration, signature and time, the statement, signature again. */
-export function statementPdf(st: StatementDoc, generatedAt: string): PDFKit.PDFDocument {
+export function statementPdf(st: StatementDoc, generatedAt: string, generator: string): PDFKit.PDFDocument {
   const doc = newDocument(
     `Witness statement of ${st.witnessName}`,
     generatedAt,
-    (page) => `Signature: ${st.signatureName}   Signed ${ukTime(st.signedAt)}   Page ${page}`,
+    generator,
+    (page, pages) =>
+      `Signature: ${st.signatureName}   Signed ${ukTime(st.signedAt)}   Page ${page} of ${pages}`,
   );
   doc.font('Helvetica-Bold').fontSize(15).text('WITNESS STATEMENT', MARGIN, undefined, { align: 'center' });
   doc
@@ -63,11 +65,12 @@ const IMPACT_TITLES = {
 } as const;
 
 /** An ISB or VPS as given by the store (no view on sentence; a supplement never amends it). */
-export function impactPdf(d: ImpactDoc, generatedAt: string): PDFKit.PDFDocument {
+export function impactPdf(d: ImpactDoc, generatedAt: string, generator: string): PDFKit.PDFDocument {
   const doc = newDocument(
     IMPACT_TITLES[d.kind],
     generatedAt,
-    (page) => `${IMPACT_TITLES[d.kind]} - made by ${d.madeBy} - page ${page}`,
+    generator,
+    (page, pages) => `${IMPACT_TITLES[d.kind]} - made by ${d.madeBy} - page ${page} of ${pages}`,
   );
   doc.font('Helvetica-Bold').fontSize(15).text(IMPACT_TITLES[d.kind], MARGIN, undefined, { align: 'center' });
   doc.moveDown(0.8).fontSize(10);

@@ -17,11 +17,13 @@ import {
  * The case summary that feeds the MG5: factual (it reaches the defence), offences only suggested.
  * Returns the document already ended: the caller pipes it.
  */
-export function caseSummaryPdf(s: CaseSummary, generatedAt: string): PDFKit.PDFDocument {
+export function caseSummaryPdf(s: CaseSummary, generatedAt: string, generator: string): PDFKit.PDFDocument {
   const doc = newDocument(
     `Case summary ${s.reference}`,
     generatedAt,
-    (page) => `Case summary ${s.reference} - page ${page} - OFFICIAL-SENSITIVE once completed`,
+    generator,
+    (page, pages) =>
+      `Case summary ${s.reference} - page ${page} of ${pages} - OFFICIAL-SENSITIVE once completed`,
   );
   doc.font('Helvetica-Bold').fontSize(16).text('CASE SUMMARY (MG5 style)', MARGIN);
   doc
