@@ -16,6 +16,7 @@ import { NestLoggerAdapter, RequestContext } from '@app/logging';
 import { ApiModule } from './api.module';
 import { bodyGuardHook } from './http/body-guard';
 import { radioConnectSources } from './client-config/radio-connect-src';
+import { SIGNING_KEYS_PATH } from './packs/signing-keys.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -49,9 +50,9 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   return app;
 }
 
-/** api/v1 before every route but the probes; the OpenAPI generator applies it too. */
+/** api/v1 before every route but the probes and /.well-known; the OpenAPI generator applies it too. */
 export function setRoutePrefix(app: INestApplication): void {
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready', SIGNING_KEYS_PATH] });
 }
 
 /** The OpenAPI document served at /api/docs and written by `npm run openapi`. */

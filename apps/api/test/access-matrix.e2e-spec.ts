@@ -926,6 +926,7 @@ export const PUBLIC_ROUTES = [
   'GET /health',
   'GET /ready',
   'GET /api/v1/client-config',
+  'GET /.well-known/evidence-signing-keys',
 ];
 
 describe('role × partnership access matrix', () => {

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Role } from '@app/auth';
@@ -275,10 +275,22 @@ describe('cases, triage and evidence packs', () => {
     const sums = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir }).toString();
     expect(sums).toContain('exhibits/JS-1.jpg: OK');
     expect(sums).not.toMatch(/FAILED/);
-    const verify = spawnSync(process.execPath, ['verify.mjs', '.', '--fingerprint', pack.keyFingerprint], {
-      cwd: dir,
-      encoding: 'utf8',
+    // the key is pinned from outside the pack: anyone can read the published fingerprints
+    const published = await api.http.get('/.well-known/evidence-signing-keys');
+    expect(published.status).toBe(200);
+    expect(published.body).toMatchObject({
+      algorithm: 'Ed25519',
+      keys: [{ fingerprint: pack.keyFingerprint, current: true }],
     });
+    expect(readFileSync(join(dir, 'VERIFY.md'), 'utf8')).toContain('/.well-known/evidence-signing-keys');
+    const verify = spawnSync(
+      process.execPath,
+      ['verify.mjs', '.', '--fingerprint', published.body.keys[0].fingerprint],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+      },
+    );
     expect(verify.stdout).toContain('OK');
     expect(verify.status).toBe(0);
 

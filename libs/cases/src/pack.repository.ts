@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
-import { AccessAction, appendAudit, appendOutbox, TenantDb } from '@app/database';
+import { AccessAction, appendAudit, appendOutbox, SystemDb, TenantDb } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { JobName } from '@app/queue';
 import { appendContinuity } from './case-continuity';
@@ -10,7 +10,24 @@ import { EvidencePack, PackStatus, PoliceCase } from './entities/case.entity';
 /** Packs as police see them: requested (built by the worker), listed, and disclosed on download. */
 @Injectable()
 export class PackRepository {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly system: SystemDb,
+  ) {}
+
+  /**
+   * Every key that has signed a pack on this hub (all partnerships: the key is the deployment's),
+   * newest last, for publishing outside the packs.
+   */
+  signingKeys(): Promise<{ fingerprint: string; firstUsedAt: Date; lastUsedAt: Date }[]> {
+    return this.system.run((em) =>
+      em.query(
+        `SELECT key_fingerprint AS fingerprint, min(ready_at) AS "firstUsedAt", max(ready_at) AS "lastUsedAt"
+           FROM evidence_packs WHERE key_fingerprint IS NOT NULL AND ready_at IS NOT NULL
+          GROUP BY key_fingerprint ORDER BY max(ready_at)`,
+      ),
+    );
+  }
 
   /** Queues a pack build (the worker picks it up through the outbox). */
   requestPack(scope: TenantScope, caseId: string): Promise<EvidencePack | null> {

@@ -48,8 +48,10 @@ SubjectPublicKeyInfo) is:
 
     ${o.fingerprint}
 
-Compare it with the fingerprint the hub publishes outside this pack (pass it with
-\`--fingerprint\`): a pack re-signed with another key then fails. The private key is held in a file
+Compare it with the fingerprints the hub publishes outside this pack, at
+\`/.well-known/evidence-signing-keys\` on the hub's address (every key it has signed with, rotated
+ones included, with the dates each was used), and pass the published one with \`--fingerprint\`: a
+pack re-signed with another key then fails. The private key is held in a file
 outside the hub's database; the database cannot read it, so rewriting the database cannot forge a
 signature.
 
