@@ -54,6 +54,7 @@ describe('cases, triage and evidence packs', () => {
           weapon: 'knife',
           injury: 'minor',
           cctvOverwriteOn: day(3),
+          damageValuePence: 4500,
         }),
       )
     ).body.id;
@@ -317,6 +318,9 @@ describe('cases, triage and evidence packs', () => {
       'Not commenced: not applied; s.22A governs every shop theft here.',
       'Offence: assault on a retail worker',
       'Not commenced: not suggested for any act here.',
+      'Compensation (MG19)',
+      'damaged £45.00',
+      'loss borne by',
     ]) {
       expect(flat).toContain(s);
     }

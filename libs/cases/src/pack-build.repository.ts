@@ -22,7 +22,8 @@ export interface PackSource {
   partnership: Partnership;
   officerName: string | null;
   incidents: Incident[];
-  stores: Map<string, string>;
+  /** each store's name and the member business that owns it (who suffers a loss) */
+  stores: Map<string, { name: string; business: string }>;
   statements: WitnessStatement[];
   exhibits: Exhibit[];
   impactStatements: CaseEvidenceRequest[];
@@ -111,7 +112,10 @@ export class PackBuildRepository {
         )
       : [];
     const storeRows = incidents.length
-      ? await em.find(Store, { where: [...new Set(incidents.map((i) => i.storeId))].map((id) => ({ id })) })
+      ? await em.find(Store, {
+          where: [...new Set(incidents.map((i) => i.storeId))].map((id) => ({ id })),
+          relations: { business: true },
+        })
       : [];
     const statements = ids.length
       ? await em.find(WitnessStatement, {
@@ -176,7 +180,7 @@ export class PackBuildRepository {
       partnership,
       officerName: officer?.displayName ?? null,
       incidents,
-      stores: new Map(storeRows.map((s) => [s.id, s.name])),
+      stores: new Map(storeRows.map((s) => [s.id, { name: s.name, business: s.business?.name ?? s.name }])),
       statements,
       exhibits,
       impactStatements,

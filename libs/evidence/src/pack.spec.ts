@@ -105,6 +105,15 @@ export function samplePlan(dir: string, count = 3, size = 4096): PackPlan {
         };
       }),
       thresholdPence: 20000,
+      compensation: values.map((v, i) => ({
+        occurredAt: `2026-01-0${i + 1}T10:00:00.000Z`,
+        storeName: `Store ${i + 1}`,
+        loser: 'Test Retail Ltd',
+        takenPence: v,
+        recoveredPence: 0,
+        damagedPence: 0,
+        lossPence: v,
+      })),
       exclusions: [
         {
           premises: 'Store 1',

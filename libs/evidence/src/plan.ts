@@ -36,6 +36,8 @@ export interface CaseSummary {
   schedule: ScheduleRow[];
   thresholdPence: number;
   exclusions: ExclusionRow[];
+  /** per report: what was taken, recovered and damaged, and who bore the loss (MG19) */
+  compensation: CompensationRow[];
   rules: RuleRow[];
   priorityReasons: string[];
   evidenceList: string[];
@@ -50,6 +52,18 @@ export interface OffenceRow {
   dates: string[];
   rows: number[];
   law: string[];
+}
+
+export interface CompensationRow {
+  occurredAt: string;
+  storeName: string;
+  /** the member business that owns the store */
+  loser: string;
+  takenPence: number;
+  recoveredPence: number;
+  damagedPence: number;
+  /** taken, less recovered, plus damaged */
+  lossPence: number;
 }
 
 export interface SubjectSummary {

@@ -56,6 +56,7 @@ export class IncidentsService {
       cctvOverwriteOn: body.cctvOverwriteOn ?? null,
       cctvClockOffsetSeconds: body.cctvClockOffsetSeconds ?? null,
       victimSupportOffered: body.victimSupportOffered,
+      damageValuePence: String(body.damageValuePence ?? 0),
     };
     return this.incidents.report(scope, fields);
   }
@@ -118,6 +119,7 @@ export class IncidentsService {
     set('crimeReference', body.crimeReference);
     set('policeAttended', body.policeAttended);
     set('cctvAvailable', body.cctvAvailable);
+    set('damageValuePence', body.damageValuePence === undefined ? undefined : String(body.damageValuePence));
     set('cctvOverwriteOn', body.cctvOverwriteOn);
     set('cctvClockOffsetSeconds', body.cctvClockOffsetSeconds);
     set('victimSupportOffered', body.victimSupportOffered);

@@ -1371,6 +1371,8 @@ export interface components {
       cctvClockOffsetSeconds?: number | null;
       cctvOverwriteOn?: string | null;
       crimeReference?: string | null;
+      /** @description damage to the business's property or stock, in pence (compensation, MG19); 0 when none */
+      damageValuePence?: number;
       goods?: components['schemas']['GoodsLineDto'][];
       injury?: components['schemas']['InjuryLevel'];
       narrative?: string;
@@ -1536,6 +1538,8 @@ export interface components {
       /** @description the day the recorder will overwrite the footage (YYYY-MM-DD) */
       cctvOverwriteOn?: string | null;
       crimeReference?: string | null;
+      /** @description damage to the business's property or stock, in pence (compensation, MG19); 0 when none */
+      damageValuePence?: number;
       goods: components['schemas']['GoodsLineDto'][];
       injury: components['schemas']['InjuryLevel'];
       /** @description what happened, in the reporter's own words */
@@ -1845,6 +1849,7 @@ export interface components {
       cctvOverwriteOn: string | null;
       createdAt: string;
       crimeReference: string | null;
+      damageValuePence: number;
       goods: components['schemas']['GoodsLineResponse'][];
       id: string;
       injury: components['schemas']['InjuryLevel'];

@@ -103,6 +103,8 @@ export interface ReportForm {
   clothing: string;
   directionOfTravel: string;
   goods: GoodsDraft[];
+  /** damage to property or stock, in pounds (empty: none); optional for drafts saved before it */
+  damage?: string;
   witnesses: Witness[];
   policeReported: boolean;
   crimeReference: string;
@@ -186,6 +188,9 @@ export function checkForm(form: ReportForm, statement: StatementDraft | null): R
       out[`goods.${i}.unitPricePence`] = 'A price in pounds, e.g. 4.50';
     }
   });
+  if (form.damage?.trim() && !/^[0-9]+(\.[0-9]{1,2})?$/.test(form.damage.trim())) {
+    out.damageValuePence = 'An amount in pounds, e.g. 25.00';
+  }
   if (form.crimeReference && !/^[A-Za-z0-9/ -]{1,40}$/.test(form.crimeReference)) {
     out.crimeReference = 'Letters, digits, / or - (at most 40)';
   }
@@ -240,6 +245,7 @@ export function toRequest(form: ReportForm, filedAt: Date): IncidentRequest {
     cctvAvailable: form.cctvAvailable,
     cctvOverwriteOn: form.cctvAvailable && form.cctvOverwriteOn ? form.cctvOverwriteOn : null,
     victimSupportOffered: form.victimSupportOffered,
+    ...(form.damage?.trim() ? { damageValuePence: Math.round(Number(form.damage) * 100) } : {}),
   };
 }
 

@@ -222,6 +222,7 @@ export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: 
             Add an item
           </button>
         </fieldset>
+        <TextField id="r-damage" label="Damage to property or stock (£)" hint="For compensation; leave empty if none" inputMode="decimal" value={form.damage ?? ''} error={errors.damageValuePence} onInput={(damage) => update({ damage })} />
       </details>
 
       <details class="more">

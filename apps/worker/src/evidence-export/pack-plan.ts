@@ -63,7 +63,7 @@ function scheduleOf(src: PackSource): { acts: ScheduledAct[]; rows: ScheduleRow[
         row,
         incidentId: i.id,
         occurredAt: i.occurredAt.toISOString(),
-        storeName: src.stores.get(i.storeId) ?? 'unknown store',
+        storeName: src.stores.get(i.storeId)?.name ?? 'unknown store',
         act:
           type === 'violence_injury' || type === 'violence_no_injury'
             ? `Assault (injury: ${words(i.injury)})`
@@ -125,6 +125,21 @@ export function planPack(
         }
       : null,
     schedule: rows,
+    compensation: src.incidents.map((i) => {
+      const [taken, recovered, damaged] = [i.valuePence, i.recoveredValuePence, i.damageValuePence].map(
+        Number,
+      );
+      const store = src.stores.get(i.storeId);
+      return {
+        occurredAt: i.occurredAt.toISOString(),
+        storeName: store?.name ?? 'unknown store',
+        loser: store?.business ?? 'not recorded',
+        takenPence: taken,
+        recoveredPence: recovered,
+        damagedPence: damaged,
+        lossPence: taken - recovered + damaged,
+      };
+    }),
     thresholdPence: typeof threshold === 'number' ? threshold : 20000,
     exclusions: src.exclusions.map((e) => ({
       premises: [...(e.store_names ?? []), ...(e.area ? [e.area] : [])].join(', ') || 'not recorded',

@@ -100,6 +100,8 @@ export function caseSummaryPdf(s: CaseSummary, generatedAt: string, generator: s
     doc.moveDown(0.3);
   }
 
+  compensationTable(doc, s);
+
   heading(doc, 'Legal rules applied');
   if (!s.rules.length) {
     para(doc, 'No legal rules are recorded for this jurisdiction.');
@@ -193,6 +195,34 @@ function scheduleTable(doc: PDFKit.PDFDocument, s: CaseSummary): void {
           ? `Charged together on one occasion the aggregate exceeds ${pounds(s.thresholdPence)}; see the legal rules below for whether s.22A governs them.`
           : `The aggregate does not exceed ${pounds(s.thresholdPence)}.`
     }`,
+  );
+}
+
+/** MG19-style: per report, what was taken, recovered and damaged, and who bore the loss. */
+function compensationTable(doc: PDFKit.PDFDocument, s: CaseSummary): void {
+  heading(doc, 'Compensation (MG19)');
+  para(
+    doc,
+    'Loss = value taken (at the offered price) less value recovered in a saleable state, plus damage. The business that owns the store bore the loss.',
+  );
+  doc.moveDown(0.3);
+  const total = { taken: 0, recovered: 0, damaged: 0, loss: 0 };
+  for (const c of s.compensation) {
+    ensureSpace(doc, 30);
+    total.taken += c.takenPence;
+    total.recovered += c.recoveredPence;
+    total.damaged += c.damagedPence;
+    total.loss += c.lossPence;
+    labelled(
+      doc,
+      `${ukDate(c.occurredAt)}, ${c.storeName} (loss borne by ${c.loser})`,
+      `taken ${pounds(c.takenPence)}, recovered ${pounds(c.recoveredPence)}, damaged ${pounds(c.damagedPence)}, loss ${pounds(c.lossPence)}`,
+    );
+  }
+  labelled(
+    doc,
+    'Total',
+    `taken ${pounds(total.taken)}, recovered ${pounds(total.recovered)}, damaged ${pounds(total.damaged)}, loss ${pounds(total.loss)}`,
   );
 }
 

@@ -151,6 +151,10 @@ export class Incident extends BaseRow {
   @Column('bigint', { default: 0 })
   recoveredValuePence: string;
 
+  /** damage to the business's property or stock, for compensation (MG19); not a classification value */
+  @Column('bigint', { default: 0 })
+  damageValuePence: string;
+
   @Column('timestamptz')
   occurredAt: Date;
 

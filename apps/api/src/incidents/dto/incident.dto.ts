@@ -226,6 +226,17 @@ class IncidentFieldsDto extends RefusesSpecialCategories {
   @ApiProperty({ type: Boolean })
   @IsBoolean()
   victimSupportOffered: boolean;
+
+  /** damage to the business's property or stock, in pence (compensation, MG19); 0 when none */
+  @ApiPropertyOptional({
+    type: Number,
+    description: "damage to the business's property or stock, in pence (compensation, MG19); 0 when none",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LINE_PENCE)
+  damageValuePence?: number;
 }
 
 export class CreateIncidentRequest extends IncidentFieldsDto {
@@ -355,6 +366,17 @@ export class AmendIncidentRequest {
   @IsOptional()
   @IsBoolean()
   victimSupportOffered?: boolean;
+
+  /** damage to the business's property or stock, in pence (compensation, MG19); 0 when none */
+  @ApiPropertyOptional({
+    type: Number,
+    description: "damage to the business's property or stock, in pence (compensation, MG19); 0 when none",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LINE_PENCE)
+  damageValuePence?: number;
 }
 
 export class TransitionIncidentRequest {

@@ -69,6 +69,8 @@ export class IncidentResponse {
   valuePence: number;
   @ApiProperty({ type: Number })
   recoveredValuePence: number;
+  @ApiProperty({ type: Number })
+  damageValuePence: number;
   @ApiProperty({ type: String })
   occurredAt: string;
   @ApiProperty({ type: String, nullable: true })
@@ -117,6 +119,7 @@ export class IncidentResponse {
       goods: i.goods,
       valuePence: Number(i.valuePence),
       recoveredValuePence: Number(i.recoveredValuePence),
+      damageValuePence: Number(i.damageValuePence),
       occurredAt: i.occurredAt.toISOString(),
       reportedAt: i.reportedAt?.toISOString() ?? null,
       narrative: i.narrative,
