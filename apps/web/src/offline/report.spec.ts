@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 import { checkForm, emptyForm, toRequest } from './report';
 
 describe('the till report form', () => {
