@@ -96,6 +96,21 @@ describe('cases, triage and evidence packs', () => {
       },
     });
     expect(up.status).toBe(201);
+    // a second still, produced by the witness who signs the MG11 below
+    const still = buildJpeg({ size: 40_000 });
+    const hers = await api.http.request(
+      'PUT',
+      `/api/v1/incidents/${urgentIncident}/evidence/${sha256(still)}`,
+      {
+        token: tablet.token,
+        raw: still,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'x-evidence-producer': encodeURIComponent('Sam Jones'),
+        },
+      },
+    );
+    expect(hers.status).toBe(201);
     const st = await postStatement(api, p.tokens.store_manager, urgentIncident, {
       witnessName: 'Sam Jones',
       witnessOccupation: 'Store manager',
@@ -335,9 +350,13 @@ describe('cases, triage and evidence packs', () => {
       'is true to the best of my knowledge and belief',
       'S. Jones',
       'pulled a knife',
+      'Page 1 of 1',
+      'Exhibits produced by the witness',
+      `${hers.body.reference} (exhibits/`,
     ]) {
       expect(mg11).toContain(s);
     }
+    expect(mg11).not.toContain(`${up.body.reference} (exhibits/`);
     expect(pdf(`statements/${statements.find((f) => f.startsWith('ISB-'))}`)).toContain(
       'Staff are frightened',
     );

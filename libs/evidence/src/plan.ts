@@ -118,6 +118,8 @@ export interface StatementDoc extends Omit<SignedContentJson, 'declarationAcknow
   supersedesId: string | null;
   contentSha256: string;
   crimeReference: string | null;
+  /** the report's exhibits this witness produced, from the evidence records (not the signed text) */
+  exhibitsProduced: { reference: string; packPath: string; mediaType: string; capturedAt: string | null }[];
 }
 
 export interface ImpactDoc {

@@ -40,6 +40,10 @@ const FLAG_STATES: Record<string, string> = {
 
 const words = (key: string): string => key.replace(/_/g, ' ');
 
+/** The exhibit's producer is the witness: the same name, whatever the case and spacing. */
+const samePerson = (a: string, b: string): boolean =>
+  a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
+
 /** One schedule row per act of each report (oldest first); shop thefts carry value and running total. */
 function scheduleOf(src: PackSource): { acts: ScheduledAct[]; rows: ScheduleRow[] } {
   let running = 0;
@@ -199,6 +203,15 @@ export function planPack(
         ...signedContentJson(s),
         contentSha256: s.contentSha256,
         crimeReference: incident?.crimeReference ?? null,
+        exhibitsProduced: src.exhibits
+          .map((e, i) => ({ e, packPath: exhibitPaths[i] }))
+          .filter(({ e }) => e.incidentId === s.incidentId && samePerson(e.producerName, s.witnessName))
+          .map(({ e, packPath }) => ({
+            reference: e.reference,
+            packPath,
+            mediaType: e.mediaType,
+            capturedAt: e.capturedAt?.toISOString() ?? null,
+          })),
       };
     }),
     impactStatements: src.impactStatements.map((r, n) => ({

@@ -49,6 +49,14 @@ export function statementPdf(st: StatementDoc, generatedAt: string, generator: s
   doc.moveDown(1);
   labelled(doc, 'Signature', st.signatureName);
   labelled(doc, 'Signed at', ukTime(st.signedAt));
+  heading(doc, 'Exhibits produced by the witness', 11);
+  para(doc, "From the hub's evidence records for this report; not part of the signed text.");
+  if (!st.exhibitsProduced.length) {
+    para(doc, 'None recorded.');
+  }
+  for (const e of st.exhibitsProduced) {
+    para(doc, `- ${e.reference} (${e.packPath}, ${e.mediaType}, captured ${ukTime(e.capturedAt)})`);
+  }
   doc.moveDown(0.5).fontSize(7.5).fillColor('#444444');
   para(
     doc,
