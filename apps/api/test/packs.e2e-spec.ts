@@ -361,10 +361,22 @@ describe('cases, triage and evidence packs', () => {
       'Staff are frightened',
     );
 
-    // the chain in the pack names the capture, the statement, the request and the checkpoint
+    // a police view of the exhibit's viewing copy enters the case's chain too
+    const viewed = await api.http.get(
+      `/api/v1/incidents/${urgentIncident}/evidence/${up.body.id}/view`,
+      police(),
+    );
+    expect(viewed.status).toBe(200);
+
+    // the chain names the capture, the statement, the request, the checkpoint and the view
     const chain = await api.http.get(`/api/v1/cases/${caseId}/continuity`, police());
-    const actions = chain.body.items.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(
+    const items = chain.body.items as {
+      action: string;
+      at: string;
+      object_id: string | null;
+      details: Record<string, unknown>;
+    }[];
+    expect(items.map((e) => e.action)).toEqual(
       expect.arrayContaining([
         'case_opened',
         'exhibit_captured',
@@ -373,8 +385,18 @@ describe('cases, triage and evidence packs', () => {
         'pack_checkpoint',
         'pack_built',
         'pack_disclosed',
+        'exhibit_viewed',
       ]),
     );
+    expect(items.find((e) => e.action === 'exhibit_viewed')).toMatchObject({
+      object_id: up.body.id,
+      details: { reference: up.body.reference },
+    });
+    // lines taken in when the case opened are marked so, and no line is dated before the one it follows
+    const captured = items.find((e) => e.action === 'exhibit_captured' && e.object_id === up.body.id)!;
+    expect(captured.details).toMatchObject({ backfilled: true, recorded_at: expect.any(String) });
+    const times = items.map((e) => Date.parse(e.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
 
     // packs expire
     await api.db.owner.query(

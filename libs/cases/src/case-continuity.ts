@@ -10,7 +10,6 @@ export interface ContinuityStep {
   objectId: string | null;
   sha256?: string | null;
   details?: Record<string, string | number | boolean | null>;
-  at?: Date;
 }
 
 /** The entry exactly as hashed and as written to continuity.jsonl. */
@@ -63,8 +62,9 @@ export async function appendContinuity(
   const rows: Partial<CaseContinuityEntry>[] = [];
   for (const s of todo) {
     seq += 1;
-    // milliseconds only: what the hash covers must survive the round trip through timestamptz
-    const at = new Date(Math.floor((s.at ?? new Date()).getTime()));
+    // dated as it enters the chain, never before the line it follows; milliseconds only, as what
+    // the hash covers must survive the round trip through timestamptz
+    const at = new Date(Math.max(Date.now(), last?.at.getTime() ?? 0));
     const entry: ContinuityEntry = {
       seq,
       case_id: caseId,
@@ -103,8 +103,16 @@ export async function appendContinuity(
 }
 
 /**
+ * A line entered after the fact (the report's evidence, taken in when a case holds it): dated when
+ * it enters the chain, with when the hub first recorded the object.
+ */
+function backfilled(recordedAt: Date): { backfilled: true; recorded_at: string } {
+  return { backfilled: true, recorded_at: recordedAt.toISOString() };
+}
+
+/**
  * Brings the chain up to date with the evidence on the case's incidents: each exhibit's capture
- * (uploader, time, SHA-256, reference) and each signed statement, once.
+ * (uploader, SHA-256, reference) and each signed statement, once, marked as backfilled.
  */
 export async function syncEvidenceContinuity(
   em: EntityManager,
@@ -153,8 +161,8 @@ export async function syncEvidenceContinuity(
       objectType: 'exhibit',
       objectId: e.id,
       sha256: e.sha256,
-      at: e.created_at,
       details: {
+        ...backfilled(e.created_at),
         reference: e.reference,
         incident_id: e.incident_id,
         format: e.media_type,
@@ -171,9 +179,13 @@ export async function syncEvidenceContinuity(
       objectType: 'witness_statement',
       objectId: s.id,
       sha256: s.content_sha256,
-      at: s.created_at,
-      details: { incident_id: s.incident_id, version: s.version, signed_at: s.signed_at.toISOString() },
+      details: {
+        ...backfilled(s.created_at),
+        incident_id: s.incident_id,
+        version: s.version,
+        signed_at: s.signed_at.toISOString(),
+      },
     })),
-  ].sort((a, b) => a.at.getTime() - b.at.getTime());
+  ].sort((a, b) => String(a.details.recorded_at).localeCompare(String(b.details.recorded_at)));
   return appendContinuity(em, partnershipId, caseId, steps, { once: true });
 }

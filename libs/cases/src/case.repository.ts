@@ -112,6 +112,32 @@ export class CaseRepository {
     });
   }
 
+  /** A view of an exhibit enters the continuity chain of every case holding its report. */
+  exhibitViewed(
+    scope: TenantScope,
+    exhibit: { id: string; incidentId: string; sha256: string; reference: string },
+  ): Promise<void> {
+    return this.db.run(scope, async (em) => {
+      const holding: { case_id: string }[] = await em.query(
+        `SELECT case_id FROM case_incidents WHERE incident_id = $1 ORDER BY case_id`,
+        [exhibit.incidentId],
+      );
+      for (const { case_id } of holding) {
+        await appendContinuity(em, scope.partnershipId, case_id, [
+          {
+            actorId: scope.actorId,
+            actorKind: scope.actorKind,
+            action: 'exhibit_viewed',
+            objectType: 'exhibit',
+            objectId: exhibit.id,
+            sha256: exhibit.sha256,
+            details: { reference: exhibit.reference, copy: 'metadata-free viewing copy' },
+          },
+        ]);
+      }
+    });
+  }
+
   /** A serial-offender flag's bundle (serial_flags, from the offender-intelligence module). */
   flagBundle(
     scope: TenantScope,

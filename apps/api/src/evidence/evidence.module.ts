@@ -1,13 +1,14 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { CasesModule } from '@app/cases';
 import { IncidentsModule } from '@app/incidents';
 import { EvidenceController } from './evidence.controller';
 import { EvidenceService } from './evidence.service';
 import { EvidenceStore } from './evidence-store';
 
 @Module({
-  imports: [IncidentsModule],
+  imports: [IncidentsModule, CasesModule],
   controllers: [EvidenceController],
   providers: [EvidenceService, EvidenceStore],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { type TenantScope } from '@app/auth';
+import { CaseRepository } from '@app/cases';
 import { AppConfig } from '@app/config';
 import { type EvidenceDerivative, EvidenceRepository, type Exhibit, IncidentAccess } from '@app/incidents';
 import { DomainError, ErrorCode } from '@app/errors';
@@ -22,6 +23,7 @@ export class EvidenceService {
     private readonly access: IncidentAccess,
     private readonly store: EvidenceStore,
     private readonly config: AppConfig,
+    private readonly cases: CaseRepository,
   ) {}
 
   /**
@@ -68,7 +70,7 @@ export class EvidenceService {
     return (await this.evidence.list(scope, incidentId)) ?? notFound('Report');
   }
 
-  /** The metadata-stripped viewing copy (never the master). */
+  /** The metadata-stripped viewing copy (never the master); the view enters the cases' continuity. */
   async view(
     scope: TenantScope,
     incidentId: string,
@@ -82,6 +84,7 @@ export class EvidenceService {
         `There is no metadata-free viewing copy for ${found.exhibit.mediaType} yet; ask the coordinator for an export`,
       );
     }
+    await this.cases.exhibitViewed(scope, found.exhibit);
     return {
       exhibit: found.exhibit,
       derivative: found.derivative,
