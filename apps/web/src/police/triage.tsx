@@ -31,41 +31,43 @@ export function TriageQueue({
       <Select id="q-officer" label="Show" inline value={officer} options={SHOWN} onChange={onOfficer} />
       <LoadStatus load={queue} empty="No open cases." alert />
       <ol class="triage" aria-label="Cases in priority order">
-        {(queue.data?.items ?? []).map((t, n) => (
-          <li key={t.case.id} class={openId === t.case.id ? 'sel' : ''} data-testid="triage-item">
-            <button
-              type="button"
-              class="triage-row"
-              aria-pressed={openId === t.case.id}
-              onClick={() => navigate('police', 'cases', t.case.id)}
-            >
-              <span class="rank">{n + 1}</span>
-              <span>
-                <strong>
-                  {t.case.reference} · {t.case.title}
-                </strong>
-                <span class="meta">
-                  {CASE_STATUS[t.case.status]} · priority {t.score} · {t.incidentCount} report
-                  {t.incidentCount === 1 ? '' : 's'}
-                  {t.totalValuePence > 0 && ` · ${pounds(t.totalValuePence)}`}
-                  {t.case.assignedOfficerId
-                    ? t.case.assignedOfficerId === session.actor.id
-                      ? ' · yours'
-                      : ' · assigned'
-                    : ' · unassigned'}
+        {(queue.data?.items ?? [])
+          .flatMap((item, n) => (item.case ? [{ ...item, case: item.case, n }] : []))
+          .map((t) => (
+            <li key={t.case.id} class={openId === t.case.id ? 'sel' : ''} data-testid="triage-item">
+              <button
+                type="button"
+                class="triage-row"
+                aria-pressed={openId === t.case.id}
+                onClick={() => navigate('police', 'cases', t.case.id)}
+              >
+                <span class="rank">{t.n + 1}</span>
+                <span>
+                  <strong>
+                    {t.case.reference} · {t.case.title}
+                  </strong>
+                  <span class="meta">
+                    {CASE_STATUS[t.case.status]} · priority {t.score} · {t.incidentCount} report
+                    {t.incidentCount === 1 ? '' : 's'}
+                    {t.totalValuePence > 0 && ` · ${pounds(t.totalValuePence)}`}
+                    {t.case.assignedOfficerId
+                      ? t.case.assignedOfficerId === session.actor.id
+                        ? ' · yours'
+                        : ' · assigned'
+                      : ' · unassigned'}
+                  </span>
+                  <ul class="reasons" aria-label="Why this priority">
+                    {t.reasons.map((r) => (
+                      <li key={r.factor}>
+                        {r.text} <span class="points">(+{r.points})</span>
+                      </li>
+                    ))}
+                    {!t.reasons.length && <li>No aggravating factor reported</li>}
+                  </ul>
                 </span>
-                <ul class="reasons" aria-label="Why this priority">
-                  {t.reasons.map((r) => (
-                    <li key={r.factor}>
-                      {r.text} <span class="points">(+{r.points})</span>
-                    </li>
-                  ))}
-                  {!t.reasons.length && <li>No aggravating factor reported</li>}
-                </ul>
-              </span>
-            </button>
-          </li>
-        ))}
+              </button>
+            </li>
+          ))}
       </ol>
     </>
   );
