@@ -216,6 +216,64 @@ describe('cases, intelligence and the offline shell in a browser', () => {
     await context.close();
   });
 
+  it('police see the flag and a serious report before any case, with reasons, and open a case from the flag', async () => {
+    // a hate-aggravated report no case holds yet (the coordinator reviewed the flag above)
+    const hateId = (
+      await post(
+        '/incidents',
+        buildIncidentRequest({
+          types: ['hate_aggravated_abuse'],
+          narrative: 'Shouted abuse at the cashier about her religion',
+        }),
+        Role.Shopworker,
+        { 'idempotency-key': randomUUID() },
+      )
+    ).id;
+    const { context, page, errors } = await newDevice(stack, { width: 1366, height: 900 });
+    await signIn(page, users()[Role.Police].email, users()[Role.Police].password);
+    const queue = page.getByRole('list', { name: 'Triage queue in priority order' });
+    // the reviewed flag, with what it rests on now (the coordinator linked one more report above)
+    const [row] = (await stack.api.db.owner.query(
+      `SELECT id, cardinality(incident_ids)::int AS n, total_pence FROM serial_flags
+        WHERE subject_id = $1 AND state = 'reviewed'`,
+      [subjectId],
+    )) as { id: string; n: number; total_pence: string }[];
+    const flagId = row.id;
+    const flag = queue.locator(`[data-testid=triage-item][data-kind=serial_flag][data-id="${flagId}"]`);
+    await flag.getByText('Reviewed by the partnership').waitFor();
+    await flag
+      .getByText(
+        `Serial offender: ${row.n} thefts of at most £200.00 each, together £${(Number(row.total_pence) / 100).toFixed(2)}`,
+      )
+      .waitFor();
+    const report = queue.locator(`[data-testid=triage-item][data-kind=report][data-id="${hateId}"]`);
+    await report.getByText('Hate-aggravated abuse (+20)').waitFor();
+    await shot(page, 'police-triage-flags-and-reports');
+
+    const toggle = flag.getByRole('button', { name: /^Open a case from serial flag S-/ });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const form = flag.getByRole('form', { name: /^Open a case from serial flag S-/ });
+    await form.getByLabel('Why open a case').fill('Prolific series across both stores');
+    await form.getByRole('button', { name: 'Open a case' }).click();
+    // the case opens at its address; the flag has left the queue and its case is in it
+    const view = page.getByTestId('case-view');
+    await view.waitFor();
+    expect(new URL(page.url()).hash).toMatch(/^#\/police\/cases\/[0-9a-f-]{36}$/);
+    await eventually(async () => (await flag.count()) === 0);
+    await queue
+      .locator('[data-testid=triage-item][data-kind=case]', { hasText: 'Serial offending' })
+      .waitFor();
+    const [state] = (await stack.api.db.owner.query('SELECT state FROM serial_flags WHERE id = $1', [
+      flagId,
+    ])) as { state: string }[];
+    expect(state.state).toBe('case_opened');
+    await shot(page, 'police-case-from-flag');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a till tablet opens the app shell offline after a first visit; no api response is cached', async () => {
     const { context, page, errors } = await newDevice(stack, { width: 820, height: 1180 });
     await signIn(page, users()[Role.Shopworker].email, users()[Role.Shopworker].password);

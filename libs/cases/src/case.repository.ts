@@ -2,16 +2,26 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Role, type TenantScope } from '@app/auth';
 import { DomainError } from '@app/errors';
-import { AccessAction, appendAudit, type Page, type PageRequest, TenantDb } from '@app/database';
+import {
+  AccessAction,
+  appendAudit,
+  type AuditEntry,
+  type Page,
+  type PageRequest,
+  TenantDb,
+} from '@app/database';
 import {
   CaseContinuityEntry,
   CaseHistoryEntry,
   CaseIncident,
+  CaseOrigin,
   CaseStatus,
   PoliceCase,
 } from './entities/case.entity';
-import { Incident } from '@app/incidents';
+import { Incident, IncidentStatus } from '@app/incidents';
 import { User } from '@app/identity';
+import { SerialFlag, SerialFlagState, Subject } from '@app/offenders';
+import { Store } from '@app/partnerships';
 import { appendContinuity, syncEvidenceContinuity } from './case-continuity';
 import {
   decodeTriageCursor,
@@ -19,7 +29,13 @@ import {
   type OpenCase,
   plainWordsFor,
   PRIORITY_SCORE_SQL,
+  reportComesToTriageSql,
+  TRIAGE_KIND_RANK,
+  triageFactorsSql,
   type TriageFilter,
+  type TriageFlag,
+  TriageItemKind,
+  type TriageReport,
   type TriageRow,
 } from './case-rules';
 import { lockCase, recordHistory, transitionCase } from './case-status';
@@ -174,7 +190,13 @@ export class CaseRepository {
     });
   }
 
-  /** The triage queue: highest score first, keyset-paged on (score, id). */
+  /**
+   * The triage queue, highest score first, keyset-paged on (score, kind rank, id): the open cases
+   * and, when the filter asks, the serial flags still to act on that no case was opened from and the
+   * submitted reports on no case that come to triage by themselves (`reportComesToTriageSql`). Every
+   * item is scored by the one rule, over the reports the case opened from it would hold. Each item
+   * returned is logged as consulted: a case as itself, a flag as its subject, a report as itself.
+   */
   triage(scope: TenantScope, filter: TriageFilter, page: PageRequest): Promise<Page<TriageRow>> {
     return this.db.run(scope, async (em) => {
       const params: unknown[] = [scope.partnershipId, filter.statuses];
@@ -185,51 +207,87 @@ export class CaseRepository {
         params.push(filter.officer);
         where.push(`c.assigned_officer_id = $${params.length}`);
       }
+      const rank = TRIAGE_KIND_RANK;
+      const branches = [
+        `SELECT '${TriageItemKind.Case}'::text AS kind, ${rank.case}::int AS kind_rank, c.id, f.*, ${PRIORITY_SCORE_SQL} AS score
+           FROM cases c
+           CROSS JOIN LATERAL (${triageFactorsSql(
+             'case_incidents ci JOIN incidents i ON i.id = ci.incident_id WHERE ci.case_id = c.id',
+             {
+               offenderDetained: 'c.offender_detained',
+               victimVulnerable: 'c.victim_vulnerable',
+               prolific: `(c.origin = '${CaseOrigin.SerialFlag}')`,
+             },
+           )}) f
+          WHERE ${where.join(' AND ')}`,
+      ];
+      if (filter.withFlagsAndReports) {
+        branches.push(
+          `SELECT '${TriageItemKind.SerialFlag}'::text, ${rank.serial_flag}::int, sf.id, f.*, ${PRIORITY_SCORE_SQL}
+             FROM serial_flags sf
+             CROSS JOIN LATERAL (${triageFactorsSql(
+               'incidents i WHERE i.partnership_id = sf.partnership_id AND i.id = ANY(sf.incident_ids)',
+               { offenderDetained: 'false', victimVulnerable: 'false', prolific: 'true' },
+             )}) f
+            WHERE sf.partnership_id = $1
+              AND sf.state IN ('${SerialFlagState.New}', '${SerialFlagState.Reviewed}')
+              AND NOT EXISTS (SELECT 1 FROM cases oc WHERE oc.partnership_id = $1 AND oc.serial_flag_id = sf.id)`,
+          `SELECT '${TriageItemKind.Report}'::text, ${rank.report}::int, r.id, f.*, ${PRIORITY_SCORE_SQL}
+             FROM incidents r
+             CROSS JOIN LATERAL (${triageFactorsSql('incidents i WHERE i.id = r.id', {
+               offenderDetained: 'false',
+               victimVulnerable: 'false',
+               prolific: 'false',
+             })}) f
+            WHERE r.partnership_id = $1
+              AND r.status = '${IncidentStatus.Submitted}'
+              AND ${reportComesToTriageSql('r')}
+              AND NOT EXISTS (SELECT 1 FROM case_incidents ci WHERE ci.incident_id = r.id)`,
+        );
+      }
       let cursorSql = '';
       if (page.cursor) {
-        const [score, id] = decodeTriageCursor(page.cursor);
-        params.push(score, id);
-        cursorSql = `WHERE (score, id) < ($${params.length - 1}::int, $${params.length}::uuid)`;
+        const [score, kindRank, id] = decodeTriageCursor(page.cursor);
+        params.push(score, kindRank, id);
+        const n = params.length;
+        cursorSql = `WHERE (score, kind_rank, id) < ($${n - 2}::int, $${n - 1}::int, $${n}::uuid)`;
       }
       params.push(page.limit + 1);
-      const rows: (Record<string, unknown> & { id: string; score: number })[] = await em.query(
-        `SELECT * FROM (
-           SELECT c.id, f.*, ${PRIORITY_SCORE_SQL} AS score
-             FROM cases c
-             CROSS JOIN LATERAL (
-               SELECT coalesce(bool_or(i.types && ARRAY['violence_injury','violence_no_injury','robbery','threat']::incident_type[]), false) AS violence,
-                      coalesce(bool_or(i.injury <> 'none'), false) AS injury,
-                      coalesce(bool_or(i.weapon <> 'none'), false) AS weapon,
-                      min(i.cctv_overwrite_on) FILTER (WHERE i.cctv_available AND i.cctv_overwrite_on >= current_date) AS cctv_overwrite_on,
-                      count(*)::int AS incident_count,
-                      coalesce(sum(i.value_pence), 0)::bigint AS total_value_pence,
-                      c.offender_detained AS offender_detained, c.victim_vulnerable AS victim_vulnerable,
-                      (c.origin = 'serial_flag') AS prolific,
-                      EXISTS (SELECT 1 FROM witness_statements s JOIN case_incidents x ON x.incident_id = s.incident_id WHERE x.case_id = c.id) AS has_statement,
-                      EXISTS (SELECT 1 FROM exhibits e JOIN case_incidents x ON x.incident_id = e.incident_id WHERE x.case_id = c.id) AS has_exhibit
-                 FROM case_incidents ci JOIN incidents i ON i.id = ci.incident_id
-                WHERE ci.case_id = c.id
-             ) f
-            WHERE ${where.join(' AND ')}
-         ) q ${cursorSql}
-         ORDER BY score DESC, id DESC
+      const rows: TriageQueryRow[] = await em.query(
+        `SELECT * FROM (${branches.join('\n UNION ALL \n')}) q ${cursorSql}
+         ORDER BY score DESC, kind_rank DESC, id DESC
          LIMIT $${params.length}`,
         params,
       );
       const items = rows.slice(0, page.limit);
-      const cases = items.length
-        ? await em.find(PoliceCase, { where: items.map((r) => ({ id: r.id })) })
-        : [];
-      const byId = new Map(cases.map((c) => [c.id, c]));
-      const last = items[items.length - 1];
+      const ids = (kind: TriageItemKind) => items.filter((r) => r.kind === kind).map((r) => r.id);
+      const cases = await this.casesById(em, ids(TriageItemKind.Case));
+      const flags = await this.flagsById(em, ids(TriageItemKind.SerialFlag));
+      const reports = await this.reportsById(em, ids(TriageItemKind.Report));
       await appendAudit(
         em,
         scope,
-        items.map((r) => ({ action: AccessAction.Consult, objectType: CASE_OBJECT, objectId: r.id })),
+        items.map((r): AuditEntry => {
+          switch (r.kind) {
+            case TriageItemKind.Case:
+              return { action: AccessAction.Consult, objectType: CASE_OBJECT, objectId: r.id };
+            case TriageItemKind.SerialFlag:
+              return {
+                action: AccessAction.Consult,
+                objectType: 'subject',
+                objectId: flags.get(r.id)!.subjectId,
+                justification: `serial flag ${r.id}`,
+              };
+            case TriageItemKind.Report:
+              return { action: AccessAction.Consult, objectType: 'incident', objectId: r.id };
+          }
+        }),
       );
+      const last = items[items.length - 1];
       return {
         items: items.map((r) => ({
-          case: byId.get(r.id)!,
+          kind: r.kind,
+          id: r.id,
           score: Number(r.score),
           incidentCount: Number(r.incident_count),
           totalValuePence: Number(r.total_value_pence),
@@ -237,6 +295,7 @@ export class CaseRepository {
             violence: Boolean(r.violence),
             injury: Boolean(r.injury),
             weapon: Boolean(r.weapon),
+            hate: Boolean(r.hate),
             offenderDetained: Boolean(r.offender_detained),
             cctvOverwriteOn: r.cctv_overwrite_on ? isoDate(r.cctv_overwrite_on) : null,
             prolific: Boolean(r.prolific),
@@ -244,10 +303,87 @@ export class CaseRepository {
             hasExhibit: Boolean(r.has_exhibit),
             victimVulnerable: Boolean(r.victim_vulnerable),
           },
+          case: cases.get(r.id) ?? null,
+          serialFlag: flags.get(r.id) ?? null,
+          report: reports.get(r.id) ?? null,
         })),
-        nextCursor: rows.length > page.limit && last ? encodeTriageCursor(Number(last.score), last.id) : null,
+        nextCursor:
+          rows.length > page.limit && last
+            ? encodeTriageCursor(Number(last.score), last.kind, last.id)
+            : null,
       };
     });
+  }
+
+  private async casesById(em: EntityManager, ids: string[]): Promise<Map<string, PoliceCase>> {
+    const found = ids.length ? await em.find(PoliceCase, { where: ids.map((id) => ({ id })) }) : [];
+    return new Map(found.map((c) => [c.id, c]));
+  }
+
+  private async flagsById(em: EntityManager, ids: string[]): Promise<Map<string, TriageFlag>> {
+    if (!ids.length) {
+      return new Map();
+    }
+    const flags = await em.find(SerialFlag, { where: ids.map((id) => ({ id })) });
+    const subjects = await em.find(Subject, {
+      where: [...new Set(flags.map((f) => f.subjectId))].map((id) => ({ id })),
+      select: { id: true, reference: true },
+    });
+    const reference = new Map(subjects.map((s) => [s.id, s.reference]));
+    return new Map(
+      flags.map((f) => [
+        f.id,
+        {
+          id: f.id,
+          subjectId: f.subjectId,
+          subjectReference: reference.get(f.subjectId) ?? '',
+          state: f.state,
+          totalPence: Number(f.totalPence),
+          theftCount: f.incidentIds.length,
+          thresholdPence: f.rule.thresholdPence,
+          storeIds: f.storeIds,
+          flaggedAt: f.createdAt,
+        },
+      ]),
+    );
+  }
+
+  private async reportsById(em: EntityManager, ids: string[]): Promise<Map<string, TriageReport>> {
+    if (!ids.length) {
+      return new Map();
+    }
+    const incidents = await em.find(Incident, {
+      where: ids.map((id) => ({ id })),
+      select: {
+        id: true,
+        storeId: true,
+        occurredAt: true,
+        types: true,
+        weapon: true,
+        injury: true,
+        valuePence: true,
+      },
+    });
+    const stores = await em.find(Store, {
+      where: [...new Set(incidents.map((i) => i.storeId))].map((id) => ({ id })),
+      select: { id: true, name: true },
+    });
+    const storeName = new Map(stores.map((s) => [s.id, s.name]));
+    return new Map(
+      incidents.map((i) => [
+        i.id,
+        {
+          id: i.id,
+          storeId: i.storeId,
+          storeName: storeName.get(i.storeId) ?? '',
+          occurredAt: i.occurredAt,
+          types: i.types,
+          weapon: i.weapon,
+          injury: i.injury,
+          valuePence: Number(i.valuePence),
+        },
+      ]),
+    );
   }
 
   /** Assigns the case to a police officer of the partnership; recorded in the history. */
@@ -318,6 +454,26 @@ export class CaseRepository {
     );
     return rows.map((r) => r.incident_id);
   }
+}
+
+/** A row of the triage query: the item, its factor columns and its score. */
+interface TriageQueryRow {
+  kind: TriageItemKind;
+  kind_rank: number;
+  id: string;
+  score: number;
+  violence: boolean;
+  injury: boolean;
+  weapon: boolean;
+  hate: boolean;
+  cctv_overwrite_on: unknown;
+  incident_count: number;
+  total_value_pence: string;
+  offender_detained: boolean;
+  victim_vulnerable: boolean;
+  prolific: boolean;
+  has_statement: boolean;
+  has_exhibit: boolean;
 }
 
 /** node-postgres reads a `date` as local midnight; print it back as the calendar date it was. */

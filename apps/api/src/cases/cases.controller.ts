@@ -40,7 +40,10 @@ export class CasesController {
     return CaseResponse.from(c);
   }
 
-  /** The triage queue: highest priority first, with the reasons for each score. */
+  /**
+   * The triage queue, highest priority first, with the reasons for each score: open cases, serial
+   * flags no case was opened from, and high-priority reports on no case (open one with POST /cases).
+   */
   @Get()
   @Roles(...ROLES.police)
   @ApiOkResponse({ type: PageOf(TriageItemResponse) })

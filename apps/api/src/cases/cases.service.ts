@@ -80,7 +80,10 @@ export class CasesService {
     } else if (officer && officer !== 'unassigned' && !/^[0-9a-f-]{36}$/i.test(officer)) {
       throw DomainError.invalid('officer', 'must be a user id, me or unassigned');
     }
-    return this.cases.triage(scope, { statuses, officer }, q);
+    // flags and reports have no case status and no officer: listed unless the caller asked for
+    // particular statuses or someone's cases
+    const withFlagsAndReports = !q.status && (!officer || officer === 'unassigned');
+    return this.cases.triage(scope, { statuses, officer, withFlagsAndReports }, q);
   }
 
   async assign(scope: TenantScope, id: string, body: AssignCaseRequest) {

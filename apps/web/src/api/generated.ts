@@ -2370,17 +2370,50 @@ export interface components {
       to: components['schemas']['IncidentStatus'];
       version: number;
     };
+    TriageFlagResponse: {
+      flaggedAt: string;
+      id: string;
+      state: components['schemas']['SerialFlagState'];
+      storeIds: string[];
+      subjectId: string;
+      /** @description the subject's short reference, e.g. S-7F3A */
+      subjectReference: string;
+      /** @description how many thefts the flag rests on */
+      theftCount: number;
+      /** @description each theft is at or under it */
+      thresholdPence: number;
+      /** @description the candidate thefts' total */
+      totalPence: number;
+    };
+    /** @enum {string} */
+    TriageItemKind: 'case' | 'serial_flag' | 'report';
     TriageItemPage: {
       items: components['schemas']['TriageItemResponse'][];
       /** @description pass as ?cursor= for the next page; null at the end */
       nextCursor: string | null;
     };
     TriageItemResponse: {
-      case: components['schemas']['CaseResponse'];
+      case: components['schemas']['CaseResponse'] | null;
+      /** @description the case's, flag's or report's id */
+      id: string;
+      /** @description the reports it rests on (a flag: its bundle; a report: 1) */
       incidentCount: number;
+      kind: components['schemas']['TriageItemKind'];
       reasons: components['schemas']['PriorityReasonResponse'][];
+      report: components['schemas']['TriageReportResponse'] | null;
       score: number;
+      serialFlag: components['schemas']['TriageFlagResponse'] | null;
       totalValuePence: number;
+    };
+    TriageReportResponse: {
+      id: string;
+      injury: components['schemas']['InjuryLevel'];
+      occurredAt: string;
+      storeId: string;
+      storeName: string;
+      types: components['schemas']['IncidentType'][];
+      valuePence: number;
+      weapon: components['schemas']['WeaponKind'];
     };
     UnlinkIncidentRequest: {
       incidentId: string;
@@ -3126,9 +3159,9 @@ export interface operations {
       query?: {
         limit?: number;
         cursor?: string;
-        /** @description comma-separated statuses; default the open ones */
+        /** @description comma-separated case statuses (then cases only); default the open ones */
         status?: string;
-        /** @description an officer's user id, `me` or `unassigned` */
+        /** @description an officer's user id or `me` (then cases only), or `unassigned` (flags and reports too) */
         officer?: string;
       };
       header?: never;

@@ -1,4 +1,4 @@
-import type { CaseStatus, EvidenceKind } from '../api/types';
+import type { CaseStatus, EvidenceKind, TriageFlag } from '../api/types';
 
 export const CASE_STATUS: Record<CaseStatus, string> = {
   new: 'New',
@@ -9,6 +9,15 @@ export const CASE_STATUS: Record<CaseStatus, string> = {
   no_further_action: 'No further action',
   community_resolution: 'Community resolution',
   court_outcome: 'Court outcome',
+};
+
+/** A serial flag's state as police see it in the queue (only new and reviewed flags are there). */
+export const TRIAGE_FLAG_STATE: Record<TriageFlag['state'], string> = {
+  new: 'New flag',
+  reviewed: 'Reviewed by the partnership',
+  case_opened: 'Case opened',
+  dismissed: 'Dismissed',
+  withdrawn: 'Withdrawn',
 };
 
 export const KINDS: [EvidenceKind, string][] = [

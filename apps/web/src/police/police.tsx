@@ -1,8 +1,9 @@
-// Police triage: the cases api's queue with the reasons for each priority, opening a case from a new
-// report, and the case chosen, at its own address (#/police/cases/<id>).
+// Police triage: the cases api's queue (open cases, serial flags and serious reports no case holds
+// yet) with the reasons for each priority, opening a case from a flag or a report, and the case
+// chosen, at its own address (#/police/cases/<id>).
 import { useState } from 'preact/hooks';
 import type { Session } from '../api/client';
-import type { Page, TriageItem } from '../api/types';
+import type { Page, PoliceCase, TriageItem } from '../api/types';
 import { useStores } from '../coordinator/console';
 import { useLoad } from '../ui/data';
 import { navigate, useRouteId } from '../ui/route';
@@ -15,6 +16,10 @@ export function PoliceScreen({ session }: { session: Session }) {
   const [officer, setOfficer] = useState('');
   const queue = useLoad<Page<TriageItem>>(`/cases?limit=50${officer ? `&officer=${officer}` : ''}`);
   const stores = useStores();
+  const opened = (c: PoliceCase) => {
+    queue.reload();
+    navigate('police', 'cases', c.id);
+  };
 
   return (
     <div class="police">
@@ -27,14 +32,9 @@ export function PoliceScreen({ session }: { session: Session }) {
             onOfficer={setOfficer}
             openId={openId}
             session={session}
+            onOpened={opened}
           />
-          <NewReports
-            stores={stores}
-            onOpened={(c) => {
-              queue.reload();
-              navigate('police', 'cases', c.id);
-            }}
-          />
+          <NewReports stores={stores} onOpened={opened} />
         </div>
         <section class="panel case" aria-label="Case">
           {openId ? (
