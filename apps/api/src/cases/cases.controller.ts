@@ -19,9 +19,8 @@ import {
   OpenCaseRequest,
   StoreRequestsQuery,
   TransitionCaseRequest,
-  TriageItemResponse,
-  TriageQuery,
 } from './dto/case.dto';
+import { TriageItemResponse, TriageQuery } from './dto/triage.dto';
 import { ApiErrors, ListOf, PageOf } from '../http/openapi';
 
 @ApiTags('cases')

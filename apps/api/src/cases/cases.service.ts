@@ -9,8 +9,8 @@ import type {
   OpenCaseRequest,
   StoreRequestsQuery,
   TransitionCaseRequest,
-  TriageQuery,
 } from './dto/case.dto';
+import type { TriageQuery } from './dto/triage.dto';
 import type { PageQuery } from '../http/page.query';
 
 const OPEN_STATUSES = [
