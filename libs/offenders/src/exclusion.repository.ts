@@ -25,6 +25,8 @@ export interface NewExclusion {
 
 export interface OffenderSettingsValues extends SerialSettings {
   exclusionMonths: number;
+  /** who an excluded person contacts to ask for a review or appeal (printed on the letter); null: not set */
+  appealContact: string | null;
 }
 
 /** Whether a notice applies at `now`: served, unexpired and not overturned. Nothing flips a row. */
@@ -205,16 +207,25 @@ export class ExclusionRepository {
           windowDays: row.windowDays,
           minIncidents: row.minIncidents,
           exclusionMonths: row.exclusionMonths,
+          appealContact: row.appealContact,
         }
-      : { ...DEFAULT_SERIAL_SETTINGS, exclusionMonths: 12 };
+      : { ...DEFAULT_SERIAL_SETTINGS, exclusionMonths: 12, appealContact: null };
   }
 
-  /** Changes the settings and re-checks every subject of the partnership through the outbox. */
-  updateSettings(scope: TenantScope, values: OffenderSettingsValues): Promise<OffenderSettingsValues> {
+  /**
+   * Changes the settings and re-checks every subject of the partnership through the outbox. An
+   * `appealContact` left undefined keeps the stored one.
+   */
+  updateSettings(
+    scope: TenantScope,
+    values: Omit<OffenderSettingsValues, 'appealContact'> & { appealContact?: string | null },
+  ): Promise<OffenderSettingsValues> {
     return this.db.run(scope, async (em) => {
+      // upsert leaves a column whose value is undefined as it is
       await em.upsert(OffenderSettings, { partnershipId: scope.partnershipId, ...values }, ['partnershipId']);
       await this.subjects.enqueueAll(em, scope);
-      return values;
+      const row = await em.findOneByOrFail(OffenderSettings, { partnershipId: scope.partnershipId });
+      return { ...values, appealContact: row.appealContact };
     });
   }
 

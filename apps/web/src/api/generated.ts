@@ -1988,6 +1988,8 @@ export interface components {
       vehicleRegistration: string | null;
     };
     OffenderSettingsDto: {
+      /** @description who an excluded person contacts to ask for a review or appeal, and how (address, email or phone); printed on every exclusion notice letter. Omitted: unchanged; null or blank: cleared */
+      appealContact?: string | null;
       exclusionMonths: number;
       /** @description at least 2: aggregation needs two thefts */
       minIncidents: number;
