@@ -6,7 +6,7 @@ import { AccessAction, appendAudit, TenantDb } from '@app/database';
 import { AppealOutcome, AppealStatus, ExclusionNotice } from './entities/exclusion-notice.entity';
 import { recordContent } from '@app/incidents';
 import { LegalRule, OffenderSettings } from './entities/legal-rule.entity';
-import { Store } from '@app/partnerships';
+import { Partnership, Store } from '@app/partnerships';
 import { Subject } from './entities/subject.entity';
 import { DEFAULT_SERIAL_SETTINGS, type SerialSettings } from './serial-rule';
 import { SubjectRepository } from './subject.repository';
@@ -26,6 +26,16 @@ export interface NewExclusion {
 export interface OffenderSettingsValues extends SerialSettings {
   exclusionMonths: number;
   /** who an excluded person contacts to ask for a review or appeal (printed on the letter); null: not set */
+  appealContact: string | null;
+}
+
+/** What the served copy of a notice is printed from (ExclusionsService maps it to the letter). */
+export interface NoticeForLetter {
+  notice: ExclusionNotice;
+  subject: Subject;
+  partnership: Partnership;
+  /** the notice's stores, in the order it names them */
+  stores: Store[];
   appealContact: string | null;
 }
 
@@ -57,7 +67,56 @@ export class ExclusionRepository {
 
   /** Whether the notice is the partnership's (checked before reading an upload). */
   noticeExists(scope: TenantScope, id: string): Promise<boolean> {
-    return this.db.run(scope, (em) => em.existsBy(ExclusionNotice, { id, partnershipId: scope.partnershipId }));
+    return this.db.run(scope, (em) =>
+      em.existsBy(ExclusionNotice, { id, partnershipId: scope.partnershipId }),
+    );
+  }
+
+  /** The partnership's notice, unlogged: for deciding who may print it. */
+  findNotice(scope: TenantScope, id: string): Promise<ExclusionNotice | null> {
+    return this.db.run(scope, (em) =>
+      em.findOneBy(ExclusionNotice, { id, partnershipId: scope.partnershipId }),
+    );
+  }
+
+  /**
+   * Everything the served copy of a notice prints, logged as the notice's disclosure to the person
+   * it excludes (the letter is handed to them) and a consultation of the subject by the printer.
+   */
+  letter(scope: TenantScope, id: string): Promise<NoticeForLetter | null> {
+    return this.db.run(scope, async (em) => {
+      const notice = await em.findOneBy(ExclusionNotice, { id, partnershipId: scope.partnershipId });
+      if (!notice) {
+        return null;
+      }
+      const subject = await em.findOneByOrFail(Subject, { id: notice.subjectId });
+      const partnership = await em.findOneByOrFail(Partnership, { id: scope.partnershipId });
+      const found = notice.storeIds.length
+        ? await em.find(Store, {
+            where: notice.storeIds.map((sid) => ({ id: sid, partnershipId: scope.partnershipId })),
+          })
+        : [];
+      const stores = notice.storeIds
+        .map((sid) => found.find((st) => st.id === sid))
+        .filter((st): st is Store => !!st);
+      const settings = await em.findOneBy(OffenderSettings, { partnershipId: scope.partnershipId });
+      await appendAudit(em, scope, [
+        {
+          action: AccessAction.Disclose,
+          objectType: 'exclusion_notice',
+          objectId: notice.id,
+          recipients: ['the person excluded (served copy)'],
+          justification: 'exclusion notice letter printed',
+        },
+        {
+          action: AccessAction.Consult,
+          objectType: 'subject',
+          objectId: subject.id,
+          justification: `exclusion notice letter ${notice.id}`,
+        },
+      ]);
+      return { notice, subject, partnership, stores, appealContact: settings?.appealContact ?? null };
+    });
   }
 
   /** Null when the subject is not the partnership's. */
