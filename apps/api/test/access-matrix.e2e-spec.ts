@@ -295,6 +295,13 @@ const OFFENDER_ROUTES: RouteCase[] = [
   { method: 'GET', path: '/api/v1/galleries', allowed: OFF_VIEWERS, ok: 200 },
   { method: 'GET', path: '/api/v1/galleries/{id}/subjects', allowed: OFF_VIEWERS, ok: 200, id: offGallery },
   {
+    method: 'GET',
+    path: '/api/v1/galleries/{id}/briefing.pdf',
+    allowed: OFF_VIEWERS,
+    ok: 200,
+    id: offGallery,
+  },
+  {
     method: 'POST',
     path: '/api/v1/galleries/{id}/listings',
     allowed: OFF_ISSUERS,
@@ -407,6 +414,14 @@ const OFFENDER_ROUTES: RouteCase[] = [
   },
   // no x-content-sha256: answered 400 once the notice is found
   { method: 'POST', path: '/api/v1/exclusion-notices/{id}/proof', allowed: MANAGERS, ok: 400, id: offNotice },
+  // the fixture names the home store manager's store
+  {
+    method: 'GET',
+    path: '/api/v1/exclusion-notices/{id}/letter.pdf',
+    allowed: OFF_ISSUERS,
+    ok: 200,
+    id: offNotice,
+  },
 ];
 
 // --- cases and evidence packs (issue 6)

@@ -6,7 +6,7 @@ import { AccessAction, appendAudit, TenantDb } from '@app/database';
 import { AppealOutcome, AppealStatus, ExclusionNotice } from './entities/exclusion-notice.entity';
 import { recordContent } from '@app/incidents';
 import { LegalRule, OffenderSettings } from './entities/legal-rule.entity';
-import { Store } from '@app/partnerships';
+import { Partnership, Store } from '@app/partnerships';
 import { Subject } from './entities/subject.entity';
 import { DEFAULT_SERIAL_SETTINGS, type SerialSettings } from './serial-rule';
 import { SubjectRepository } from './subject.repository';
@@ -25,6 +25,18 @@ export interface NewExclusion {
 
 export interface OffenderSettingsValues extends SerialSettings {
   exclusionMonths: number;
+  /** who an excluded person contacts to ask for a review or appeal (printed on the letter); null: not set */
+  appealContact: string | null;
+}
+
+/** What the served copy of a notice is printed from (ExclusionsService maps it to the letter). */
+export interface NoticeForLetter {
+  notice: ExclusionNotice;
+  subject: Subject;
+  partnership: Partnership;
+  /** the notice's stores, in the order it names them */
+  stores: Store[];
+  appealContact: string | null;
 }
 
 /** Whether a notice applies at `now`: served, unexpired and not overturned. Nothing flips a row. */
@@ -55,7 +67,56 @@ export class ExclusionRepository {
 
   /** Whether the notice is the partnership's (checked before reading an upload). */
   noticeExists(scope: TenantScope, id: string): Promise<boolean> {
-    return this.db.run(scope, (em) => em.existsBy(ExclusionNotice, { id, partnershipId: scope.partnershipId }));
+    return this.db.run(scope, (em) =>
+      em.existsBy(ExclusionNotice, { id, partnershipId: scope.partnershipId }),
+    );
+  }
+
+  /** The partnership's notice, unlogged: for deciding who may print it. */
+  findNotice(scope: TenantScope, id: string): Promise<ExclusionNotice | null> {
+    return this.db.run(scope, (em) =>
+      em.findOneBy(ExclusionNotice, { id, partnershipId: scope.partnershipId }),
+    );
+  }
+
+  /**
+   * Everything the served copy of a notice prints, logged as the notice's disclosure to the person
+   * it excludes (the letter is handed to them) and a consultation of the subject by the printer.
+   */
+  letter(scope: TenantScope, id: string): Promise<NoticeForLetter | null> {
+    return this.db.run(scope, async (em) => {
+      const notice = await em.findOneBy(ExclusionNotice, { id, partnershipId: scope.partnershipId });
+      if (!notice) {
+        return null;
+      }
+      const subject = await em.findOneByOrFail(Subject, { id: notice.subjectId });
+      const partnership = await em.findOneByOrFail(Partnership, { id: scope.partnershipId });
+      const found = notice.storeIds.length
+        ? await em.find(Store, {
+            where: notice.storeIds.map((sid) => ({ id: sid, partnershipId: scope.partnershipId })),
+          })
+        : [];
+      const stores = notice.storeIds
+        .map((sid) => found.find((st) => st.id === sid))
+        .filter((st): st is Store => !!st);
+      const settings = await em.findOneBy(OffenderSettings, { partnershipId: scope.partnershipId });
+      await appendAudit(em, scope, [
+        {
+          action: AccessAction.Disclose,
+          objectType: 'exclusion_notice',
+          objectId: notice.id,
+          recipients: ['the person excluded (served copy)'],
+          justification: 'exclusion notice letter printed',
+        },
+        {
+          action: AccessAction.Consult,
+          objectType: 'subject',
+          objectId: subject.id,
+          justification: `exclusion notice letter ${notice.id}`,
+        },
+      ]);
+      return { notice, subject, partnership, stores, appealContact: settings?.appealContact ?? null };
+    });
   }
 
   /** Null when the subject is not the partnership's. */
@@ -205,16 +266,25 @@ export class ExclusionRepository {
           windowDays: row.windowDays,
           minIncidents: row.minIncidents,
           exclusionMonths: row.exclusionMonths,
+          appealContact: row.appealContact,
         }
-      : { ...DEFAULT_SERIAL_SETTINGS, exclusionMonths: 12 };
+      : { ...DEFAULT_SERIAL_SETTINGS, exclusionMonths: 12, appealContact: null };
   }
 
-  /** Changes the settings and re-checks every subject of the partnership through the outbox. */
-  updateSettings(scope: TenantScope, values: OffenderSettingsValues): Promise<OffenderSettingsValues> {
+  /**
+   * Changes the settings and re-checks every subject of the partnership through the outbox. An
+   * `appealContact` left undefined keeps the stored one.
+   */
+  updateSettings(
+    scope: TenantScope,
+    values: Omit<OffenderSettingsValues, 'appealContact'> & { appealContact?: string | null },
+  ): Promise<OffenderSettingsValues> {
     return this.db.run(scope, async (em) => {
+      // upsert leaves a column whose value is undefined as it is
       await em.upsert(OffenderSettings, { partnershipId: scope.partnershipId, ...values }, ['partnershipId']);
       await this.subjects.enqueueAll(em, scope);
-      return values;
+      const row = await em.findOneByOrFail(OffenderSettings, { partnershipId: scope.partnershipId });
+      return { ...values, appealContact: row.appealContact };
     });
   }
 

@@ -4,10 +4,29 @@ import type { Role, TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
 import { AccessAction, appendAudit, TenantDb } from '@app/database';
 import { Incident } from '@app/incidents';
+import { Partnership } from '@app/partnerships';
 import { Gallery, GalleryListing, ListingState } from './entities/gallery.entity';
 import { Subject, SubjectImage, SubjectIncident } from './entities/subject.entity';
 import { DAY_MS } from './serial-rule';
 import { galleryShownTo } from './subject-visibility';
+
+/** How many photos of one subject a briefing sheet prints (as many as the till's gallery shows). */
+export const BRIEFING_PHOTOS = 2;
+
+/** What a gallery's briefing sheet is printed from (GalleriesService reads the photos' files). */
+export interface GalleryBriefingRecord {
+  partnership: Partnership;
+  /** who is printing it: their name, and their store's if they belong to one */
+  reader: { displayName: string; storeName: string | null };
+  rows: {
+    subject: Subject;
+    listing: GalleryListing;
+    /** up to BRIEFING_PHOTOS images with a viewing copy, newest first */
+    printable: SubjectImage[];
+    /** the subject's other images (no viewing copy, or beyond the limit) */
+    notPrinted: number;
+  }[];
+}
 
 /**
  * Galleries and their listings: a subject is proposed with a reason resting on linked incidents,
@@ -48,6 +67,35 @@ export class GalleryRepository {
     return this.db.run(scope, (em) => em.findOneBy(Gallery, { id, partnershipId: scope.partnershipId }));
   }
 
+  /** The gallery's current listings (listed and unexpired at `now`), newest first, with their subjects. */
+  private async current(
+    em: EntityManager,
+    gallery: Gallery,
+    now: Date,
+  ): Promise<{ subject: Subject; listing: GalleryListing; images: SubjectImage[] }[]> {
+    const listings = await em
+      .createQueryBuilder(GalleryListing, 'l')
+      .where('l.gallery_id = :galleryId AND l.state = :state AND l.expires_at > :now', {
+        galleryId: gallery.id,
+        state: ListingState.Listed,
+        now,
+      })
+      .orderBy('l.listed_at', 'DESC')
+      .getMany();
+    const out = [];
+    for (const listing of listings) {
+      out.push({
+        listing,
+        subject: await em.findOneByOrFail(Subject, { id: listing.subjectId }),
+        images: await em.find(SubjectImage, {
+          where: { subjectId: listing.subjectId },
+          order: { createdAt: 'DESC' },
+        }),
+      });
+    }
+    return out;
+  }
+
   /** The subjects currently listed in a gallery: a gallery view, each subject logged as consulted. */
   gallerySubjects(
     scope: TenantScope,
@@ -55,23 +103,7 @@ export class GalleryRepository {
     now: Date,
   ): Promise<{ subject: Subject; listing: GalleryListing; images: SubjectImage[] }[]> {
     return this.db.run(scope, async (em) => {
-      const listings = await em
-        .createQueryBuilder(GalleryListing, 'l')
-        .where('l.gallery_id = :galleryId AND l.state = :state AND l.expires_at > :now', {
-          galleryId: gallery.id,
-          state: ListingState.Listed,
-          now,
-        })
-        .orderBy('l.listed_at', 'DESC')
-        .getMany();
-      const out = [];
-      for (const listing of listings) {
-        out.push({
-          listing,
-          subject: await em.findOneByOrFail(Subject, { id: listing.subjectId }),
-          images: await em.find(SubjectImage, { where: { subjectId: listing.subjectId } }),
-        });
-      }
+      const out = await this.current(em, gallery, now);
       await appendAudit(
         em,
         scope,
@@ -83,6 +115,55 @@ export class GalleryRepository {
         })),
       );
       return out;
+    });
+  }
+
+  /**
+   * The gallery's current listings as its briefing sheet prints them: a disclosure of each subject,
+   * and of each photo printed, to the member printing it (brief 7.9: gallery views are logged).
+   */
+  briefing(scope: TenantScope, gallery: Gallery, now: Date): Promise<GalleryBriefingRecord> {
+    return this.db.run(scope, async (em) => {
+      const partnership = await em.findOneByOrFail(Partnership, { id: scope.partnershipId });
+      const [reader]: { display_name: string; store_name: string | null }[] = await em.query(
+        `SELECT u.display_name, s.name AS store_name
+           FROM users u LEFT JOIN stores s ON s.id = u.store_id
+          WHERE u.id = $1 AND u.partnership_id = $2`,
+        [scope.actorId, scope.partnershipId],
+      );
+      const rows = (await this.current(em, gallery, now)).map(({ subject, listing, images }) => {
+        const printable = images.filter((i) => i.viewSha256).slice(0, BRIEFING_PHOTOS);
+        return { subject, listing, printable, notPrinted: images.length - printable.length };
+      });
+      const justification = `gallery briefing sheet printed: ${gallery.name}`;
+      await appendAudit(
+        em,
+        scope,
+        rows.flatMap((r) => [
+          {
+            action: AccessAction.Disclose,
+            objectType: 'subject',
+            objectId: r.subject.id,
+            recipients: [scope.actorId],
+            justification,
+          },
+          ...r.printable.map((i) => ({
+            action: AccessAction.Disclose,
+            objectType: 'subject_image',
+            objectId: i.id,
+            recipients: [scope.actorId],
+            justification,
+          })),
+        ]),
+      );
+      return {
+        partnership,
+        reader: {
+          displayName: reader?.display_name ?? 'unknown user',
+          storeName: reader?.store_name ?? null,
+        },
+        rows,
+      };
     });
   }
 

@@ -8,3 +8,4 @@ export * from './serial-rule';
 export * from './subject.repository';
 export { galleryShownTo, normaliseRegistration } from './subject-visibility';
 export * from './offenders.module';
+export * from './pdf';

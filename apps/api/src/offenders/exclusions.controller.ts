@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConsumes,
@@ -7,17 +19,21 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { storeFilterFor, type TenantScope, ROLES } from '@app/auth';
+import { AppConfig } from '@app/config';
 import { Clock } from '@app/database';
-import { exclusionApplies } from '@app/offenders';
+import { generatorName } from '@app/evidence';
+import { exclusionApplies, exclusionLetterPdf } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
 import { UuidParam } from '../http/uuid.pipe';
 import { AppealRequest, ExclusionResponse, ExclusionsQuery, IssueExclusionRequest } from './dto';
 import { ExclusionsService } from './exclusions.service';
 import { OffenderFilesService } from './offenders.service';
-import { ApiErrors, ListOf } from '../http/openapi';
+import { ApiErrors, ApiFileResponse, ListOf } from '../http/openapi';
+import { pdfFile } from '../http/pdf-file';
 
 @ApiTags('offenders')
 @ApiBearerAuth()
@@ -27,6 +43,7 @@ export class ExclusionsController {
     private readonly exclusions: ExclusionsService,
     private readonly files: OffenderFilesService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   private view() {
@@ -94,6 +111,30 @@ export class ExclusionsController {
   ): Promise<ExclusionResponse> {
     const n = await this.exclusions.appeal(scope, id, body.status, body.outcome ?? null, body.note ?? null);
     return this.view()(n);
+  }
+
+  /**
+   * The served copy as an A4 PDF letter to the person excluded: premises, reason, term, that it is
+   * the occupiers' civil right, what happens on a return, how to appeal, how and when it was served,
+   * and a space to acknowledge receipt. Logged as a disclosure to the person; a store manager prints
+   * only notices naming their own store.
+   */
+  @Get('exclusion-notices/:id/letter.pdf')
+  @Roles(...ROLES.storeManagers)
+  @ApiFileResponse('application/pdf')
+  @ApiErrors(400, 401, 403, 404)
+  async letter(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const letter = await this.exclusions.letter(scope, id);
+    const doc = exclusionLetterPdf(
+      letter,
+      this.clock.now().toISOString(),
+      generatorName(this.config.packs.build),
+    );
+    return pdfFile(doc, `exclusion-notice-${letter.subject.reference}.pdf`, reply);
   }
 
   /** Proof of service (a photo or scan of the notice), stored as evidence: raw body, SHA-256 header. */

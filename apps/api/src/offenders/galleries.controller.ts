@@ -1,7 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { type TenantScope, ROLES } from '@app/auth';
+import { AppConfig } from '@app/config';
 import { Clock } from '@app/database';
+import { generatorName } from '@app/evidence';
+import { galleryBriefingPdf } from '@app/offenders';
 import { Roles, Scope } from '../auth/access.decorators';
 import { UuidParam } from '../http/uuid.pipe';
 import {
@@ -19,7 +23,8 @@ import {
 } from './dto';
 import { GalleriesService } from './galleries.service';
 import { refuseDevices } from './subjects.controller';
-import { ApiErrors, ListOf } from '../http/openapi';
+import { ApiErrors, ApiFileResponse, ListOf } from '../http/openapi';
+import { pdfFile } from '../http/pdf-file';
 
 @ApiTags('offenders')
 @ApiBearerAuth()
@@ -28,6 +33,7 @@ export class GalleriesController {
   constructor(
     private readonly galleries: GalleriesService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -74,6 +80,28 @@ export class GalleriesController {
         listing: ListingResponse.at(now)(r.listing),
       })),
     };
+  }
+
+  /**
+   * The gallery's briefing sheet for member shops, as an A4 PDF: each listed subject with reference,
+   * photos, description, why listed and when the listing ends, with the fair-process and
+   * data-protection notes; watermarked with who printed it. Shown to exactly those who may view the
+   * gallery; each subject and photo printed is logged as disclosed to the caller.
+   */
+  @Get(':id/briefing.pdf')
+  @Roles(...ROLES.members)
+  @ApiFileResponse('application/pdf')
+  @ApiErrors(400, 401, 403, 404)
+  async briefing(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    refuseDevices(scope);
+    const now = this.clock.now();
+    const sheet = await this.galleries.briefing(scope, id, now);
+    const doc = galleryBriefingPdf(sheet, now.toISOString(), generatorName(this.config.packs.build));
+    return pdfFile(doc, `gallery-briefing-${now.toISOString().slice(0, 10)}.pdf`, reply);
   }
 
   /** Proposes a subject for this gallery with a reason resting on linked incidents. */

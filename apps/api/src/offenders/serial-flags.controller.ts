@@ -66,7 +66,7 @@ export class OffenderSettingsController {
     return this.exclusions.settings(scope);
   }
 
-  /** Changes threshold, window, N and exclusion term; every subject is re-checked. */
+  /** Changes threshold, window, N, exclusion term and appeal contact; every subject is re-checked. */
   @Post('offender-settings')
   @HttpCode(200)
   @Roles(...ROLES.managers)
@@ -78,6 +78,7 @@ export class OffenderSettingsController {
       windowDays: body.windowDays,
       minIncidents: body.minIncidents,
       exclusionMonths: body.exclusionMonths,
+      appealContact: body.appealContact === undefined ? undefined : body.appealContact?.trim() || null,
     });
   }
 

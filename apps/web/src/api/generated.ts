@@ -448,6 +448,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/exclusion-notices/{id}/letter.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ExclusionsController_letter'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/exclusion-notices/{id}/proof': {
     parameters: {
       query?: never;
@@ -474,6 +490,22 @@ export interface paths {
     get: operations['GalleriesController_list'];
     put?: never;
     post: operations['GalleriesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/galleries/{id}/briefing.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['GalleriesController_briefing'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2009,6 +2041,8 @@ export interface components {
       vehicleRegistration: string | null;
     };
     OffenderSettingsDto: {
+      /** @description who an excluded person contacts to ask for a review or appeal, and how (address, email or phone); printed on every exclusion notice letter. Omitted: unchanged; null or blank: cleared */
+      appealContact?: string | null;
       exclusionMonths: number;
       /** @description at least 2: aggregation needs two thefts */
       minIncidents: number;
@@ -4267,6 +4301,63 @@ export interface operations {
       };
     };
   };
+  ExclusionsController_letter: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
   ExclusionsController_proof: {
     parameters: {
       query?: never;
@@ -4423,6 +4514,63 @@ export interface operations {
       };
       /** @description the current state forbids this, or it clashes with an existing record */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  GalleriesController_briefing: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -2,7 +2,15 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { ExclusionNotice, Store, Subject, SubjectLink } from '../api/types';
-import { ApiForm, FileUploadForm, LoadStatus, optionalText, useFormValues, useLoad } from '../ui/data';
+import {
+  ApiForm,
+  FileUploadForm,
+  LoadStatus,
+  optionalText,
+  PdfButton,
+  useFormValues,
+  useLoad,
+} from '../ui/data';
 import { CheckGroup, Select, TextArea, TextField } from '../ui/fields';
 import { when } from '../ui/labels';
 import { subjectName, useSubjects } from './subjects/use-subjects';
@@ -48,6 +56,12 @@ export function NoticeList({
             · appeal: {n.appealStatus}
             {n.appealOutcome && ` (${n.appealOutcome})`}
           </p>
+          <PdfButton
+            label={`Print the letter for ${subjectName(subjects.map.get(n.subjectId))}`}
+            text="Print letter (PDF)"
+            path={`/exclusion-notices/${n.id}/letter.pdf`}
+            hint="The served copy to hand to the person: premises, reason, term, how to appeal. Recorded in the access log."
+          />
           <NoticeActions n={n} onDone={onDone} />
         </li>
       ))}

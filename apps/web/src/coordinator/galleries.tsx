@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { Gallery, Listing } from '../api/types';
-import { ActionButton, ApiForm, optionalText, useFormValues, useLoad } from '../ui/data';
+import { ActionButton, ApiForm, optionalText, PdfButton, useFormValues, useLoad } from '../ui/data';
 import { CheckGroup, Select, TextArea, TextField } from '../ui/fields';
 import { when } from '../ui/labels';
 import { subjectName, useSubjects } from './subjects/use-subjects';
@@ -38,6 +38,12 @@ export function Galleries() {
           <li key={g.id}>
             <strong>{g.name}</strong> · listings last {g.defaultListingDays} days · shown to{' '}
             {g.audienceRoles.join(', ')}
+            <PdfButton
+              label={`Briefing sheet for ${g.name}`}
+              text="Briefing sheet (PDF)"
+              path={`/galleries/${g.id}/briefing.pdf`}
+              hint="For member shops' staff: everyone listed now, with the rules for using it. Recorded in the access log."
+            />
           </li>
         ))}
       </ul>

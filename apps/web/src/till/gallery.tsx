@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { Session } from '../api/client';
 import type { Gallery, GallerySubject } from '../api/types';
-import { SubjectPhoto, useLoad } from '../ui/data';
+import { PdfButton, SubjectPhoto, useLoad } from '../ui/data';
 import { when } from '../ui/labels';
 
 export function Gallery({ session }: { session: Session }) {
@@ -87,6 +87,14 @@ function GalleryView({ onHide }: { onHide: () => void }) {
           </li>
         ))}
       </ul>
+      {id && (
+        <PdfButton
+          label="Print the briefing sheet"
+          text="Briefing sheet (PDF)"
+          path={`/galleries/${id}/briefing.pdf`}
+          hint="For staff only: keep it out of customers' sight, never on a wall or in a chat, and shred it when a new one comes. Recorded in the access log."
+        />
+      )}
     </div>
   );
 }

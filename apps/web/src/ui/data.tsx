@@ -229,6 +229,36 @@ export async function uploadFile<T>(path: string, file: File): Promise<T> {
   });
 }
 
+/**
+ * A button that fetches a printable PDF (a notice letter, a briefing sheet) and saves it. The api
+ * records the download in the access log, so `hint` says so beside the button.
+ */
+export function PdfButton({
+  label,
+  text,
+  path,
+  hint,
+}: {
+  label: string;
+  text: string;
+  path: string;
+  hint: string;
+}) {
+  return (
+    <ApiForm
+      label={label}
+      submitText={text}
+      busyText="Preparing…"
+      submit={async () => {
+        const file = await api.download('GET', path);
+        saveBlob(file.blob, file.filename);
+      }}
+    >
+      {() => <p class="hint">{hint}</p>}
+    </ApiForm>
+  );
+}
+
 /** Saves a blob as a file on the device (the browser's download). */
 export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);

@@ -58,6 +58,13 @@ export class OffenderSettings {
   @Column('int', { default: 12 })
   exclusionMonths: number;
 
+  /**
+   * How an excluded person asks for a review or appeals: who and how (address, email or phone).
+   * Printed on every exclusion notice letter; null: the letter names the partnership only.
+   */
+  @Column('text', { nullable: true })
+  appealContact: string | null;
+
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

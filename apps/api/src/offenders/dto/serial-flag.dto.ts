@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsEnum, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsHumanText } from '@app/errors';
 import { type LegalRule, type SerialFlag, SerialFlagState } from '@app/offenders';
 import { PageQuery } from '../../http/page.query';
 
@@ -133,6 +134,23 @@ export class OffenderSettingsDto {
   @Min(1)
   @Max(60)
   exclusionMonths: number;
+
+  /**
+   * who an excluded person contacts to ask for a review or appeal, and how (address, email or
+   * phone); printed on every exclusion notice letter. Omitted: unchanged; null: cleared.
+   */
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 500,
+    description:
+      'who an excluded person contacts to ask for a review or appeal, and how (address, email or phone); printed on every exclusion notice letter. Omitted: unchanged; null or blank: cleared',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @IsHumanText({ multiline: true })
+  appealContact?: string | null;
 }
 
 export class LegalRuleResponse {
