@@ -318,7 +318,8 @@ describe('cases, triage and evidence packs', () => {
       'High Street Express',
       '£63.00',
       'Legal rules applied',
-      'Weapon',
+      'A weapon was seen',
+      'Violence or threats against staff',
     ]) {
       expect(summary).toContain(s);
     }

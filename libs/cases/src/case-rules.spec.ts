@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SerialFlagState } from '@app/offenders';
+import { IncidentType, InjuryLevel } from '@app/incidents';
 import {
+  caseFactors,
   decodeTriageCursor,
   encodeTriageCursor,
   PRIORITY_WEIGHTS,
@@ -104,5 +106,43 @@ describe('triage cursor', () => {
         expect.objectContaining({ details: [expect.objectContaining({ field: 'cursor' })] }),
       );
     }
+  });
+});
+
+describe("caseFactors (the pack's reasons at build time)", () => {
+  const own = {
+    offenderDetained: false,
+    victimVulnerable: false,
+    prolific: false,
+    hasStatement: true,
+    hasExhibit: false,
+  };
+  const report = {
+    types: [IncidentType.TheftShop, IncidentType.ViolenceNoInjury],
+    injury: InjuryLevel.Minor,
+    weapon: 'knife',
+    cctvAvailable: true,
+    cctvOverwriteOn: '2026-03-05',
+  };
+
+  it('reads the factors the triage query would from the reports', () => {
+    expect(caseFactors([report], own, new Date('2026-03-01T12:00:00Z'))).toEqual({
+      ...own,
+      violence: true,
+      injury: true,
+      weapon: true,
+      hate: false,
+      cctvOverwriteOn: '2026-03-05',
+    });
+  });
+
+  it('ignores CCTV already overwritten and reports without any factor', () => {
+    const theft = { ...report, types: [IncidentType.TheftShop], injury: InjuryLevel.None, weapon: 'none' };
+    expect(caseFactors([theft], own, new Date('2026-03-06T12:00:00Z'))).toMatchObject({
+      violence: false,
+      injury: false,
+      weapon: false,
+      cctvOverwriteOn: null,
+    });
   });
 });

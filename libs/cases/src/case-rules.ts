@@ -222,6 +222,36 @@ export function triageFactorsSql(
             FROM ${source}`;
 }
 
+/** A case's factors from its reports in memory (the pack, at build time), as triageFactorsSql has them. */
+export function caseFactors(
+  reports: {
+    types: IncidentType[];
+    injury: InjuryLevel;
+    weapon: string;
+    cctvAvailable: boolean;
+    cctvOverwriteOn: string | null;
+  }[],
+  own: Pick<
+    TriageFactors,
+    'offenderDetained' | 'victimVulnerable' | 'prolific' | 'hasStatement' | 'hasExhibit'
+  >,
+  today: Date,
+): TriageFactors {
+  const day = today.toISOString().slice(0, 10);
+  const overwrites = reports
+    .filter((r) => r.cctvAvailable && r.cctvOverwriteOn && r.cctvOverwriteOn >= day)
+    .map((r) => r.cctvOverwriteOn as string)
+    .sort();
+  return {
+    ...own,
+    violence: reports.some((r) => r.types.some((t) => VIOLENCE_TYPES.includes(t))),
+    injury: reports.some((r) => r.injury !== InjuryLevel.None),
+    weapon: reports.some((r) => r.weapon !== 'none'),
+    hate: reports.some((r) => r.types.some((t) => HATE_TYPES.includes(t))),
+    cctvOverwriteOn: overwrites[0] ?? null,
+  };
+}
+
 /**
  * Whether a report on no case comes to triage by itself (SQL over the report's row `alias`): it
  * records violence or threats (robbery included), a weapon, an injury beyond minor, or

@@ -1,11 +1,14 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import {
+  caseFactors,
   continuityEntryOf,
   type PackSource,
+  reasonsFor,
   rulesAsApplied,
   type ScheduledAct,
   suggestOffences,
   THEFT_SHOP,
+  TriageItemKind,
 } from '@app/cases';
 import {
   type CaseSummary,
@@ -156,13 +159,25 @@ export function planPack(
       reference: e.id.slice(0, 8).toUpperCase(),
     })),
     rules: rules.map((r) => ({ ...r, code: r.key })),
-    priorityReasons: [
-      ...(c.offenderDetained ? ['Offender detained'] : []),
-      ...(c.victimVulnerable ? ['Victim vulnerability'] : []),
-      ...(c.origin === 'serial_flag' ? ['Prolific or flagged subject'] : []),
-      ...(src.incidents.some((i) => i.weapon !== 'none') ? ['Weapon'] : []),
-      ...(src.incidents.some((i) => i.injury !== 'none') ? ['Injury'] : []),
-    ],
+    // the triage queue's reasons, as they stood when the pack was built
+    priorityReasons: reasonsFor(
+      {
+        kind: TriageItemKind.Case,
+        serialFlag: null,
+        factors: caseFactors(
+          src.incidents,
+          {
+            offenderDetained: c.offenderDetained,
+            victimVulnerable: c.victimVulnerable,
+            prolific: c.origin === 'serial_flag' || src.flags.length > 0,
+            hasStatement: src.statements.length > 0,
+            hasExhibit: src.exhibits.length > 0,
+          },
+          generatedAt,
+        ),
+      },
+      generatedAt,
+    ).map((r) => r.text),
     evidenceList: [
       ...src.exhibits.map(
         (e) =>
