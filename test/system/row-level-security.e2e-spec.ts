@@ -33,6 +33,7 @@ const TENANT_TABLES = [
   'galleries',
   'gallery_listings',
   'idempotency_keys',
+  'impact_statements',
   'incident_amendments',
   'incident_daily_counts',
   'incidents',

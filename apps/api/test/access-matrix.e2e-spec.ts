@@ -674,6 +674,22 @@ const INCIDENT_ROUTES: RouteCase[] = [
   },
   {
     method: 'POST',
+    path: '/api/v1/incidents/{incidentId}/impact-statements',
+    allowed: INCIDENT_READERS,
+    ok: 201,
+    id: async (ctx) => ({ incidentId: await incidentFixture(ctx) }),
+    body: () => ({ kind: 'isb', madeBy: 'Matrix Manager', text: 'Matrix impact.' }),
+    headers: () => ({ 'idempotency-key': randomUUID() }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/incidents/{incidentId}/impact-statements',
+    allowed: INCIDENT_READERS,
+    ok: 200,
+    id: async (ctx) => ({ incidentId: await incidentFixture(ctx) }),
+  },
+  {
+    method: 'POST',
     path: '/api/v1/incidents/{incidentId}/statements/{id}/corrections',
     allowed: INCIDENT_READERS,
     ok: 201,

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -121,6 +121,13 @@ describe('cases, triage and evidence packs', () => {
       signatureName: 'S. Jones',
     });
     expect(st.status).toBe(201);
+    const isb = await api.http.request('POST', `/api/v1/incidents/${urgentIncident}/impact-statements`, {
+      token: p.tokens.store_manager,
+      body: { kind: 'isb', madeBy: 'A. Patel, store manager', text: 'Two staff have left since the attack.' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(isb.status).toBe(201);
+    expect(isb.body).toMatchObject({ kind: 'isb', incidentId: urgentIncident });
 
     // police open two cases; the violent one with CCTV about to be overwritten comes first
     const quiet = await api.http.post(
@@ -358,8 +365,15 @@ describe('cases, triage and evidence packs', () => {
       expect(mg11).toContain(s);
     }
     expect(mg11).not.toContain(`${up.body.reference} (exhibits/`);
-    expect(pdf(`statements/${statements.find((f) => f.startsWith('ISB-'))}`)).toContain(
-      'Staff are frightened',
+    // one ISB given with the report, one in answer to the police request: both in the pack
+    const isbs = statements
+      .filter((f) => f.startsWith('ISB-'))
+      .map((f) => pdf(`statements/${f}`).replace(/\s+/g, ' '));
+    expect(isbs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/Given: with the report .*Two staff have left since the attack/),
+        expect.stringMatching(/Given: in answer to a police request .*Staff are frightened/),
+      ]),
     );
 
     // a police view of the exhibit's viewing copy enters the case's chain too

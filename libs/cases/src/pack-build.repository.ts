@@ -9,7 +9,7 @@ import {
   PackStatus,
   PoliceCase,
 } from './entities/case.entity';
-import { Exhibit, Incident, WitnessStatement } from '@app/incidents';
+import { Exhibit, ImpactStatement, Incident, WitnessStatement } from '@app/incidents';
 import { Partnership, Store } from '@app/partnerships';
 import { User } from '@app/identity';
 import { SystemDb } from '@app/database';
@@ -26,7 +26,15 @@ export interface PackSource {
   stores: Map<string, { name: string; business: string }>;
   statements: WitnessStatement[];
   exhibits: Exhibit[];
-  impactStatements: CaseEvidenceRequest[];
+  /** given with a linked report, or in answer to the case's police requests; oldest first */
+  impactStatements: {
+    id: string;
+    kind: 'isb' | 'vps';
+    madeBy: string;
+    madeAt: Date;
+    text: string;
+    given: 'with the report' | 'in answer to a police request';
+  }[];
   continuity: CaseContinuityEntry[];
   subject: {
     name: string | null;
@@ -129,7 +137,10 @@ export class PackBuildRepository {
           order: { createdAt: 'ASC', id: 'ASC' },
         })
       : [];
-    const impactStatements = await em.find(CaseEvidenceRequest, {
+    const filedImpacts = ids.length
+      ? await em.find(ImpactStatement, { where: ids.map((incidentId) => ({ incidentId })) })
+      : [];
+    const answeredImpacts = await em.find(CaseEvidenceRequest, {
       where: {
         caseId: found.id,
         kind: EvidenceRequestKind.ImpactStatement,
@@ -183,7 +194,24 @@ export class PackBuildRepository {
       stores: new Map(storeRows.map((s) => [s.id, { name: s.name, business: s.business?.name ?? s.name }])),
       statements,
       exhibits,
-      impactStatements,
+      impactStatements: [
+        ...filedImpacts.map((s) => ({
+          id: s.id,
+          kind: s.kind,
+          madeBy: s.madeBy,
+          madeAt: s.createdAt,
+          text: s.text,
+          given: 'with the report' as const,
+        })),
+        ...answeredImpacts.map((r) => ({
+          id: r.id,
+          kind: r.impactKind === 'vps' ? ('vps' as const) : ('isb' as const),
+          madeBy: r.impactMadeBy ?? 'not recorded',
+          madeAt: r.answeredAt ?? r.updatedAt,
+          text: r.answerText ?? '',
+          given: 'in answer to a police request' as const,
+        })),
+      ].sort((a, b) => a.madeAt.getTime() - b.madeAt.getTime()),
       continuity,
       subject,
       flags,

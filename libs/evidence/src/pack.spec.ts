@@ -167,7 +167,8 @@ export function samplePlan(dir: string, count = 3, size = 4096): PackPlan {
       {
         fileName: 'ISB-1.pdf',
         kind: 'isb',
-        requestId: randomUUID(),
+        sourceId: randomUUID(),
+        given: 'in answer to a police request',
         madeBy: 'Area Manager',
         madeAt: '2026-01-04T10:00:00.000Z',
         text: 'Staff are frightened.',

@@ -126,7 +126,10 @@ export interface ImpactDoc {
   fileName: string;
   /** 'isb' (Impact Statement for Business) or 'vps' (Victim Personal Statement) */
   kind: 'isb' | 'vps';
-  requestId: string;
+  /** the impact statement's id, or the police request it answered */
+  sourceId: string;
+  /** how it was given, e.g. "with the report" or "in answer to a police request" */
+  given: string;
   madeBy: string;
   madeAt: string;
   text: string;

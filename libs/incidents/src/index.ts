@@ -1,6 +1,7 @@
 export * from './entities';
 export * from './evidence-content';
 export * from './evidence.repository';
+export * from './impact-statement.repository';
 export * from './incident-access';
 export * from './incident-rules';
 export * from './incident.repository';

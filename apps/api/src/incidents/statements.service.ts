@@ -1,16 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
-import { IncidentAccess, signStatement, StatementRepository, type WitnessStatement } from '@app/incidents';
+import {
+  type ImpactStatement,
+  ImpactStatementRepository,
+  IncidentAccess,
+  signStatement,
+  StatementRepository,
+  type WitnessStatement,
+} from '@app/incidents';
 import { DomainError } from '@app/errors';
+import type { CreateImpactStatementRequest } from './dto/impact-statement.dto';
 import type { CreateStatementRequest } from './dto/statement.dto';
 
-/** Witness statements: taken signed, never edited, corrected by new versions. */
+/**
+ * Statements given with a report: MG11 witness statements (taken signed, never edited, corrected by
+ * new versions) and impact statements (ISB, VPS; kept as given).
+ */
 @Injectable()
 export class StatementsService {
   constructor(
     private readonly statements: StatementRepository,
+    private readonly impacts: ImpactStatementRepository,
     private readonly access: IncidentAccess,
   ) {}
+
+  async createImpact(
+    scope: TenantScope,
+    incidentId: string,
+    body: CreateImpactStatementRequest,
+  ): Promise<ImpactStatement> {
+    await this.access.check(scope, incidentId);
+    return (await this.impacts.create(scope, incidentId, body)) ?? notFound('Report');
+  }
+
+  async listImpact(scope: TenantScope, incidentId: string): Promise<ImpactStatement[]> {
+    await this.access.check(scope, incidentId);
+    return (await this.impacts.list(scope, incidentId)) ?? notFound('Report');
+  }
 
   async create(
     scope: TenantScope,

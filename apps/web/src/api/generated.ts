@@ -720,6 +720,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/incidents/{incidentId}/impact-statements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ImpactStatementsController_list'];
+    put?: never;
+    post: operations['ImpactStatementsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/incidents/{incidentId}/statements': {
     parameters: {
       query?: never;
@@ -1563,6 +1579,12 @@ export interface components {
       name: string;
       purpose?: string;
     };
+    CreateImpactStatementRequest: {
+      kind: components['schemas']['ImpactKind'];
+      madeBy: string;
+      /** @description in the maker's own words: the effect of the crime (no view on sentence) */
+      text: string;
+    };
     CreateIncidentRequest: {
       cctvAvailable: boolean;
       /** @description recorder clock minus true time, in seconds (signed) */
@@ -1869,6 +1891,19 @@ export interface components {
       plainWords: string | null;
       reason: string;
       toStatus: components['schemas']['CaseStatus'];
+    };
+    /** @enum {string} */
+    ImpactKind: 'isb' | 'vps';
+    ImpactStatementList: {
+      items: components['schemas']['ImpactStatementResponse'][];
+    };
+    ImpactStatementResponse: {
+      createdAt: string;
+      id: string;
+      incidentId: string;
+      kind: components['schemas']['ImpactKind'];
+      madeBy: string;
+      text: string;
     };
     IncidentPage: {
       items: components['schemas']['IncidentResponse'][];
@@ -5538,6 +5573,145 @@ export interface operations {
       };
       /** @description the current state forbids this, or it clashes with an existing record */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  ImpactStatementsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        incidentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImpactStatementList'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  ImpactStatementsController_create: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description A UUID made with the draft; retries reuse it (kept at least 30 days) */
+        'Idempotency-Key': string;
+      };
+      path: {
+        incidentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateImpactStatementRequest'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImpactStatementResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the current state forbids this, or it clashes with an existing record */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the Idempotency-Key was used before with a different body */
+      422: {
         headers: {
           [name: string]: unknown;
         };

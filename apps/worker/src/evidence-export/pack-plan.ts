@@ -186,9 +186,7 @@ export function planPack(
       ...src.statements.map(
         (s) => `MG11 of ${s.witnessName}, version ${s.version}, signed ${s.signedAt.toISOString()}`,
       ),
-      ...src.impactStatements.map(
-        (r) => `${r.impactKind === 'vps' ? 'VPS' : 'ISB'} by ${r.impactMadeBy ?? 'unknown'}`,
-      ),
+      ...src.impactStatements.map((r) => `${r.kind.toUpperCase()} by ${r.madeBy}, given ${r.given}`),
     ],
     notes: c.outcomePlain ? [c.outcomePlain] : [],
   };
@@ -230,12 +228,13 @@ export function planPack(
       };
     }),
     impactStatements: src.impactStatements.map((r, n) => ({
-      fileName: `${r.impactKind === 'vps' ? 'VPS' : 'ISB'}-${n + 1}.pdf`,
-      kind: r.impactKind === 'vps' ? 'vps' : 'isb',
-      requestId: r.id,
-      madeBy: r.impactMadeBy ?? 'not recorded',
-      madeAt: (r.answeredAt ?? r.updatedAt).toISOString(),
-      text: r.answerText ?? '',
+      fileName: `${r.kind.toUpperCase()}-${n + 1}.pdf`,
+      kind: r.kind,
+      sourceId: r.id,
+      given: r.given,
+      madeBy: r.madeBy,
+      madeAt: r.madeAt.toISOString(),
+      text: r.text,
     })),
     exhibits: src.exhibits.map((e, n) => ({
       reference: e.reference,

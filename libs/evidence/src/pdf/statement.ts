@@ -84,6 +84,7 @@ export function impactPdf(d: ImpactDoc, generatedAt: string, generator: string):
   doc.moveDown(0.8).fontSize(10);
   labelled(doc, 'Made by', d.madeBy);
   labelled(doc, 'Made at', ukTime(d.madeAt));
+  labelled(doc, 'Given', d.given);
   heading(doc, d.kind === 'isb' ? 'Impact on the business' : 'Impact on me', 11);
   para(doc, d.text);
   doc.moveDown(0.5).fontSize(8);
