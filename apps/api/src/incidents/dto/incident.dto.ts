@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -84,6 +85,20 @@ export class GoodsLineDto {
 }
 
 /** Optional human-readable text of at most `max` characters. */
+/** Damage to the business's property or stock, in pence (compensation, MG19); optional, 0 when none. */
+function DamageValuePence(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: Number,
+      description: "damage to the business's property or stock, in pence (compensation, MG19); 0 when none",
+    }),
+    IsOptional(),
+    IsInt(),
+    Min(0),
+    Max(MAX_LINE_PENCE),
+  );
+}
+
 /** A police crime reference as forces write them (optional; null clears it on an amendment). */
 function CrimeReference(): PropertyDecorator {
   return (target, key) =>
@@ -227,15 +242,7 @@ class IncidentFieldsDto extends RefusesSpecialCategories {
   @IsBoolean()
   victimSupportOffered: boolean;
 
-  /** damage to the business's property or stock, in pence (compensation, MG19); 0 when none */
-  @ApiPropertyOptional({
-    type: Number,
-    description: "damage to the business's property or stock, in pence (compensation, MG19); 0 when none",
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_LINE_PENCE)
+  @DamageValuePence()
   damageValuePence?: number;
 }
 
@@ -367,15 +374,7 @@ export class AmendIncidentRequest {
   @IsBoolean()
   victimSupportOffered?: boolean;
 
-  /** damage to the business's property or stock, in pence (compensation, MG19); 0 when none */
-  @ApiPropertyOptional({
-    type: Number,
-    description: "damage to the business's property or stock, in pence (compensation, MG19); 0 when none",
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_LINE_PENCE)
+  @DamageValuePence()
   damageValuePence?: number;
 }
 
