@@ -19,6 +19,7 @@ import {
   type ScheduleRow,
   safeName,
   storageRoot,
+  ukTime,
 } from '@app/evidence';
 import { signedContentJson } from '@app/incidents';
 
@@ -42,6 +43,14 @@ const FLAG_STATES: Record<string, string> = {
 };
 
 const words = (key: string): string => key.replace(/_/g, ' ');
+
+/** The schedule's words for an act (assaults add the injury). */
+const ACT_LABELS: Record<string, string> = {
+  theft_shop: 'Theft from a shop',
+  theft_other: 'Theft (not from the shelves)',
+  hate_aggravated_abuse: 'Hate-aggravated abuse',
+  asb: 'Anti-social behaviour',
+};
 
 /** The exhibit's producer is the witness: the same name, whatever the case and spacing. */
 const samePerson = (a: string, b: string): boolean =>
@@ -74,7 +83,7 @@ function scheduleOf(src: PackSource): { acts: ScheduledAct[]; rows: ScheduleRow[
         act:
           type === 'violence_injury' || type === 'violence_no_injury'
             ? `Assault (injury: ${words(i.injury)})`
-            : words(type).replace(/^./, (c) => c.toUpperCase()),
+            : (ACT_LABELS[type] ?? words(type).replace(/^./, (c) => c.toUpperCase())),
         items:
           type.startsWith('theft') || type === 'robbery'
             ? i.goods.map((g) => `${g.quantity} x ${g.description}`).join('; ')
@@ -154,7 +163,7 @@ export function planPack(
       termTo: e.expires_at.toISOString(),
       servedAt: e.served_at.toISOString(),
       servedBy: e.served_by_name,
-      method: e.service_method,
+      method: e.service_method ? words(e.service_method) : null,
       acknowledgement: e.acknowledgement,
       reference: e.id.slice(0, 8).toUpperCase(),
     })),
@@ -184,7 +193,7 @@ export function planPack(
           `${e.reference}: ${e.mediaType}, ${e.sizeBytes} bytes, SHA-256 ${e.sha256}, produced by ${e.producerName}`,
       ),
       ...src.statements.map(
-        (s) => `MG11 of ${s.witnessName}, version ${s.version}, signed ${s.signedAt.toISOString()}`,
+        (s) => `MG11 of ${s.witnessName}, version ${s.version}, signed ${ukTime(s.signedAt.toISOString())}`,
       ),
       ...src.impactStatements.map((r) => `${r.kind.toUpperCase()} by ${r.madeBy}, given ${r.given}`),
     ],
