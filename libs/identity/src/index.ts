@@ -3,3 +3,4 @@ export * from './device.repository';
 export * from './session.repository';
 export * from './user.repository';
 export * from './identity.module';
+export * from './bootstrap';

@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startTestApi, type TestApi } from '@app/testing';
+
+jest.setTimeout(120_000);
+
+const root = join(__dirname, '..', '..', '..');
+const run = promisify(execFile);
+
+/** `npm run bootstrap`: a partnership and its first admin, without demo data, as a new partnership runs it. */
+describe('bootstrap command', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  const bootstrap = (args: string[]) =>
+    run(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        'scripts/bootstrap.ts',
+        ...args,
+      ],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          DATABASE_URL: api.db.config.db.url,
+          DATABASE_MIGRATION_URL: api.db.config.db.migrationUrl,
+          REDIS_URL: api.db.config.redis.url,
+          ARGON2_MEMORY_KIB: String(api.db.config.auth.argon2MemoryKib),
+        },
+      },
+    ).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        stdout: e.stdout,
+        stderr: e.stderr,
+      }),
+    );
+  const spec = [
+    '--name',
+    'Harbourside BCRP',
+    '--slug',
+    'harbourside',
+    '--police-force-area',
+    'Avon and Somerset Police',
+    '--region',
+    'South West',
+    '--admin-email',
+    'Admin@Harbourside.example',
+    '--admin-name',
+    'Jo Admin',
+  ];
+
+  it('creates the partnership and an admin who can sign in with the password shown once', async () => {
+    const made = await bootstrap(spec);
+    expect(made).toMatchObject({ code: 0, stderr: '' });
+    const password = /password: (\S+)/.exec(made.stdout)?.[1];
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    const login = await api.http.post('/api/v1/auth/login', { email: 'admin@harbourside.example', password });
+    expect(login.status).toBe(200);
+    expect(login.body.actor).toMatchObject({ role: 'admin' });
+    // only the hash is stored, and nothing of the demo: no stores, no reports, one user
+    const [counts] = await api.db.owner.query(
+      `SELECT (SELECT count(*) FROM stores s JOIN partnerships p ON p.id = s.partnership_id WHERE p.slug = 'harbourside')::int AS stores,
+              (SELECT count(*) FROM users u JOIN partnerships p ON p.id = u.partnership_id WHERE p.slug = 'harbourside')::int AS users,
+              (SELECT count(*) FROM users WHERE password_hash = $1)::int AS plain`,
+      [password],
+    );
+    expect(counts).toEqual({ stores: 0, users: 1, plain: 0 });
+  });
+
+  it('refuses a second run for the same partnership, changing nothing', async () => {
+    const before = await api.db.owner.query(`SELECT count(*)::int AS n FROM partnerships`);
+    const again = await bootstrap(spec);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(
+      'a partnership with slug "harbourside" already exists; nothing was changed',
+    );
+    expect(again.stdout).not.toContain('password');
+    expect(await api.db.owner.query(`SELECT count(*)::int AS n FROM partnerships`)).toEqual(before);
+  });
+
+  it('names each missing or malformed option', async () => {
+    const bad = await bootstrap(['--slug', 'Bad Slug', '--admin-email', 'nobody', '--jurisdiction', 'mars']);
+    expect(bad.code).toBe(2);
+    for (const problem of [
+      'name is required',
+      'slug must be',
+      'jurisdiction must be one of',
+      'adminEmail must be',
+    ]) {
+      expect(bad.stderr).toContain(problem);
+    }
+  });
+});
