@@ -102,7 +102,7 @@ export async function configureApp(
         directives: {
           frameAncestors: ["'none'"],
           // the web client's radio socket, on its own port of the same host
-          connectSrc: ["'self'", ...radioConnectSources(config.radio.port)],
+          connectSrc: ["'self'", ...(config.radio.sameOrigin ? [] : radioConnectSources(config.radio.port))],
         },
       },
       hsts: { maxAge: 365 * 24 * 3600, includeSubDomains: true },

@@ -25,7 +25,7 @@ describe('bootstrap command', () => {
         'ts-node/register/transpile-only',
         '-r',
         'tsconfig-paths/register',
-        'scripts/bootstrap.ts',
+        'apps/api/src/cli/bootstrap.ts',
         ...args,
       ],
       {
@@ -88,6 +88,13 @@ describe('bootstrap command', () => {
       'a partnership with slug "harbourside" already exists; nothing was changed',
     );
     expect(again.stdout).not.toContain('password');
+    expect(await api.db.owner.query(`SELECT count(*)::int AS n FROM partnerships`)).toEqual(before);
+    // as the compose file runs it at every start: an existing partnership is left alone, and that is fine
+    const idle = await bootstrap([...spec, '--if-absent']);
+    expect(idle).toMatchObject({
+      code: 0,
+      stdout: 'bootstrap: partnership "harbourside" already exists; nothing to do\n',
+    });
     expect(await api.db.owner.query(`SELECT count(*)::int AS n FROM partnerships`)).toEqual(before);
   });
 

@@ -84,6 +84,8 @@ export class AppConfig {
   readonly radio: Readonly<{
     port: number;
     path: string;
+    /** browsers reach it at the page's origin (behind a reverse proxy), not on `port` */
+    sameOrigin: boolean;
     replayBatch: number;
     maxPayloadBytes: number;
     alertRateLimitPerMinute: number;
@@ -138,6 +140,7 @@ export class AppConfig {
     this.radio = Object.freeze({
       port: e.RADIO_PORT,
       path: e.RADIO_PATH,
+      sameOrigin: e.RADIO_SAME_ORIGIN,
       replayBatch: e.RADIO_REPLAY_BATCH,
       maxPayloadBytes: e.RADIO_MAX_PAYLOAD_BYTES,
       alertRateLimitPerMinute: e.ALERT_RATE_LIMIT_PER_MINUTE,

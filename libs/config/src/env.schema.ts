@@ -75,6 +75,14 @@ export class EnvSchema {
   @Matches(/^\/[a-z0-9/-]*$/)
   RADIO_PATH = '/radio';
 
+  /**
+   * true: browsers reach the radio at the page's own origin under RADIO_PATH (a reverse proxy
+   * forwards it to the radios); false: on RADIO_PORT of the page's host.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  RADIO_SAME_ORIGIN = false;
+
   /** Most alerts sent per replay batch; a client asks for the next batch while `more` is set. */
   @Type(() => Number)
   @IsInt()

@@ -5,8 +5,13 @@ import { Public } from '../auth/access.decorators';
 import {} from '../http/openapi';
 
 export class RadioEndpointResponse {
-  @ApiProperty({ type: Number })
-  port: number;
+  /** null: the page's own origin (a reverse proxy forwards `path` to the radios) */
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "null: the page's own origin (a reverse proxy forwards `path` to the radios)",
+  })
+  port: number | null;
   @ApiProperty({ type: String })
   path: string;
 }
@@ -31,6 +36,7 @@ export class ClientConfigController {
   @Header('cache-control', 'no-store')
   @ApiOkResponse({ type: ClientConfigResponse })
   get(): ClientConfigResponse {
-    return { radio: { port: this.config.radio.port, path: this.config.radio.path } };
+    const { port, path, sameOrigin } = this.config.radio;
+    return { radio: { port: sameOrigin ? null : port, path } };
   }
 }

@@ -2142,7 +2142,8 @@ export interface components {
     };
     RadioEndpointResponse: {
       path: string;
-      port: number;
+      /** @description null: the page's own origin (a reverse proxy forwards `path` to the radios) */
+      port: number | null;
     };
     RadioSettingsRequest: {
       /** @description whether shops may raise alerts to their talk groups */

@@ -58,7 +58,8 @@ export class Radio {
       return;
     }
     const stored = localStorage.getItem(seqKey(this.partnershipId));
-    const url = `${location.protocol}//${location.hostname}:${cfg.radio.port}`;
+    const url =
+      cfg.radio.port === null ? location.origin : `${location.protocol}//${location.hostname}:${cfg.radio.port}`;
     const client = new RadioClient(io as unknown as IoFactory, {
       url,
       path: cfg.radio.path,

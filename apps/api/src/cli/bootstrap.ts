@@ -2,6 +2,8 @@
 // once: `npm run bootstrap -- --name "Riverside BCRP" --slug riverside --police-force-area
 // "Thames Valley Police" --jurisdiction england_wales --region "South East" --admin-email
 // admin@riverside.example --admin-name "Jo Admin"`. Run after the migrations (npm run db:migrate).
+// With --if-absent, a partnership that already exists is left as it is and the run succeeds (the
+// compose file runs it at every start); without it, that is refused.
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
@@ -9,7 +11,7 @@ import { PasswordHasher } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { dataSourceOptions } from '@app/database';
 import { type BootstrapSpec, BootstrapRefused, bootstrapPartnership, bootstrapProblems } from '@app/identity';
-import type { Jurisdiction } from '@app/partnerships';
+import { type Jurisdiction, Partnership } from '@app/partnerships';
 import { ALL_ENTITIES } from '@app/schema';
 
 const OPTIONS = {
@@ -20,6 +22,7 @@ const OPTIONS = {
   region: { type: 'string' },
   'admin-email': { type: 'string' },
   'admin-name': { type: 'string' },
+  'if-absent': { type: 'boolean', default: false },
 } as const;
 
 async function main(): Promise<number> {
@@ -42,6 +45,10 @@ async function main(): Promise<number> {
   const ds = new DataSource(dataSourceOptions(config, { asOwner: true, entities: ALL_ENTITIES }));
   await ds.initialize();
   try {
+    if (values['if-absent'] && (await ds.manager.existsBy(Partnership, { slug: spec.slug }))) {
+      process.stdout.write(`bootstrap: partnership "${spec.slug}" already exists; nothing to do\n`);
+      return 0;
+    }
     const hasher = new PasswordHasher(config);
     const made = await ds.transaction((em) =>
       bootstrapPartnership(em, (p) => hasher.hash(p), spec as BootstrapSpec),
