@@ -59,7 +59,7 @@ export function SigningKeys() {
             <li key={k.fingerprint} data-testid="signing-key" data-current={k.current ? 'true' : 'false'}>
               <div class="key-head">
                 <strong>{k.current ? 'Current key' : 'Earlier key'}</strong>
-                {k.current && <span class="key-current">Signs new packs</span>}
+                {k.current && <span class="key-current">Signed the latest pack</span>}
               </div>
               <dl>
                 <dt>Fingerprint (SHA-256)</dt>
