@@ -172,6 +172,20 @@ describe('cases, intelligence and the offline shell in a browser', () => {
   it('a coordinator links a suggested report to a subject and reviews a serial flag', async () => {
     const { context, page, errors } = await newDevice(stack, { width: 1366, height: 900 });
     await signIn(page, users()[Role.Coordinator].email, users()[Role.Coordinator].password);
+    // the key that signed the pack built above is published in the partnership's settings
+    const [pack] = (await stack.api.db.owner.query(
+      `SELECT key_fingerprint AS fingerprint FROM evidence_packs WHERE status = 'ready'`,
+    )) as { fingerprint: string }[];
+    const settings = page.getByRole('region', { name: 'Partnership settings' });
+    const key = settings.getByTestId('signing-key');
+    await key.first().waitFor();
+    expect(await key.count()).toBe(1);
+    expect(await key.first().getAttribute('data-current')).toBe('true');
+    expect(await key.first().getByTestId('signing-key-fingerprint').textContent()).toBe(pack.fingerprint);
+    await settings.getByText(`node verify.mjs . --fingerprint ${pack.fingerprint}`).waitFor();
+    await settings.scrollIntoViewIfNeeded();
+    await shot(page, 'coordinator-signing-keys');
+
     const intel = page.getByRole('region', { name: 'Offender intelligence' });
     await intel.getByTestId('subject-row').first().getByRole('button').click();
     const view = intel.getByTestId('subject-view');

@@ -50,6 +50,11 @@ describe('till tablet offline queue', () => {
     await page.getByLabel('Statement', { exact: true }).fill('I saw a man take two bottles of wine and push past Sam.');
     await page.getByLabel('I have read the declaration above and it is true').check();
     await page.getByLabel('Signature (type your full name)').fill('Alex Morgan');
+    // the optional impact statement for business, sent after the report like the MG11
+    await page.getByText('Impact on the business (ISB)').click();
+    await page.getByRole('button', { name: 'Add an impact statement' }).click();
+    await page.getByLabel('Made by (name and role)').fill('Priya Shah, store manager');
+    await page.getByLabel('Impact on the business', { exact: true }).fill('Two staff have asked not to work evenings.');
     await eventually(async () => (await page.getByTestId('draft-state').textContent())?.includes('saved'));
     await shot(page, 'till-report-offline-filled');
     await page.getByTestId('file-report').click();
@@ -58,6 +63,9 @@ describe('till tablet offline queue', () => {
     await eventually(async () => (await page.getByTestId('sync-status').getAttribute('data-waiting')) === '1');
     await page.getByTestId('queue-item').first().waitFor();
     expect(await page.getByTestId('queue-item').first().getAttribute('data-state')).toBe('queued');
+    // the photo has no exhibit reference until its upload is answered
+    await page.getByTestId('queue-photo').first().getByText('Not yet uploaded').waitFor();
+    expect(await page.getByTestId('exhibit-reference').count()).toBe(0);
     await shot(page, 'till-queue-offline');
     expect(await count(narrative)).toBe(0);
 
@@ -87,6 +95,21 @@ describe('till tablet offline queue', () => {
       )) as { n: number }[];
       return rows[0].n === 1;
     });
+    // the exhibit reference the upload answered with is shown beside the photo, for the MG11
+    const [exhibit] = (await stack.api.db.owner.query('SELECT reference FROM exhibits WHERE incident_id = $1 AND sha256 = $2', [
+      incident.id,
+      sha,
+    ])) as { reference: string }[];
+    expect(exhibit.reference).toBe('ST/1'); // Sam Taylor produced it
+    await eventually(async () => (await page.getByTestId('exhibit-reference').first().textContent()) === exhibit.reference);
+    await page.getByText(`I produced exhibit ${exhibit.reference}`).waitFor();
+    await eventually(async () => {
+      const rows = (await stack.api.db.owner.query(
+        'SELECT count(*)::int AS n FROM impact_statements WHERE incident_id = $1',
+        [incident.id],
+      )) as { n: number }[];
+      return rows[0].n === 1;
+    });
     await shot(page, 'till-queue-synced');
 
     // another sync pass, and a reload that reopens the queue, send nothing twice
@@ -103,6 +126,23 @@ describe('till tablet offline queue', () => {
       [incident.id],
     )) as { id: string; key: string | null }[];
     expect(statements).toEqual([{ id: expect.any(String), key: expect.stringMatching(/^[0-9a-f-]{36}$/) }]);
+    // so did the impact statement, as given
+    const impacts = (await stack.api.db.owner.query(
+      `SELECT s.kind, s.made_by AS "madeBy", s.text, k.key FROM impact_statements s
+         LEFT JOIN idempotency_keys k ON k.resource_type = 'impact_statement' AND k.resource_id = s.id
+        WHERE s.incident_id = $1`,
+      [incident.id],
+    )) as { kind: string; madeBy: string; text: string; key: string | null }[];
+    expect(impacts).toEqual([
+      {
+        kind: 'isb',
+        madeBy: 'Priya Shah, store manager',
+        text: 'Two staff have asked not to work evenings.',
+        key: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      },
+    ]);
+    // the reference was kept on the device: still shown after the reload
+    expect(await page.getByTestId('exhibit-reference').first().textContent()).toBe(exhibit.reference);
     const [stored] = (await stack.api.db.owner.query(
       "SELECT types, offenders FROM incidents WHERE narrative = $1",
       [narrative],

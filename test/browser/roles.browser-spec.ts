@@ -113,6 +113,13 @@ describe('each role in a browser, against the api, worker and radio', () => {
       const { context, page } = await newDevice(stack);
       await signIn(page, users()[role].email, users()[role].password);
       expect(await page.locator('main').getAttribute('data-screen')).toBe(screen);
+      if (screen === 'console') {
+        // no pack has been built here, so no signing key is published yet
+        const settings = page.getByRole('region', { name: 'Partnership settings' });
+        await settings.getByRole('heading', { name: 'Evidence signing keys' }).waitFor();
+        await settings.getByTestId('signing-keys-empty').getByText('No pack has been signed yet').waitFor();
+        expect(await settings.getByTestId('signing-key').count()).toBe(0);
+      }
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       await context.close();

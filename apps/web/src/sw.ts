@@ -40,7 +40,7 @@ function cacheable(url: URL, req: Request, origin: string): boolean {
   if (url.origin !== origin || req.method !== 'GET' || req.headers.has('authorization')) {
     return false;
   }
-  if (/^\/(api|health|ready|socket\.io)(\/|$)/.test(url.pathname)) {
+  if (/^\/(api|health|ready|socket\.io|\.well-known)(\/|$)/.test(url.pathname)) {
     return false;
   }
   return url.pathname === '/' || url.pathname === '/index.html' || url.pathname.startsWith('/assets/');
@@ -75,7 +75,7 @@ sw.addEventListener('fetch', (e) => {
     return; // the network, untouched
   }
   if (req.mode === 'navigate') {
-    if (url.origin !== sw.location.origin || /^\/(api|health|ready)(\/|$)/.test(url.pathname)) {
+    if (url.origin !== sw.location.origin || /^\/(api|health|ready|\.well-known)(\/|$)/.test(url.pathname)) {
       return;
     }
     // the newest shell when online; the cached one when not

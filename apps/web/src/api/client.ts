@@ -65,6 +65,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** raw body (a Blob or FormData) instead of JSON */
   raw?: BodyInit;
+  /** the path is from the site's root, not under /api/v1 (/.well-known/…) */
+  root?: boolean;
 }
 
 type Listener = (session: Session | null) => void;
@@ -231,7 +233,7 @@ export class ApiClient {
       body = JSON.stringify(opts.body);
     }
     try {
-      return await fetch(this.base + path, { method, headers, body, signal: opts.signal, cache: 'no-store' });
+      return await fetch((opts.root ? '' : this.base) + path, { method, headers, body, signal: opts.signal, cache: 'no-store' });
     } catch (err) {
       if (err instanceof DOMException && err.name === 'AbortError') {
         throw err;

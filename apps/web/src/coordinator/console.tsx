@@ -10,6 +10,7 @@ import { Choices, ErrorSummary, Select, TextArea } from '../ui/fields';
 import { when } from '../ui/labels';
 import { IncidentReview } from './incidents';
 import { Intelligence } from './intel';
+import { SigningKeys } from './signing-keys';
 
 export function useStores(): Map<string, Store> {
   const [stores, setStores] = useState(new Map<string, Store>());
@@ -66,6 +67,11 @@ export function CoordinatorConsole({ session }: { session: Session }) {
       <section class="panel intel-panel" aria-labelledby="intel-h">
         <h2 id="intel-h">Offender intelligence</h2>
         <Intelligence stores={stores} />
+      </section>
+      <section class="panel settings-panel" aria-labelledby="settings-h">
+        <h2 id="settings-h">Partnership settings</h2>
+        <h3 id="signing-keys-h">Evidence signing keys</h3>
+        <SigningKeys />
       </section>
     </div>
   );

@@ -1,12 +1,12 @@
 // The offline queue. A filed report goes into IndexedDB with the Idempotency-Key its draft was
-// given (and its witness statement with a key of its own), and is POSTed until the api answers: a
-// retry after a lost answer replays the first answer, so each lands exactly once however often the
-// connection drops.
+// given (and its witness and impact statements with keys of their own), and is POSTed until the
+// api answers: a retry after a lost answer replays the first answer, so each lands exactly once
+// however often the connection drops.
 import { api, ApiError, NetworkError, SignedOutError } from '../api/client';
 import { capabilities } from '../api/capabilities';
-import type { Incident, IncidentRequest } from '../api/types';
+import type { Exhibit, Incident, IncidentRequest } from '../api/types';
 import { idb, uuid } from './db';
-import type { Draft, PhotoDraft, StatementDraft } from './report';
+import { type Draft, type ImpactDraft, type PhotoDraft, type StatementDraft, toImpactRequest } from './report';
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'rejected';
 
@@ -16,6 +16,8 @@ export interface OutboxItem {
   body: IncidentRequest;
   photos: PhotoDraft[];
   statement: StatementDraft | null;
+  /** the impact statement for business, if one was given (absent on items queued before it) */
+  impact?: ImpactDraft | null;
   state: OutboxState;
   attempts: number;
   lastError?: string;
@@ -88,6 +90,7 @@ export class Outbox {
       statement: draft.statement
         ? { ...draft.statement, signedAt: draft.statement.signedAt ?? new Date().toISOString(), key: uuid(), state: 'queued' }
         : null,
+      impact: draft.impact ? { ...draft.impact, key: uuid(), state: 'queued' } : null,
       state: 'queued',
       attempts: 0,
       createdAt: new Date().toISOString(),
@@ -134,7 +137,9 @@ export class Outbox {
   /** parts still to send; 'waiting' ones (their api not there yet) are tried once per page load */
   private pendingParts(i: OutboxItem, waitingToo = false): boolean {
     const open = (s?: string) => s === 'queued' || (waitingToo && s === 'waiting');
-    return i.state === 'sent' && (i.photos.some((p) => open(p.state)) || open(i.statement?.state));
+    return (
+      i.state === 'sent' && (i.photos.some((p) => open(p.state)) || open(i.statement?.state) || open(i.impact?.state))
+    );
   }
 
   private async runOnce(): Promise<void> {
@@ -214,9 +219,10 @@ export class Outbox {
   }
 
   /**
-   * Photos and the witness statement, once the report has its id. Photos go by their SHA-256
-   * (the same file again is answered with the same exhibit); a statement goes with its own
-   * Idempotency-Key, so a retry after a lost answer replays the first answer and never makes two.
+   * Photos, the witness statement and the impact statement, once the report has its id. Photos go
+   * by their SHA-256 (the same file again is answered with the same exhibit, whose reference is
+   * kept on the item); each statement goes with its own Idempotency-Key, so a retry after a lost
+   * answer replays the first answer and never makes two.
    */
   private async sendParts(item: OutboxItem): Promise<void> {
     const caps = await capabilities();
@@ -229,7 +235,7 @@ export class Outbox {
         continue;
       }
       try {
-        await api.request('PUT', `/incidents/${id}/evidence/${photo.sha256}`, {
+        const exhibit = await api.request<Exhibit>('PUT', `/incidents/${id}/evidence/${photo.sha256}`, {
           raw: photo.blob,
           headers: {
             'content-type': 'application/octet-stream',
@@ -240,6 +246,9 @@ export class Outbox {
         });
         photo.state = 'sent';
         photo.error = undefined;
+        photo.reference = exhibit?.reference;
+        // kept at once, so the reference is on the device even if the next upload is cut off
+        await idb.put('outbox', item);
       } catch (err) {
         markFailed(photo, err);
         break;
@@ -275,6 +284,27 @@ export class Outbox {
           st.error = undefined;
         } catch (err) {
           markFailed(st, err);
+        }
+      }
+    }
+    const impact = item.impact;
+    if (impact && (impact.state === 'queued' || impact.state === 'waiting')) {
+      if (!caps.has('POST', '/incidents/:id/impact-statements')) {
+        impact.state = 'waiting';
+        impact.error = 'Impact statement upload is not available yet: kept on this device';
+      } else {
+        try {
+          if (!impact.key) {
+            impact.key = uuid();
+            await idb.put('outbox', item);
+          }
+          await api.post(`/incidents/${id}/impact-statements`, toImpactRequest(impact), {
+            headers: { 'idempotency-key': impact.key },
+          });
+          impact.state = 'sent';
+          impact.error = undefined;
+        } catch (err) {
+          markFailed(impact, err);
         }
       }
     }

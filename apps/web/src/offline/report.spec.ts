@@ -1,5 +1,5 @@
 /// <reference types="jest" />
-import { checkForm, emptyForm, toRequest } from './report';
+import { checkForm, emptyForm, emptyImpact, toImpactRequest, toRequest } from './report';
 
 describe('the till report form', () => {
   const filed = new Date('2026-03-01T12:00:00Z');
@@ -16,5 +16,27 @@ describe('the till report form', () => {
       damageValuePence: 'An amount in pounds, e.g. 25.00',
     });
     expect(checkForm({ ...form, damage: '25' }, null)).toEqual({});
+  });
+});
+
+describe('the impact statement for business on the till form', () => {
+  const form = { ...emptyForm(), types: ['theft_shop'], narrative: 'Took the razors' };
+
+  it('is optional: no impact statement, no problems', () => {
+    expect(checkForm(form, null, null)).toEqual({});
+    expect(checkForm(form, null)).toEqual({});
+  });
+
+  it('names who makes it and the text when either is missing', () => {
+    expect(checkForm(form, null, { ...emptyImpact(), madeBy: '  ', text: '' })).toEqual({
+      'impact.madeBy': 'Who makes the statement for the business: name and role',
+      'impact.text': 'How the crime has affected the business, in the maker’s own words',
+    });
+  });
+
+  it('sends an ISB with the maker and the text trimmed, and nothing of the queue’s own fields', () => {
+    const impact = { kind: 'isb' as const, madeBy: ' Priya Shah, store manager ', text: ' Staff are afraid. ', key: 'k', state: 'queued' as const };
+    expect(checkForm(form, null, impact)).toEqual({});
+    expect(toImpactRequest(impact)).toEqual({ kind: 'isb', madeBy: 'Priya Shah, store manager', text: 'Staff are afraid.' });
   });
 });

@@ -1,5 +1,5 @@
 // A till report as the form holds it, and as the api wants it.
-import type { IncidentRequest, Witness } from '../api/types';
+import type { ImpactStatementRequest, IncidentRequest, Witness } from '../api/types';
 import { uuid } from './db';
 
 export const INCIDENT_TYPES: [string, string][] = [
@@ -73,6 +73,8 @@ export interface PhotoDraft {
   /** waiting: kept on the device until the evidence api takes it */
   state: 'queued' | 'sent' | 'waiting' | 'rejected';
   error?: string;
+  /** the exhibit reference the api gave it when the upload was answered (e.g. "JS/1") */
+  reference?: string;
 }
 
 export interface StatementDraft {
@@ -84,6 +86,18 @@ export interface StatementDraft {
   declarationAcknowledged: boolean;
   signatureName: string;
   signedAt?: string;
+  /** its own Idempotency-Key, made when the report is filed and sent on every retry */
+  key?: string;
+  state?: 'queued' | 'sent' | 'waiting' | 'rejected';
+  error?: string;
+}
+
+/** An Impact Statement for Business (ISB) given with the report; optional. */
+export interface ImpactDraft {
+  kind: 'isb';
+  /** the business's authorised representative: name and role */
+  madeBy: string;
+  text: string;
   /** its own Idempotency-Key, made when the report is filed and sent on every retry */
   key?: string;
   state?: 'queued' | 'sent' | 'waiting' | 'rejected';
@@ -123,6 +137,8 @@ export interface Draft {
   form: ReportForm;
   photos: PhotoDraft[];
   statement: StatementDraft | null;
+  /** optional for drafts saved before it */
+  impact?: ImpactDraft | null;
   startedAt: string;
   updatedAt: string;
 }
@@ -153,7 +169,7 @@ export function emptyForm(): ReportForm {
 
 export function newDraft(owner: string): Draft {
   const now = new Date().toISOString();
-  return { key: uuid(), owner, form: emptyForm(), photos: [], statement: null, startedAt: now, updatedAt: now };
+  return { key: uuid(), owner, form: emptyForm(), photos: [], statement: null, impact: null, startedAt: now, updatedAt: now };
 }
 
 export function emptyStatement(): StatementDraft {
@@ -168,8 +184,16 @@ export function emptyStatement(): StatementDraft {
   };
 }
 
+export function emptyImpact(): ImpactDraft {
+  return { kind: 'isb', madeBy: '', text: '' };
+}
+
 /** Problems the form can find before anything is sent, keyed like the api's details. */
-export function checkForm(form: ReportForm, statement: StatementDraft | null): Record<string, string> {
+export function checkForm(
+  form: ReportForm,
+  statement: StatementDraft | null,
+  impact: ImpactDraft | null = null,
+): Record<string, string> {
   const out: Record<string, string> = {};
   if (!form.types.length) {
     out.types = 'Choose at least one thing that happened';
@@ -211,7 +235,24 @@ export function checkForm(form: ReportForm, statement: StatementDraft | null): R
       out['statement.signatureName'] = 'The witness types their name to sign';
     }
   }
+  if (impact) {
+    if (!impact.madeBy.trim()) {
+      out['impact.madeBy'] = 'Who makes the statement for the business: name and role';
+    } else if (impact.madeBy.trim().length > 200) {
+      out['impact.madeBy'] = 'At most 200 characters';
+    }
+    if (!impact.text.trim()) {
+      out['impact.text'] = 'How the crime has affected the business, in the maker’s own words';
+    } else if (impact.text.trim().length > 20_000) {
+      out['impact.text'] = 'At most 20,000 characters';
+    }
+  }
   return out;
+}
+
+/** The body of `POST /incidents/:id/impact-statements` for an impact statement draft. */
+export function toImpactRequest(impact: ImpactDraft): ImpactStatementRequest {
+  return { kind: impact.kind, madeBy: impact.madeBy.trim(), text: impact.text.trim() };
 }
 
 const opt = (s: string) => (s.trim() ? s.trim() : undefined);

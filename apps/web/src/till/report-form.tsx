@@ -7,7 +7,9 @@ import type { Outbox } from '../offline/outbox';
 import {
   checkForm,
   type Draft,
+  emptyImpact,
   emptyStatement,
+  type ImpactDraft,
   INCIDENT_TYPES,
   INJURIES,
   newDraft,
@@ -29,6 +31,8 @@ const LABEL_IDS: Record<string, string> = {
   'statement.statementText': 's-text',
   'statement.declarationAcknowledged': 's-declaration',
   'statement.signatureName': 's-signature',
+  'impact.madeBy': 'i-made-by',
+  'impact.text': 'i-text',
 };
 
 export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: Outbox; onFiled: () => void }) {
@@ -87,6 +91,7 @@ export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: 
   };
   const setStatement = (patch: Partial<StatementDraft>) =>
     updateDraft({ statement: { ...(draft.statement ?? emptyStatement()), ...patch } });
+  const setImpact = (patch: Partial<ImpactDraft>) => updateDraft({ impact: { ...(draft.impact ?? emptyImpact()), ...patch } });
 
   const addPhotos = async (files: FileList | null) => {
     if (!files?.length) {
@@ -114,7 +119,7 @@ export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: 
 
   const file = async (e: Event) => {
     e.preventDefault();
-    const problems = checkForm(form, draft.statement);
+    const problems = checkForm(form, draft.statement, draft.impact ?? null);
     setErrors(problems);
     if (Object.keys(problems).length) {
       setMessage('Some answers need a look before this can be filed');
@@ -157,6 +162,7 @@ export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: 
   };
 
   const st = draft.statement;
+  const impact = draft.impact ?? null;
   return (
     <form class="report" onSubmit={(e) => void file(e)} noValidate aria-labelledby="report-title">
       <div class="form-head">
@@ -281,6 +287,34 @@ export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: 
             <TextField id="s-signature" label="Signature (type your full name)" value={st.signatureName} error={errors['statement.signatureName']} onInput={(signatureName) => setStatement({ signatureName })} />
             <button type="button" class="secondary small" onClick={() => updateDraft({ statement: null })}>
               Remove the statement
+            </button>
+          </div>
+        )}
+      </details>
+
+      <details class="more" open={!!impact}>
+        <summary>Impact on the business (ISB)</summary>
+        {!impact ? (
+          <>
+            <p class="hint">Optional. How the crime has affected the business, told by its manager or another authorised person; sent with the report.</p>
+            <button type="button" class="secondary" onClick={() => setImpact({})}>
+              Add an impact statement
+            </button>
+          </>
+        ) : (
+          <div class="statement">
+            <TextField id="i-made-by" label="Made by (name and role)" hint="For example: Priya Shah, store manager." value={impact.madeBy} error={errors['impact.madeBy']} onInput={(madeBy) => setImpact({ madeBy })} />
+            <TextArea
+              id="i-text"
+              label="Impact on the business"
+              hint="In the maker’s own words: losses, staff affected, costs, changes the business has had to make. Not a view on the sentence."
+              value={impact.text}
+              error={errors['impact.text']}
+              onInput={(text) => setImpact({ text })}
+              rows={5}
+            />
+            <button type="button" class="secondary small" onClick={() => updateDraft({ impact: null })}>
+              Remove the impact statement
             </button>
           </div>
         )}

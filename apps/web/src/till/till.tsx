@@ -1,7 +1,8 @@
 // The till tablet: file a report fast, online or not; see what is queued and sent; hear alerts.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Session } from '../api/client';
-import { Outbox, type SyncStatus } from '../offline/outbox';
+import { Outbox, type OutboxItem, type SyncStatus } from '../offline/outbox';
+import type { PhotoDraft } from '../offline/report';
 import { Radio, type RadioView } from '../radio/radio';
 import { AlertBanner } from './alert-banner';
 import { ReportForm } from './report-form';
@@ -109,10 +110,14 @@ function QueueList({ status, outbox }: { status: SyncStatus; outbox: Outbox }) {
               Filed {new Date(i.createdAt).toLocaleString('en-GB')} · {STATE_TEXT[i.state]}
               {i.photos.length > 0 && ` · ${i.photos.length} photo${i.photos.length > 1 ? 's' : ''}`}
               {i.statement && ' · witness statement'}
+              {i.impact && ' · impact statement'}
             </div>
             {i.lastError && i.state !== 'sent' && <p class="field-error">{i.lastError}</p>}
             {i.photos.some((p) => p.state === 'waiting') && <p class="hint">Photos are kept on this tablet until photo upload is available.</p>}
             {i.statement?.state === 'waiting' && <p class="hint">{i.statement.error}</p>}
+            {i.impact?.state === 'waiting' && <p class="hint">{i.impact.error}</p>}
+            {i.impact?.state === 'rejected' && <p class="field-error">Impact statement refused: {i.impact.error}</p>}
+            {i.photos.length > 0 && <Exhibits item={i} />}
           </div>
           {i.state === 'rejected' && (
             <button type="button" class="secondary" onClick={() => void outbox.dismiss(i.key)}>
@@ -123,4 +128,41 @@ function QueueList({ status, outbox }: { status: SyncStatus; outbox: Outbox }) {
       ))}
     </ul>
   );
+}
+
+/** Each photo of a filed report with its exhibit reference once uploaded, for the witness's MG11. */
+function Exhibits({ item }: { item: OutboxItem }) {
+  const first = item.photos.find((p) => p.reference)?.reference;
+  return (
+    <div class="exhibits">
+      <ul aria-label="Photos and their exhibit references">
+        {item.photos.map((p) => (
+          <li key={p.id} data-testid="queue-photo" data-state={p.state}>
+            <span class="name">{p.name}</span>{' '}
+            {p.reference ? (
+              <span>
+                Exhibit <strong class="exhibit-ref" data-testid="exhibit-reference">{p.reference}</strong>
+              </span>
+            ) : (
+              <span class={p.state === 'rejected' ? 'field-error' : 'meta'}>{photoState(p)}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {first && <p class="hint">In a witness statement, refer to a photo by its exhibit reference: “I produced exhibit {first}”.</p>}
+    </div>
+  );
+}
+
+function photoState(p: PhotoDraft): string {
+  switch (p.state) {
+    case 'sent':
+      return 'Uploaded (reference not shown: it was sent by an older version of this page)';
+    case 'rejected':
+      return `Not uploaded: ${p.error ?? 'refused by the hub'}`;
+    case 'waiting':
+      return 'Not yet uploaded: kept on this tablet';
+    case 'queued':
+      return 'Not yet uploaded';
+  }
 }
