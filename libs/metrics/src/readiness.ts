@@ -8,6 +8,7 @@ import { AppConfig } from '@app/config';
 @Injectable()
 export class Readiness {
   private shuttingDown = false;
+  private cutShort = false;
   private release?: () => void;
 
   get accepting(): boolean {
@@ -17,7 +18,7 @@ export class Readiness {
   /** Marks the instance not ready, then waits `ms` for load balancers to notice (finishDrain ends it early). */
   async drain(ms: number): Promise<void> {
     this.shuttingDown = true;
-    if (ms <= 0) {
+    if (ms <= 0 || this.cutShort) {
       return;
     }
     await new Promise<void>((resolve) => {
@@ -29,8 +30,9 @@ export class Readiness {
     });
   }
 
-  /** Ends a drain still waiting (tests: after checking what the probes answer meanwhile). */
+  /** Ends the drain now, or makes a later one end at once (tests: once they have seen the probes). */
   finishDrain(): void {
+    this.cutShort = true;
     this.release?.();
   }
 }
