@@ -44,6 +44,9 @@ export function appEnv(config: AppConfig, extra: Record<string, string> = {}): R
     PACK_RATE_LIMIT_PER_HOUR: String(config.limits.packsPerHour),
     ALERT_RATE_LIMIT_PER_MINUTE: String(config.radio.alertRateLimitPerMinute),
     LOG_LEVEL: 'info',
+    // several workers at once: each its own probe port; SIGTERM stops at once
+    WORKER_HTTP_PORT: '0',
+    SHUTDOWN_DRAIN_MS: '0',
     ...extra,
   };
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { MetricsModule, ShutdownDrain } from '@app/metrics';
 import { ALL_ENTITIES } from '@app/schema';
 import { RedisModule } from '@app/redis';
 import { AlertsApiModule } from './alerts/alerts.module';
@@ -27,6 +28,7 @@ export class ApiModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(ALL_ENTITIES),
         RedisModule,
+        MetricsModule.forRoot(),
         HealthApiModule,
         AuthApiModule,
         ClientConfigApiModule,
@@ -41,6 +43,8 @@ export class ApiModule {
         StatsApiModule,
         PrivacyApiModule,
       ],
+      // in the root module, so its destroy hook (the drain) runs before any other module closes
+      providers: [ShutdownDrain],
     };
   }
 }

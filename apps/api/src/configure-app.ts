@@ -16,6 +16,7 @@ import { NestLoggerAdapter, RequestContext } from '@app/logging';
 import { ApiModule } from './api.module';
 import { bodyGuardHook } from './http/body-guard';
 import { radioConnectSources } from './client-config/radio-connect-src';
+import { HttpMetrics } from './health/http-metrics';
 import { SIGNING_KEYS_PATH } from './packs/signing-keys.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -50,9 +51,9 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   return app;
 }
 
-/** api/v1 before every route but the probes and /.well-known; the OpenAPI generator applies it too. */
+/** api/v1 before every route but the probes, /metrics and /.well-known; the OpenAPI generator applies it too. */
 export function setRoutePrefix(app: INestApplication): void {
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready', SIGNING_KEYS_PATH] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'ready', 'metrics', SIGNING_KEYS_PATH] });
 }
 
 /** The OpenAPI document served at /api/docs and written by `npm run openapi`. */
@@ -76,6 +77,7 @@ export async function configureApp(
   logger: Logger,
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  const httpMetrics = app.get(HttpMetrics);
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
     RequestContext.run({ requestId: String(req.id) }, done);
@@ -92,6 +94,8 @@ export async function configureApp(
       },
       'request',
     );
+    // the route pattern, never req.url: no id or query string reaches a label
+    httpMetrics.observe(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 

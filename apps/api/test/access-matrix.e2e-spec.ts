@@ -956,6 +956,7 @@ export const PUBLIC_ROUTES = [
   'POST /api/v1/auth/device',
   'GET /health',
   'GET /ready',
+  'GET /metrics',
   'GET /api/v1/client-config',
   'GET /.well-known/evidence-signing-keys',
 ];

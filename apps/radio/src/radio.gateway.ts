@@ -13,7 +13,9 @@ import { SessionRepository } from '@app/identity';
 import { DomainError, ErrorCode } from '@app/errors';
 import { log } from '@app/logging';
 import {
+  ALERT_EVENT,
   type ClientToServerEvents,
+  type ReplayBatch,
   type PresencePayload,
   rooms,
   type ServerToClientEvents,
@@ -21,6 +23,7 @@ import {
   type SocketResult,
 } from '@app/realtime';
 import { handshakeAuth } from './handshake-auth';
+import { RadioMetrics } from './radio-metrics';
 import { ReplayService } from './replay.service';
 import { SocketRateLimiter } from './socket-rate-limiter';
 
@@ -61,10 +64,12 @@ export class RadioGateway
     private readonly sessions: SessionRepository,
     private readonly replays: ReplayService,
     private readonly limiter: SocketRateLimiter,
+    private readonly metrics: RadioMetrics,
   ) {}
 
   afterInit(server: Server): void {
     server.use(handshakeAuth(this.tokens, this.sessions));
+    this.metrics.countSocketsWith(() => server.sockets.sockets.size);
   }
 
   async handleConnection(socket: RadioSocket): Promise<void> {
@@ -75,6 +80,14 @@ export class RadioGateway
       return;
     }
     this.listen(socket);
+    // every alert this socket is sent: live ones from the Redis adapter, and the replay at connect
+    socket.onAnyOutgoing((event: string, payload: unknown) => {
+      if (event === ALERT_EVENT) {
+        this.metrics.alertsEmitted.inc({ source: 'live' });
+      } else if (event === 'replay') {
+        this.metrics.alertsEmitted.inc({ source: 'replay' }, (payload as ReplayBatch).alerts.length);
+      }
+    });
     const joined = roomsFor(actor);
     // Join before reading the replay: an alert committed meanwhile arrives live, in the replay,
     // or both (the client drops duplicates by id), never neither.
@@ -140,7 +153,10 @@ export class RadioGateway
         if (afterSeq !== null && !(Number.isSafeInteger(afterSeq) && (afterSeq as number) >= 0)) {
           throw DomainError.invalid('afterSeq', 'must be a whole number, 0 or more, or null');
         }
-        return this.replays.replay(actor, requestId, afterSeq as number | null);
+        return this.replays.replay(actor, requestId, afterSeq as number | null).then((batch) => {
+          this.metrics.alertsEmitted.inc({ source: 'replay' }, batch.alerts.length);
+          return batch;
+        });
       }),
     );
     socket.on('presence', (done) =>

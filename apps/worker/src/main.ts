@@ -4,7 +4,7 @@ import { AppConfig, ConfigError } from '@app/config';
 import { createRootLogger, NestLoggerAdapter } from '@app/logging';
 import { WorkerModule } from './worker.module';
 
-/** The worker: an application context with BullMQ processors and no HTTP server. */
+/** The worker: an application context with BullMQ processors; its only HTTP server is the probes' (WorkerHttpServer). */
 async function main(): Promise<void> {
   const config = AppConfig.fromProcess();
   const logger = createRootLogger(config.log.level, config.log.pretty, 'worker', {

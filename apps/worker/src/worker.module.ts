@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CasesModule } from '@app/cases';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { MetricsModule, ShutdownDrain } from '@app/metrics';
 import { OffendersModule } from '@app/offenders';
 import { PrivacyModule } from '@app/privacy';
 import { QueueModule } from '@app/queue';
@@ -10,6 +11,8 @@ import { ALL_ENTITIES } from '@app/schema';
 import { StatsModule } from '@app/stats';
 import { AGGREGATION_PROCESSORS } from './aggregation';
 import { EVIDENCE_EXPORT_PROCESSORS } from './evidence-export';
+import { WorkerHttpServer } from './ops/worker-http.server';
+import { WorkerMetrics } from './ops/worker-metrics';
 import { OutboxRelay } from './outbox-relay/outbox-relay.service';
 import { REPORT_PROCESSORS } from './reports';
 import { RetentionProcessor } from './retention/retention.processor';
@@ -32,6 +35,7 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(ALL_ENTITIES),
+        MetricsModule.forRoot(),
         QueueModule,
         StatsModule,
         OffendersModule,
@@ -39,6 +43,10 @@ export class WorkerModule {
         PrivacyModule,
       ],
       providers: [
+        // first in the root module: turns /ready 503 and drains before anything closes
+        ShutdownDrain,
+        WorkerMetrics,
+        WorkerHttpServer,
         ...PROCESSOR_CLASSES,
         {
           provide: PROCESSORS,

@@ -14,6 +14,7 @@ import {
   workerConnection,
 } from '@app/queue';
 import type { QueueProcessor } from './job-handler';
+import { WorkerMetrics } from './ops/worker-metrics';
 
 export const PROCESSORS = Symbol('PROCESSORS');
 
@@ -27,6 +28,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly config: AppConfig,
     private readonly producer: JobProducer,
     @Inject(PROCESSORS) private readonly processors: QueueProcessor[],
+    private readonly metrics: WorkerMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,9 +75,11 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
           stalledInterval: this.config.queue.stalledIntervalMs,
         },
       );
-      worker.on('failed', (job, err) =>
-        log().warn({ jobId: job?.id, queue: processor.queue, err }, 'job failed'),
-      );
+      worker.on('completed', () => this.metrics.completed.inc({ queue: processor.queue }));
+      worker.on('failed', (job, err) => {
+        this.metrics.failed.inc({ queue: processor.queue });
+        log().warn({ jobId: job?.id, queue: processor.queue, err }, 'job failed');
+      });
       worker.on('error', (err) => log().error({ err, queue: processor.queue }, 'worker error'));
       this.workers.push(worker);
     }

@@ -110,6 +110,8 @@ export class AppConfig {
   /** days each record kind is kept before the retention job erases it (legal holds exempt) */
   readonly retention: Readonly<{ incidentDays: number; alertDays: number }>;
   readonly log: Readonly<{ level: string; pretty: boolean }>;
+  /** probes, metrics and shutdown: the worker's probe port, the /metrics token, the drain before stopping */
+  readonly ops: Readonly<{ workerHttpPort: number; metricsToken: string; shutdownDrainMs: number }>;
   /** broken variants switched on for a negative control (always empty outside NODE_ENV=test) */
   readonly testDefects: ReadonlySet<TestDefect>;
 
@@ -174,6 +176,11 @@ export class AppConfig {
       alertDays: e.RETENTION_ALERT_DAYS,
     });
     this.log = Object.freeze({ level: e.LOG_LEVEL, pretty: e.LOG_PRETTY });
+    this.ops = Object.freeze({
+      workerHttpPort: e.WORKER_HTTP_PORT,
+      metricsToken: e.METRICS_TOKEN,
+      shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    });
     this.testDefects = frozenSet(parseDefects(e.TEST_DEFECTS).known);
     Object.freeze(this);
   }
@@ -202,6 +209,9 @@ export class AppConfig {
     }
     if (env.NODE_ENV !== 'test' && defects.known.length) {
       problems.push('TEST_DEFECTS: allowed only when NODE_ENV=test');
+    }
+    if (['/health', '/ready', '/metrics'].some((p) => env.RADIO_PATH === p || env.RADIO_PATH?.startsWith(`${p}/`))) {
+      problems.push('RADIO_PATH: must not be /health, /ready or /metrics (the radio serves its probes there)');
     }
     if (problems.length) {
       throw new ConfigError(problems);

@@ -218,6 +218,25 @@ export class EnvSchema {
   @Min(1)
   RETENTION_ALERT_DAYS = 365;
 
+  // --- operating (probes, metrics, shutdown)
+  /** Port of the worker's probe and metrics server (/health, /ready, /metrics), on API_HOST. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_HTTP_PORT = 3003;
+
+  /** If set, /metrics on every app answers only `Authorization: Bearer <this>`; empty leaves it open. */
+  @IsString()
+  METRICS_TOKEN = '';
+
+  /** After SIGTERM, ms /ready answers 503 (liveness still 200) before the app stops taking work. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(120000)
+  SHUTDOWN_DRAIN_MS = 5000;
+
   // --- log
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

@@ -37,6 +37,9 @@ export function testConfig(databaseName: string, overrides: Record<string, strin
     // fuzz and load tests file far more reports a minute from one sender than production allows;
     // test/security/s7-rate-limits sets the production default back and tests the limit itself
     REPORT_RATE_LIMIT_PER_MINUTE: '100000',
+    // the worker's probe server on an ephemeral port; no drain before a test's app stops
+    WORKER_HTTP_PORT: '0',
+    SHUTDOWN_DRAIN_MS: '0',
     ...overrides,
   });
 }

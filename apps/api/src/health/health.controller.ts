@@ -4,15 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '@app/errors';
+import { notReadyReason, Readiness, unreachable } from '@app/metrics';
 import { InjectRedis } from '@app/redis';
 import { Public } from '../auth/access.decorators';
 import { ErrorResponse } from '../http/openapi';
-
-const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
-  Promise.race([
-    work,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
-  ]);
 
 export class HealthResponse {
   @ApiProperty({ enum: ['ok'] })
@@ -24,7 +19,10 @@ export class ReadyResponse extends HealthResponse {
   checks: Record<string, 'up'>;
 }
 
-/** Liveness and readiness. Readiness answers 503 while PostgreSQL or Redis is unreachable. */
+/**
+ * Liveness and readiness. Readiness answers 503 while PostgreSQL or Redis is unreachable, and from
+ * the moment shutdown begins (liveness stays 200), so a load balancer drains the instance first.
+ */
 @ApiTags('health')
 @Public()
 @Controller()
@@ -32,6 +30,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRedis() private readonly redis: Redis,
+    private readonly readiness: Readiness,
   ) {}
 
   @Get('health')
@@ -43,18 +42,18 @@ export class HealthController {
   @Get('ready')
   @HttpCode(200)
   @ApiOkResponse({ type: ReadyResponse })
-  @ApiResponse({ status: 503, type: ErrorResponse, description: 'PostgreSQL or Redis is unreachable' })
+  @ApiResponse({
+    status: 503,
+    type: ErrorResponse,
+    description: 'shutting down, or PostgreSQL or Redis is unreachable',
+  })
   async ready(): Promise<ReadyResponse> {
-    const [postgres, redis] = await Promise.allSettled([
-      within(2000, this.db.query('SELECT 1')),
-      within(2000, this.redis.ping()),
-    ]);
-    const down = [
-      postgres.status === 'rejected' && 'postgres',
-      redis.status === 'rejected' && 'redis',
-    ].filter(Boolean);
-    if (down.length) {
-      throw new DomainError(ErrorCode.ServiceUnavailable, `Not ready: ${down.join(' and ')} unreachable`);
+    const down = this.readiness.accepting
+      ? await unreachable({ postgres: () => this.db.query('SELECT 1'), redis: () => this.redis.ping() })
+      : [];
+    const reason = notReadyReason(this.readiness.accepting, down);
+    if (reason) {
+      throw new DomainError(ErrorCode.ServiceUnavailable, reason);
     }
     return { status: 'ok', checks: { postgres: 'up', redis: 'up' } };
   }

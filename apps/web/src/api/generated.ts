@@ -1296,6 +1296,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MetricsController_metrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/ready': {
     parameters: {
       query?: never;
@@ -8557,6 +8573,35 @@ export interface operations {
       };
     };
   };
+  MetricsController_metrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Prometheus text exposition format (version 0.0.4) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description METRICS_TOKEN is set and the bearer token is not it */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
   HealthController_ready: {
     parameters: {
       query?: never;
@@ -8574,7 +8619,7 @@ export interface operations {
           'application/json': components['schemas']['ReadyResponse'];
         };
       };
-      /** @description PostgreSQL or Redis is unreachable */
+      /** @description shutting down, or PostgreSQL or Redis is unreachable */
       503: {
         headers: {
           [name: string]: unknown;

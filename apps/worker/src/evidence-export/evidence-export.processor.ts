@@ -7,6 +7,7 @@ import { buildPackInChildProcess, generatorName, packRelativePath, storageRoot }
 import { log } from '@app/logging';
 import { JobName, QueueName } from '@app/queue';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
+import { WorkerMetrics } from '../ops/worker-metrics';
 import { planPack } from './pack-plan';
 
 /** How often progress reaches the database while a pack builds. */
@@ -25,6 +26,7 @@ export class EvidenceExportProcessor implements QueueProcessor<QueueName.Evidenc
   constructor(
     private readonly packs: PackBuildRepository,
     private readonly config: AppConfig,
+    private readonly metrics: WorkerMetrics,
   ) {}
 
   readonly handlers = {
@@ -80,8 +82,10 @@ export class EvidenceExportProcessor implements QueueProcessor<QueueName.Evidenc
           },
           'evidence pack built',
         );
+        this.metrics.packBuild.observe({ outcome: 'built' }, (Date.now() - started) / 1000);
         return { sha256: result.sha256, sizeBytes: result.sizeBytes, maxRssBytes: result.maxRssBytes };
       } catch (err) {
+        this.metrics.packBuild.observe({ outcome: 'failed' }, (Date.now() - started) / 1000);
         await pending;
         const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         if (final) {
