@@ -103,6 +103,9 @@ function appEnv(extra = {}) {
     RADIO_PATH: '/radio',
     RADIO_REPLAY_BATCH: '200',
     RADIO_MAX_PAYLOAD_BYTES: '16384',
+    // the bench stops its apps between rows: no load balancer to drain, no probe port to claim
+    SHUTDOWN_DRAIN_MS: '0',
+    WORKER_HTTP_PORT: '0',
     // The composite raises one alert per measured report; the production default (30/min) would
     // refuse them. Only the bench changes it, and says so in latest.json.
     ALERT_RATE_LIMIT_PER_MINUTE: '100000',
