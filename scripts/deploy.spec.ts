@@ -131,6 +131,8 @@ describe('docker/docker-compose.yml', () => {
       services['api-2'].environment!.API_PORT,
     ]);
     expect(caddy.match(/health_uri \/ready/g)).toHaveLength(2);
+    // /metrics stays inside the network: the public origin answers 404
+    expect(caddy).toMatch(/handle \/metrics\* \{\s*respond 404/);
   });
 });
 
