@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { AllExceptionsFilter, DomainError, ErrorCode } from '@app/errors';
-import { metricsAllowed, notReadyReason, Readiness, unreachable } from '@app/metrics';
+import { notReadyReason, Readiness, scrape, unreachable } from '@app/metrics';
 import { InjectRedis } from '@app/redis';
 
 /**
@@ -48,10 +48,8 @@ export class ProbesController {
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    if (!metricsAllowed(this.config, authorization)) {
-      throw new DomainError(ErrorCode.Unauthenticated, 'METRICS_TOKEN required');
-    }
-    void reply.header('content-type', this.registry.contentType);
-    return this.registry.metrics();
+    const { contentType, body } = await scrape(this.registry, this.config, authorization);
+    void reply.header('content-type', contentType);
+    return body;
   }
 }

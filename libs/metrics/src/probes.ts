@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Registry } from 'prom-client';
 import type { AppConfig } from '@app/config';
+import { DomainError, ErrorCode } from '@app/errors';
 
 const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
   Promise.race([
@@ -38,4 +40,16 @@ export function metricsAllowed(config: AppConfig, authorization: string | string
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** One scrape of the app's registry; 401 (DomainError) when METRICS_TOKEN is set and not given. */
+export async function scrape(
+  registry: Registry,
+  config: AppConfig,
+  authorization: string | string[] | undefined,
+): Promise<{ contentType: string; body: string }> {
+  if (!metricsAllowed(config, authorization)) {
+    throw new DomainError(ErrorCode.Unauthenticated, 'METRICS_TOKEN required');
+  }
+  return { contentType: registry.contentType, body: await registry.metrics() };
 }

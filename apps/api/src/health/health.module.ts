@@ -3,5 +3,9 @@ import { HealthController } from './health.controller';
 import { HttpMetrics } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 
-@Module({ controllers: [HealthController, MetricsController], providers: [HttpMetrics], exports: [HttpMetrics] })
+@Module({
+  controllers: [HealthController, MetricsController],
+  providers: [HttpMetrics],
+  exports: [HttpMetrics],
+})
 export class HealthApiModule {}

@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swag
 import type { FastifyReply } from 'fastify';
 import { Registry } from 'prom-client';
 import { AppConfig } from '@app/config';
-import { DomainError, ErrorCode } from '@app/errors';
-import { metricsAllowed } from '@app/metrics';
+import { scrape } from '@app/metrics';
 import { Public } from '../auth/access.decorators';
 import { ErrorResponse } from '../http/openapi';
 
@@ -36,10 +35,8 @@ export class MetricsController {
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    if (!metricsAllowed(this.config, authorization)) {
-      throw new DomainError(ErrorCode.Unauthenticated, 'METRICS_TOKEN required');
-    }
-    void reply.header('content-type', this.registry.contentType);
-    return this.registry.metrics();
+    const { contentType, body } = await scrape(this.registry, this.config, authorization);
+    void reply.header('content-type', contentType);
+    return body;
   }
 }

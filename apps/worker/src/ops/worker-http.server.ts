@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { ERROR_STATUS, ErrorCode } from '@app/errors';
+import { DomainError, ERROR_STATUS, ErrorCode } from '@app/errors';
 import { log } from '@app/logging';
-import { metricsAllowed, notReadyReason, Readiness, unreachable } from '@app/metrics';
+import { notReadyReason, Readiness, scrape, unreachable } from '@app/metrics';
 import { JobProducer, QueueName } from '@app/queue';
 
 /**
@@ -88,12 +88,14 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
           : this.json(res, 200, { status: 'ok', checks: { postgres: 'up', redis: 'up' } });
       }
       case '/metrics': {
-        if (!metricsAllowed(this.config, req.headers.authorization)) {
-          return this.error(res, ErrorCode.Unauthenticated, 'METRICS_TOKEN required');
+        const scraped = await scrape(this.registry, this.config, req.headers.authorization).catch(
+          (err: unknown) => err as DomainError,
+        );
+        if (scraped instanceof DomainError) {
+          return this.error(res, scraped.code, scraped.message);
         }
-        const body = await this.registry.metrics();
-        res.writeHead(200, { 'content-type': this.registry.contentType });
-        res.end(body);
+        res.writeHead(200, { 'content-type': scraped.contentType });
+        res.end(scraped.body);
         return;
       }
       default:
