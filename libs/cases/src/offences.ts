@@ -1,4 +1,4 @@
-import { londonDate } from '@app/offenders';
+import { londonDate, pounds } from '@app/offenders';
 
 /**
  * The law a case summary suggests and applies, as pure rules over the case's acts and the
@@ -122,7 +122,6 @@ const ukDay = (day: string): string =>
     timeZone: 'UTC',
   }).format(new Date(`${day}T00:00:00Z`));
 
-const pounds = (pence: number): string => `£${(pence / 100).toFixed(2)}`;
 
 /** In force for conduct on this London day: commenced on or before it. */
 function inForce(rule: LegalRuleData | undefined, day: string): boolean {
