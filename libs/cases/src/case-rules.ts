@@ -1,6 +1,6 @@
 import { DomainError, ErrorCode } from '@app/errors';
 import { IncidentType, InjuryLevel, type WeaponKind } from '@app/incidents';
-import type { SerialFlagState } from '@app/offenders';
+import { pounds, type SerialFlagState } from '@app/offenders';
 import { type CaseOrigin, CaseStatus, type PoliceCase } from './entities/case.entity';
 
 // The case's pure rules: its state machine, what the store is told, and the triage queue: what
@@ -339,8 +339,6 @@ export function reasonsFor(
   }
   return out;
 }
-
-const pounds = (pence: number) => `£${(pence / 100).toFixed(2)}`;
 
 /** The keyset of the queue's order: (score, kind rank, id), all descending. */
 export function encodeTriageCursor(score: number, kind: TriageItemKind, id: string): string {
