@@ -50,11 +50,12 @@ describe('till tablet offline queue', () => {
     await page.getByLabel('Statement', { exact: true }).fill('I saw a man take two bottles of wine and push past Sam.');
     await page.getByLabel('I have read the declaration above and it is true').check();
     await page.getByLabel('Signature (type your full name)').fill('Alex Morgan');
-    // the optional impact statement for business, sent after the report like the MG11
-    await page.getByText('Impact on the business (ISB)').click();
+    // the optional impact statement, here the victim's own (a VPS), sent after the report like the MG11
+    await page.getByText('Impact statement (business or personal)').click();
     await page.getByRole('button', { name: 'Add an impact statement' }).click();
-    await page.getByLabel('Made by (name and role)').fill('Priya Shah, store manager');
-    await page.getByLabel('Impact on the business', { exact: true }).fill('Two staff have asked not to work evenings.');
+    await page.getByLabel('The person it was done to (Victim Personal Statement)').check();
+    await page.getByLabel('Made by (your full name)').fill('Sam Patel');
+    await page.getByLabel('How it has affected you').fill('I have asked not to work evenings.');
     await eventually(async () => (await page.getByTestId('draft-state').textContent())?.includes('saved'));
     await shot(page, 'till-report-offline-filled');
     await page.getByTestId('file-report').click();
@@ -135,9 +136,9 @@ describe('till tablet offline queue', () => {
     )) as { kind: string; madeBy: string; text: string; key: string | null }[];
     expect(impacts).toEqual([
       {
-        kind: 'isb',
-        madeBy: 'Priya Shah, store manager',
-        text: 'Two staff have asked not to work evenings.',
+        kind: 'vps',
+        madeBy: 'Sam Patel',
+        text: 'I have asked not to work evenings.',
         key: expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
     ]);

@@ -19,7 +19,7 @@ describe('the till report form', () => {
   });
 });
 
-describe('the impact statement for business on the till form', () => {
+describe('the impact statement on the till form', () => {
   const form = { ...emptyForm(), types: ['theft_shop'], narrative: 'Took the razors' };
 
   it('is optional: no impact statement, no problems', () => {
@@ -38,5 +38,14 @@ describe('the impact statement for business on the till form', () => {
     const impact = { kind: 'isb' as const, madeBy: ' Priya Shah, store manager ', text: ' Staff are afraid. ', key: 'k', state: 'queued' as const };
     expect(checkForm(form, null, impact)).toEqual({});
     expect(toImpactRequest(impact)).toEqual({ kind: 'isb', madeBy: 'Priya Shah, store manager', text: 'Staff are afraid.' });
+  });
+
+  it('asks a Victim Personal Statement for the victim’s own name and words, and sends it as a VPS', () => {
+    expect(checkForm(form, null, { ...emptyImpact(), kind: 'vps', madeBy: '', text: ' ' })).toEqual({
+      'impact.madeBy': 'Who makes the statement: the name of the person the crime was done to',
+      'impact.text': 'How the crime has affected you, in your own words',
+    });
+    const vps = { kind: 'vps' as const, madeBy: ' Amy Clarke ', text: ' I dread the late shift. ' };
+    expect(toImpactRequest(vps)).toEqual({ kind: 'vps', madeBy: 'Amy Clarke', text: 'I dread the late shift.' });
   });
 });

@@ -31,6 +31,11 @@ export const TRIGGERS: [string, string][] = [
   ['none_known', 'Not known'],
 ];
 
+export const IMPACT_KINDS: [string, string][] = [
+  ['isb', 'The business (Impact Statement for Business)'],
+  ['vps', 'The person it was done to (Victim Personal Statement)'],
+];
+
 export const WEAPONS: [string, string][] = [
   ['none', 'None'],
   ['knife', 'Knife'],
@@ -92,10 +97,13 @@ export interface StatementDraft {
   error?: string;
 }
 
-/** An Impact Statement for Business (ISB) given with the report; optional. */
+/**
+ * An impact statement given with the report; optional. 'isb': for the business, by its manager or
+ * another authorised person; 'vps': a Victim Personal Statement, by the worker the crime was done to.
+ */
 export interface ImpactDraft {
-  kind: 'isb';
-  /** the business's authorised representative: name and role */
+  kind: 'isb' | 'vps';
+  /** who makes it: for an ISB the business's representative, name and role; for a VPS the victim */
   madeBy: string;
   text: string;
   /** its own Idempotency-Key, made when the report is filed and sent on every retry */
@@ -237,12 +245,14 @@ export function checkForm(
   }
   if (impact) {
     if (!impact.madeBy.trim()) {
-      out['impact.madeBy'] = 'Who makes the statement for the business: name and role';
+      out['impact.madeBy'] =
+        impact.kind === 'vps' ? 'Who makes the statement: the name of the person the crime was done to' : 'Who makes the statement for the business: name and role';
     } else if (impact.madeBy.trim().length > 200) {
       out['impact.madeBy'] = 'At most 200 characters';
     }
     if (!impact.text.trim()) {
-      out['impact.text'] = 'How the crime has affected the business, in the maker’s own words';
+      out['impact.text'] =
+        impact.kind === 'vps' ? 'How the crime has affected you, in your own words' : 'How the crime has affected the business, in the maker’s own words';
     } else if (impact.text.trim().length > 20_000) {
       out['impact.text'] = 'At most 20,000 characters';
     }

@@ -9,6 +9,7 @@ import {
   type Draft,
   emptyImpact,
   emptyStatement,
+  IMPACT_KINDS,
   type ImpactDraft,
   INCIDENT_TYPES,
   INJURIES,
@@ -293,21 +294,42 @@ export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: 
       </details>
 
       <details class="more" open={!!impact}>
-        <summary>Impact on the business (ISB)</summary>
+        <summary>Impact statement (business or personal)</summary>
         {!impact ? (
           <>
-            <p class="hint">Optional. How the crime has affected the business, told by its manager or another authorised person; sent with the report.</p>
+            <p class="hint">
+              Optional, sent with the report. The court reads it when deciding the sentence: how the crime has affected the business (told by its manager) or the
+              person it was done to (a Victim Personal Statement).
+            </p>
             <button type="button" class="secondary" onClick={() => setImpact({})}>
               Add an impact statement
             </button>
           </>
         ) : (
           <div class="statement">
-            <TextField id="i-made-by" label="Made by (name and role)" hint="For example: Priya Shah, store manager." value={impact.madeBy} error={errors['impact.madeBy']} onInput={(madeBy) => setImpact({ madeBy })} />
+            <Choices
+              id="i-kind"
+              label="Whose impact"
+              options={IMPACT_KINDS}
+              selected={[impact.kind]}
+              onChange={([kind]) => setImpact({ kind: kind as ImpactDraft['kind'] })}
+            />
+            <TextField
+              id="i-made-by"
+              label={impact.kind === 'vps' ? 'Made by (your full name)' : 'Made by (name and role)'}
+              hint={impact.kind === 'vps' ? 'The person the crime was done to.' : 'For example: Priya Shah, store manager.'}
+              value={impact.madeBy}
+              error={errors['impact.madeBy']}
+              onInput={(madeBy) => setImpact({ madeBy })}
+            />
             <TextArea
               id="i-text"
-              label="Impact on the business"
-              hint="In the maker’s own words: losses, staff affected, costs, changes the business has had to make. Not a view on the sentence."
+              label={impact.kind === 'vps' ? 'How it has affected you' : 'Impact on the business'}
+              hint={
+                impact.kind === 'vps'
+                  ? 'In your own words: how you feel, your health, your work, your family, any support you need. Not a view on the sentence.'
+                  : 'In the maker’s own words: losses, staff affected, costs, changes the business has had to make. Not a view on the sentence.'
+              }
               value={impact.text}
               error={errors['impact.text']}
               onInput={(text) => setImpact({ text })}
