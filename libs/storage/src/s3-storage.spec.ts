@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestS3, type TestS3 } from '@app/testing/s3-server';
+import { startTestS3, type TestS3 } from '@app/testing';
 import { S3ObjectStorage } from './s3-storage';
 import { objectStorageContract } from './storage.contract';
 
