@@ -25,7 +25,8 @@ import { release, stage } from './stage';
 
 export type S3LockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
-const status = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+const status = (err: unknown) =>
+  (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 const notFound = (err: unknown) => status(err) === 404;
 /** another writer created the key between our look and our conditional put */
 const raced = (err: unknown) => status(err) === 412 || status(err) === 409;
@@ -179,25 +180,23 @@ export class S3ObjectStorage extends ObjectStorage {
    * network failure is thrown (the put that asked fails and is retried), not taken for "no".
    */
   retentionSupport(): Promise<RetentionSupport> {
-    this.lock ??= this.client
-      .send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }))
-      .then(
-        (out): RetentionSupport =>
-          out.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled'
-            ? {
-                serverEnforced: true,
-                detail: `bucket ${this.bucket} has S3 Object Lock: retained objects are locked in ${this.mode} mode`,
-              }
-            : this.noLock('Object Lock is not enabled'),
-        (err: unknown) => {
-          const s = status(err);
-          if (s === 404 || s === 501 || s === 400 || s === 403) {
-            return this.noLock(`${(err as Error).name}`);
-          }
-          this.lock = null;
-          throw err;
-        },
-      );
+    this.lock ??= this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket })).then(
+      (out): RetentionSupport =>
+        out.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled'
+          ? {
+              serverEnforced: true,
+              detail: `bucket ${this.bucket} has S3 Object Lock: retained objects are locked in ${this.mode} mode`,
+            }
+          : this.noLock('Object Lock is not enabled'),
+      (err: unknown) => {
+        const s = status(err);
+        if (s === 404 || s === 501 || s === 400 || s === 403) {
+          return this.noLock(`${(err as Error).name}`);
+        }
+        this.lock = null;
+        throw err;
+      },
+    );
     return this.lock;
   }
 

@@ -64,9 +64,13 @@ export function objectStorageContract(name: string, start: () => Promise<Contrac
       expect(await storage.head(key('a'))).toEqual({ size: bytes.length, retainUntil: null });
 
       const big = Buffer.alloc(3 * 1024 * 1024 + 17, 1);
-      const streamed = await storage.put(key('b'), Readable.from([big.subarray(0, 1000), big.subarray(1000)]), {
-        contentType: 'application/zip',
-      });
+      const streamed = await storage.put(
+        key('b'),
+        Readable.from([big.subarray(0, 1000), big.subarray(1000)]),
+        {
+          contentType: 'application/zip',
+        },
+      );
       expect(streamed.sha256).toBe(sha256(big));
       expect(sha256((await bytesOf(storage, key('b')))!)).toBe(sha256(big));
 
@@ -152,15 +156,20 @@ export function objectStorageContract(name: string, start: () => Promise<Contrac
       const refusal = await storage.delete(key()).catch((err: unknown) => err);
       expect(refusal).toBeInstanceOf(RetainedObjectError);
       expect((refusal as RetainedObjectError).key).toBe(key());
-      await expect(storage.put(key(), Buffer.from('other bytes'), { contentType: 'image/jpeg' })).rejects.toBeInstanceOf(
-        RetainedObjectError,
-      );
+      await expect(
+        storage.put(key(), Buffer.from('other bytes'), { contentType: 'image/jpeg' }),
+      ).rejects.toBeInstanceOf(RetainedObjectError);
       expect(await bytesOf(storage, key())).toEqual(master);
       // a retried upload of the same master is still accepted
-      expect((await storage.put(key(), master, { contentType: 'image/jpeg', retainUntil: until })).created).toBe(false);
+      expect(
+        (await storage.put(key(), master, { contentType: 'image/jpeg', retainUntil: until })).created,
+      ).toBe(false);
 
       // a retention date already past no longer binds
-      await storage.put(key('lapsed'), master, { contentType: 'image/jpeg', retainUntil: new Date(Date.now() - DAY) });
+      await storage.put(key('lapsed'), master, {
+        contentType: 'image/jpeg',
+        retainUntil: new Date(Date.now() - DAY),
+      });
       expect((await storage.head(key('lapsed')))?.retainUntil).toBeNull();
       expect(await storage.delete(key('lapsed'))).toBe(true);
     });

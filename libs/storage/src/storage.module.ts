@@ -1,4 +1,10 @@
-import { Global, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { log } from '@app/logging';
 import { createObjectStorage, storageSettings } from './create';
@@ -24,7 +30,10 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       );
     } catch (err) {
       // not fatal: the store may come back; each locked put asks again
-      log().warn({ err, driver: this.storage.driver }, 'could not ask the store whether it enforces retention');
+      log().warn(
+        { err, driver: this.storage.driver },
+        'could not ask the store whether it enforces retention',
+      );
     }
   }
 
@@ -37,7 +46,11 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 @Global()
 @Module({
   providers: [
-    { provide: ObjectStorage, inject: [AppConfig], useFactory: (c: AppConfig) => createObjectStorage(storageSettings(c)) },
+    {
+      provide: ObjectStorage,
+      inject: [AppConfig],
+      useFactory: (c: AppConfig) => createObjectStorage(storageSettings(c)),
+    },
     StorageLifecycle,
   ],
   exports: [ObjectStorage],
