@@ -155,7 +155,7 @@ export class StatsController {
   /** The PDF; every download is logged as a disclosure. */
   @Get('reports/:id/pdf')
   @Roles(...ROLES.managers)
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404, 409)
   @ApiFileResponse('application/pdf')
   async download(
     @Scope() scope: TenantScope,
