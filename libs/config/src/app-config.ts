@@ -259,8 +259,14 @@ export class AppConfig {
     if (env.NODE_ENV !== 'test' && defects.known.length) {
       problems.push('TEST_DEFECTS: allowed only when NODE_ENV=test');
     }
-    if (['/health', '/ready', '/metrics'].some((p) => env.RADIO_PATH === p || env.RADIO_PATH?.startsWith(`${p}/`))) {
-      problems.push('RADIO_PATH: must not be /health, /ready or /metrics (the radio serves its probes there)');
+    if (
+      ['/health', '/ready', '/metrics'].some(
+        (p) => env.RADIO_PATH === p || env.RADIO_PATH?.startsWith(`${p}/`),
+      )
+    ) {
+      problems.push(
+        'RADIO_PATH: must not be /health, /ready or /metrics (the radio serves its probes there)',
+      );
     }
     problems.push(...storageProblems(env));
     if (problems.length) {
