@@ -20,6 +20,8 @@ import {
   type TestApi,
   type TestS3,
 } from '@app/testing';
+import { JobName } from '@app/queue';
+import { EvidenceExportProcessor } from '../../worker/src/evidence-export/evidence-export.processor';
 import { WorkerModule } from '../../worker/src/worker.module';
 
 jest.setTimeout(120_000);
@@ -160,6 +162,18 @@ describe('object storage on S3', () => {
     });
     expect(verify.stdout).toContain('OK');
     expect(verify.status).toBe(0);
+
+    // expiry deletes the pack from the bucket (and leaves the locked master)
+    await api.db.owner.query(
+      `UPDATE evidence_packs SET expires_at = now() - interval '1 minute' WHERE id = $1`,
+      [pack.id],
+    );
+    // (the worker's own hourly run may get there first: the end state is what counts)
+    await worker.get(EvidenceExportProcessor).handlers[JobName.ExpireEvidencePacks]();
+    const [row] = await api.db.owner.query(`SELECT status FROM evidence_packs WHERE id = $1`, [pack.id]);
+    expect(row.status).toBe('expired');
+    expect(await bucket.head(packKey)).toBeNull();
+    expect(await bucket.head(masterKey)).not.toBeNull();
 
     // STORAGE_DIR held scratch only, and none is left
     const local = resolve(api.db.config.storage.dir);
