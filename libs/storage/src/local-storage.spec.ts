@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalObjectStorage } from './local-storage';
-import { objectStorageContract } from './storage.contract';
+import { objectStorageContract } from '../test/storage.contract';
 
 objectStorageContract('local disk', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hub-storage-'));

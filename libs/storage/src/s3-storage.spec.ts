@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestS3, type TestS3 } from '@app/testing';
 import { S3ObjectStorage } from './s3-storage';
-import { objectStorageContract } from './storage.contract';
+import { objectStorageContract } from '../test/storage.contract';
 
 /** The S3 driver against a real S3-protocol server (s3rver), never a mock of the SDK. */
 async function s3Subject(): Promise<{ s3: TestS3; storage: S3ObjectStorage; dir: string }> {

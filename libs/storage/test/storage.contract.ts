@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { IntegrityError, type ObjectStorage, RetainedObjectError } from './object-storage';
+import { IntegrityError, type ObjectStorage, RetainedObjectError } from '../src/object-storage';
 
 /** A store under test, its scratch folder (`<dir>/tmp`), and how to tear it down. */
 export interface ContractSubject {
