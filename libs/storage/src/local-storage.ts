@@ -15,6 +15,8 @@ import {
 } from './object-storage';
 import { release, sha256OfFile, stage } from './stage';
 
+/** link() refused by the file system itself (some network and FUSE mounts) */
+const NO_LINKS = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'];
 const missing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
 /**
@@ -59,8 +61,14 @@ export class LocalObjectStorage extends ObjectStorage {
         await link(tmp, path);
         return { ...result, created: true };
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EEXIST' && !NO_LINKS.includes(code ?? '')) {
           throw err;
+        }
+        // a file system without hard links: rename when nothing is there yet (a race can clobber)
+        if (code !== 'EEXIST' && !(await this.head(key))) {
+          await rename(tmp, path);
+          return { ...result, created: true };
         }
       }
       if ((await sha256OfFile(path)) === staged.sha256) {
