@@ -49,7 +49,7 @@ const SAMPLES: Record<string, string> = {
 };
 const interpolate = (value: string) =>
   value.replace(
-    /\$\{([A-Z_]+)(?::[-?]([^}]*))?\}/g,
+    /\$\{([A-Z0-9_]+)(?::[-?]([^}]*))?\}/g,
     (_, name: string, fallback = '') => SAMPLES[name] ?? fallback,
   );
 
@@ -96,6 +96,26 @@ describe('docker/docker-compose.yml', () => {
       expect(s.secrets).toEqual(['evidence-signing-key']);
     }
     expect(compose.secrets['evidence-signing-key'].file).toBe('./secrets/evidence-signing.pem');
+  });
+
+  it('lists in compose.env.example every variable the compose file reads from docker/.env', () => {
+    const example = read('docker/compose.env.example');
+    const listed = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const read_ = [...read('docker/docker-compose.yml').matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]);
+    expect([...new Set(read_)].filter((name) => !listed.has(name))).toEqual([]);
+    // and the example's values are ones the config accepts
+    const storage = Object.fromEntries(
+      [...example.matchAll(/^((?:STORAGE|S3)_[A-Z_]+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+    );
+    expect(() =>
+      AppConfig.from({
+        ...storage,
+        NODE_ENV: 'test',
+        DATABASE_URL: 'postgres://x',
+        DATABASE_MIGRATION_URL: 'postgres://x',
+        REDIS_URL: 'redis://x',
+      }),
+    ).not.toThrow();
   });
 
   it('starts each app from a file the build writes, and probes the port it listens on', () => {

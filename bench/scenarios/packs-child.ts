@@ -34,7 +34,7 @@ async function copy(plan: PackPlan, dir: string): Promise<number> {
   const out = createWriteStream(join(dir, 'copy.bin'));
   out.setMaxListeners(0);
   for (const e of plan.exhibits) {
-    await pipeline(createReadStream(e.sourcePath), out, { end: false });
+    await pipeline(createReadStream(join(plan.storage.dir, e.sourceKey)), out, { end: false });
   }
   await new Promise<void>((r) => out.end(r));
   return nowMs() - t;

@@ -4,6 +4,7 @@ import { DatabaseModule } from '@app/database';
 import { MetricsModule, ShutdownDrain } from '@app/metrics';
 import { ALL_ENTITIES } from '@app/schema';
 import { RedisModule } from '@app/redis';
+import { StorageModule } from '@app/storage';
 import { AlertsApiModule } from './alerts/alerts.module';
 import { AuditApiModule } from './audit/audit.module';
 import { AuthApiModule } from './auth/auth.module';
@@ -28,6 +29,7 @@ export class ApiModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(ALL_ENTITIES),
         RedisModule,
+        StorageModule,
         MetricsModule.forRoot(),
         HealthApiModule,
         AuthApiModule,

@@ -11,6 +11,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { IncidentRollupRepository, OrganisationKind, StatsRepository } from '@app/stats';
 import { JobName } from '@app/queue';
+import { ObjectStorage } from '@app/storage';
 import {
   copyIncidents,
   createSyntheticWorld,
@@ -573,7 +574,7 @@ describe('campaign statistics', () => {
         [p.partnershipId, JobName.BuildPartnershipReport],
       );
       expect(job.payload.reportId).toBe(req.body.id);
-      const processor = new ReportsProcessor(api.app.get(StatsRepository), api.db.config);
+      const processor = new ReportsProcessor(api.app.get(StatsRepository), api.app.get(ObjectStorage));
       await processor.handlers[JobName.BuildPartnershipReport](job.payload);
       const status = await api.http.get(`/api/v1/stats/reports/${req.body.id}`, p.tokens.coordinator);
       expect(status.body.status).toBe('ready');

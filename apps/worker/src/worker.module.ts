@@ -9,6 +9,7 @@ import { QueueModule } from '@app/queue';
 import { RealtimePublisher } from '@app/realtime';
 import { ALL_ENTITIES } from '@app/schema';
 import { StatsModule } from '@app/stats';
+import { StorageModule } from '@app/storage';
 import { AGGREGATION_PROCESSORS } from './aggregation';
 import { EVIDENCE_EXPORT_PROCESSORS } from './evidence-export';
 import { WorkerHttpServer } from './ops/worker-http.server';
@@ -36,6 +37,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(ALL_ENTITIES),
         MetricsModule.forRoot(),
+        StorageModule,
         QueueModule,
         StatsModule,
         OffendersModule,

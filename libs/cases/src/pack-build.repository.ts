@@ -302,7 +302,8 @@ export class PackBuildRepository {
   /** Marks ready packs past their expiry as expired; returns their files for deletion. */
   expire(limit = 200): Promise<string[]> {
     return this.db.run(async (em) => {
-      const rows: { storage_path: string | null }[] = await em.query(
+      // an UPDATE's query() answers [rows, count], not rows (so, before, no file was ever deleted)
+      const [rows]: [{ storage_path: string | null }[], number] = await em.query(
         `UPDATE evidence_packs SET status = 'expired', updated_at = now()
           WHERE id IN (SELECT id FROM evidence_packs WHERE status = 'ready' AND expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)
           RETURNING storage_path`,

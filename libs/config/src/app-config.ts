@@ -46,6 +46,34 @@ export const TEST_DEFECT_NAMES = [
 ] as const;
 export type TestDefect = (typeof TEST_DEFECT_NAMES)[number];
 
+/** An S3-compatible bucket and how to reach it (STORAGE_DRIVER=s3). */
+export interface S3Settings {
+  /** null: AWS's endpoint for the region */
+  endpoint: string | null;
+  region: string;
+  bucket: string;
+  /** both null: the SDK's default credential chain */
+  accessKeyId: string | null;
+  secretAccessKey: string | null;
+  forcePathStyle: boolean;
+}
+
+/** The storage variables that only make sense together. */
+function storageProblems(env: EnvSchema): string[] {
+  const problems: string[] = [];
+  if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) {
+    problems.push('S3_BUCKET: required when STORAGE_DRIVER=s3');
+  }
+  if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY) {
+    problems.push('S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither');
+  }
+  // a lock outlasting the record's retention would make its erasure impossible
+  if (env.STORAGE_LOCK_MODE !== 'none' && env.STORAGE_LOCK_DAYS > env.RETENTION_INCIDENT_DAYS) {
+    problems.push('STORAGE_LOCK_DAYS: must not exceed RETENTION_INCIDENT_DAYS');
+  }
+  return problems;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -101,7 +129,15 @@ export class AppConfig {
   }>;
   /** per-sender limits on costly writes (login and alerts have theirs under auth and radio) */
   readonly limits: Readonly<{ reportsPerMinute: number; packsPerHour: number }>;
-  readonly storage: Readonly<{ dir: string; evidenceMaxBytes: number }>;
+  readonly storage: Readonly<{
+    driver: EnvSchema['STORAGE_DRIVER'];
+    /** the local driver's root, and both drivers' scratch (tmp/) */
+    dir: string;
+    evidenceMaxBytes: number;
+    s3: Readonly<S3Settings>;
+    /** masters are kept write-once for `days` unless mode is none */
+    lock: Readonly<{ mode: EnvSchema['STORAGE_LOCK_MODE']; days: number }>;
+  }>;
   /** `build`: named with the version in every pack (HUB_BUILD) */
   readonly packs: Readonly<{ signingKeyPath: string; ttlHours: number; build: string }>;
   /** smallest count an analyst may see (k >= 5); smaller cells are withheld */
@@ -160,7 +196,20 @@ export class AppConfig {
       reportsPerMinute: e.REPORT_RATE_LIMIT_PER_MINUTE,
       packsPerHour: e.PACK_RATE_LIMIT_PER_HOUR,
     });
-    this.storage = Object.freeze({ dir: e.STORAGE_DIR, evidenceMaxBytes: e.EVIDENCE_MAX_BYTES });
+    this.storage = Object.freeze({
+      driver: e.STORAGE_DRIVER,
+      dir: e.STORAGE_DIR,
+      evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
+      s3: Object.freeze({
+        endpoint: e.S3_ENDPOINT || null,
+        region: e.S3_REGION,
+        bucket: e.S3_BUCKET,
+        accessKeyId: e.S3_ACCESS_KEY_ID || null,
+        secretAccessKey: e.S3_SECRET_ACCESS_KEY || null,
+        forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      }),
+      lock: Object.freeze({ mode: e.STORAGE_LOCK_MODE, days: e.STORAGE_LOCK_DAYS }),
+    });
     this.packs = Object.freeze({
       signingKeyPath: e.EVIDENCE_SIGNING_KEY_PATH,
       build: e.HUB_BUILD,
@@ -210,9 +259,16 @@ export class AppConfig {
     if (env.NODE_ENV !== 'test' && defects.known.length) {
       problems.push('TEST_DEFECTS: allowed only when NODE_ENV=test');
     }
-    if (['/health', '/ready', '/metrics'].some((p) => env.RADIO_PATH === p || env.RADIO_PATH?.startsWith(`${p}/`))) {
-      problems.push('RADIO_PATH: must not be /health, /ready or /metrics (the radio serves its probes there)');
+    if (
+      ['/health', '/ready', '/metrics'].some(
+        (p) => env.RADIO_PATH === p || env.RADIO_PATH?.startsWith(`${p}/`),
+      )
+    ) {
+      problems.push(
+        'RADIO_PATH: must not be /health, /ready or /metrics (the radio serves its probes there)',
+      );
     }
+    problems.push(...storageProblems(env));
     if (problems.length) {
       throw new ConfigError(problems);
     }

@@ -104,6 +104,44 @@ describe('configuration', () => {
     ).toThrow(/TEST_DEFECTS: unknown replay-skip-one/);
   });
 
+  it('takes an S3 bucket and refuses storage settings that do not fit together', () => {
+    const s3 = {
+      ...exampleVars,
+      STORAGE_DRIVER: 's3',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_BUCKET: 'hub-evidence',
+      S3_ACCESS_KEY_ID: 'hub',
+      S3_SECRET_ACCESS_KEY: 'secret-key',
+      S3_FORCE_PATH_STYLE: 'true',
+      STORAGE_LOCK_MODE: 'compliance',
+      STORAGE_LOCK_DAYS: '365',
+    };
+    const config = AppConfig.from(s3);
+    expect(config.storage.driver).toBe('s3');
+    expect(config.storage.s3).toEqual({
+      endpoint: 'http://minio:9000',
+      region: 'us-east-1',
+      bucket: 'hub-evidence',
+      accessKeyId: 'hub',
+      secretAccessKey: 'secret-key',
+      forcePathStyle: true,
+    });
+    expect(config.storage.lock).toEqual({ mode: 'compliance', days: 365 });
+    expect(AppConfig.from(exampleVars).storage.driver).toBe('local');
+
+    expect(() => AppConfig.from({ ...s3, S3_BUCKET: '' })).toThrow(
+      /S3_BUCKET: required when STORAGE_DRIVER=s3/,
+    );
+    expect(() => AppConfig.from({ ...s3, S3_BUCKET: 'Not_A_Bucket' })).toThrow(/S3_BUCKET/);
+    expect(() => AppConfig.from({ ...s3, S3_ENDPOINT: 'minio:9000' })).toThrow(/S3_ENDPOINT/);
+    expect(() => AppConfig.from({ ...s3, STORAGE_DRIVER: 'nfs' })).toThrow(/STORAGE_DRIVER/);
+    expect(() => AppConfig.from({ ...s3, S3_SECRET_ACCESS_KEY: '' })).toThrow(/set both or neither/);
+    expect(() => AppConfig.from({ ...s3, STORAGE_LOCK_MODE: 'forever' })).toThrow(/STORAGE_LOCK_MODE/);
+    expect(() => AppConfig.from({ ...s3, STORAGE_LOCK_DAYS: '3000' })).toThrow(
+      /STORAGE_LOCK_DAYS: must not exceed RETENTION_INCIDENT_DAYS/,
+    );
+  });
+
   it('freezes its sections', () => {
     const config = AppConfig.from(exampleVars);
     expect(Object.isFrozen(config.db)).toBe(true);

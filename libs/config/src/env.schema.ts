@@ -1,5 +1,16 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) => (typeof value === 'string' ? value === 'true' : value);
 
@@ -166,8 +177,52 @@ export class EnvSchema {
   STATS_MIN_CELL = 5;
 
   // --- storage
+  /** Where objects live: local disk under STORAGE_DIR, or an S3-compatible bucket (S3_*). */
+  @IsIn(['local', 's3'])
+  STORAGE_DRIVER: 'local' | 's3' = 'local';
+
+  /** The local driver's root; with s3, only its tmp/ is used (uploads and packs being built). */
   @IsString()
   STORAGE_DIR = '.data/storage';
+
+  /** The S3 service's URL (MinIO, Ceph, ...); empty means AWS's endpoint for S3_REGION. */
+  @ValidateIf((e: EnvSchema) => e.S3_ENDPOINT !== '')
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'S3_ENDPOINT must be an http(s):// URL' })
+  S3_ENDPOINT = '';
+
+  @Matches(/^[a-z0-9-]+$/, { message: 'S3_REGION must be a region name such as eu-west-2' })
+  S3_REGION = 'us-east-1';
+
+  /** Required when STORAGE_DRIVER=s3. */
+  @ValidateIf((e: EnvSchema) => e.S3_BUCKET !== '')
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be a valid bucket name' })
+  S3_BUCKET = '';
+
+  /** Both or neither; neither uses the SDK's default chain (an instance or task role). */
+  @IsString()
+  S3_ACCESS_KEY_ID = '';
+
+  @IsString()
+  S3_SECRET_ACCESS_KEY = '';
+
+  /** bucket in the path (http://host/bucket/key), as MinIO and most self-hosted services want */
+  @Transform(toBool)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = false;
+
+  /**
+   * Write-once retention of evidence masters (and subject images, proofs): none, governance or
+   * compliance, S3 Object Lock's modes. The local driver and a bucket without Object Lock refuse
+   * deletes and overwrites in the hub only.
+   */
+  @IsIn(['none', 'governance', 'compliance'])
+  STORAGE_LOCK_MODE: 'none' | 'governance' | 'compliance' = 'none';
+
+  /** Days each master is locked from its upload; at most RETENTION_INCIDENT_DAYS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  STORAGE_LOCK_DAYS = 2190;
 
   /** Largest evidence upload in bytes, enforced while streaming (413 beyond it). */
   @Type(() => Number)

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
+import { createObjectStorage, type ObjectStorage } from '@app/storage';
 import { canonicalJson } from './canonical-json';
 import { continuityLine, GENESIS_HASH } from './chain';
 import { caseSummaryPdf } from './pdf/summary';
@@ -34,7 +35,7 @@ class HashTap extends Transform {
 }
 
 /**
- * Builds the pack ZIP. Streams: exhibits are read from their masters only when yazl reaches them
+ * Builds the pack ZIP. Streams: exhibits are read from their masters (in the object storage) only when yazl reaches them
  * (one file open at a time), PDFs are generated when their turn comes, and every byte is hashed
  * on its way into the archive, so memory does not grow with the size or number of exhibits.
  * A master whose bytes no longer match its recorded SHA-256 fails the build, naming the exhibit.
@@ -44,6 +45,20 @@ export async function buildPack(
   onProgress: (p: PackProgress) => void = () => undefined,
 ): Promise<PackResult> {
   const key = loadOrCreateSigningKey(plan.signingKeyPath);
+  const storage = await createObjectStorage(plan.storage);
+  try {
+    return await writePack(plan, key, storage, onProgress);
+  } finally {
+    storage.close();
+  }
+}
+
+async function writePack(
+  plan: PackPlan,
+  key: ReturnType<typeof loadOrCreateSigningKey>,
+  storage: ObjectStorage,
+  onProgress: (p: PackProgress) => void,
+): Promise<PackResult> {
   const mtime = new Date(plan.generatedAt);
   const files: PackFileRecord[] = [];
   const zip = new ZipFile();
@@ -73,7 +88,7 @@ export async function buildPack(
   const addStream = (
     path: string,
     kind: string,
-    open: () => Readable,
+    open: () => Readable | Promise<Readable>,
     expectSha?: string,
     extra: Partial<PackFileRecord> = {},
   ) =>
@@ -81,11 +96,6 @@ export async function buildPack(
       assertSafePackPath(path);
       zip.addReadStreamLazy(path, { compress: false, mtime, mode: 0o100444 }, (cb) => {
         const tap = new HashTap();
-        const src = open();
-        src.on('error', (err) => {
-          tap.destroy(err);
-          reject(err);
-        });
         tap.on('error', reject);
         tap.on('end', () => {
           if (expectSha && tap.sha256 !== expectSha) {
@@ -98,7 +108,21 @@ export async function buildPack(
           step(path);
           resolve();
         });
-        cb(null, src.pipe(tap));
+        Promise.resolve()
+          .then(open)
+          .then(
+            (src) => {
+              src.on('error', (err) => {
+                tap.destroy(err);
+                reject(err);
+              });
+              cb(null, src.pipe(tap));
+            },
+            (err: Error) => {
+              reject(err);
+              cb(err, tap);
+            },
+          );
       });
     });
   const addBuffer = (path: string, kind: string, bytes: Buffer, listed = true) => {
@@ -146,7 +170,13 @@ export async function buildPack(
         addStream(
           ex.packPath,
           'exhibit',
-          () => createReadStream(ex.sourcePath, { highWaterMark: 256 * 1024 }),
+          async () => {
+            const master = await storage.get(ex.sourceKey);
+            if (!master) {
+              throw new Error(`${ex.packPath}: the master ${ex.sha256} is not in the store`);
+            }
+            return master;
+          },
           ex.sha256,
           {
             exhibitReference: ex.reference,

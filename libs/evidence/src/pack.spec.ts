@@ -1,8 +1,19 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localStorageSettings } from '@app/storage';
 import { canonicalJson } from './canonical-json';
 import { type ChainedEntry, chainHash, type ContinuityEntry, GENESIS_HASH } from './chain';
 import { buildPackInChildProcess } from './fork';
@@ -42,13 +53,14 @@ export function samplePlan(dir: string, count = 3, size = 4096): PackPlan {
   const raw: Omit<ExhibitFile, 'packPath'>[] = [];
   for (let i = 0; i < count; i++) {
     const bytes = randomBytes(size);
-    const sourcePath = join(dir, `master-${i}`);
-    writeFileSync(sourcePath, bytes);
+    const sourceKey = `masters/master-${i}`;
+    mkdirSync(join(dir, 'masters'), { recursive: true });
+    writeFileSync(join(dir, sourceKey), bytes);
     raw.push({
       reference: `JS/${i + 1}`,
       incidentId: randomUUID(),
       exhibitId: randomUUID(),
-      sourcePath,
+      sourceKey,
       sha256: sha(bytes),
       sizeBytes: size,
       mediaType: 'image/jpeg',
@@ -67,6 +79,7 @@ export function samplePlan(dir: string, count = 3, size = 4096): PackPlan {
     caseId,
     caseReference: 'CASE-TEST-1',
     outPath: join(dir, 'out', 'pack.zip'),
+    storage: localStorageSettings(dir),
     signingKeyPath: join(dir, 'keys', 'signing.pem'),
     generatedAt: '2026-02-01T12:00:00.000Z',
     generator: generatorName('test'),
@@ -439,10 +452,22 @@ describe('evidence pack builder and verify.mjs', () => {
 
   it('fails the build, naming the exhibit, when a master no longer matches its hash', async () => {
     const bad = samplePlan(mkdtempSync(join(tmpdir(), 'pack-bad-')));
-    const b = readFileSync(bad.exhibits[1].sourcePath);
+    const master = join(bad.storage.dir, bad.exhibits[1].sourceKey);
+    const b = readFileSync(master);
     b[0] ^= 0xff;
-    writeFileSync(bad.exhibits[1].sourcePath, b);
+    writeFileSync(master, b);
     await expect(buildPackInChildProcess(bad)).rejects.toThrow(/exhibits\/JS-2\.jpg: the master's SHA-256/);
     expect(existsSync(`${bad.outPath}.part`)).toBe(false);
+  });
+
+  it('fails the build, naming the exhibit, when a master is not in the store', async () => {
+    const bad = samplePlan(mkdtempSync(join(tmpdir(), 'pack-missing-')));
+    unlinkSync(join(bad.storage.dir, bad.exhibits[2].sourceKey));
+    await expect(buildPackInChildProcess(bad)).rejects.toThrow(
+      /exhibits\/JS-3\.jpg: the master \w+ is not in the store/,
+    );
+    expect(existsSync(`${bad.outPath}.part`)).toBe(false);
+    expect(existsSync(bad.outPath)).toBe(false);
+    rmSync(bad.storage.dir, { recursive: true, force: true });
   });
 });

@@ -1,16 +1,23 @@
 import type { SignedContentJson } from '@app/incidents';
+import type { StorageSettings } from '@app/storage';
 import type { ChainedEntry } from './chain';
 
 /**
  * Everything the pack builder needs, as plain JSON: it crosses into a separate process, so no
- * entities, connections or streams. Exhibit bytes are read there, from `sourcePath`, as they zip.
+ * entities, connections or streams. Exhibit bytes are read there, from the object storage `storage`
+ * describes (by `sourceKey`), as they zip.
  */
 export interface PackPlan {
   packId: string;
   caseId: string;
   caseReference: string;
-  /** where the finished ZIP goes (written to `${outPath}.part` first, then renamed) */
+  /**
+   * where the finished ZIP goes on local disk (written to `${outPath}.part` first, then renamed);
+   * the worker then puts it in the object storage
+   */
   outPath: string;
+  /** the object storage holding the masters (its settings: the child opens its own client) */
+  storage: StorageSettings;
   signingKeyPath: string;
   generatedAt: string;
   /** what built the pack (generatorName): named in every PDF, the manifest and VERIFY.md */
@@ -142,7 +149,8 @@ export interface ExhibitFile {
   packPath: string;
   incidentId: string;
   exhibitId: string;
-  sourcePath: string;
+  /** the master's key in the object storage */
+  sourceKey: string;
   sha256: string;
   sizeBytes: number;
   mediaType: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { chmod, copyFile, link, mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { AppConfig } from '@app/config';
@@ -9,6 +9,7 @@ import { DomainError, ErrorCode } from '@app/errors';
 import { derivativeRelativePath, masterRelativePath, storageRoot } from '@app/evidence';
 import type { StoredContent } from '@app/incidents';
 import { log } from '@app/logging';
+import { ObjectStorage, retainUntilFor } from '@app/storage';
 import { ACCEPTED, type AcceptedType, classify, HEAD_BYTES, MarkerScanner, TAIL_BYTES } from './magic';
 import { stripMetadata } from './strip-metadata';
 
@@ -42,32 +43,40 @@ export function tooLarge(maxBytes: number): DomainError {
 }
 
 /**
- * Content-addressed, write-once files under STORAGE_DIR: `masters/<partnership>/<aa>/<sha256>` and
- * `derivatives/…`. Uploads stream to `tmp/` while being hashed, sized and scanned; only a verified
- * file is hard-linked into place (never overwriting), and the temporary file always goes.
+ * Content-addressed, write-once objects (`masters/<partnership>/<aa>/<sha256>` and `derivatives/…`)
+ * in the configured ObjectStorage. Uploads stream to STORAGE_DIR/tmp/ while being hashed, sized and
+ * scanned; only a verified file is stored under its key (never replacing other bytes; masters
+ * retained per STORAGE_LOCK_*), and the temporary file always goes.
  */
 @Injectable()
 export class EvidenceStore {
   private readonly root: string;
   private readonly maxBytes: number;
+  private readonly lock: AppConfig['storage']['lock'];
   /** S3's negative control: type from the declared file name when the bytes fail (TEST_DEFECTS=mime-fallback) */
   private readonly mimeFallback: boolean;
   /** E1a's negative control: the client's SHA-256 not compared (TEST_DEFECTS=hash-check-off) */
   private readonly hashCheckOff: boolean;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly storage: ObjectStorage,
+  ) {
     this.mimeFallback = config.testDefects.has('mime-fallback');
     this.hashCheckOff = config.testDefects.has('hash-check-off');
     this.root = storageRoot(config.storage.dir);
     this.maxBytes = config.storage.evidenceMaxBytes;
+    this.lock = config.storage.lock;
   }
 
+  /** The storage key of a master (evidence, subject image, proof of service). */
   masterPath(partnershipId: string, sha256: string): string {
-    return join(this.root, masterRelativePath(partnershipId, sha256));
+    return masterRelativePath(partnershipId, sha256);
   }
 
+  /** The storage key of a metadata-free viewing copy. */
   derivativePath(partnershipId: string, sha256: string): string {
-    return join(this.root, derivativeRelativePath(partnershipId, sha256));
+    return derivativeRelativePath(partnershipId, sha256);
   }
 
   /**
@@ -244,9 +253,9 @@ export class EvidenceStore {
         derivative: d ? { sha256: d.sha256, sizeBytes: d.size, mediaType: d.mediaType } : null,
       };
       return await record(content, async () => {
-        await this.place(r.tmpPath, this.masterPath(partnershipId, r.sha256));
+        await this.place(r, this.masterPath(partnershipId, r.sha256), retainUntilFor(this.lock, new Date()));
         if (d) {
-          await this.place(d.tmpPath, this.derivativePath(partnershipId, d.sha256));
+          await this.place(d, this.derivativePath(partnershipId, d.sha256));
         }
       });
     } finally {
@@ -271,29 +280,16 @@ export class EvidenceStore {
     };
   }
 
-  /** Puts a verified temporary file at its content address; an existing copy is kept as it is. */
-  async place(tmpPath: string, finalPath: string): Promise<void> {
-    await mkdir(join(finalPath, '..'), { recursive: true });
-    try {
-      await link(tmpPath, finalPath);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') {
-        return;
-      }
-      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') {
-        throw err;
-      }
-      try {
-        await copyFile(tmpPath, finalPath, constants.COPYFILE_EXCL);
-      } catch (copyErr) {
-        if ((copyErr as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw copyErr;
-        }
-        return;
-      }
-    }
-    await chmod(finalPath, 0o444);
+  /**
+   * Stores a verified temporary file under its content address; the same bytes already there are
+   * kept as they are (a retried upload). The store checks the SHA-256 again as it reads.
+   */
+  async place(file: Received | Derivative, key: string, retainUntil?: Date): Promise<void> {
+    await this.storage.put(
+      key,
+      { path: file.tmpPath },
+      { contentType: file.mediaType, sha256: file.sha256, retainUntil },
+    );
   }
 
   async discard(tmpPath: string | undefined): Promise<void> {
@@ -307,7 +303,17 @@ export class EvidenceStore {
     });
   }
 
-  open(path: string): ReadStream {
-    return createReadStream(path);
+  /** The whole stored object (a viewing copy for a printed sheet). */
+  async read(key: string): Promise<Buffer> {
+    return (await this.storage.getBuffer(key)) ?? missingObject(key);
   }
+
+  /** The stored object's bytes; a row whose object is missing is a fault of the store (500). */
+  async open(key: string): Promise<Readable> {
+    return (await this.storage.get(key)) ?? missingObject(key);
+  }
+}
+
+function missingObject(key: string): never {
+  throw new Error(`stored object missing: ${key}`);
 }

@@ -105,7 +105,7 @@ export class EvidenceController {
       'x-evidence-parent-sha256': derivative.parentSha256,
       'cache-control': 'private, no-store',
     });
-    return new StreamableFile(this.evidence.open(path), {
+    return new StreamableFile(await this.evidence.open(path), {
       type: derivative.mediaType,
       length: Number(derivative.sizeBytes),
       disposition: `attachment; filename="${exhibit.reference.replace('/', '-')}.${ext}"`,

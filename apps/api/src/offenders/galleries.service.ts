@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { readFile } from 'node:fs/promises';
 import type { Role, TenantScope } from '@app/auth';
 import { DomainError } from '@app/errors';
 import {
@@ -57,7 +56,7 @@ export class GalleriesService {
     for (const { subject, listing, printable, notPrinted } of r.rows) {
       const images = [];
       for (const image of printable) {
-        images.push(await readFile(this.store.derivativePath(scope.partnershipId, image.viewSha256!)));
+        images.push(await this.store.read(this.store.derivativePath(scope.partnershipId, image.viewSha256!)));
       }
       entries.push({
         kind: subject.kind,

@@ -247,7 +247,7 @@ export class SubjectImagesController {
       'x-content-type-options': 'nosniff',
       'cache-control': 'private, no-store',
     });
-    return new StreamableFile(this.files.open(path), {
+    return new StreamableFile(await this.files.open(path), {
       type: image.mediaType,
       disposition: `attachment; filename="subject-image-${image.id}"`,
     });

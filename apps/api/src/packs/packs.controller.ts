@@ -9,13 +9,10 @@ import {
 } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
-import { storageRoot } from '@app/evidence';
 import { type TenantScope, ROLES } from '@app/auth';
-import { AppConfig } from '@app/config';
 import { type EvidencePack } from '@app/cases';
-import { IsHumanText } from '@app/errors';
+import { DomainError, ErrorCode, IsHumanText } from '@app/errors';
+import { ObjectStorage } from '@app/storage';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PackRateLimiter } from '../http/actor-rate-limiter';
 import { UuidParam } from '../http/uuid.pipe';
@@ -114,15 +111,11 @@ export class PackResponse {
 @ApiBearerAuth()
 @Controller()
 export class PacksController {
-  private readonly root: string;
-
   constructor(
     private readonly packs: PacksService,
     private readonly limiter: PackRateLimiter,
-    config: AppConfig,
-  ) {
-    this.root = storageRoot(config.storage.dir);
-  }
+    private readonly storage: ObjectStorage,
+  ) {}
 
   /** Queues a build; poll GET /packs/{id} for progress. At most PACK_RATE_LIMIT_PER_HOUR an hour. */
   @Post('cases/:id/packs')
@@ -168,11 +161,16 @@ export class PacksController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
     const pack = await this.packs.disclose(scope, id, body.recipient, body.purpose);
+    const zip = await this.storage.get(pack.storagePath);
+    if (!zip) {
+      // expired (and deleted) between the check and now
+      throw new DomainError(ErrorCode.Conflict, 'The pack is no longer stored; request a new one');
+    }
     void reply.header('content-type', 'application/zip');
     void reply.header('content-disposition', `attachment; filename="evidence-pack-${pack.id}.zip"`);
     void reply.header('x-content-sha256', pack.sha256 ?? '');
     void reply.header('cache-control', 'no-store');
-    return new StreamableFile(createReadStream(join(this.root, pack.storagePath)), {
+    return new StreamableFile(zip, {
       length: pack.sizeBytes === null ? undefined : Number(pack.sizeBytes),
     });
   }

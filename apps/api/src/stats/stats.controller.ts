@@ -1,6 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
-import { storageRoot } from '@app/evidence';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -13,9 +10,9 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { scopeOf, type TenantScope, ROLES } from '@app/auth';
-import { AppConfig } from '@app/config';
 import { ReportStatus, StatsRepository } from '@app/stats';
 import { DomainError, ErrorCode } from '@app/errors';
+import { ObjectStorage } from '@app/storage';
 import { AcceptsApiKey, Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
 import { UuidParam } from '../http/uuid.pipe';
@@ -49,7 +46,7 @@ export class StatsController {
   constructor(
     private readonly stats: StatsService,
     private readonly repo: StatsRepository,
-    private readonly config: AppConfig,
+    private readonly storage: ObjectStorage,
   ) {}
 
   @Get('headline')
@@ -158,7 +155,7 @@ export class StatsController {
   /** The PDF; every download is logged as a disclosure. */
   @Get('reports/:id/pdf')
   @Roles(...ROLES.managers)
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404, 409)
   @ApiFileResponse('application/pdf')
   async download(
     @Scope() scope: TenantScope,
@@ -177,7 +174,11 @@ export class StatsController {
       'content-disposition',
       `attachment; filename="report-${report.year}-q${report.quarter}.pdf"`,
     );
-    return reply.send(createReadStream(join(storageRoot(this.config.storage.dir), report.filePath)));
+    const pdf = await this.storage.get(report.filePath);
+    if (!pdf) {
+      throw new DomainError(ErrorCode.Conflict, 'The report file is missing; request it again');
+    }
+    return reply.send(pdf);
   }
 
   private viewer(req: HubRequest) {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AppConfig } from '@app/config';
 import { PackBuildRepository } from '@app/cases';
-import { buildPackInChildProcess, generatorName, packRelativePath, storageRoot } from '@app/evidence';
+import { buildPackInChildProcess, generatorName, packRelativePath } from '@app/evidence';
 import { log } from '@app/logging';
 import { JobName, QueueName } from '@app/queue';
+import { ObjectStorage, storageSettings } from '@app/storage';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
 import { WorkerMetrics } from '../ops/worker-metrics';
 import { planPack } from './pack-plan';
@@ -15,9 +15,10 @@ const PROGRESS_EVERY_MS = 500;
 
 /**
  * Builds evidence packs. The job reads the case in one transaction, hands a plain-data plan to a
- * child process that streams the ZIP (PDF and zlib work off this event loop), then records the
- * result. A redelivered job finds the pack finished and does nothing; a failed build is retried
- * by BullMQ and rebuilds from scratch (the ZIP is written to `.part` and renamed when complete).
+ * child process that streams the ZIP to local scratch disk (PDF and zlib work off this event loop),
+ * stores the finished ZIP in the object storage, then records the result. A redelivered job finds
+ * the pack finished and does nothing; a failed build is retried by BullMQ and rebuilds from scratch
+ * (the ZIP is written to `.part` and renamed when complete; a put replaces an unrecorded earlier one).
  */
 @Injectable()
 export class EvidenceExportProcessor implements QueueProcessor<QueueName.EvidenceExport> {
@@ -27,6 +28,7 @@ export class EvidenceExportProcessor implements QueueProcessor<QueueName.Evidenc
     private readonly packs: PackBuildRepository,
     private readonly config: AppConfig,
     private readonly metrics: WorkerMetrics,
+    private readonly storage: ObjectStorage,
   ) {}
 
   readonly handlers = {
@@ -38,7 +40,7 @@ export class EvidenceExportProcessor implements QueueProcessor<QueueName.Evidenc
       const started = Date.now();
       const plan = planPack(
         source,
-        this.config.storage.dir,
+        storageSettings(this.config),
         this.config.packs.signingKeyPath,
         new Date(),
         generatorName(this.config.packs.build),
@@ -60,11 +62,17 @@ export class EvidenceExportProcessor implements QueueProcessor<QueueName.Evidenc
           },
         });
         await pending;
+        const storagePath = packRelativePath(source.pack.partnershipId, packId);
+        await this.storage.put(
+          storagePath,
+          { path: plan.outPath },
+          { contentType: 'application/zip', sha256: result.sha256 },
+        );
         await this.packs.finish(packId, {
           sha256: result.sha256,
           sizeBytes: result.sizeBytes,
           fileCount: result.fileCount,
-          storagePath: packRelativePath(source.pack.partnershipId, packId),
+          storagePath,
           checkpointSeq: result.checkpoint.seq,
           checkpointHash: result.checkpoint.head_hash,
           keyFingerprint: result.publicKeyFingerprint,
@@ -92,15 +100,22 @@ export class EvidenceExportProcessor implements QueueProcessor<QueueName.Evidenc
           await this.packs.fail(packId, err instanceof Error ? err.message : String(err));
         }
         throw err;
+      } finally {
+        await rm(plan.outPath, { force: true });
       }
     },
     [JobName.ExpireEvidencePacks]: async () => {
       const paths = await this.packs.expire();
-      const root = storageRoot(this.config.storage.dir);
+      // the rows are expired already: one object the store refuses to delete now must not keep
+      // the others (the job would not see these paths again)
+      let failed = 0;
       for (const p of paths) {
-        await rm(join(root, p), { force: true });
+        await this.storage.delete(p).catch((err: unknown) => {
+          failed += 1;
+          log().warn({ err }, 'could not delete an expired evidence pack');
+        });
       }
-      log().info({ expired: paths.length }, 'expired evidence packs');
+      log().info({ expired: paths.length, failed }, 'expired evidence packs');
       return { expired: paths.length };
     },
   } satisfies HandlerMap<QueueName.EvidenceExport>;

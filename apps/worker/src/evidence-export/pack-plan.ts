@@ -14,7 +14,6 @@ import {
   type CaseSummary,
   exhibitPackPaths,
   masterRelativePath,
-  packRelativePath,
   type PackPlan,
   type ScheduleRow,
   safeName,
@@ -22,6 +21,7 @@ import {
   ukTime,
 } from '@app/evidence';
 import { signedContentJson } from '@app/incidents';
+import type { StorageSettings } from '@app/storage';
 
 /** The words a description field is shown under. */
 const DESCRIPTION_LABELS: Record<string, string> = {
@@ -98,15 +98,17 @@ function scheduleOf(src: PackSource): { acts: ScheduledAct[]; rows: ScheduleRow[
   return { acts, rows };
 }
 
-/** Turns what the repository read into the builder's plain-data plan. */
+/**
+ * Turns what the repository read into the builder's plain-data plan. The ZIP is built in the
+ * scratch folder (STORAGE_DIR/tmp/packs) and stored by the worker once complete.
+ */
 export function planPack(
   src: PackSource,
-  storageDir: string,
+  storage: StorageSettings,
   signingKeyPath: string,
   generatedAt: Date,
   generator: string,
 ): PackPlan {
-  const root = storageRoot(storageDir);
   const keyPath = isAbsolute(signingKeyPath) ? signingKeyPath : resolve(process.cwd(), signingKeyPath);
   const c = src.case;
   const { acts, rows } = scheduleOf(src);
@@ -204,7 +206,8 @@ export function planPack(
     packId: src.pack.id,
     caseId: c.id,
     caseReference: c.reference,
-    outPath: join(root, packRelativePath(src.pack.partnershipId, src.pack.id)),
+    outPath: join(storageRoot(storage.dir), 'tmp', 'packs', `${src.pack.id}.zip`),
+    storage,
     signingKeyPath: keyPath,
     generatedAt: generatedAt.toISOString(),
     generator,
@@ -250,7 +253,7 @@ export function planPack(
       packPath: exhibitPaths[n],
       incidentId: e.incidentId,
       exhibitId: e.id,
-      sourcePath: join(root, masterRelativePath(e.partnershipId, e.sha256)),
+      sourceKey: masterRelativePath(e.partnershipId, e.sha256),
       sha256: e.sha256,
       sizeBytes: Number(e.sizeBytes),
       mediaType: e.mediaType,

@@ -1,20 +1,17 @@
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { Role } from '@app/auth';
-import { AppConfig } from '@app/config';
-import { reportRelativePath, storageRoot } from '@app/evidence';
+import { reportRelativePath } from '@app/evidence';
 import { type Measures, STAFF_OFFENCE_TYPES, StatsRepository } from '@app/stats';
 import { log } from '@app/logging';
 import { JobName, QueueName } from '@app/queue';
+import { ObjectStorage } from '@app/storage';
 import type { HandlerMap, QueueProcessor } from '../job-handler';
 import { renderReport } from './report-pdf';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
- * Builds quarterly partnership reports from the rollups into config.storage.dir. The file name is
+ * Builds quarterly partnership reports from the rollups into the object storage. The file name is
  * the report id, written whole then recorded, so a redelivered job rewrites the same bytes.
  */
 @Injectable()
@@ -23,7 +20,7 @@ export class ReportsProcessor implements QueueProcessor<QueueName.Reports> {
 
   constructor(
     private readonly stats: StatsRepository,
-    private readonly config: AppConfig,
+    private readonly storage: ObjectStorage,
   ) {}
 
   readonly handlers = {
@@ -90,10 +87,7 @@ export class ReportsProcessor implements QueueProcessor<QueueName.Reports> {
         repeat,
       });
       const rel = reportRelativePath(partnershipId, reportId);
-      const file = join(storageRoot(this.config.storage.dir), rel);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, pdf);
-      const sha256 = createHash('sha256').update(pdf).digest('hex');
+      const { sha256 } = await this.storage.put(rel, pdf, { contentType: 'application/pdf' });
       await this.stats.finishReport(partnershipId, reportId, { filePath: rel, sha256, bytes: pdf.length });
       log().info({ partnershipId, reportId, bytes: pdf.length }, 'built quarterly partnership report');
       return { built: true, bytes: pdf.length };

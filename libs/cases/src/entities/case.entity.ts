@@ -339,7 +339,7 @@ export enum PackStatus {
   Expired = 'expired',
 }
 
-/** One build of a case's evidence pack; the ZIP lives under STORAGE_DIR/packs until it expires. */
+/** One build of a case's evidence pack; the ZIP is kept in the object storage until it expires. */
 @Entity('evidence_packs')
 @Index('evidence_packs_case_id_created_at_idx', ['caseId', 'createdAt'])
 @Index('evidence_packs_status_expires_at_idx', ['status', 'expiresAt'])
@@ -381,7 +381,7 @@ export class EvidencePack extends BaseRow {
   @Column('int', { nullable: true })
   fileCount: number | null;
 
-  /** relative to STORAGE_DIR */
+  /** its key in the object storage (packs/<partnership>/<id>.zip) */
   @Column('text', { nullable: true })
   storagePath: string | null;
 
