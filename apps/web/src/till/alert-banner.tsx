@@ -92,12 +92,13 @@ export function AlertBanner({ view, onAck }: { view: RadioView; onAck: (id: stri
               <div>
                 <strong>{TYPE_TEXT[a.type]}</strong>
                 {a.priority === 'emergency' && <span class="tag">Emergency</span>}
+                <span class="meta">
+                  {' '}
+                  · sent {new Date(a.createdAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}
+                </span>
                 <p class="alert-message">{a.message}</p>
-                <p class="meta">
-                  Sent {new Date(a.createdAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}
-                </p>
               </div>
-              <button type="button" class="primary big" disabled={busy} onClick={() => void acknowledge([a])}>
+              <button type="button" class="primary" disabled={busy} onClick={() => void acknowledge([a])}>
                 Acknowledge
               </button>
             </div>
@@ -106,13 +107,13 @@ export function AlertBanner({ view, onAck }: { view: RadioView; onAck: (id: stri
             <div class="alert-strip-actions">
               <button
                 type="button"
-                class="secondary"
+                class="secondary small"
                 aria-expanded={expanded}
                 onClick={() => setExpanded(!expanded)}
               >
                 {expanded ? 'Show only the most urgent' : `Show all ${open.length} alerts`}
               </button>
-              <button type="button" class="primary" disabled={busy} onClick={() => void acknowledge(open)}>
+              <button type="button" class="primary small" disabled={busy} onClick={() => void acknowledge(open)}>
                 Acknowledge all {open.length}
               </button>
             </div>

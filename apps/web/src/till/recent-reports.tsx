@@ -1,6 +1,6 @@
 // The store's recent reports as the hub has them (from every tablet and member of staff), under
 // what this tablet has queued: what was filed, its status, and its photos on request.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../api/client';
 import type { Incident, Page } from '../api/types';
 import { ExhibitGallery } from '../ui/exhibits';
@@ -14,9 +14,11 @@ const STATUS_TEXT: Record<Incident['status'], string> = {
   closed: 'Closed',
 };
 
-export function RecentReports({ session }: { session: Session }) {
+/** `sent`: how many of this tablet's reports have reached the hub; each new one reloads the list. */
+export function RecentReports({ session, sent }: { session: Session; sent: number }) {
   const store = session.actor.storeId;
   const list = useLoad<Page<Incident>>(`/incidents?limit=10${store ? `&storeId=${store}` : ''}`);
+  useEffect(() => list.reload(), [sent]);
   const [open, setOpen] = useState<string | null>(null);
   return (
     <section aria-labelledby="recent-reports" class="recent-reports">

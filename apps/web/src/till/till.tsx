@@ -57,7 +57,7 @@ export function TillScreen({ session }: { session: Session }) {
         {tab === 'queue' && (
           <>
             {status && <QueueList status={status} outbox={outbox} />}
-            <RecentReports session={session} />
+            <RecentReports session={session} sent={status?.items.filter((i) => i.state === 'sent').length ?? 0} />
           </>
         )}
         {tab === 'requests' && <EvidenceRequests session={session} />}
