@@ -143,4 +143,37 @@ describe('evidence in the browser, and the till alert strip', () => {
     expect(till.errors).toEqual([]);
     await till.context.close();
   });
+
+  it('the till can be installed: a favicon and a web manifest whose icons load', async () => {
+    const { context, page } = await newDevice(stack, { width: 390, height: 844 });
+    await page.goto('/');
+    const found = await page.evaluate(async () => {
+      const link = (rel: string) => document.querySelector<HTMLLinkElement>(`link[rel="${rel}"]`)?.href ?? '';
+      const manifest = (await (await fetch(link('manifest'))).json()) as {
+        start_url: string;
+        display: string;
+        icons: { src: string; sizes: string; type: string }[];
+      };
+      const icons = await Promise.all(
+        manifest.icons.map(async (i) => {
+          const res = await fetch(i.src);
+          return `${i.sizes} ${res.status} ${res.headers.get('content-type')}`;
+        }),
+      );
+      const favicon = await fetch(link('icon'));
+      return {
+        startUrl: manifest.start_url,
+        display: manifest.display,
+        icons,
+        favicon: `${favicon.status} ${favicon.headers.get('content-type')}`,
+      };
+    });
+    expect(found).toEqual({
+      startUrl: '/#/till',
+      display: 'standalone',
+      icons: ['192x192 200 image/png', '512x512 200 image/png', 'any 200 image/svg+xml'],
+      favicon: '200 image/svg+xml',
+    });
+    await context.close();
+  });
 });
