@@ -51,11 +51,11 @@ export async function a11yProblems(page: Page): Promise<string[]> {
       }
       problems.push(`${role} without a name: ${html}`);
     }
-    const duplicates = await page.evaluate(() => {
-      const seen = new Map<string, number>();
+    const duplicates = (await page.evaluate(`(() => {
+      const seen = new Map();
       document.querySelectorAll('[id]').forEach((e) => seen.set(e.id, (seen.get(e.id) ?? 0) + 1));
       return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
-    });
+    })()`)) as string[];
     return [...problems, ...duplicates.map((id) => `duplicate id: ${id}`)];
   } finally {
     await cdp.detach();

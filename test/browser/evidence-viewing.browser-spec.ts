@@ -75,7 +75,7 @@ describe('evidence in the browser, and the till alert strip', () => {
     const full = dialog.getByRole('img', { name: `Exhibit ${exhibit.reference}, full size` });
     await full.waitFor();
     // stored 600 x 400 sideways; the viewing copy stands upright, 400 x 600
-    const size = await full.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    const size = await full.evaluate('(img) => [img.naturalWidth, img.naturalHeight]');
     expect(size).toEqual([400, 600]);
     await shot(police.page, 'police-exhibit-viewer');
     expect(await a11yAtSizes(police.page)).toEqual(NO_PROBLEMS);
@@ -103,9 +103,15 @@ describe('evidence in the browser, and the till alert strip', () => {
   it('the till collapses its alerts into a strip above the form and acknowledges them all at once', async () => {
     const till = await newDevice(stack, { width: 390, height: 844 });
     await signIn(till.page, users()[Role.StoreManager].email, users()[Role.StoreManager].password);
-    await eventually(async () => (await till.page.getByTestId('radio-state').textContent())?.includes('live'));
+    await eventually(async () =>
+      (await till.page.getByTestId('radio-state').textContent())?.includes('live'),
+    );
 
-    const messages = ['Grey hoodie at the door', 'Two men filling bags in aisle 3', 'Blue van outside, engine on'];
+    const messages = [
+      'Grey hoodie at the door',
+      'Two men filling bags in aisle 3',
+      'Blue van outside, engine on',
+    ];
     const ids: string[] = [];
     for (const message of messages) {
       const raised = await stack.api.http.post(
@@ -147,17 +153,13 @@ describe('evidence in the browser, and the till alert strip', () => {
   it('the till can be installed: a favicon and a web manifest whose icons load', async () => {
     const { context, page } = await newDevice(stack, { width: 390, height: 844 });
     await page.goto('/');
-    const found = await page.evaluate(async () => {
-      const link = (rel: string) => document.querySelector<HTMLLinkElement>(`link[rel="${rel}"]`)?.href ?? '';
-      const manifest = (await (await fetch(link('manifest'))).json()) as {
-        start_url: string;
-        display: string;
-        icons: { src: string; sizes: string; type: string }[];
-      };
+    const found = await page.evaluate(`(async () => {
+      const link = (rel) => document.querySelector('link[rel="' + rel + '"]')?.href ?? '';
+      const manifest = await (await fetch(link('manifest'))).json();
       const icons = await Promise.all(
         manifest.icons.map(async (i) => {
           const res = await fetch(i.src);
-          return `${i.sizes} ${res.status} ${res.headers.get('content-type')}`;
+          return i.sizes + ' ' + res.status + ' ' + res.headers.get('content-type');
         }),
       );
       const favicon = await fetch(link('icon'));
@@ -165,9 +167,9 @@ describe('evidence in the browser, and the till alert strip', () => {
         startUrl: manifest.start_url,
         display: manifest.display,
         icons,
-        favicon: `${favicon.status} ${favicon.headers.get('content-type')}`,
+        favicon: favicon.status + ' ' + favicon.headers.get('content-type'),
       };
-    });
+    })()`);
     expect(found).toEqual({
       startUrl: '/#/till',
       display: 'standalone',

@@ -907,6 +907,7 @@ export const ROUTES: RouteCase[] = [
     }),
   },
   { method: 'GET', path: '/api/v1/users', allowed: STAFF_MANAGERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/officers', allowed: POLICE_ONLY, ok: 200 },
   {
     method: 'GET',
     path: '/api/v1/users/{id}',

@@ -14,7 +14,12 @@ describe('makeViewingCopies', () => {
   it('stands a phone photo upright and drops its EXIF (GPS, serial number) and comments', async () => {
     const photo = await buildOrientedPhoto(60, 40);
     const before = await sharp(photo).metadata();
-    expect([before.width, before.height, before.orientation, exifHasGps(before.exif)]).toEqual([60, 40, 6, true]);
+    expect([before.width, before.height, before.orientation, exifHasGps(before.exif)]).toEqual([
+      60,
+      40,
+      6,
+      true,
+    ]);
 
     const copies = await makeViewingCopies('image/jpeg', photo);
     const view = copies!.view.data;

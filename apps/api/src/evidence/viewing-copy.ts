@@ -37,7 +37,12 @@ export async function makeViewingCopies(mediaType: string, data: Buffer): Promis
   }
   try {
     const image = sharp(data, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).rotate();
-    const fit = (edge: number) => ({ width: edge, height: edge, fit: 'inside' as const, withoutEnlargement: true });
+    const fit = (edge: number) => ({
+      width: edge,
+      height: edge,
+      fit: 'inside' as const,
+      withoutEnlargement: true,
+    });
     const png = mediaType === 'image/png';
     const view = png
       ? await image.clone().resize(fit(VIEW_EDGE)).png().toBuffer()

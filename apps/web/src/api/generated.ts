@@ -832,6 +832,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/officers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PartnershipsController_officers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/packs/{id}': {
     parameters: {
       query?: never;
@@ -2116,6 +2132,15 @@ export interface components {
       /** @description each theft at or under this (pence) is a candidate; the window total must exceed it */
       thresholdPence: number;
       windowDays: number;
+    };
+    OfficerPage: {
+      items: components['schemas']['OfficerResponse'][];
+      /** @description pass as ?cursor= for the next page; null at the end */
+      nextCursor: string | null;
+    };
+    OfficerResponse: {
+      displayName: string;
+      id: string;
     };
     OpenCaseRequest: {
       incidentId?: string;
@@ -6222,6 +6247,55 @@ export interface operations {
       };
       /** @description the current state forbids this, or it clashes with an existing record */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  PartnershipsController_officers: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OfficerPage'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
         headers: {
           [name: string]: unknown;
         };

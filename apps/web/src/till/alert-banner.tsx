@@ -86,7 +86,13 @@ export function AlertBanner({ view, onAck }: { view: RadioView; onAck: (id: stri
         <span class="dot" aria-hidden="true" /> Radio: {RADIO_TEXT[view.state]}
       </p>
       {open.length > 0 && (
-        <div role="alert" aria-live="assertive" class="alerts" data-testid="alert-strip" data-count={open.length}>
+        <div
+          role="alert"
+          aria-live="assertive"
+          class="alerts"
+          data-testid="alert-strip"
+          data-count={open.length}
+        >
           {shown.map((a) => (
             <div key={a.id} class={`alert-banner ${a.priority}`} data-testid="alert-banner">
               <div>
@@ -94,7 +100,8 @@ export function AlertBanner({ view, onAck }: { view: RadioView; onAck: (id: stri
                 {a.priority === 'emergency' && <span class="tag">Emergency</span>}
                 <span class="meta">
                   {' '}
-                  · sent {new Date(a.createdAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}
+                  · sent{' '}
+                  {new Date(a.createdAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}
                 </span>
                 <p class="alert-message">{a.message}</p>
               </div>
@@ -113,7 +120,12 @@ export function AlertBanner({ view, onAck }: { view: RadioView; onAck: (id: stri
               >
                 {expanded ? 'Show only the most urgent' : `Show all ${open.length} alerts`}
               </button>
-              <button type="button" class="primary small" disabled={busy} onClick={() => void acknowledge(open)}>
+              <button
+                type="button"
+                class="primary small"
+                disabled={busy}
+                onClick={() => void acknowledge(open)}
+              >
                 Acknowledge all {open.length}
               </button>
             </div>

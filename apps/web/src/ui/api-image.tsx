@@ -33,7 +33,8 @@ export function useApiImage(path: string | null): ApiImageState {
       .then(({ blob }) => toDataUrl(blob))
       .then(
         (src) => live && setState({ kind: 'shown', src }),
-        (err: unknown) => live && setState({ kind: 'failed', noCopy: err instanceof ApiError && err.status === 409 }),
+        (err: unknown) =>
+          live && setState({ kind: 'failed', noCopy: err instanceof ApiError && err.status === 409 }),
       );
     return () => {
       live = false;

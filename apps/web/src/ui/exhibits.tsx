@@ -39,7 +39,9 @@ export function ExhibitGallery({
   const session = api.current;
   const role = session?.actor.kind === 'device' ? 'shopworker' : session?.actor.role;
   const allowed = !!role && VIEWERS.has(role);
-  const list = useLoad<{ items: Exhibit[] }>(allowed && !exhibits ? `/incidents/${incidentId}/evidence` : null);
+  const list = useLoad<{ items: Exhibit[] }>(
+    allowed && !exhibits ? `/incidents/${incidentId}/evidence` : null,
+  );
   const [open, setOpen] = useState<Exhibit | null>(null);
   if (!allowed) {
     return null;
@@ -91,7 +93,9 @@ function ExhibitViewer({ exhibit: x, onClose }: { exhibit: Exhibit; onClose: () 
         </button>
       </div>
       <ApiImage path={`${base(x)}/view`} alt={`Exhibit ${x.reference}, full size`} class="exhibit-full" />
-      <p class="hint">A viewing copy without the file’s hidden data (location, camera). Your view is logged.</p>
+      <p class="hint">
+        A viewing copy without the file’s hidden data (location, camera). Your view is logged.
+      </p>
     </dialog>
   );
 }
