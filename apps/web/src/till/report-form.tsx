@@ -35,15 +35,7 @@ const LABEL_IDS: Record<string, string> = {
   'impact.text': 'i-text',
 };
 
-export function ReportForm({
-  owner,
-  outbox,
-  onFiled,
-}: {
-  owner: string;
-  outbox: Outbox;
-  onFiled: () => void;
-}) {
+export function ReportForm({ owner, outbox, onFiled }: { owner: string; outbox: Outbox; onFiled: () => void }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
@@ -99,8 +91,7 @@ export function ReportForm({
   };
   const setStatement = (patch: Partial<StatementDraft>) =>
     updateDraft({ statement: { ...(draft.statement ?? emptyStatement()), ...patch } });
-  const setImpact = (patch: Partial<ImpactDraft>) =>
-    updateDraft({ impact: { ...(draft.impact ?? emptyImpact()), ...patch } });
+  const setImpact = (patch: Partial<ImpactDraft>) => updateDraft({ impact: { ...(draft.impact ?? emptyImpact()), ...patch } });
 
   const addPhotos = async (files: FileList | null) => {
     if (!files?.length) {
@@ -198,47 +189,14 @@ export function ReportForm({
         onChange={(types) => update({ types })}
         error={errors.types}
       />
-      <TextArea
-        id="r-narrative"
-        label="What happened, in your own words"
-        hint="Who did what, and what you saw. A few words is enough now; you can add more later."
-        {...answer('narrative')}
-        rows={4}
-        required
-      />
-      <TextArea
-        id="r-words"
-        label="Exact words said to you (if any)"
-        hint="Write them as they were said, even if offensive."
-        {...answer('exactWords')}
-        rows={2}
-      />
-      <Choices
-        id="r-weapon"
-        label="Weapon"
-        options={WEAPONS}
-        selected={[form.weapon]}
-        onChange={([weapon]) => update({ weapon })}
-      />
-      <Choices
-        id="r-injury"
-        label="Was anyone hurt?"
-        options={INJURIES}
-        selected={[form.injury]}
-        onChange={([injury]) => update({ injury })}
-      />
+      <TextArea id="r-narrative" label="What happened, in your own words" hint="Who did what, and what you saw. A few words is enough now; you can add more later." {...answer('narrative')} rows={4} required />
+      <TextArea id="r-words" label="Exact words said to you (if any)" hint="Write them as they were said, even if offensive." {...answer('exactWords')} rows={2} />
+      <Choices id="r-weapon" label="Weapon" options={WEAPONS} selected={[form.weapon]} onChange={([weapon]) => update({ weapon })} />
+      <Choices id="r-injury" label="Was anyone hurt?" options={INJURIES} selected={[form.injury]} onChange={([injury]) => update({ injury })} />
 
       <details class="more">
         <summary>What set it off?</summary>
-        <Choices
-          id="r-triggers"
-          label="Trigger"
-          hint="Choose all that apply."
-          options={TRIGGERS}
-          selected={form.triggers}
-          multiple
-          onChange={(triggers) => update({ triggers })}
-        />
+        <Choices id="r-triggers" label="Trigger" hint="Choose all that apply." options={TRIGGERS} selected={form.triggers} multiple onChange={(triggers) => update({ triggers })} />
       </details>
 
       <details class="more">
@@ -251,131 +209,40 @@ export function ReportForm({
           value={form.occurredAt}
           onInput={(occurredAt) => update({ occurredAt })}
         />
-        <TextArea
-          id="r-description"
-          label="Offender description"
-          hint="Age, height, build, hair, marks. No ethnicity, religion or health."
-          value={form.description}
-          onInput={(description) => update({ description })}
-          rows={2}
-        />
-        <TextField
-          id="r-clothing"
-          label="Clothing"
-          value={form.clothing}
-          onInput={(clothing) => update({ clothing })}
-        />
-        <TextField
-          id="r-direction"
-          label="Direction of travel"
-          value={form.directionOfTravel}
-          onInput={(directionOfTravel) => update({ directionOfTravel })}
-        />
+        <TextArea id="r-description" label="Offender description" hint="Age, height, build, hair, marks. No ethnicity, religion or health." value={form.description} onInput={(description) => update({ description })} rows={2} />
+        <TextField id="r-clothing" label="Clothing" value={form.clothing} onInput={(clothing) => update({ clothing })} />
+        <TextField id="r-direction" label="Direction of travel" value={form.directionOfTravel} onInput={(directionOfTravel) => update({ directionOfTravel })} />
         <fieldset class="field">
           <legend>Goods taken or damaged</legend>
           {form.goods.map((g, i) => (
             <div class="goods-row" key={i}>
-              <TextField
-                id={`g-desc-${i}`}
-                label="Item"
-                value={g.description}
-                error={errors[`goods.${i}.description`]}
-                onInput={(description) =>
-                  update({ goods: form.goods.map((x, j) => (j === i ? { ...x, description } : x)) })
-                }
-              />
-              <TextField
-                id={`g-qty-${i}`}
-                label="Quantity"
-                inputMode="numeric"
-                value={g.quantity}
-                error={errors[`goods.${i}.quantity`]}
-                onInput={(quantity) =>
-                  update({ goods: form.goods.map((x, j) => (j === i ? { ...x, quantity } : x)) })
-                }
-              />
-              <TextField
-                id={`g-price-${i}`}
-                label="Price each (£)"
-                inputMode="decimal"
-                value={g.price}
-                error={errors[`goods.${i}.unitPricePence`]}
-                onInput={(price) =>
-                  update({ goods: form.goods.map((x, j) => (j === i ? { ...x, price } : x)) })
-                }
-              />
-              <button
-                type="button"
-                class="secondary small"
-                onClick={() => update({ goods: form.goods.filter((_, j) => j !== i) })}
-              >
+              <TextField id={`g-desc-${i}`} label="Item" value={g.description} error={errors[`goods.${i}.description`]} onInput={(description) => update({ goods: form.goods.map((x, j) => (j === i ? { ...x, description } : x)) })} />
+              <TextField id={`g-qty-${i}`} label="Quantity" inputMode="numeric" value={g.quantity} error={errors[`goods.${i}.quantity`]} onInput={(quantity) => update({ goods: form.goods.map((x, j) => (j === i ? { ...x, quantity } : x)) })} />
+              <TextField id={`g-price-${i}`} label="Price each (£)" inputMode="decimal" value={g.price} error={errors[`goods.${i}.unitPricePence`]} onInput={(price) => update({ goods: form.goods.map((x, j) => (j === i ? { ...x, price } : x)) })} />
+              <button type="button" class="secondary small" onClick={() => update({ goods: form.goods.filter((_, j) => j !== i) })}>
                 Remove item {i + 1}
               </button>
             </div>
           ))}
-          <button
-            type="button"
-            class="secondary"
-            onClick={() => update({ goods: [...form.goods, { description: '', quantity: '1', price: '' }] })}
-          >
+          <button type="button" class="secondary" onClick={() => update({ goods: [...form.goods, { description: '', quantity: '1', price: '' }] })}>
             Add an item
           </button>
         </fieldset>
-        <TextField
-          id="r-damage"
-          label="Damage to property or stock (£)"
-          hint="For compensation; leave empty if none"
-          inputMode="decimal"
-          value={form.damage ?? ''}
-          error={errors.damageValuePence}
-          onInput={(damage) => update({ damage })}
-        />
+        <TextField id="r-damage" label="Damage to property or stock (£)" hint="For compensation; leave empty if none" inputMode="decimal" value={form.damage ?? ''} error={errors.damageValuePence} onInput={(damage) => update({ damage })} />
       </details>
 
       <details class="more">
         <summary>Police, CCTV and support</summary>
-        <Check
-          id="r-police"
-          label="Reported to the police"
-          checked={form.policeReported}
-          onChange={(policeReported) => update({ policeReported })}
-        />
+        <Check id="r-police" label="Reported to the police" checked={form.policeReported} onChange={(policeReported) => update({ policeReported })} />
         {form.policeReported && (
-          <TextField
-            id="r-crimeref"
-            label="Crime reference"
-            value={form.crimeReference}
-            error={errors.crimeReference}
-            onInput={(crimeReference) => update({ crimeReference })}
-          />
+          <TextField id="r-crimeref" label="Crime reference" value={form.crimeReference} error={errors.crimeReference} onInput={(crimeReference) => update({ crimeReference })} />
         )}
-        <Check
-          id="r-attended"
-          label="Police attended"
-          checked={form.policeAttended}
-          onChange={(policeAttended) => update({ policeAttended })}
-        />
-        <Check
-          id="r-cctv"
-          label="CCTV covers it"
-          checked={form.cctvAvailable}
-          onChange={(cctvAvailable) => update({ cctvAvailable })}
-        />
+        <Check id="r-attended" label="Police attended" checked={form.policeAttended} onChange={(policeAttended) => update({ policeAttended })} />
+        <Check id="r-cctv" label="CCTV covers it" checked={form.cctvAvailable} onChange={(cctvAvailable) => update({ cctvAvailable })} />
         {form.cctvAvailable && (
-          <TextField
-            id="r-overwrite"
-            label="Date the recorder will overwrite it"
-            type="date"
-            value={form.cctvOverwriteOn}
-            onInput={(cctvOverwriteOn) => update({ cctvOverwriteOn })}
-          />
+          <TextField id="r-overwrite" label="Date the recorder will overwrite it" type="date" value={form.cctvOverwriteOn} onInput={(cctvOverwriteOn) => update({ cctvOverwriteOn })} />
         )}
-        <Check
-          id="r-support"
-          label="Support offered to the colleague involved"
-          checked={form.victimSupportOffered}
-          onChange={(victimSupportOffered) => update({ victimSupportOffered })}
-        />
+        <Check id="r-support" label="Support offered to the colleague involved" checked={form.victimSupportOffered} onChange={(victimSupportOffered) => update({ victimSupportOffered })} />
       </details>
 
       <details class="more">
@@ -385,35 +252,15 @@ export function ReportForm({
           <p class="hint" id="r-photos-hint">
             Each photo is fingerprinted (SHA-256) on this tablet before it is kept or sent.
           </p>
-          <input
-            id="r-photos"
-            type="file"
-            accept="image/*"
-            capture="environment"
-            multiple
-            aria-describedby="r-photos-hint"
-            onChange={(e) => void addPhotos((e.currentTarget as HTMLInputElement).files)}
-          />
+          <input id="r-photos" type="file" accept="image/*" capture="environment" multiple aria-describedby="r-photos-hint" onChange={(e) => void addPhotos((e.currentTarget as HTMLInputElement).files)} />
         </div>
-        <TextField
-          id="r-producer"
-          label="Your name (for the exhibit label)"
-          value={form.photoProducer ?? ''}
-          onInput={(photoProducer) => update({ photoProducer })}
-        />
+        <TextField id="r-producer" label="Your name (for the exhibit label)" value={form.photoProducer ?? ''} onInput={(photoProducer) => update({ photoProducer })} />
         {draft.photos.length > 0 && (
           <ul class="photos">
             {draft.photos.map((p) => (
               <li key={p.id}>
-                <span>{p.name}</span>{' '}
-                <code title="SHA-256" data-testid="photo-hash">
-                  {p.sha256.slice(0, 16)}…
-                </code>
-                <button
-                  type="button"
-                  class="secondary small"
-                  onClick={() => updateDraft({ photos: draft.photos.filter((x) => x.id !== p.id) })}
-                >
+                <span>{p.name}</span> <code title="SHA-256" data-testid="photo-hash">{p.sha256.slice(0, 16)}…</code>
+                <button type="button" class="secondary small" onClick={() => updateDraft({ photos: draft.photos.filter((x) => x.id !== p.id) })}>
                   Remove {p.name}
                 </button>
               </li>
@@ -430,61 +277,14 @@ export function ReportForm({
           </button>
         ) : (
           <div class="statement">
-            <TextField
-              id="s-name"
-              label="Witness full name"
-              value={st.witnessName}
-              error={errors['statement.witnessName']}
-              onInput={(witnessName) => setStatement({ witnessName })}
-            />
-            <TextField
-              id="s-occupation"
-              label="Occupation"
-              value={st.witnessOccupation}
-              onInput={(witnessOccupation) => setStatement({ witnessOccupation })}
-            />
-            <Check
-              id="s-under18"
-              label="The witness is under 18"
-              checked={st.under18}
-              onChange={(under18) => setStatement({ under18 })}
-            />
-            {st.under18 && (
-              <TextField
-                id="s-age"
-                label="Age"
-                inputMode="numeric"
-                value={st.witnessAge}
-                error={errors['statement.witnessAge']}
-                onInput={(witnessAge) => setStatement({ witnessAge })}
-              />
-            )}
-            <TextArea
-              id="s-text"
-              label="Statement"
-              hint="First person, the witness’s own words, in time order."
-              value={st.statementText}
-              error={errors['statement.statementText']}
-              onInput={(statementText) => setStatement({ statementText })}
-              rows={6}
-            />
-            <blockquote class="declaration" id="s9-text">
-              {S9_DECLARATION}
-            </blockquote>
-            <Check
-              id="s-declaration"
-              label="I have read the declaration above and it is true"
-              checked={st.declarationAcknowledged}
-              error={errors['statement.declarationAcknowledged']}
-              onChange={(declarationAcknowledged) => setStatement({ declarationAcknowledged })}
-            />
-            <TextField
-              id="s-signature"
-              label="Signature (type your full name)"
-              value={st.signatureName}
-              error={errors['statement.signatureName']}
-              onInput={(signatureName) => setStatement({ signatureName })}
-            />
+            <TextField id="s-name" label="Witness full name" value={st.witnessName} error={errors['statement.witnessName']} onInput={(witnessName) => setStatement({ witnessName })} />
+            <TextField id="s-occupation" label="Occupation" value={st.witnessOccupation} onInput={(witnessOccupation) => setStatement({ witnessOccupation })} />
+            <Check id="s-under18" label="The witness is under 18" checked={st.under18} onChange={(under18) => setStatement({ under18 })} />
+            {st.under18 && <TextField id="s-age" label="Age" inputMode="numeric" value={st.witnessAge} error={errors['statement.witnessAge']} onInput={(witnessAge) => setStatement({ witnessAge })} />}
+            <TextArea id="s-text" label="Statement" hint="First person, the witness’s own words, in time order." value={st.statementText} error={errors['statement.statementText']} onInput={(statementText) => setStatement({ statementText })} rows={6} />
+            <blockquote class="declaration" id="s9-text">{S9_DECLARATION}</blockquote>
+            <Check id="s-declaration" label="I have read the declaration above and it is true" checked={st.declarationAcknowledged} error={errors['statement.declarationAcknowledged']} onChange={(declarationAcknowledged) => setStatement({ declarationAcknowledged })} />
+            <TextField id="s-signature" label="Signature (type your full name)" value={st.signatureName} error={errors['statement.signatureName']} onInput={(signatureName) => setStatement({ signatureName })} />
             <button type="button" class="secondary small" onClick={() => updateDraft({ statement: null })}>
               Remove the statement
             </button>
@@ -496,24 +296,14 @@ export function ReportForm({
         <summary>Impact on the business (ISB)</summary>
         {!impact ? (
           <>
-            <p class="hint">
-              Optional. How the crime has affected the business, told by its manager or another authorised
-              person; sent with the report.
-            </p>
+            <p class="hint">Optional. How the crime has affected the business, told by its manager or another authorised person; sent with the report.</p>
             <button type="button" class="secondary" onClick={() => setImpact({})}>
               Add an impact statement
             </button>
           </>
         ) : (
           <div class="statement">
-            <TextField
-              id="i-made-by"
-              label="Made by (name and role)"
-              hint="For example: Priya Shah, store manager."
-              value={impact.madeBy}
-              error={errors['impact.madeBy']}
-              onInput={(madeBy) => setImpact({ madeBy })}
-            />
+            <TextField id="i-made-by" label="Made by (name and role)" hint="For example: Priya Shah, store manager." value={impact.madeBy} error={errors['impact.madeBy']} onInput={(madeBy) => setImpact({ madeBy })} />
             <TextArea
               id="i-text"
               label="Impact on the business"

@@ -57,10 +57,7 @@ export function TillScreen({ session }: { session: Session }) {
         {tab === 'queue' && (
           <>
             {status && <QueueList status={status} outbox={outbox} />}
-            <RecentReports
-              session={session}
-              sent={status?.items.filter((i) => i.state === 'sent').length ?? 0}
-            />
+            <RecentReports session={session} sent={status?.items.filter((i) => i.state === 'sent').length ?? 0} />
           </>
         )}
         {tab === 'requests' && <EvidenceRequests session={session} />}
@@ -77,9 +74,7 @@ export function SyncBar({ status, onRetry }: { status: SyncStatus; onRetry: () =
   let text: string;
   let tone: string;
   if (!status.online) {
-    text = waiting
-      ? `Offline: ${waiting} report${waiting > 1 ? 's' : ''} saved on this tablet, will send when back online`
-      : 'Offline: reports will be saved on this tablet';
+    text = waiting ? `Offline: ${waiting} report${waiting > 1 ? 's' : ''} saved on this tablet, will send when back online` : 'Offline: reports will be saved on this tablet';
     tone = 'warn';
   } else if (status.syncing) {
     text = `Sending ${waiting} report${waiting === 1 ? '' : 's'}…`;
@@ -92,13 +87,7 @@ export function SyncBar({ status, onRetry }: { status: SyncStatus; onRetry: () =
     tone = 'ok';
   }
   return (
-    <div
-      class={`syncbar ${tone}`}
-      role="status"
-      aria-live="polite"
-      data-testid="sync-status"
-      data-waiting={waiting}
-    >
+    <div class={`syncbar ${tone}`} role="status" aria-live="polite" data-testid="sync-status" data-waiting={waiting}>
       <span class="dot" aria-hidden="true" />
       <span>{text}</span>
       {refused > 0 && <span class="refused">{refused} need correcting</span>}
@@ -111,12 +100,7 @@ export function SyncBar({ status, onRetry }: { status: SyncStatus; onRetry: () =
   );
 }
 
-const STATE_TEXT = {
-  queued: 'Waiting to send',
-  sending: 'Sending',
-  sent: 'Sent',
-  rejected: 'Needs correcting',
-} as const;
+const STATE_TEXT = { queued: 'Waiting to send', sending: 'Sending', sent: 'Sent', rejected: 'Needs correcting' } as const;
 
 function QueueList({ status, outbox }: { status: SyncStatus; outbox: Outbox }) {
   if (!status.items.length) {
@@ -135,14 +119,10 @@ function QueueList({ status, outbox }: { status: SyncStatus; outbox: Outbox }) {
               {i.impact && ' · impact statement'}
             </div>
             {i.lastError && i.state !== 'sent' && <p class="field-error">{i.lastError}</p>}
-            {i.photos.some((p) => p.state === 'waiting') && (
-              <p class="hint">Photos are kept on this tablet until photo upload is available.</p>
-            )}
+            {i.photos.some((p) => p.state === 'waiting') && <p class="hint">Photos are kept on this tablet until photo upload is available.</p>}
             {i.statement?.state === 'waiting' && <p class="hint">{i.statement.error}</p>}
             {i.impact?.state === 'waiting' && <p class="hint">{i.impact.error}</p>}
-            {i.impact?.state === 'rejected' && (
-              <p class="field-error">Impact statement refused: {i.impact.error}</p>
-            )}
+            {i.impact?.state === 'rejected' && <p class="field-error">Impact statement refused: {i.impact.error}</p>}
             {i.photos.length > 0 && <Exhibits item={i} />}
           </div>
           {i.state === 'rejected' && (
@@ -167,10 +147,7 @@ function Exhibits({ item }: { item: OutboxItem }) {
             <span class="name">{p.name}</span>{' '}
             {p.reference ? (
               <span>
-                Exhibit{' '}
-                <strong class="exhibit-ref" data-testid="exhibit-reference">
-                  {p.reference}
-                </strong>
+                Exhibit <strong class="exhibit-ref" data-testid="exhibit-reference">{p.reference}</strong>
               </span>
             ) : (
               <span class={p.state === 'rejected' ? 'field-error' : 'meta'}>{photoState(p)}</span>
@@ -178,11 +155,7 @@ function Exhibits({ item }: { item: OutboxItem }) {
           </li>
         ))}
       </ul>
-      {first && (
-        <p class="hint">
-          In a witness statement, refer to a photo by its exhibit reference: “I produced exhibit {first}”.
-        </p>
-      )}
+      {first && <p class="hint">In a witness statement, refer to a photo by its exhibit reference: “I produced exhibit {first}”.</p>}
     </div>
   );
 }
