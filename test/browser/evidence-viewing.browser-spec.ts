@@ -75,7 +75,13 @@ describe('evidence in the browser, and the till alert strip', () => {
     const full = dialog.getByRole('img', { name: `Exhibit ${exhibit.reference}, full size` });
     await full.waitFor();
     // stored 600 x 400 sideways; the viewing copy stands upright, 400 x 600
-    const size = await full.evaluate('(img) => [img.naturalWidth, img.naturalHeight]');
+    const size = await eventually(async () => {
+      const [w, h] = await full.evaluate((img) => {
+        const i = img as unknown as { naturalWidth: number; naturalHeight: number };
+        return [i.naturalWidth, i.naturalHeight];
+      });
+      return w > 0 && [w, h];
+    });
     expect(size).toEqual([400, 600]);
     await shot(police.page, 'police-exhibit-viewer');
     expect(await a11yAtSizes(police.page)).toEqual(NO_PROBLEMS);
