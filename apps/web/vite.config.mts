@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
@@ -8,7 +8,9 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 /**
  * The service worker is its own entry, emitted as /sw.js (its scope is the whole app). After the
  * bundle is written, the list of the build's files (no source maps, not sw.js) replaces the
- * placeholder in sw.js, so a new build means a new cache and the old one is dropped.
+ * placeholder in sw.js, so a new build means a new cache and the old one is dropped. The files of
+ * static/ (icons, the web manifest) are copied as they are and kept too, so the installed till app
+ * has its icon offline.
  */
 function precacheManifest(): Plugin {
   let files: string[] = [];
@@ -16,7 +18,7 @@ function precacheManifest(): Plugin {
     name: 'hub-precache-manifest',
     apply: 'build',
     generateBundle(_, bundle) {
-      files = Object.keys(bundle)
+      files = [...Object.keys(bundle), ...readdirSync(here('static'))]
         .filter((f) => !f.endsWith('.map') && f !== 'sw.js' && f !== 'index.html')
         .sort();
     },
@@ -36,7 +38,8 @@ function precacheManifest(): Plugin {
 // nothing inline. Preact through the automatic JSX runtime, no plugin needed.
 export default defineConfig({
   root: here('.'),
-  publicDir: false,
+  // icons and the web manifest, at fixed addresses (the manifest names its icons by path)
+  publicDir: here('static'),
   base: '/',
   resolve: {
     alias: {

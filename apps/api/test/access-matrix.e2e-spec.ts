@@ -719,6 +719,13 @@ const INCIDENT_ROUTES: RouteCase[] = [
     ok: 200,
     id: exhibitFixture,
   },
+  {
+    method: 'GET',
+    path: '/api/v1/incidents/{incidentId}/evidence/{exhibitId}/thumbnail',
+    allowed: INCIDENT_READERS,
+    ok: 200,
+    id: exhibitFixture,
+  },
 ];
 
 // --- radio: alerts, talk groups and settings (MEMBERS listen; fixtures are store 0's)
@@ -900,6 +907,7 @@ export const ROUTES: RouteCase[] = [
     }),
   },
   { method: 'GET', path: '/api/v1/users', allowed: STAFF_MANAGERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/officers', allowed: POLICE_ONLY, ok: 200 },
   {
     method: 'GET',
     path: '/api/v1/users/{id}',

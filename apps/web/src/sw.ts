@@ -43,7 +43,12 @@ function cacheable(url: URL, req: Request, origin: string): boolean {
   if (/^\/(api|health|ready|socket\.io|\.well-known)(\/|$)/.test(url.pathname)) {
     return false;
   }
-  return url.pathname === '/' || url.pathname === '/index.html' || url.pathname.startsWith('/assets/');
+  return (
+    url.pathname === '/' ||
+    url.pathname === '/index.html' ||
+    url.pathname.startsWith('/assets/') ||
+    FILES.includes(url.pathname.slice(1))
+  );
 }
 
 sw.addEventListener('install', (e) => {

@@ -132,6 +132,7 @@ export class CaseRepository {
   exhibitViewed(
     scope: TenantScope,
     exhibit: { id: string; incidentId: string; sha256: string; reference: string },
+    kind = 'metadata_stripped',
   ): Promise<void> {
     return this.db.run(scope, async (em) => {
       const holding: { case_id: string }[] = await em.query(
@@ -147,7 +148,10 @@ export class CaseRepository {
             objectType: 'exhibit',
             objectId: exhibit.id,
             sha256: exhibit.sha256,
-            details: { reference: exhibit.reference, copy: 'metadata-free viewing copy' },
+            details: {
+              reference: exhibit.reference,
+              copy: kind === 'thumbnail' ? 'metadata-free thumbnail' : 'metadata-free viewing copy',
+            },
           },
         ]);
       }

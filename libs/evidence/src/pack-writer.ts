@@ -77,7 +77,10 @@ async function writePack(
   // never leave the pipeline's rejection unobserved while entries are still being added
   written.catch(() => undefined);
 
-  const total = plan.exhibits.length + plan.statements.length + plan.impactStatements.length + 8;
+  // one step per entry: the case summary, each statement and exhibit, then the nine files written
+  // after them (continuity, checkpoint, key, verify.mjs, VERIFY.md, manifest, sums and two
+  // signatures). It said 8 and finished at 111%.
+  const total = plan.exhibits.length + plan.statements.length + plan.impactStatements.length + 10;
   let done = 0;
   const step = (stage: string) => {
     done += 1;

@@ -209,11 +209,12 @@ describe('evidence pack builder and verify.mjs', () => {
   let plan: PackPlan;
   let result: PackResult;
   let clean: string;
+  const progress: { done: number; total: number }[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pack-'));
     plan = samplePlan(dir);
-    result = await buildPackInChildProcess(plan);
+    result = await buildPackInChildProcess(plan, { onProgress: ({ done, total }) => progress.push({ done, total }) });
     clean = join(dir, 'clean');
     unzipTo(plan.outPath, clean);
   }, 60_000);
@@ -224,6 +225,12 @@ describe('evidence pack builder and verify.mjs', () => {
     cpSync(clean, d, { recursive: true });
     return d;
   };
+
+  it('reports progress that counts up to its total exactly, never past it', () => {
+    const total = progress[0].total;
+    expect(progress.every((p) => p.total === total && p.done <= total)).toBe(true);
+    expect(progress.map((p) => p.done)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
 
   it('builds a ZIP that unzip -t and sha256sum -c accept, with the key outside the pack', () => {
     expect(execFileSync('unzip', ['-t', plan.outPath]).toString()).toContain('No errors detected');

@@ -57,13 +57,24 @@ export class UserRepository {
     );
   }
 
-  findPage(scope: TenantScope, filter: { storeId?: string | null }, page: PageRequest): Promise<Page<User>> {
+  /** Every user read is logged as consulted. `role` with `active` lists, say, the officers a case can go to. */
+  findPage(
+    scope: TenantScope,
+    filter: { storeId?: string | null; role?: Role; active?: boolean },
+    page: PageRequest,
+  ): Promise<Page<User>> {
     return this.db.run(scope, async (em) => {
       const qb = em
         .createQueryBuilder(User, 'u')
         .where('u.partnership_id = :pid', { pid: scope.partnershipId });
       if (filter.storeId) {
         qb.andWhere('u.store_id = :sid', { sid: filter.storeId });
+      }
+      if (filter.role) {
+        qb.andWhere('u.role = :role', { role: filter.role });
+      }
+      if (filter.active) {
+        qb.andWhere('u.disabled_at IS NULL');
       }
       return paginateConsulted(em, scope, qb, page, 'user');
     });

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 import { AccessAction, appendAudit, TenantDb } from '@app/database';
 import { EvidenceDerivative, Exhibit } from './entities/evidence.entity';
-import { recordContent } from './evidence-content';
+import { type DerivativeContent, type DerivativeKind, recordContent } from './evidence-content';
 import { Incident } from './entities/incident.entity';
 
 export interface NewExhibit {
@@ -15,7 +16,8 @@ export interface NewExhibit {
   originalName: string | null;
   capturedAt: Date | null;
   clockOffsetSeconds: number | null;
-  derivative: { sha256: string; sizeBytes: number; mediaType: string } | null;
+  derivative: DerivativeContent | null;
+  thumbnail?: DerivativeContent | null;
 }
 
 const OBJECT = 'exhibit';
@@ -96,11 +98,15 @@ export class EvidenceRepository {
     });
   }
 
-  /** An exhibit and its viewing copy, logged as consulted. */
+  /**
+   * An exhibit and one of its derivatives, logged as consulted. A thumbnail asked of an exhibit
+   * uploaded before thumbnails existed is its viewing copy (as free of metadata, only larger).
+   */
   view(
     scope: TenantScope,
     incidentId: string,
     exhibitId: string,
+    kind: DerivativeKind,
   ): Promise<{ exhibit: Exhibit; derivative: EvidenceDerivative | null } | null> {
     return this.db.run(scope, async (em) => {
       const incident = await em.findOneBy(Incident, { id: incidentId, partnershipId: scope.partnershipId });
@@ -112,11 +118,14 @@ export class EvidenceRepository {
       if (!incident || !exhibit) {
         return null;
       }
-      const derivative = await em.findOneBy(EvidenceDerivative, {
-        partnershipId: scope.partnershipId,
-        parentSha256: exhibit.sha256,
-        kind: 'metadata_stripped',
+      const copies = await em.find(EvidenceDerivative, {
+        where: {
+          partnershipId: scope.partnershipId,
+          parentSha256: exhibit.sha256,
+          kind: In([kind, 'metadata_stripped']),
+        },
       });
+      const derivative = copies.find((c) => c.kind === kind) ?? copies[0] ?? null;
       await appendAudit(em, scope, {
         action: AccessAction.Consult,
         objectType: OBJECT,

@@ -11,7 +11,7 @@ import type { StoredContent } from '@app/incidents';
 import { log } from '@app/logging';
 import { ObjectStorage, retainUntilFor } from '@app/storage';
 import { ACCEPTED, type AcceptedType, classify, HEAD_BYTES, MarkerScanner, TAIL_BYTES } from './magic';
-import { stripMetadata } from './strip-metadata';
+import { makeViewingCopies } from './viewing-copy';
 
 export interface Received {
   /** the temporary file; always removed by `discard` or `place` */
@@ -26,6 +26,8 @@ export interface Derivative {
   sha256: string;
   size: number;
   mediaType: string;
+  /** the viewing copy's thumbnail, stored beside it */
+  thumbnail?: Derivative;
 }
 
 /**
@@ -251,33 +253,45 @@ export class EvidenceStore {
         sizeBytes: r.size,
         mediaType: r.mediaType,
         derivative: d ? { sha256: d.sha256, sizeBytes: d.size, mediaType: d.mediaType } : null,
+        thumbnail: d?.thumbnail
+          ? { sha256: d.thumbnail.sha256, sizeBytes: d.thumbnail.size, mediaType: d.thumbnail.mediaType }
+          : null,
       };
       return await record(content, async () => {
         await this.place(r, this.masterPath(partnershipId, r.sha256), retainUntilFor(this.lock, new Date()));
         if (d) {
           await this.place(d, this.derivativePath(partnershipId, d.sha256));
         }
+        if (d?.thumbnail) {
+          await this.place(d.thumbnail.tmpPath, this.derivativePath(partnershipId, d.thumbnail.sha256));
+        }
       });
     } finally {
       await this.discard(received?.tmpPath);
       await this.discard(derivative?.tmpPath);
+      await this.discard(derivative?.thumbnail?.tmpPath);
     }
   }
 
-  /** Builds the metadata-stripped viewing copy in tmp/, if this type has one. */
+  /** Builds the metadata-free viewing copy and its thumbnail in tmp/, if this type has them (viewing-copy.ts). */
   async derive(received: Received): Promise<Derivative | null> {
-    const stripped = stripMetadata(received.mediaType, await readFile(received.tmpPath));
-    if (!stripped) {
+    const copies = await makeViewingCopies(received.mediaType, await readFile(received.tmpPath));
+    if (!copies) {
       return null;
     }
+    const view = await this.writeTmp(copies.view.data, copies.view.mediaType);
+    try {
+      return { ...view, thumbnail: await this.writeTmp(copies.thumbnail.data, copies.thumbnail.mediaType) };
+    } catch (err) {
+      await this.discard(view.tmpPath);
+      throw err;
+    }
+  }
+
+  private async writeTmp(data: Buffer, mediaType: string): Promise<Derivative> {
     const tmpPath = join(this.root, 'tmp', randomUUID());
-    await writeFile(tmpPath, stripped, { flag: 'wx', mode: 0o600 });
-    return {
-      tmpPath,
-      sha256: createHash('sha256').update(stripped).digest('hex'),
-      size: stripped.length,
-      mediaType: received.mediaType,
-    };
+    await writeFile(tmpPath, data, { flag: 'wx', mode: 0o600 });
+    return { tmpPath, sha256: createHash('sha256').update(data).digest('hex'), size: data.length, mediaType };
   }
 
   /**

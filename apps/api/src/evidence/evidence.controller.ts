@@ -8,6 +8,7 @@ import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
 import { UuidParam } from '../http/uuid.pipe';
 import { ExhibitResponse } from './dto/exhibit.dto';
+import type { DerivativeKind } from '@app/incidents';
 import { EvidenceService, type UploadMeta } from './evidence.service';
 import { ACCEPTED } from './magic';
 import { ApiErrors, ApiFileResponse, ListOf } from '../http/openapi';
@@ -85,21 +86,52 @@ export class EvidenceController {
     return { items: (await this.evidence.list(scope, incidentId)).map(ExhibitResponse.from) };
   }
 
-  /** The metadata-stripped viewing copy, as a download that never runs in the page. */
+  /** The metadata-free viewing copy (auto-rotated, at most 2048 px), for display in the page. */
   @Get(':exhibitId/view')
   @Roles(...ROLES.reportHandlers)
-  @ApiFileResponse('application/octet-stream')
-  @ApiErrors(400, 401, 403, 404)
-  async view(
+  @ApiFileResponse('image/*')
+  @ApiErrors(400, 401, 403, 404, 409)
+  view(
     @Scope() scope: TenantScope,
     @Param('incidentId', UuidParam) incidentId: string,
     @Param('exhibitId', UuidParam) exhibitId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
-    const { exhibit, derivative, path } = await this.evidence.view(scope, incidentId, exhibitId);
+    return this.serve(scope, incidentId, exhibitId, 'metadata_stripped', reply);
+  }
+
+  /** A small metadata-free JPEG of the exhibit, for lists; logged like a view. */
+  @Get(':exhibitId/thumbnail')
+  @Roles(...ROLES.reportHandlers)
+  @ApiFileResponse('image/jpeg')
+  @ApiErrors(400, 401, 403, 404, 409)
+  thumbnail(
+    @Scope() scope: TenantScope,
+    @Param('incidentId', UuidParam) incidentId: string,
+    @Param('exhibitId', UuidParam) exhibitId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    return this.serve(scope, incidentId, exhibitId, 'thumbnail', reply);
+  }
+
+  /**
+   * An image type with nosniff, so the browser never reads it as anything else; a sandbox CSP, so
+   * nothing in it runs even if opened on its own; no-store, so evidence stays out of every cache.
+   * The page shows it from a blob URL (the route needs the bearer token), which ignores the
+   * disposition, so it stays `attachment` (quality programme S3: opened directly, it downloads).
+   */
+  private async serve(
+    scope: TenantScope,
+    incidentId: string,
+    exhibitId: string,
+    kind: DerivativeKind,
+    reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const { exhibit, derivative, path } = await this.evidence.view(scope, incidentId, exhibitId, kind);
     const ext = ACCEPTED[derivative.mediaType as keyof typeof ACCEPTED] ?? 'bin';
+    const suffix = kind === 'thumbnail' ? '-thumbnail' : '';
     void reply.headers({
-      'content-security-policy': "default-src 'none'; sandbox; frame-ancestors 'none'",
+      'content-security-policy': "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'",
       'x-content-type-options': 'nosniff',
       'x-evidence-sha256': derivative.sha256,
       'x-evidence-parent-sha256': derivative.parentSha256,
@@ -108,7 +140,7 @@ export class EvidenceController {
     return new StreamableFile(await this.evidence.open(path), {
       type: derivative.mediaType,
       length: Number(derivative.sizeBytes),
-      disposition: `attachment; filename="${exhibit.reference.replace('/', '-')}.${ext}"`,
+      disposition: `attachment; filename="${exhibit.reference.replace('/', '-')}${suffix}.${ext}"`,
     });
   }
 }

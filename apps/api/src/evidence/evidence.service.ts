@@ -3,7 +3,13 @@ import type { Readable } from 'node:stream';
 import { type TenantScope } from '@app/auth';
 import { CaseRepository } from '@app/cases';
 import { AppConfig } from '@app/config';
-import { type EvidenceDerivative, EvidenceRepository, type Exhibit, IncidentAccess } from '@app/incidents';
+import {
+  type DerivativeKind,
+  type EvidenceDerivative,
+  EvidenceRepository,
+  type Exhibit,
+  IncidentAccess,
+} from '@app/incidents';
 import { DomainError, ErrorCode } from '@app/errors';
 import { EvidenceStore, tooLarge } from './evidence-store';
 
@@ -70,21 +76,25 @@ export class EvidenceService {
     return (await this.evidence.list(scope, incidentId)) ?? notFound('Report');
   }
 
-  /** The metadata-stripped viewing copy (never the master); the view enters the cases' continuity. */
+  /**
+   * The metadata-free viewing copy or its thumbnail (never the master); the view is in the access
+   * log and enters the continuity chain of every case holding the report.
+   */
   async view(
     scope: TenantScope,
     incidentId: string,
     exhibitId: string,
+    kind: DerivativeKind,
   ): Promise<{ exhibit: Exhibit; derivative: EvidenceDerivative; path: string }> {
     await this.access.check(scope, incidentId, 'Exhibit');
-    const found = (await this.evidence.view(scope, incidentId, exhibitId)) ?? notFound('Exhibit');
+    const found = (await this.evidence.view(scope, incidentId, exhibitId, kind)) ?? notFound('Exhibit');
     if (!found.derivative) {
       throw new DomainError(
         ErrorCode.Conflict,
         `There is no metadata-free viewing copy for ${found.exhibit.mediaType} yet; ask the coordinator for an export`,
       );
     }
-    await this.cases.exhibitViewed(scope, found.exhibit);
+    await this.cases.exhibitViewed(scope, found.exhibit, found.derivative.kind);
     return {
       exhibit: found.exhibit,
       derivative: found.derivative,

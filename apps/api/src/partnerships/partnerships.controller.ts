@@ -9,7 +9,7 @@ import { BusinessResponse, CreateBusinessRequest } from './dto/business.dto';
 import { DeviceResponse, EnrolDeviceRequest, EnrolledDeviceResponse } from './dto/device.dto';
 import { PartnershipResponse } from './dto/partnership.response';
 import { CreateStoreRequest, ListStoresQuery, StoreResponse } from './dto/store.dto';
-import { ChangeUserRequest, CreateUserRequest, UserResponse } from './dto/user.dto';
+import { ChangeUserRequest, CreateUserRequest, OfficerResponse, UserResponse } from './dto/user.dto';
 import { PartnershipsService } from './partnerships.service';
 import { ApiErrors, PageOf } from '../http/openapi';
 
@@ -82,6 +82,15 @@ export class PartnershipsController {
   @ApiErrors(400, 401, 403)
   async users(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<UserResponse>> {
     return pageOf(await this.partnerships.listUsers(scope, q), UserResponse.from);
+  }
+
+  /** The partnership's active police users, for the case assignment picker; each read is logged. */
+  @Get('officers')
+  @Roles(...ROLES.police)
+  @ApiOkResponse({ type: PageOf(OfficerResponse) })
+  @ApiErrors(400, 401, 403)
+  async officers(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<OfficerResponse>> {
+    return pageOf(await this.partnerships.listOfficers(scope, q), OfficerResponse.from);
   }
 
   @Get('users/:id')

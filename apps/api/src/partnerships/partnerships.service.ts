@@ -77,6 +77,11 @@ export class PartnershipsService {
     return this.users.findPage(scope, { storeId: storeFilterFor(scope) }, page);
   }
 
+  /** The partnership's active police officers, for handing a case over (names only). */
+  listOfficers(scope: TenantScope, page: PageRequest): Promise<Page<User>> {
+    return this.users.findPage(scope, { role: Role.Police, active: true }, page);
+  }
+
   async getUser(scope: TenantScope, id: string): Promise<User> {
     const user = (await this.users.findById(scope, id)) ?? notFound('User');
     if (storeFilterFor(scope) && user.storeId !== scope.storeId) {

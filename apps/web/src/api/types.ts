@@ -46,6 +46,7 @@ export type EvidenceKind = Schemas['EvidenceRequestKind'];
 export type EvidenceRequest = Schemas['EvidenceRequestResponse'];
 export type CaseUpdate = Schemas['CaseUpdateResponse'];
 export type EvidencePack = Schemas['PackResponse'];
+export type Officer = Schemas['OfficerResponse'];
 
 // --- offender intelligence (apps/api/src/offenders) ---------------------------------------------
 

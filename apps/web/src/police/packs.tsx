@@ -20,19 +20,43 @@ export function Packs({ c }: { c: PoliceCase }) {
   const [error, setError] = useState<string | null>(null);
   const latest = pack ?? list.data?.items[0] ?? null;
   const building = latest && (latest.status === 'queued' || latest.status === 'building');
-  // poll the build while it runs: each answer is a new object, so the next poll is set even when
-  // the progress has not moved (keyed on the progress alone, polling stopped during a long stage)
+  // poll the build while it runs, keyed on the pack (not the answer): a failed poll (a network
+  // blip, a token refresh) used to end the chain of timeouts and leave "Building" on screen after
+  // the pack was ready; now it says so and tries again until the pack settles
+  const buildingId = building ? latest.id : null;
   useEffect(() => {
-    if (!latest || !building) {
+    if (!buildingId) {
       return;
     }
-    const t = setTimeout(() => {
-      api
-        .get<EvidencePack>(`/packs/${latest.id}`)
-        .then(setPack, (err: unknown) => setError(describeError(err)));
-    }, 700);
-    return () => clearTimeout(t);
-  }, [latest]);
+    let live = true;
+    let timer: ReturnType<typeof setTimeout>;
+    const poll = () => {
+      timer = setTimeout(() => {
+        api.get<EvidencePack>(`/packs/${buildingId}`).then(
+          (p) => {
+            if (live) {
+              setError(null);
+              setPack(p);
+              if (p.status === 'queued' || p.status === 'building') {
+                poll();
+              }
+            }
+          },
+          (err: unknown) => {
+            if (live) {
+              setError(`${describeError(err)} (trying again)`);
+              poll();
+            }
+          },
+        );
+      }, 700);
+    };
+    poll();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [buildingId]);
 
   const build = async () => {
     setError(null);
@@ -42,9 +66,10 @@ export function Packs({ c }: { c: PoliceCase }) {
       setError(describeError(err));
     }
   };
+  // never past 100%, whatever the worker reports
   const pct =
     latest && latest.progress.total > 0
-      ? Math.round((latest.progress.done / latest.progress.total) * 100)
+      ? Math.min(100, Math.round((latest.progress.done / latest.progress.total) * 100))
       : 0;
   return (
     <div class="packs">

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { EvidenceKind, EvidenceRequest, Incident, PoliceCase, Store } from '../api/types';
 import { ApiForm, LoadStatus, useFormValues, useLoad } from '../ui/data';
+import { ExhibitGallery } from '../ui/exhibits';
 import { Select, TextArea, TextField } from '../ui/fields';
 import { when } from '../ui/labels';
 import { KINDS, kindLabel } from './labels';
@@ -44,6 +45,7 @@ export function EvidenceRequests({
                     {r.exhibitIds.length} exhibit(s), {r.statementIds.length} statement(s) attached
                   </p>
                 )}
+                {r.exhibitIds.length > 0 && <ExhibitGallery incidentId={r.incidentId} only={r.exhibitIds} />}
               </div>
             )}
           </li>

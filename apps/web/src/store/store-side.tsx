@@ -2,18 +2,13 @@
 // from the store's reports, in plain words.
 import { useState } from 'preact/hooks';
 import { api, type Session } from '../api/client';
-import type { CaseUpdate, EvidenceRequest, Page } from '../api/types';
+import type { CaseUpdate, EvidenceRequest, Exhibit, Page } from '../api/types';
 import { CASE_STATUS, kindLabel } from '../police/labels';
 import { ApiForm, useLoad } from '../ui/data';
+import { ExhibitGallery } from '../ui/exhibits';
 import { Check, CheckGroup, Select, TextArea, TextField } from '../ui/fields';
 import { when } from '../ui/labels';
 
-interface Exhibit {
-  id: string;
-  reference: string;
-  originalName: string | null;
-  sha256: string;
-}
 interface Statement {
   id: string;
   witnessName: string;
@@ -53,10 +48,13 @@ export function EvidenceRequests(_: { session: Session }) {
             {r.status === 'open' ? (
               <AnswerForm r={r} onDone={list.reload} />
             ) : (
-              <p class="ok-text">
-                {r.status === 'declined' ? 'Declined' : 'Answered'} {when(r.answeredAt)}
-                {r.answerText && `: ${r.answerText}`}
-              </p>
+              <>
+                <p class="ok-text">
+                  {r.status === 'declined' ? 'Declined' : 'Answered'} {when(r.answeredAt)}
+                  {r.answerText && `: ${r.answerText}`}
+                </p>
+                {r.exhibitIds.length > 0 && <ExhibitGallery incidentId={r.incidentId} only={r.exhibitIds} />}
+              </>
             )}
           </li>
         ))}
@@ -131,6 +129,9 @@ function AnswerForm({ r, onDone }: { r: EvidenceRequest; onDone: () => void }) {
                 error={p.impactMadeBy}
               />
             </div>
+          )}
+          {!decline && (exhibits.data?.items.length ?? 0) > 0 && (
+            <ExhibitGallery incidentId={r.incidentId} exhibits={exhibits.data!.items} />
           )}
           {!decline && (exhibits.data?.items.length ?? 0) > 0 && (
             <CheckGroup

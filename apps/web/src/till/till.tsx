@@ -5,6 +5,7 @@ import { Outbox, type OutboxItem, type SyncStatus } from '../offline/outbox';
 import type { PhotoDraft } from '../offline/report';
 import { Radio, type RadioView } from '../radio/radio';
 import { AlertBanner } from './alert-banner';
+import { RecentReports } from './recent-reports';
 import { ReportForm } from './report-form';
 import { CaseUpdates, EvidenceRequests } from '../store/store-side';
 import { Gallery } from './gallery';
@@ -53,7 +54,12 @@ export function TillScreen({ session }: { session: Session }) {
         onChange={setTab}
       >
         {tab === 'report' && <ReportForm owner={owner} outbox={outbox} onFiled={() => setTab('queue')} />}
-        {tab === 'queue' && status && <QueueList status={status} outbox={outbox} />}
+        {tab === 'queue' && (
+          <>
+            {status && <QueueList status={status} outbox={outbox} />}
+            <RecentReports session={session} sent={status?.items.filter((i) => i.state === 'sent').length ?? 0} />
+          </>
+        )}
         {tab === 'requests' && <EvidenceRequests session={session} />}
         {tab === 'updates' && <CaseUpdates session={session} />}
         {tab === 'gallery' && <Gallery session={session} />}

@@ -1,9 +1,10 @@
 // Small shared pieces for the case and intelligence screens: loading with an error, a form that
-// keeps what was typed when the api refuses it, images fetched with the bearer token, saved files.
+// keeps what was typed when the api refuses it, subject photos, saved files.
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, describeError } from '../api/client';
 import { sha256Hex } from '../offline/db';
+import { ApiImage } from './api-image';
 import { ErrorSummary } from './fields';
 
 /**
@@ -272,38 +273,9 @@ export function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/**
- * A subject image from /subject-images/{id}/view (bearer token, logged as consulted), shown as a
- * data: URL (the page's CSP allows img-src data: but not blob:). Kept in memory only.
- */
+/** A subject image from /subject-images/{id}/view (bearer token, logged as consulted). */
 export function SubjectPhoto({ imageId, alt }: { imageId: string; alt: string }) {
-  const [src, setSrc] = useState<string | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    let live = true;
-    api
-      .download('GET', `/subject-images/${imageId}/view`)
-      .then(
-        ({ blob }) =>
-          new Promise<string>((resolve, reject) => {
-            const r = new FileReader();
-            r.onload = () => resolve(String(r.result));
-            r.onerror = () => reject(r.error);
-            r.readAsDataURL(blob);
-          }),
-      )
-      .then(
-        (url) => live && setSrc(url),
-        () => live && setFailed(true),
-      );
-    return () => {
-      live = false;
-    };
-  }, [imageId]);
-  if (failed) {
-    return <span class="photo missing">Image could not be shown</span>;
-  }
-  return src ? <img class="photo" src={src} alt={alt} /> : <span class="photo loading" aria-busy="true" />;
+  return <ApiImage path={`/subject-images/${imageId}/view`} alt={alt} />;
 }
 
 export const shortId = (id: string) => id.slice(0, 8);

@@ -1,4 +1,5 @@
 import type { Incident, Store } from '../api/types';
+import { ExhibitGallery } from './exhibits';
 import { injuryLabel, pounds, typeLabel, weaponLabel, when } from './labels';
 
 export function IncidentDetail({ incident: i, stores }: { incident: Incident; stores: Map<string, Store> }) {
@@ -46,6 +47,10 @@ export function IncidentDetail({ incident: i, stores }: { incident: Incident; st
       </dd>
       <dt>CCTV</dt>
       <dd>{i.cctvAvailable ? `Yes${i.cctvOverwriteOn ? `, overwritten on ${i.cctvOverwriteOn}` : ''}` : 'No'}</dd>
+      <dt>Photos and files</dt>
+      <dd>
+        <ExhibitGallery incidentId={i.id} />
+      </dd>
       <dt>Status</dt>
       <dd>
         {i.status} (version {i.version})

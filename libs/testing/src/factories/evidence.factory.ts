@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
 
 export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -12,32 +13,95 @@ function segment(marker: number, payload: Buffer): Buffer {
 }
 
 /**
- * A structurally complete baseline JPEG (SOI, JFIF, EXIF with a GPS block, DQT, SOF0, DHT, SOS,
- * scan data, EOI), padded to about `size` bytes of scan data. `comment` adds a COM segment.
+ * An 8x8 grey baseline JPEG made by libjpeg: its tables, frame header, scan header and scan data,
+ * without SOI and EOI. Real coded data, so sharp decodes the factory's files into viewing copies.
+ */
+const TINY_JPEG_BODY = Buffer.from(
+  '/9sAQwAQCwwODAoQDg0OEhEQExgoGhgWFhgxIyUdKDozPTw5Mzg3QEhcTkBEV0U3OFBtUVdfYmdoZz5NcXlwZHhcZWdj' +
+    '/9sAQwEREhIYFRgvGhovY0I4QmNjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2Nj' +
+    '/8AAEQgACAAIAwEiAAIRAQMRAf/EABQAAQAAAAAAAAAAAAAAAAAAAAD/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFAEB' +
+    'AAAAAAAAAAAAAAAAAAAAAP/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/AAAP',
+  'base64',
+);
+
+/**
+ * A decodable baseline JPEG (SOI, JFIF, EXIF with a GPS block, DQT, SOF0, DHT, SOS, scan data,
+ * EOI) followed, before its EOI, by about `size` seeded bytes (never 0xFF, so no stray markers),
+ * which a decoder skips and which make each seed a different file. `comment` adds a COM segment.
  */
 export function buildJpeg(opts: { size?: number; comment?: string; seed?: number } = {}): Buffer {
   const exif = Buffer.concat([
     Buffer.from('Exif\0\0MM\0*\0\0\0\x08', 'latin1'),
     Buffer.from('GPSLatitude 51.5072 N GPSLongitude 0.1276 W SerialNumber CAM-0042', 'latin1'),
   ]);
-  const scan = Buffer.alloc(opts.size ?? 2048);
+  const padding = Buffer.alloc(opts.size ?? 2048);
   let x = opts.seed ?? 7;
-  for (let i = 0; i < scan.length; i++) {
+  for (let i = 0; i < padding.length; i++) {
     x = (x * 1103515245 + 12345) & 0x7fffffff;
-    scan[i] = x & 0xfe; // never 0xff inside the scan, so no stray markers
+    padding[i] = x & 0xfe;
   }
   return Buffer.concat([
     Buffer.from([0xff, 0xd8]),
     segment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1')),
     segment(0xe1, exif),
     ...(opts.comment ? [segment(0xfe, Buffer.from(opts.comment, 'latin1'))] : []),
-    segment(0xdb, Buffer.alloc(65, 1)),
-    segment(0xc0, Buffer.from([8, 0, 1, 0, 1, 1, 1, 0x11, 0])),
-    segment(0xc4, Buffer.alloc(20, 0)),
-    segment(0xda, Buffer.from([1, 1, 0, 0, 0x3f, 0])),
-    scan,
+    TINY_JPEG_BODY,
+    padding,
     Buffer.from([0xff, 0xd9]),
   ]);
+}
+
+/**
+ * A phone photo as a camera writes it: `width` x `height` pixels stored sideways (the left half
+ * red, the right half blue) with EXIF orientation 6 ("rotate 90° clockwise to display"), GPS
+ * coordinates and a camera serial number. Shown the right way up it is `height` x `width`, red on
+ * top.
+ */
+export async function buildOrientedPhoto(width = 60, height = 40): Promise<Buffer> {
+  const half = Math.floor(width / 2);
+  const base = sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 255 } } });
+  const red = await sharp({
+    create: { width: half, height, channels: 3, background: { r: 255, g: 0, b: 0 } },
+  })
+    .png()
+    .toBuffer();
+  return base
+    .composite([{ input: red, left: 0, top: 0 }])
+    .withExif({
+      IFD0: { Make: 'HubCam', Model: 'Till 1' },
+      IFD2: { BodySerialNumber: 'CAM-0042' },
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '51/1 30/1 2592/100',
+        GPSLongitudeRef: 'W',
+        GPSLongitude: '0/1 7/1 3936/100',
+      },
+    })
+    .withMetadata({ orientation: 6 })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+/**
+ * Whether an EXIF block (as sharp's metadata().exif gives it: "Exif\0\0" then TIFF) points at a GPS
+ * IFD: tag 0x8825 in IFD0. Enough to tell a located photo from a clean one.
+ */
+export function exifHasGps(exif: Buffer | undefined): boolean {
+  if (!exif || exif.length < 14) {
+    return false;
+  }
+  const tiff = exif.subarray(exif.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? 6 : 0);
+  const le = tiff.subarray(0, 2).toString('latin1') === 'II';
+  const u16 = (o: number) => (le ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
+  const u32 = (o: number) => (le ? tiff.readUInt32LE(o) : tiff.readUInt32BE(o));
+  const ifd0 = u32(4);
+  const count = u16(ifd0);
+  for (let i = 0; i < count; i++) {
+    if (u16(ifd0 + 2 + i * 12) === 0x8825) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function chunk(type: string, data: Buffer): Buffer {

@@ -83,3 +83,15 @@ export class UserResponse {
     };
   }
 }
+
+/** An officer a case can be assigned to: no email, no store, only who they are. */
+export class OfficerResponse {
+  @ApiProperty({ type: String })
+  id: string;
+  @ApiProperty({ type: String })
+  displayName: string;
+
+  static from(u: User): OfficerResponse {
+    return { id: u.id, displayName: u.displayName };
+  }
+}

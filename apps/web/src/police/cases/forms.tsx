@@ -1,8 +1,8 @@
 // A case's status change and assignment, each with the reason kept in the case history.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Session } from '../../api/client';
-import type { CaseStatus, PoliceCase } from '../../api/types';
-import { ApiForm, useFormValues } from '../../ui/data';
+import type { CaseStatus, Officer, Page, PoliceCase } from '../../api/types';
+import { ApiForm, LoadStatus, useFormValues, useLoad } from '../../ui/data';
 import { Select, TextArea, TextField } from '../../ui/fields';
 import { CASE_STATUS } from '../labels';
 
@@ -85,17 +85,23 @@ export function StatusForm({ c, onDone }: { c: PoliceCase; onDone: () => void })
   );
 }
 
+/** Hands the case to an officer of the partnership, picked by name (GET /officers). */
 export function AssignForm({ c, session, onDone }: { c: PoliceCase; session: Session; onDone: () => void }) {
-  const text = useFormValues({ officerId: session.actor.id, reason: '' });
-  const { officerId, reason } = text.values;
+  const officers = useLoad<Page<Officer>>('/officers?limit=100');
+  const [officerId, setOfficerId] = useState(session.actor.id);
+  const text = useFormValues({ reason: '' });
+  const { reason } = text.values;
+  const options = (officers.data?.items ?? [])
+    .map((o) => [o.id, o.id === session.actor.id ? `${o.displayName} (you)` : o.displayName] as const)
+    .sort((a, b) =>
+      a[0] === session.actor.id ? -1 : b[0] === session.actor.id ? 1 : a[1].localeCompare(b[1]),
+    );
   return (
     <ApiForm
       label="Assign the case"
       submitText={officerId === session.actor.id ? 'Assign to me' : 'Assign'}
       fieldIds={{ officerId: 'as-officer', reason: 'as-reason' }}
-      submit={() =>
-        api.post(`/cases/${c.id}/assignment`, { officerId: officerId.trim(), reason: reason.trim() })
-      }
+      submit={() => api.post(`/cases/${c.id}/assignment`, { officerId, reason: reason.trim() })}
       onDone={() => {
         text.clear('reason');
         onDone();
@@ -103,11 +109,14 @@ export function AssignForm({ c, session, onDone }: { c: PoliceCase; session: Ses
     >
       {(p) => (
         <>
-          <TextField
+          <LoadStatus load={officers} />
+          <Select
             id="as-officer"
-            label="Officer's user id"
-            hint="Your own id is filled in; paste a colleague's to hand the case over."
-            {...text.field('officerId', p)}
+            label="Officer"
+            value={officerId}
+            options={options.length ? options : [[session.actor.id, 'You'] as const]}
+            onChange={setOfficerId}
+            error={p.officerId}
           />
           <TextArea
             id="as-reason"
