@@ -2,7 +2,7 @@
 // review or dismissal (police open a case from a reviewed flag).
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
-import type { Page, SerialFlag, Store, Subject } from '../api/types';
+import type { SerialFlag, Store, Subject } from '../api/types';
 import { ActionButton, LoadStatus, optionalText, shortId } from '../ui/data';
 import { listPath, LoadMore, usePaged } from '../ui/paged';
 import { Select, TextArea } from '../ui/fields';
