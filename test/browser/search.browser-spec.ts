@@ -15,33 +15,35 @@ const SMALL_SCREEN = { width: 1024, height: 768 };
  * checks of its serious and critical rules that matter most for these pages.)
  */
 async function accessibilityProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    const named = (el: Element) =>
+  // run in the page (a string: this file is compiled without the DOM's types)
+  return page.evaluate<string[]>(`(() => {
+    const problems = [];
+    const named = (el) =>
       !!(
         el.getAttribute('aria-label') ||
         el.getAttribute('aria-labelledby') ||
-        (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`)) ||
+        (el.id && document.querySelector('label[for="' + CSS.escape(el.id) + '"]')) ||
         el.closest('label') ||
-        (el.tagName === 'BUTTON' && el.textContent?.trim())
+        (el.tagName === 'BUTTON' && el.textContent.trim())
       );
     for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button')) {
       if (!named(el)) {
-        problems.push(`unnamed ${el.tagName.toLowerCase()} ${el.outerHTML.slice(0, 80)}`);
+        problems.push('unnamed ' + el.outerHTML.slice(0, 80));
       }
     }
     const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
     for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) {
-      problems.push(`duplicate id ${id}`);
+      problems.push('duplicate id ' + id);
     }
     for (const img of document.querySelectorAll('img:not([alt])')) {
-      problems.push(`image without alt ${img.outerHTML.slice(0, 80)}`);
+      problems.push('image without alt ' + img.outerHTML.slice(0, 80));
     }
-    if (document.querySelectorAll('h1').length !== 1) {
-      problems.push(`${document.querySelectorAll('h1').length} h1 headings`);
+    const h1 = document.querySelectorAll('h1').length;
+    if (h1 !== 1) {
+      problems.push(h1 + ' h1 headings');
     }
     return problems;
-  });
+  })()`);
 }
 
 describe('search and long lists', () => {
@@ -64,7 +66,10 @@ describe('search and long lists', () => {
     }
     const filed = await stack.api.http.request('POST', '/api/v1/incidents', {
       token: p.tokens.shopworker,
-      body: buildIncidentRequest({ types: ['theft_shop'], narrative: 'He hid a live lobster under his coat and ran.' }),
+      body: buildIncidentRequest({
+        types: ['theft_shop'],
+        narrative: 'He hid a live lobster under his coat and ran.',
+      }),
       headers: { 'idempotency-key': randomUUID() },
     });
     expect(filed.status).toBe(201);
@@ -84,7 +89,10 @@ describe('search and long lists', () => {
   it('a coordinator pages past the first 50 reports, searches by a narrative word and opens the report at its address', async () => {
     const { context, page, errors } = await newDevice(stack, SMALL_SCREEN);
     await signIn(page, users()[Role.Coordinator].email, users()[Role.Coordinator].password);
-    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Incidents' }).click();
+    await page
+      .getByRole('navigation', { name: 'Console pages' })
+      .getByRole('link', { name: 'Incidents' })
+      .click();
     expect(new URL(page.url()).hash).toBe('#/console/incidents');
     const rows = page.getByTestId('incident-row');
     await eventually(async () => (await rows.count()) === 50);
@@ -97,20 +105,38 @@ describe('search and long lists', () => {
     expect(await accessibilityProblems(page)).toEqual([]);
 
     await page.getByRole('searchbox', { name: 'Search reports' }).fill('lobster');
-    await page.getByRole('search', { name: 'Search reports' }).getByRole('button', { name: 'Search' }).click();
+    await page
+      .getByRole('search', { name: 'Search reports' })
+      .getByRole('button', { name: 'Search' })
+      .click();
     await eventually(async () => (await rows.count()) === 1);
     await rows.first().getByRole('button').click();
     expect(new URL(page.url()).hash).toBe(`#/console/incidents/${lobsterId}`);
-    await page.getByRole('region', { name: 'Report' }).getByText('He hid a live lobster under his coat').waitFor();
+    await page
+      .getByRole('region', { name: 'Report' })
+      .getByText('He hid a live lobster under his coat')
+      .waitFor();
     await shot(page, 'search-coordinator-report');
 
     // the address alone opens it
     const direct = await context.newPage();
     await direct.goto(`/#/console/incidents/${lobsterId}`);
-    await direct.getByRole('region', { name: 'Report' }).getByText('He hid a live lobster under his coat').waitFor();
+    await direct
+      .getByRole('region', { name: 'Report' })
+      .getByText('He hid a live lobster under his coat')
+      .waitFor();
 
-    for (const pageName of ['Subjects', 'Galleries', 'Exclusion notices', 'Serial-offender flags', 'Settings']) {
-      await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: pageName }).click();
+    for (const pageName of [
+      'Subjects',
+      'Galleries',
+      'Exclusion notices',
+      'Serial-offender flags',
+      'Settings',
+    ]) {
+      await page
+        .getByRole('navigation', { name: 'Console pages' })
+        .getByRole('link', { name: pageName })
+        .click();
       await page.getByRole('heading', { level: 1, name: pageName }).waitFor();
       expect([pageName, await accessibilityProblems(page)]).toEqual([pageName, []]);
     }
@@ -139,7 +165,9 @@ describe('search and long lists', () => {
     await page.getByRole('searchbox', { name: 'Search cases' }).fill('fishmonger');
     await page.getByRole('search', { name: 'Search cases' }).getByRole('button', { name: 'Search' }).click();
     const items = page.getByTestId('triage-item');
-    await eventually(async () => (await items.count()) === 1 && (await items.first().getAttribute('data-kind')) === 'case');
+    await eventually(
+      async () => (await items.count()) === 1 && (await items.first().getAttribute('data-kind')) === 'case',
+    );
     expect(await accessibilityProblems(page)).toEqual([]);
     await items.first().getByRole('button').first().click();
     expect(new URL(page.url()).hash).toBe(`#/police/cases/${caseId}`);
@@ -147,10 +175,10 @@ describe('search and long lists', () => {
     await view.waitFor();
     // on screen, not below the list
     await eventually(async () =>
-      view.evaluate((el) => {
-        const r = el.getBoundingClientRect();
+      page.evaluate<boolean>(`(() => {
+        const r = document.querySelector('[data-testid=case-view]').getBoundingClientRect();
         return r.top < window.innerHeight && r.bottom > 0;
-      }),
+      })()`),
     );
     await shot(page, 'search-police-case-phone');
     expect(errors).toEqual([]);

@@ -14,7 +14,11 @@ import {
 // Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
 jest.setTimeout(60_000);
 
-type Listed = { status: number; ids: string[]; body: { items: { id: string }[]; nextCursor: string | null } & Record<string, unknown> };
+type Listed = {
+  status: number;
+  ids: string[];
+  body: { items: { id: string }[]; nextCursor: string | null } & Record<string, unknown>;
+};
 
 describe('searching reports, subjects and cases (?q=)', () => {
   let api: TestApi;
@@ -43,11 +47,19 @@ describe('searching reports, subjects and cases (?q=)', () => {
       narrative: 'Ran to the canal. Seen again at the canal, then lost by the canal bridge.',
       goods: razorGoods,
     });
-    await file('razor', t0.token, { occurredAt: day(3), narrative: 'He took them and ran to the canal.', goods: razorGoods });
+    await file('razor', t0.token, {
+      occurredAt: day(3),
+      narrative: 'He took them and ran to the canal.',
+      goods: razorGoods,
+    });
     await file('whiskyMarket', t1.token, { occurredAt: day(6) });
     await file('whiskyHigh', t0.token, { occurredAt: day(8) });
     await file('whiskyHighLate', t0.token, { occurredAt: day(20) });
-    await postIncident(api, (await givenTablet(api, other)).token, buildIncidentRequest({ narrative: 'Razor blades by the canal.' }));
+    await postIncident(
+      api,
+      (await givenTablet(api, other)).token,
+      buildIncidentRequest({ narrative: 'Razor blades by the canal.' }),
+    );
   });
   afterAll(() => api.close());
 
@@ -72,7 +84,10 @@ describe('searching reports, subjects and cases (?q=)', () => {
     );
     // every word must match
     expect((await list('incidents?q=razor%20whisky', t)).ids).toEqual([]);
-    expect((await list('incidents?q=razor%20canal', p.tokens.police)).ids).toEqual([ids.canalThrice, ids.razor]);
+    expect((await list('incidents?q=razor%20canal', p.tokens.police)).ids).toEqual([
+      ids.canalThrice,
+      ids.razor,
+    ]);
   });
 
   it('finds reports by store name, and with the store and date filters', async () => {
@@ -96,7 +111,11 @@ describe('searching reports, subjects and cases (?q=)', () => {
     expect(mine.ids).toEqual([ids.razor, ids.canalThrice]);
     expect(theirs.ids).toHaveLength(1);
     expect(mine.ids).not.toContain(theirs.ids[0]);
-    const subject = await api.http.post('/api/v1/subjects', buildSubjectRequest({ name: 'Theirs Only', aliases: ['Zebedee'] }), other.tokens.coordinator);
+    const subject = await api.http.post(
+      '/api/v1/subjects',
+      buildSubjectRequest({ name: 'Theirs Only', aliases: ['Zebedee'] }),
+      other.tokens.coordinator,
+    );
     expect(subject.status).toBe(201);
     expect((await list('subjects?q=zebedee', p.tokens.coordinator)).ids).toEqual([]);
     expect((await list('subjects?q=zebedee', other.tokens.coordinator)).ids).toEqual([subject.body.id]);
@@ -104,11 +123,16 @@ describe('searching reports, subjects and cases (?q=)', () => {
 
   it('logs every report a search returns as consulted, found by a search (never the words)', async () => {
     const r = await api.http.get('/api/v1/incidents?q=canal', p.tokens.police);
-    const rows: { action: string; object_type: string; object_id: string; justification: string | null; actor_id: string }[] =
-      await api.db.owner.query(
-        `SELECT action::text, object_type, object_id, justification, actor_id FROM access_log WHERE request_id = $1 ORDER BY seq`,
-        [r.headers.get('x-request-id')],
-      );
+    const rows: {
+      action: string;
+      object_type: string;
+      object_id: string;
+      justification: string | null;
+      actor_id: string;
+    }[] = await api.db.owner.query(
+      `SELECT action::text, object_type, object_id, justification, actor_id FROM access_log WHERE request_id = $1 ORDER BY seq`,
+      [r.headers.get('x-request-id')],
+    );
     expect(rows).toEqual(
       [ids.canalThrice, ids.razor].map((id) => ({
         action: 'consult',
@@ -127,7 +151,11 @@ describe('searching reports, subjects and cases (?q=)', () => {
       expect(r.status).toBe(201);
       return r.body as { id: string; reference: string };
     };
-    const darren = await make({ name: 'Darren Smith', aliases: ['Dazza'], description: { hair: 'bleached blond' } });
+    const darren = await make({
+      name: 'Darren Smith',
+      aliases: ['Dazza'],
+      description: { hair: 'bleached blond' },
+    });
     const alex = await make({ name: 'Alex Example', aliases: ['Lex'] });
     expect((await list('subjects?q=dazzer', t)).ids).toEqual([darren.id]);
     expect((await list('subjects?q=darrin%20smith', t)).ids).toEqual([darren.id]);
@@ -140,7 +168,11 @@ describe('searching reports, subjects and cases (?q=)', () => {
   it('finds cases by reference or title, with the status filter', async () => {
     const t = p.tokens.police;
     const open = async (incidentId: string, title: string) => {
-      const r = await api.http.post('/api/v1/cases', { incidentId, title, reason: 'opened for the search test' }, t);
+      const r = await api.http.post(
+        '/api/v1/cases',
+        { incidentId, title, reason: 'opened for the search test' },
+        t,
+      );
       expect(r.status).toBe(201);
       return r.body as { id: string; reference: string };
     };
@@ -208,7 +240,10 @@ describe('searching reports, subjects and cases (?q=)', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const r: Listed = await list(`incidents?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, p.tokens.coordinator);
+        const r: Listed = await list(
+          `incidents?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+          p.tokens.coordinator,
+        );
         expect(r.status).toBe(200);
         expect(r.ids.length).toBeLessThanOrEqual(limit);
         seen.push(...r.ids);

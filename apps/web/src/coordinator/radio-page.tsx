@@ -88,7 +88,12 @@ function Composer({ stores }: { stores: Map<string, Store> }) {
         type,
         ...(priority && type !== 'assistance_requested' ? { priority } : {}),
         message: message.trim(),
-        target: kind === 'talk_group' ? { kind, talkGroupId: id } : kind === 'store' ? { kind, storeId: id } : { kind },
+        target:
+          kind === 'talk_group'
+            ? { kind, talkGroupId: id }
+            : kind === 'store'
+              ? { kind, storeId: id }
+              : { kind },
       });
       setSent(`Alert #${alert.seq} sent.`);
       setMessage('');
@@ -104,7 +109,14 @@ function Composer({ stores }: { stores: Map<string, Store> }) {
   return (
     <form class="composer" onSubmit={(e) => void send(e)} noValidate aria-label="Send an alert">
       <ErrorSummary message={submission.error} errors={{}} />
-      <Choices id="a-type" label="Alert type" options={ALERT_TYPES} selected={[type]} onChange={([t]) => setType(t)} error={fields.type} />
+      <Choices
+        id="a-type"
+        label="Alert type"
+        options={ALERT_TYPES}
+        selected={[type]}
+        onChange={([t]) => setType(t)}
+        error={fields.type}
+      />
       <div class="row">
         <Select id="a-target" label="Send to" value={target} options={targets} onChange={setTarget} />
         <Select
@@ -116,7 +128,15 @@ function Composer({ stores }: { stores: Map<string, Store> }) {
           onChange={setPriority}
         />
       </div>
-      <TextArea id="a-message" label="Message" value={message} onInput={setMessage} rows={2} error={fields.message} required />
+      <TextArea
+        id="a-message"
+        label="Message"
+        value={message}
+        onInput={setMessage}
+        rows={2}
+        error={fields.message}
+        required
+      />
       <div class="actions">
         <button type="submit" class="primary" disabled={submission.busy} data-testid="send-alert">
           {submission.busy ? 'Sending…' : 'Send alert'}
@@ -164,7 +184,8 @@ function Feed({ view, stores }: { view: RadioView; stores: Map<string, Store> })
             <p>{a.message}</p>
             {s && (
               <p class="acks" data-testid="ack-status">
-                Acknowledged by {s.recipientStoreIds.length - s.pendingStoreIds.length} of {s.recipientStoreIds.length} stores
+                Acknowledged by {s.recipientStoreIds.length - s.pendingStoreIds.length} of{' '}
+                {s.recipientStoreIds.length} stores
                 {s.pendingStoreIds.length > 0 && s.pendingStoreIds.length <= 6 && (
                   <> · waiting for {s.pendingStoreIds.map((id) => storeName(id)).join(', ')}</>
                 )}

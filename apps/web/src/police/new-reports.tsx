@@ -4,7 +4,13 @@ import { useState } from 'preact/hooks';
 import type { Incident, PoliceCase, Store } from '../api/types';
 import { LoadStatus } from '../ui/data';
 import { IncidentDetail } from '../ui/incident-detail';
-import { IncidentFilters, type IncidentFilter, IncidentRow, incidentsPath, NO_FILTER } from '../ui/incident-list';
+import {
+  IncidentFilters,
+  type IncidentFilter,
+  IncidentRow,
+  incidentsPath,
+  NO_FILTER,
+} from '../ui/incident-list';
 import { LoadMore, usePaged } from '../ui/paged';
 import { ScrollIntoView } from '../ui/scroll';
 import { OpenCaseForm } from './open-case';
@@ -22,12 +28,23 @@ export function NewReports({
   return (
     <section class="panel new-reports" aria-labelledby="nr-h">
       <h2 id="nr-h">New reports</h2>
-      <IncidentFilters idPrefix="nr" filter={filter} onChange={setFilter} stores={stores} problems={list.problems} />
+      <IncidentFilters
+        idPrefix="nr"
+        filter={filter}
+        onChange={setFilter}
+        stores={stores}
+        problems={list.problems}
+      />
       <LoadStatus load={list} empty={filter.q ? 'No new report matches the search.' : 'No new reports.'} />
       <ul class="cards">
         {(list.data?.items ?? []).map((i) => (
           <li key={i.id} data-testid="new-report" class={chosen?.id === i.id ? 'sel' : ''}>
-            <IncidentRow incident={i} stores={stores} selected={chosen?.id === i.id} onOpen={() => setChosen(i)} />
+            <IncidentRow
+              incident={i}
+              stores={stores}
+              selected={chosen?.id === i.id}
+              onOpen={() => setChosen(i)}
+            />
           </li>
         ))}
       </ul>

@@ -74,7 +74,13 @@ export function IncidentFilters({
       />
       <div class="filter-row">
         {statuses && (
-          <Select id={`${idPrefix}-status`} label="Status" value={filter.status} options={statuses} onChange={(status) => set({ status })} />
+          <Select
+            id={`${idPrefix}-status`}
+            label="Status"
+            value={filter.status}
+            options={statuses}
+            onChange={(status) => set({ status })}
+          />
         )}
         <Select
           id={`${idPrefix}-store`}
@@ -90,8 +96,22 @@ export function IncidentFilters({
           options={[['', 'Every type'], ...INCIDENT_TYPES]}
           onChange={(type) => set({ type })}
         />
-        <TextField id={`${idPrefix}-from`} label="From" type="date" value={filter.from} error={problems?.occurredFrom} onInput={(from) => set({ from })} />
-        <TextField id={`${idPrefix}-to`} label="To" type="date" value={filter.to} error={problems?.occurredTo} onInput={(to) => set({ to })} />
+        <TextField
+          id={`${idPrefix}-from`}
+          label="From"
+          type="date"
+          value={filter.from}
+          error={problems?.occurredFrom}
+          onInput={(from) => set({ from })}
+        />
+        <TextField
+          id={`${idPrefix}-to`}
+          label="To"
+          type="date"
+          value={filter.to}
+          error={problems?.occurredTo}
+          onInput={(to) => set({ to })}
+        />
       </div>
     </div>
   );

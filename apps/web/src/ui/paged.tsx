@@ -54,7 +54,9 @@ export function usePaged<T>(path: string | null): PagedList<T> {
     }
     let live = true;
     setBusy(true);
-    const url = cursor ? `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}` : path;
+    const url = cursor
+      ? `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`
+      : path;
     api.get<PageBody<T>>(url).then(
       (page) => {
         if (live) {
@@ -107,7 +109,13 @@ export function LoadMore({ list, what }: { list: PagedList<unknown>; what: strin
         {list.more ? '' : shown > 1 ? ', all there are' : ''}
       </p>
       {(list.more || list.busy) && (
-        <button type="button" class="secondary" disabled={!list.more} onClick={() => list.more?.()} data-testid="load-more">
+        <button
+          type="button"
+          class="secondary"
+          disabled={!list.more}
+          onClick={() => list.more?.()}
+          data-testid="load-more"
+        >
           {list.busy ? 'Loading…' : `Load more ${what}`}
         </button>
       )}

@@ -49,7 +49,12 @@ export class AddSearchIndexes1796481000000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    for (const index of ['incidents_search_idx', 'subjects_search_idx', 'subjects_search_names_idx', 'cases_search_idx']) {
+    for (const index of [
+      'incidents_search_idx',
+      'subjects_search_idx',
+      'subjects_search_names_idx',
+      'cases_search_idx',
+    ]) {
       await queryRunner.query(`DROP INDEX "${index}"`);
     }
     await queryRunner.query(`DROP FUNCTION incident_search_document(text, jsonb)`);
