@@ -2,12 +2,18 @@
 // address (#/console/incidents/<id>), marked reviewed or linked to a subject by a person.
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
-import type { Incident, Store } from '../api/types';
+import type { Incident, Page, Store, Subject } from '../api/types';
 import { ApiForm, LoadStatus, NotLoaded, optionalText, useFormValues, useLoad, useSubmit } from '../ui/data';
 import { Select, TextField } from '../ui/fields';
 import { IncidentDetail } from '../ui/incident-detail';
-import { IncidentFilters, type IncidentFilter, IncidentRow, incidentsPath, NO_FILTER } from '../ui/incident-list';
-import { LoadMore, usePaged } from '../ui/paged';
+import {
+  IncidentFilters,
+  type IncidentFilter,
+  IncidentRow,
+  incidentsPath,
+  NO_FILTER,
+} from '../ui/incident-list';
+import { listPath, LoadMore, SearchBox, usePaged } from '../ui/paged';
 import { ScrollIntoView } from '../ui/scroll';
 import { href, navigate, type OpenedObject } from '../ui/route';
 import { subjectName, useSubjects } from './subjects/use-subjects';
@@ -25,7 +31,14 @@ export function IncidentReview({ stores, openId }: { stores: Map<string, Store>;
   const items = list.data?.items;
   return (
     <div class="review">
-      <IncidentFilters idPrefix="rv" filter={filter} onChange={setFilter} stores={stores} statuses={STATUSES} problems={list.problems} />
+      <IncidentFilters
+        idPrefix="rv"
+        filter={filter}
+        onChange={setFilter}
+        stores={stores}
+        statuses={STATUSES}
+        problems={list.problems}
+      />
       <LoadStatus load={list} empty={filter.q ? 'No report matches the search.' : 'Nothing here.'} alert />
       {items && items.length > 0 && (
         <ul class="cards" aria-label={filter.q ? 'Reports, best match first' : 'Reports, newest first'}>
@@ -102,6 +115,10 @@ function IncidentDrawer({ id, stores, onChanged }: OpenedObject) {
 /** Link a report to a subject (a person decides; nothing is automatic). */
 function LinkToSubject({ incident }: { incident: Incident }) {
   const subjects = useSubjects();
+  // past the first page of subjects, the one to choose is found by a search
+  const [q, setQ] = useState('');
+  const found = useLoad<Page<Subject>>(q ? listPath('/subjects', { limit: 50, q }) : null);
+  const choices = (q ? found.data?.items : subjects.data?.items) ?? [];
   const [subjectId, setSubjectId] = useState('');
   const text = useFormValues({ note: '' });
   const named = incident.offenderId;
@@ -109,37 +126,47 @@ function LinkToSubject({ incident }: { incident: Incident }) {
     return <p class="empty">No subjects yet: create one under Subjects.</p>;
   }
   return (
-    <ApiForm
-      label="Link to a subject"
-      submitText="Link to subject"
-      fieldIds={{ incidentId: 'ls-subject', note: 'ls-note' }}
-      submit={() => {
-        if (!subjectId) {
-          return Promise.reject(new Error('Choose a subject first'));
-        }
-        return api.post(`/subjects/${subjectId}/incidents`, {
-          incidentId: incident.id,
-          ...optionalText('note', text.values.note),
-        });
-      }}
-      onDone={() => text.clear('note')}
-    >
-      {(p) => (
-        <>
-          {named && <p class="meta">The reporter named subject {subjectName(subjects.map.get(named))}.</p>}
-          <Select
-            id="ls-subject"
-            label="Subject"
-            value={subjectId}
-            options={[
-              ['', 'Choose…'],
-              ...(subjects.data?.items ?? []).map((s) => [s.id, subjectName(s)] as const),
-            ]}
-            onChange={setSubjectId}
-          />
-          <TextField id="ls-note" label="Why you are sure (optional note)" {...text.field('note', p)} />
-        </>
-      )}
-    </ApiForm>
+    <>
+      <SearchBox
+        id="ls-q"
+        label="Find the subject"
+        hint="A name, alias or reference"
+        value={q}
+        onSearch={(words) => {
+          setQ(words);
+          setSubjectId('');
+        }}
+        error={found.error}
+      />
+      <ApiForm
+        label="Link to a subject"
+        submitText="Link to subject"
+        fieldIds={{ incidentId: 'ls-subject', note: 'ls-note' }}
+        submit={() => {
+          if (!subjectId) {
+            return Promise.reject(new Error('Choose a subject first'));
+          }
+          return api.post(`/subjects/${subjectId}/incidents`, {
+            incidentId: incident.id,
+            ...optionalText('note', text.values.note),
+          });
+        }}
+        onDone={() => text.clear('note')}
+      >
+        {(p) => (
+          <>
+            {named && <p class="meta">The reporter named subject {subjectName(subjects.map.get(named))}.</p>}
+            <Select
+              id="ls-subject"
+              label="Subject"
+              value={subjectId}
+              options={[['', 'Choose…'], ...choices.map((s) => [s.id, subjectName(s)] as const)]}
+              onChange={setSubjectId}
+            />
+            <TextField id="ls-note" label="Why you are sure (optional note)" {...text.field('note', p)} />
+          </>
+        )}
+      </ApiForm>
+    </>
   );
 }
