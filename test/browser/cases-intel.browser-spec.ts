@@ -176,6 +176,7 @@ describe('cases, intelligence and the offline shell in a browser', () => {
     const [pack] = (await stack.api.db.owner.query(
       `SELECT key_fingerprint AS fingerprint FROM evidence_packs WHERE status = 'ready'`,
     )) as { fingerprint: string }[];
+    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Settings' }).click();
     const settings = page.getByRole('region', { name: 'Partnership settings' });
     const key = settings.getByTestId('signing-key');
     await key.first().waitFor();
@@ -186,7 +187,8 @@ describe('cases, intelligence and the offline shell in a browser', () => {
     await settings.scrollIntoViewIfNeeded();
     await shot(page, 'coordinator-signing-keys');
 
-    const intel = page.getByRole('region', { name: 'Offender intelligence' });
+    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Subjects' }).click();
+    const intel = page.getByRole('region', { name: 'Subjects' });
     await intel.getByTestId('subject-row').first().getByRole('button').click();
     const view = intel.getByTestId('subject-view');
     await eventually(async () => (await view.getByTestId('subject-link').count()) === 3);
@@ -207,8 +209,8 @@ describe('cases, intelligence and the offline shell in a browser', () => {
     await eventually(async () => (await view.getByTestId('subject-link').count()) === 4);
     expect(await linked()).toBe(1);
 
-    await intel.getByRole('tab', { name: 'Serial-offender flags' }).click();
-    const flag = intel.getByTestId('serial-flag').first();
+    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Serial-offender flags' }).click();
+    const flag = page.getByRole('region', { name: 'Serial-offender flags' }).getByTestId('serial-flag').first();
     await flag
       .getByTestId('legal-consequence')
       .getByText(/values aggregate/)

@@ -96,7 +96,8 @@ describe('objects at their own addresses', () => {
     await direct.goto(`/#/console/subjects/${randomUUID()}`);
     await direct.getByTestId('not-found').getByText('No subject was found at this address').waitFor();
 
-    const intel = page.getByRole('region', { name: 'Offender intelligence' });
+    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Subjects' }).click();
+    const intel = page.getByRole('region', { name: 'Subjects' });
     await intel.getByTestId('subject-row').first().getByRole('button').click();
     await intel.getByTestId('subject-view').waitFor();
     expect(new URL(page.url()).hash).toBe(`#/console/subjects/${subjectId}`);

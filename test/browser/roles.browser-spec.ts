@@ -38,7 +38,7 @@ describe('each role in a browser, against the api, worker and radio', () => {
   it('a coordinator broadcasts an alert that a till tablet shows, sounds and acknowledges', async () => {
     const coord = await newDevice(stack, { width: 1366, height: 900 });
     await signIn(coord.page, users()[Role.Coordinator].email, users()[Role.Coordinator].password);
-    await coord.page.getByRole('heading', { name: 'Radio' }).waitFor();
+    await coord.page.getByRole('heading', { name: 'Radio', exact: true }).waitFor();
     await eventually(async () =>
       (await coord.page.getByTestId('radio-state').textContent())?.includes('live'),
     );
@@ -70,7 +70,8 @@ describe('each role in a browser, against the api, worker and radio', () => {
     await eventually(async () =>
       (await coord.page.getByTestId('presence').textContent())?.includes('1 of 2 stores on air'),
     );
-    await coord.page.getByRole('button', { name: /Open/ }).first().click();
+    await coord.page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Incidents' }).click();
+    await coord.page.getByTestId('incident-row').first().getByRole('button').click();
     await coord.page.getByText('Man showed a knife at the till').waitFor();
     await shot(coord.page, 'coordinator-console');
     expect([...coord.errors, ...till.errors]).toEqual([]);
@@ -115,6 +116,7 @@ describe('each role in a browser, against the api, worker and radio', () => {
       expect(await page.locator('main').getAttribute('data-screen')).toBe(screen);
       if (screen === 'console') {
         // no pack has been built here, so no signing key is published yet
+        await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Settings' }).click();
         const settings = page.getByRole('region', { name: 'Partnership settings' });
         await settings.getByRole('heading', { name: 'Evidence signing keys' }).waitFor();
         await settings.getByTestId('signing-keys-empty').getByText('No pack has been signed yet').waitFor();

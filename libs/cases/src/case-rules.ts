@@ -1,3 +1,4 @@
+import type { TextSearch } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { IncidentType, InjuryLevel, type WeaponKind } from '@app/incidents';
 import { pounds, type SerialFlagState } from '@app/offenders';
@@ -84,6 +85,8 @@ export interface TriageFilter {
    * have no case status and nobody is assigned to them)
    */
   withFlagsAndReports: boolean;
+  /** cases whose reference or title has these words (then cases only, still in priority order) */
+  search?: TextSearch | null;
 }
 
 /** What a triage item is: an open case, a serial flag no case holds yet, or a report on no case. */

@@ -8,6 +8,7 @@ import {
   type AuditEntry,
   type Page,
   type PageRequest,
+  SEARCH_CONFIG,
   TenantDb,
 } from '@app/database';
 import {
@@ -211,6 +212,10 @@ export class CaseRepository {
         params.push(filter.officer);
         where.push(`c.assigned_officer_id = $${params.length}`);
       }
+      if (filter.search) {
+        params.push(filter.search.tsquery);
+        where.push(`case_search_document(c.reference, c.title) @@ to_tsquery('${SEARCH_CONFIG}', $${params.length})`);
+      }
       const rank = TRIAGE_KIND_RANK;
       const branches = [
         `SELECT '${TriageItemKind.Case}'::text AS kind, ${rank.case}::int AS kind_rank, c.id, f.*, ${PRIORITY_SCORE_SQL} AS score
@@ -274,7 +279,12 @@ export class CaseRepository {
         items.map((r): AuditEntry => {
           switch (r.kind) {
             case TriageItemKind.Case:
-              return { action: AccessAction.Consult, objectType: CASE_OBJECT, objectId: r.id };
+              return {
+                action: AccessAction.Consult,
+                objectType: CASE_OBJECT,
+                objectId: r.id,
+                ...(filter.search ? { justification: 'search' } : {}),
+              };
             case TriageItemKind.SerialFlag:
               return {
                 action: AccessAction.Consult,

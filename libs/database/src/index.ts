@@ -7,6 +7,7 @@ export * from './hydrate';
 export * from './idempotency';
 export * from './outbox';
 export * from './page';
+export * from './search';
 export * from './repositories';
 export * from './snake-naming.strategy';
 export * from './tenant-db';

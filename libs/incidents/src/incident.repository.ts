@@ -12,7 +12,9 @@ import {
   type Page,
   type PageRequest,
   paginateConsulted,
+  SEARCH_CONFIG,
   TenantDb,
+  type TextSearch,
 } from '@app/database';
 import { type FieldChanges, IncidentAmendment } from './entities/incident-amendment.entity';
 import {
@@ -52,6 +54,8 @@ export interface IncidentFilter {
   weapon?: WeaponKind;
   offenderId?: string;
   status?: IncidentStatus;
+  /** narrative, goods and store name; results best match first */
+  search?: TextSearch | null;
 }
 
 const COUNTED = [IncidentStatus.Submitted, IncidentStatus.Reviewed, IncidentStatus.Closed];
@@ -119,7 +123,7 @@ export class IncidentRepository {
     });
   }
 
-  /** Newest first; every report returned is logged as consulted. */
+  /** Newest first (best match first for a search); every report returned is logged as consulted. */
   findPage(scope: TenantScope, filter: IncidentFilter, page: PageRequest): Promise<Page<Incident>> {
     return this.db.run(scope, async (em) => {
       const qb = em
@@ -149,7 +153,18 @@ export class IncidentRepository {
       if (filter.status) {
         qb.andWhere('i.status = :status', { status: filter.status });
       }
-      return paginateConsulted(em, scope, qb, page, 'incident');
+      if (!filter.search) {
+        return paginateConsulted(em, scope, qb, page, 'incident');
+      }
+      const doc = 'incident_search_document(i.narrative, i.goods)';
+      const tsq = `to_tsquery('${SEARCH_CONFIG}', :tsq)`;
+      // a store's name matches all its reports (ranked after those whose words match)
+      qb.andWhere(
+        `(${doc} @@ ${tsq} OR i.store_id IN (SELECT st.id FROM stores st
+           WHERE st.partnership_id = :pid AND to_tsvector('${SEARCH_CONFIG}', st.name) @@ ${tsq}))`,
+        { tsq: filter.search.tsquery },
+      );
+      return paginateConsulted(em, scope, qb, page, 'incident', undefined, { rank: `ts_rank(${doc}, ${tsq})` });
     });
   }
 

@@ -9,8 +9,11 @@ import {
   appendOutbox,
   type Page,
   type PageRequest,
+  NAME_SIMILARITY,
   paginateConsulted,
+  SEARCH_CONFIG,
   TenantDb,
+  type TextSearch,
 } from '@app/database';
 import { Incident, recordContent } from '@app/incidents';
 import { GalleryListing } from './entities/gallery.entity';
@@ -131,8 +134,12 @@ export class SubjectRepository {
     });
   }
 
-  /** Subjects the caller may see, newest first; each one returned is logged as consulted. */
-  listSubjects(scope: TenantScope, now: Date, page: PageRequest): Promise<Page<Subject>> {
+  /**
+   * Subjects the caller may see, newest first; each one returned is logged as consulted. A search
+   * matches the reference, names, aliases and description by word, and names and aliases also by
+   * trigram similarity, so a misspelt name still finds them; best match first.
+   */
+  listSubjects(scope: TenantScope, now: Date, page: PageRequest, search?: TextSearch | null): Promise<Page<Subject>> {
     return this.db.run(scope, async (em) => {
       const params: unknown[] = [];
       const cond = visibleSql(scope, 's', params, now);
@@ -144,7 +151,18 @@ export class SubjectRepository {
           cond.replace(/\$(\d+)/g, (_m, d: string) => `:v${d}`),
           named,
         );
-      return paginateConsulted(em, scope, qb, page, 'subject');
+      if (!search) {
+        return paginateConsulted(em, scope, qb, page, 'subject');
+      }
+      // the threshold of `<%`, which the trigram index answers; for this transaction only
+      await em.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(NAME_SIMILARITY)]);
+      const doc = 'subject_search_document(s.reference, s.name, s.aliases, s.description)';
+      const names = 'subject_search_names(s.reference, s.name, s.aliases)';
+      const tsq = `to_tsquery('${SEARCH_CONFIG}', :tsq)`;
+      qb.andWhere(`(${doc} @@ ${tsq} OR :text <% ${names})`, { tsq: search.tsquery, text: search.text });
+      return paginateConsulted(em, scope, qb, page, 'subject', undefined, {
+        rank: `ts_rank(${doc}, ${tsq}) + word_similarity(:text, ${names})`,
+      });
     });
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { assertStoreAccess, storeFilterFor, type TenantScope } from '@app/auth';
 import { CaseOrigin, CaseRepository, EvidenceRequestRepository, CaseStatus } from '@app/cases';
 import { DomainError } from '@app/errors';
+import { textSearch } from '@app/database';
 import type {
   AnswerEvidenceRequest,
   AssignCaseRequest,
@@ -80,10 +81,11 @@ export class CasesService {
     } else if (officer && officer !== 'unassigned' && !/^[0-9a-f-]{36}$/i.test(officer)) {
       throw DomainError.invalid('officer', 'must be a user id, me or unassigned');
     }
-    // flags and reports have no case status and no officer: listed unless the caller asked for
-    // particular statuses or someone's cases
-    const withFlagsAndReports = !q.status && (!officer || officer === 'unassigned');
-    return this.cases.triage(scope, { statuses, officer, withFlagsAndReports }, q);
+    // flags and reports have no case status, no officer and no title: listed unless the caller asked
+    // for particular statuses, someone's cases or a search
+    const search = textSearch(q.q);
+    const withFlagsAndReports = !q.status && !search && (!officer || officer === 'unassigned');
+    return this.cases.triage(scope, { statuses, officer, withFlagsAndReports, search }, q);
   }
 
   async assign(scope: TenantScope, id: string, body: AssignCaseRequest) {

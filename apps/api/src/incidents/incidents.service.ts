@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isShopRole, type TenantScope } from '@app/auth';
-import { type Page, type PageRequest } from '@app/database';
+import { type Page, type PageRequest, textSearch } from '@app/database';
 import {
   type Incident,
   type IncidentAmendment,
@@ -77,6 +77,7 @@ export class IncidentsService {
         weapon: q.weapon,
         offenderId: q.offenderId,
         status: q.status,
+        search: textSearch(q.q),
       },
       page,
     );

@@ -29,7 +29,7 @@ import { normaliseRegistration, type SubjectFields } from '@app/offenders';
 import { DomainError } from '@app/errors';
 import { Roles, Scope } from '../auth/access.decorators';
 import type { HubRequest } from '../http/request';
-import { PageQuery } from '../http/page.query';
+import { SearchPageQuery } from '../http/page.query';
 import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';
 import {
@@ -105,12 +105,12 @@ export class SubjectsController {
     return SubjectResponse.from(s);
   }
 
-  /** Subjects the caller may see; every one returned is logged as consulted. */
+  /** Subjects the caller may see, or those a search finds; every one returned is logged as consulted. */
   @Get()
   @Roles(...ROLES.members)
   @ApiOkResponse({ type: PageOf(SubjectResponse) })
   @ApiErrors(400, 401, 403)
-  async list(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<SubjectResponse>> {
+  async list(@Scope() scope: TenantScope, @Query() q: SearchPageQuery): Promise<PageResponse<SubjectResponse>> {
     refuseDevices(scope);
     return pageOf(await this.subjects.list(scope, this.clock.now(), q), SubjectResponse.from);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
-import { type Page, type PageRequest } from '@app/database';
+import { type Page, type PageRequest, textSearch } from '@app/database';
 import { type Subject, type SubjectFields, SubjectRepository } from '@app/offenders';
 import { notFound } from './not-found';
 
@@ -13,8 +13,8 @@ export class SubjectsService {
     return this.subjects.createSubject(scope, fields);
   }
 
-  list(scope: TenantScope, now: Date, page: PageRequest): Promise<Page<Subject>> {
-    return this.subjects.listSubjects(scope, now, page);
+  list(scope: TenantScope, now: Date, page: PageRequest & { q?: string }): Promise<Page<Subject>> {
+    return this.subjects.listSubjects(scope, now, page, textSearch(page.q));
   }
 
   async read(scope: TenantScope, id: string, now: Date) {

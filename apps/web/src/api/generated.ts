@@ -3286,6 +3286,8 @@ export interface operations {
       query?: {
         limit?: number;
         cursor?: string;
+        /** @description words to search for, each matched as the start of a word; results best match first */
+        q?: string;
         /** @description comma-separated case statuses (then cases only); default the open ones */
         status?: string;
         /** @description an officer's user id or `me` (then cases only), or `unassigned` (flags and reports too) */
@@ -5063,6 +5065,8 @@ export interface operations {
       query?: {
         limit?: number;
         cursor?: string;
+        /** @description words to search for, each matched as the start of a word; results best match first */
+        q?: string;
         occurredFrom?: string;
         occurredTo?: string;
         storeId?: string;
@@ -7584,6 +7588,8 @@ export interface operations {
       query?: {
         limit?: number;
         cursor?: string;
+        /** @description words to search for, each matched as the start of a word; results best match first */
+        q?: string;
       };
       header?: never;
       path?: never;

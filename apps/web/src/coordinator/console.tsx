@@ -1,16 +1,19 @@
-// The coordinator's console: the live radio (feed, composer, who acknowledged, who is on air),
-// incident review, and the intelligence screens as their apis land.
+// The coordinator's console: one page per job, each at its own address (#/console/incidents,
+// #/console/subjects/<id>, ...), with a nav between them. The radio connection is the console's, so
+// alerts keep arriving (and the nav shows the radio's state) whichever page is open.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Session } from '../api/client';
-import type { AckStatus, AlertPayload, Page, Store, TalkGroup } from '../api/types';
+import type { Page, Store } from '../api/types';
 import { Radio, type RadioView } from '../radio/radio';
 import { RADIO_TEXT } from '../till/alert-banner';
-import { useSubmit } from '../ui/data';
-import { Choices, ErrorSummary, Select, TextArea } from '../ui/fields';
-import { when } from '../ui/labels';
+import { href, useRoute } from '../ui/route';
+import { Exclusions } from './exclusions';
+import { Galleries } from './galleries';
 import { IncidentReview } from './incidents';
-import { Intelligence } from './intel';
+import { RadioPage } from './radio-page';
+import { Flags } from './serial-flags';
 import { SigningKeys } from './signing-keys';
+import { Subjects } from './subjects/list';
 
 export function useStores(): Map<string, Store> {
   const [stores, setStores] = useState(new Map<string, Store>());
@@ -23,10 +26,28 @@ export function useStores(): Map<string, Store> {
   return stores;
 }
 
+type ConsolePage = 'radio' | 'incidents' | 'subjects' | 'galleries' | 'exclusions' | 'flags' | 'settings';
+
+/** Each page's address part (radio is the console's own address) and its name in the nav. */
+const PAGES: readonly (readonly [ConsolePage, string])[] = [
+  ['radio', 'Radio and alerts'],
+  ['incidents', 'Incidents'],
+  ['subjects', 'Subjects'],
+  ['galleries', 'Galleries'],
+  ['exclusions', 'Exclusion notices'],
+  ['flags', 'Serial-offender flags'],
+  ['settings', 'Settings'],
+];
+
+const pageHref = (p: ConsolePage) => (p === 'radio' ? href('console') : href('console', p));
+
 export function CoordinatorConsole({ session }: { session: Session }) {
   const radio = useMemo(() => new Radio(session.actor.partnershipId, session.actor.id), [session.actor.id]);
   const [view, setView] = useState<RadioView | null>(null);
   const stores = useStores();
+  const [, part, id] = useRoute();
+  const page = PAGES.find(([p]) => p === part)?.[0] ?? 'radio';
+  const title = PAGES.find(([p]) => p === page)![1];
   useEffect(() => {
     const off = radio.subscribe(setView);
     void radio.start();
@@ -43,188 +64,59 @@ export function CoordinatorConsole({ session }: { session: Session }) {
       void radio.refreshPresence().catch(() => undefined);
     }
   }, [view?.state, view?.alerts.length, view?.acks.length]);
-
-  return (
-    <div class="console">
-      <h1 class="visually-hidden">Coordinator console</h1>
-      <section class="panel radio-panel" aria-labelledby="radio-h">
-        <div class="panel-head">
-          <h2 id="radio-h">Radio</h2>
-          {view && (
-            <span class={`radio-state ${view.state}`} data-testid="radio-state">
-              <span class="dot" aria-hidden="true" /> {RADIO_TEXT[view.state]}
-            </span>
-          )}
-        </div>
-        {view && <Presence view={view} stores={stores} />}
-        <Composer stores={stores} />
-        {view && <Feed view={view} stores={stores} />}
-      </section>
-      <section class="panel" aria-labelledby="review-h">
-        <h2 id="review-h">Incident review</h2>
-        <IncidentReview stores={stores} />
-      </section>
-      <section class="panel intel-panel" aria-labelledby="intel-h">
-        <h2 id="intel-h">Offender intelligence</h2>
-        <Intelligence stores={stores} />
-      </section>
-      <section class="panel settings-panel" aria-labelledby="settings-h">
-        <h2 id="settings-h">Partnership settings</h2>
-        <h3 id="signing-keys-h">Evidence signing keys</h3>
-        <SigningKeys />
-      </section>
-    </div>
-  );
-}
-
-function Presence({ view, stores }: { view: RadioView; stores: Map<string, Store> }) {
-  const p = view.presence;
-  if (!p) {
-    return <p class="hint">Presence shows once the radio is live.</p>;
-  }
-  const on = new Set(p.stores.map((s) => s.storeId));
-  return (
-    <div class="presence" data-testid="presence">
-      <p>
-        <strong>{p.stores.length}</strong> of {stores.size || '?'} stores on air · {p.connections} connected
-      </p>
-      <ul class="store-dots">
-        {[...stores.values()].map((s) => (
-          <li key={s.id} class={on.has(s.id) ? 'on' : 'off'}>
-            <span class="dot" aria-hidden="true" />
-            {s.name} <span class="visually-hidden">{on.has(s.id) ? 'on air' : 'not connected'}</span>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-const ALERT_TYPES: [string, string][] = [
-  ['information', 'Information'],
-  ['offender_sighted', 'Offender sighted'],
-  ['assistance_requested', 'Assistance requested'],
-  ['all_clear', 'All clear'],
-];
-const PRIORITIES: [string, string][] = [
-  ['', 'Default for the type'],
-  ['high', 'High'],
-  ['normal', 'Normal'],
-  ['low', 'Low'],
-];
-
-function Composer({ stores }: { stores: Map<string, Store> }) {
-  const [type, setType] = useState('information');
-  const [priority, setPriority] = useState('');
-  const [message, setMessage] = useState('');
-  const [target, setTarget] = useState('partnership');
-  const [groups, setGroups] = useState<TalkGroup[]>([]);
-  const [sent, setSent] = useState<string | null>(null);
-  const submission = useSubmit();
   useEffect(() => {
-    api.get<TalkGroup[]>('/talk-groups').then(setGroups, () => undefined);
-  }, []);
-
-  const send = async (e: Event) => {
-    e.preventDefault();
-    setSent(null);
-    if (!message.trim()) {
-      submission.refuse({ message: 'Write the alert' });
-      return;
-    }
-    const [kind, id] = target.split(':');
-    await submission.run(async () => {
-      const alert = await api.post<AlertPayload>('/alerts', {
-        type,
-        ...(priority && type !== 'assistance_requested' ? { priority } : {}),
-        message: message.trim(),
-        target: kind === 'talk_group' ? { kind, talkGroupId: id } : kind === 'store' ? { kind, storeId: id } : { kind },
-      });
-      setSent(`Alert #${alert.seq} sent.`);
-      setMessage('');
-    });
-  };
-  const targets: [string, string][] = [
-    ['partnership', 'Every store in the partnership'],
-    ...groups.map((g): [string, string] => [`talk_group:${g.id}`, `Talk group: ${g.name}`]),
-    ...[...stores.values()].map((s): [string, string] => [`store:${s.id}`, `Store: ${s.name}`]),
-  ];
-  const fields = submission.problems;
+    document.title = `${title} · Console · Retail crime hub`;
+  }, [title]);
 
   return (
-    <form class="composer" onSubmit={(e) => void send(e)} noValidate aria-label="Send an alert">
-      <ErrorSummary message={submission.error} errors={{}} />
-      <Choices id="a-type" label="Alert type" options={ALERT_TYPES} selected={[type]} onChange={([t]) => setType(t)} error={fields.type} />
-      <div class="row">
-        <Select id="a-target" label="Send to" value={target} options={targets} onChange={setTarget} />
-        <Select
-          id="a-priority"
-          label="Priority"
-          value={priority}
-          options={PRIORITIES}
-          disabled={type === 'assistance_requested'}
-          onChange={setPriority}
-        />
-      </div>
-      <TextArea id="a-message" label="Message" value={message} onInput={setMessage} rows={2} error={fields.message} required />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={submission.busy} data-testid="send-alert">
-          {submission.busy ? 'Sending…' : 'Send alert'}
-        </button>
-        {sent && (
-          <span role="status" class="ok-text">
-            {sent}
-          </span>
+    <div class="console-shell">
+      <nav class="subnav" aria-label="Console pages">
+        <ul>
+          {PAGES.map(([p, label]) => (
+            <li key={p}>
+              <a href={pageHref(p)} aria-current={p === page ? 'page' : undefined}>
+                {label}
+                {p === 'radio' && view && view.state !== 'live' && <> ({RADIO_TEXT[view.state]})</>}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <h1 class="page-title">{title}</h1>
+      <div class={`console ${page}`} data-page={page}>
+        {page === 'radio' && <RadioPage view={view} stores={stores} />}
+        {page === 'incidents' && (
+          <section class="panel" aria-label="Incident review">
+            <IncidentReview stores={stores} openId={id ?? null} />
+          </section>
+        )}
+        {page === 'subjects' && (
+          <section class="panel" aria-label="Subjects">
+            <Subjects stores={stores} openId={id ?? null} />
+          </section>
+        )}
+        {page === 'galleries' && (
+          <section class="panel" aria-label="Galleries">
+            <Galleries />
+          </section>
+        )}
+        {page === 'exclusions' && (
+          <section class="panel" aria-label="Exclusion notices">
+            <Exclusions stores={stores} />
+          </section>
+        )}
+        {page === 'flags' && (
+          <section class="panel" aria-label="Serial-offender flags">
+            <Flags stores={stores} />
+          </section>
+        )}
+        {page === 'settings' && (
+          <section class="panel settings-panel" aria-label="Partnership settings">
+            <h2 id="signing-keys-h">Evidence signing keys</h2>
+            <SigningKeys />
+          </section>
         )}
       </div>
-    </form>
+    </div>
   );
 }
-
-function Feed({ view, stores }: { view: RadioView; stores: Map<string, Store> }) {
-  const [status, setStatus] = useState<Record<string, AckStatus>>({});
-  const ids = view.alerts.slice(0, 10).map((a) => a.id);
-  const ackCount = view.acks.length;
-  useEffect(() => {
-    for (const id of ids) {
-      api.get<AckStatus>(`/alerts/${id}/acks`).then(
-        (s) => setStatus((prev) => ({ ...prev, [id]: s })),
-        () => undefined,
-      );
-    }
-  }, [ids.join(), ackCount]);
-  if (!view.alerts.length) {
-    return <p class="empty">No alerts in force.</p>;
-  }
-  const storeName = (id: string | null) => (id ? (stores.get(id)?.name ?? 'a store') : 'coordinator');
-  return (
-    <ol class="feed" aria-label="Alerts, newest first">
-      {view.alerts.map((a) => {
-        const s = status[a.id];
-        return (
-          <li key={a.id} class={`feed-item ${a.priority}`} data-testid="feed-item">
-            <div class="feed-head">
-              <strong>
-                #{a.seq} {typeLabelAlert(a.type)}
-              </strong>
-              <span class="meta">
-                {when(a.createdAt)} from {storeName(a.sender.storeId)}
-              </span>
-            </div>
-            <p>{a.message}</p>
-            {s && (
-              <p class="acks" data-testid="ack-status">
-                Acknowledged by {s.recipientStoreIds.length - s.pendingStoreIds.length} of {s.recipientStoreIds.length} stores
-                {s.pendingStoreIds.length > 0 && s.pendingStoreIds.length <= 6 && (
-                  <> · waiting for {s.pendingStoreIds.map((id) => storeName(id)).join(', ')}</>
-                )}
-              </p>
-            )}
-          </li>
-        );
-      })}
-    </ol>
-  );
-}
-
-const typeLabelAlert = (t: string) => ALERT_TYPES.find(([v]) => v === t)?.[1] ?? t;

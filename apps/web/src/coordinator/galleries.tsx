@@ -32,7 +32,7 @@ export function Galleries() {
   const gname = (id: string) => galleries.data?.items.find((g) => g.id === id)?.name ?? 'gallery';
   return (
     <div>
-      <h3>Galleries</h3>
+      <h2>Galleries</h2>
       <ul class="plain">
         {(galleries.data?.items ?? []).map((g) => (
           <li key={g.id}>
@@ -48,7 +48,7 @@ export function Galleries() {
         ))}
       </ul>
       <NewGallery onDone={galleries.reload} />
-      <h3>Listings</h3>
+      <h2>Listings</h2>
       <Select id="ls-state" label="Show" inline value={state} options={LISTING_STATES} onChange={setState} />
       {listings.data && !listings.data.items.length && <p class="empty">None.</p>}
       <ul class="cards">

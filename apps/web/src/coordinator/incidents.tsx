@@ -1,70 +1,60 @@
-// Incident review for coordinators: new and reviewed reports, each at its own address
-// (#/console/incidents/<id>), marked reviewed or linked to a subject by a person.
+// Incident review for coordinators: reports searched and filtered, a page at a time, each at its own
+// address (#/console/incidents/<id>), marked reviewed or linked to a subject by a person.
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
-import type { Incident, Page, Store } from '../api/types';
+import type { Incident, Page, Store, Subject } from '../api/types';
 import { ApiForm, LoadStatus, NotLoaded, optionalText, useFormValues, useLoad, useSubmit } from '../ui/data';
 import { Select, TextField } from '../ui/fields';
 import { IncidentDetail } from '../ui/incident-detail';
-import { typeLabel, when } from '../ui/labels';
-import { href, navigate, type OpenedObject, useRouteId } from '../ui/route';
+import {
+  IncidentFilters,
+  type IncidentFilter,
+  IncidentRow,
+  incidentsPath,
+  NO_FILTER,
+} from '../ui/incident-list';
+import { listPath, LoadMore, SearchBox, usePaged } from '../ui/paged';
+import { ScrollIntoView } from '../ui/scroll';
+import { href, navigate, type OpenedObject } from '../ui/route';
 import { subjectName, useSubjects } from './subjects/use-subjects';
 
-const SHOWN_STATUSES = [
+const STATUSES = [
   ['submitted', 'New reports'],
   ['reviewed', 'Reviewed'],
-  ['', 'All'],
+  ['closed', 'Closed'],
+  ['', 'Every status'],
 ] as const;
 
-export function IncidentReview({ stores }: { stores: Map<string, Store> }) {
-  const [filter, setFilter] = useState<string>('submitted');
-  const list = useLoad<Page<Incident>>(`/incidents?limit=50${filter ? `&status=${filter}` : ''}`);
-  const openId = useRouteId('console', 'incidents');
+export function IncidentReview({ stores, openId }: { stores: Map<string, Store>; openId: string | null }) {
+  const [filter, setFilter] = useState<IncidentFilter>({ ...NO_FILTER, status: 'submitted' });
+  const list = usePaged<Incident>(incidentsPath(filter));
   const items = list.data?.items;
   return (
     <div class="review">
-      <Select
-        id="rv-status"
-        label="Show"
-        inline
-        value={filter}
-        options={SHOWN_STATUSES}
+      <IncidentFilters
+        idPrefix="rv"
+        filter={filter}
         onChange={setFilter}
+        stores={stores}
+        statuses={STATUSES}
+        problems={list.problems}
       />
-      <LoadStatus load={list} empty="Nothing here." alert />
+      <LoadStatus load={list} empty={filter.q ? 'No report matches the search.' : 'Nothing here.'} alert />
       {items && items.length > 0 && (
-        <table class="table">
-          <caption class="visually-hidden">Reports</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Store</th>
-              <th scope="col">What</th>
-              <th scope="col">
-                <span class="visually-hidden">Open</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((i) => (
-              <tr key={i.id} data-testid="incident-row">
-                <td>{when(i.occurredAt)}</td>
-                <td>{stores.get(i.storeId)?.name ?? '—'}</td>
-                <td>{i.types.map(typeLabel).join(', ')}</td>
-                <td>
-                  <button
-                    type="button"
-                    class="secondary small"
-                    onClick={() => navigate('console', 'incidents', i.id)}
-                  >
-                    Open<span class="visually-hidden"> report from {when(i.occurredAt)}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul class="cards" aria-label={filter.q ? 'Reports, best match first' : 'Reports, newest first'}>
+          {items.map((i) => (
+            <li key={i.id} class={openId === i.id ? 'sel' : ''} data-testid="incident-row">
+              <IncidentRow
+                incident={i}
+                stores={stores}
+                selected={openId === i.id}
+                onOpen={() => navigate('console', 'incidents', i.id)}
+              />
+            </li>
+          ))}
+        </ul>
       )}
+      <LoadMore list={list} what="reports" />
       {openId && <IncidentDrawer key={openId} id={openId} stores={stores} onChanged={list.reload} />}
     </div>
   );
@@ -86,6 +76,7 @@ function IncidentDrawer({ id, stores, onChanged }: OpenedObject) {
   };
   return (
     <div class="drawer" role="region" aria-label="Report">
+      <ScrollIntoView />
       {open ? (
         <>
           {review.error && (
@@ -100,7 +91,7 @@ function IncidentDrawer({ id, stores, onChanged }: OpenedObject) {
           </details>
         </>
       ) : (
-        <NotLoaded load={incident} what="report" listHref={href('console')} />
+        <NotLoaded load={incident} what="report" listHref={href('console', 'incidents')} />
       )}
       <div class="actions">
         {open?.status === 'submitted' && (
@@ -113,7 +104,7 @@ function IncidentDrawer({ id, stores, onChanged }: OpenedObject) {
             Mark reviewed
           </button>
         )}
-        <button type="button" class="secondary" onClick={() => navigate('console')}>
+        <button type="button" class="secondary" onClick={() => navigate('console', 'incidents')}>
           Close
         </button>
       </div>
@@ -124,6 +115,10 @@ function IncidentDrawer({ id, stores, onChanged }: OpenedObject) {
 /** Link a report to a subject (a person decides; nothing is automatic). */
 function LinkToSubject({ incident }: { incident: Incident }) {
   const subjects = useSubjects();
+  // past the first page of subjects, the one to choose is found by a search
+  const [q, setQ] = useState('');
+  const found = useLoad<Page<Subject>>(q ? listPath('/subjects', { limit: 50, q }) : null);
+  const choices = (q ? found.data?.items : subjects.data?.items) ?? [];
   const [subjectId, setSubjectId] = useState('');
   const text = useFormValues({ note: '' });
   const named = incident.offenderId;
@@ -131,37 +126,47 @@ function LinkToSubject({ incident }: { incident: Incident }) {
     return <p class="empty">No subjects yet: create one under Subjects.</p>;
   }
   return (
-    <ApiForm
-      label="Link to a subject"
-      submitText="Link to subject"
-      fieldIds={{ incidentId: 'ls-subject', note: 'ls-note' }}
-      submit={() => {
-        if (!subjectId) {
-          return Promise.reject(new Error('Choose a subject first'));
-        }
-        return api.post(`/subjects/${subjectId}/incidents`, {
-          incidentId: incident.id,
-          ...optionalText('note', text.values.note),
-        });
-      }}
-      onDone={() => text.clear('note')}
-    >
-      {(p) => (
-        <>
-          {named && <p class="meta">The reporter named subject {subjectName(subjects.map.get(named))}.</p>}
-          <Select
-            id="ls-subject"
-            label="Subject"
-            value={subjectId}
-            options={[
-              ['', 'Choose…'],
-              ...(subjects.data?.items ?? []).map((s) => [s.id, subjectName(s)] as const),
-            ]}
-            onChange={setSubjectId}
-          />
-          <TextField id="ls-note" label="Why you are sure (optional note)" {...text.field('note', p)} />
-        </>
-      )}
-    </ApiForm>
+    <>
+      <SearchBox
+        id="ls-q"
+        label="Find the subject"
+        hint="A name, alias or reference"
+        value={q}
+        onSearch={(words) => {
+          setQ(words);
+          setSubjectId('');
+        }}
+        error={found.error}
+      />
+      <ApiForm
+        label="Link to a subject"
+        submitText="Link to subject"
+        fieldIds={{ incidentId: 'ls-subject', note: 'ls-note' }}
+        submit={() => {
+          if (!subjectId) {
+            return Promise.reject(new Error('Choose a subject first'));
+          }
+          return api.post(`/subjects/${subjectId}/incidents`, {
+            incidentId: incident.id,
+            ...optionalText('note', text.values.note),
+          });
+        }}
+        onDone={() => text.clear('note')}
+      >
+        {(p) => (
+          <>
+            {named && <p class="meta">The reporter named subject {subjectName(subjects.map.get(named))}.</p>}
+            <Select
+              id="ls-subject"
+              label="Subject"
+              value={subjectId}
+              options={[['', 'Choose…'], ...choices.map((s) => [s.id, subjectName(s)] as const)]}
+              onChange={setSubjectId}
+            />
+            <TextField id="ls-note" label="Why you are sure (optional note)" {...text.field('note', p)} />
+          </>
+        )}
+      </ApiForm>
+    </>
   );
 }

@@ -2,8 +2,9 @@
 // review or dismissal (police open a case from a reviewed flag).
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
-import type { Page, SerialFlag, Store, Subject } from '../api/types';
-import { ActionButton, LoadStatus, optionalText, shortId, useLoad } from '../ui/data';
+import type { SerialFlag, Store, Subject } from '../api/types';
+import { ActionButton, LoadStatus, optionalText, shortId } from '../ui/data';
+import { listPath, LoadMore, usePaged } from '../ui/paged';
 import { Select, TextArea } from '../ui/fields';
 import { pounds, when } from '../ui/labels';
 import { subjectName, useSubjects } from './subjects/use-subjects';
@@ -26,7 +27,7 @@ const SHOWN_STATES = [
 
 export function Flags({ stores }: { stores: Map<string, Store> }) {
   const [state, setState] = useState<string>('new');
-  const flags = useLoad<Page<SerialFlag>>(`/serial-flags?limit=50${state ? `&state=${state}` : ''}`);
+  const flags = usePaged<SerialFlag>(listPath('/serial-flags', { limit: 50, state }));
   const subjects = useSubjects();
   return (
     <div>
@@ -43,6 +44,7 @@ export function Flags({ stores }: { stores: Map<string, Store> }) {
           />
         ))}
       </ul>
+      <LoadMore list={flags} what="flags" />
     </div>
   );
 }

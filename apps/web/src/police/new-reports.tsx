@@ -1,9 +1,18 @@
-// The partnership's new reports, from which an officer opens a case.
+// The partnership's new reports, searched and filtered a page at a time, from which an officer opens
+// a case. Each row names the report fully (reference, store, times, narrative), so alike reports differ.
 import { useState } from 'preact/hooks';
-import type { Incident, Page, PoliceCase, Store } from '../api/types';
-import { LoadStatus, useLoad } from '../ui/data';
+import type { Incident, PoliceCase, Store } from '../api/types';
+import { LoadStatus } from '../ui/data';
 import { IncidentDetail } from '../ui/incident-detail';
-import { typeLabel, when } from '../ui/labels';
+import {
+  IncidentFilters,
+  type IncidentFilter,
+  IncidentRow,
+  incidentsPath,
+  NO_FILTER,
+} from '../ui/incident-list';
+import { LoadMore, usePaged } from '../ui/paged';
+import { ScrollIntoView } from '../ui/scroll';
 import { OpenCaseForm } from './open-case';
 
 export function NewReports({
@@ -13,29 +22,36 @@ export function NewReports({
   stores: Map<string, Store>;
   onOpened: (c: PoliceCase) => void;
 }) {
-  const list = useLoad<Page<Incident>>('/incidents?limit=50&status=submitted');
+  const [filter, setFilter] = useState<IncidentFilter>({ ...NO_FILTER, status: 'submitted' });
+  const list = usePaged<Incident>(incidentsPath(filter));
   const [chosen, setChosen] = useState<Incident | null>(null);
   return (
     <section class="panel new-reports" aria-labelledby="nr-h">
       <h2 id="nr-h">New reports</h2>
-      <LoadStatus load={list} empty="No new reports." />
-      <ul class="plain">
+      <IncidentFilters
+        idPrefix="nr"
+        filter={filter}
+        onChange={setFilter}
+        stores={stores}
+        problems={list.problems}
+      />
+      <LoadStatus load={list} empty={filter.q ? 'No new report matches the search.' : 'No new reports.'} />
+      <ul class="cards">
         {(list.data?.items ?? []).map((i) => (
-          <li key={i.id} data-testid="new-report">
-            <button
-              type="button"
-              class="link"
-              aria-pressed={chosen?.id === i.id}
-              onClick={() => setChosen(i)}
-            >
-              {i.types.map(typeLabel).join(', ')} · {when(i.occurredAt)} ·{' '}
-              {stores.get(i.storeId)?.name ?? 'store'}
-            </button>
+          <li key={i.id} data-testid="new-report" class={chosen?.id === i.id ? 'sel' : ''}>
+            <IncidentRow
+              incident={i}
+              stores={stores}
+              selected={chosen?.id === i.id}
+              onOpen={() => setChosen(i)}
+            />
           </li>
         ))}
       </ul>
+      <LoadMore list={list} what="reports" />
       {chosen && (
         <div class="drawer">
+          <ScrollIntoView key={chosen.id} />
           <IncidentDetail incident={chosen} stores={stores} />
           <OpenCaseForm
             key={chosen.id}

@@ -3,10 +3,11 @@
 // chosen, at its own address (#/police/cases/<id>).
 import { useState } from 'preact/hooks';
 import type { Session } from '../api/client';
-import type { Page, PoliceCase, TriageItem } from '../api/types';
+import type { PoliceCase, TriageItem } from '../api/types';
 import { useStores } from '../coordinator/console';
-import { useLoad } from '../ui/data';
+import { listPath, LoadMore, SearchBox, usePaged } from '../ui/paged';
 import { navigate, useRouteId } from '../ui/route';
+import { ScrollIntoView } from '../ui/scroll';
 import { CaseView } from './cases/detail';
 import { NewReports } from './new-reports';
 import { TriageQueue } from './triage';
@@ -14,7 +15,8 @@ import { TriageQueue } from './triage';
 export function PoliceScreen({ session }: { session: Session }) {
   const openId = useRouteId('police', 'cases');
   const [officer, setOfficer] = useState('');
-  const queue = useLoad<Page<TriageItem>>(`/cases?limit=50${officer ? `&officer=${officer}` : ''}`);
+  const [q, setQ] = useState('');
+  const queue = usePaged<TriageItem>(listPath('/cases', { limit: 50, officer, q }));
   const stores = useStores();
   const opened = (c: PoliceCase) => {
     queue.reload();
@@ -26,6 +28,14 @@ export function PoliceScreen({ session }: { session: Session }) {
       <h1>Triage queue</h1>
       <div class="split">
         <div>
+          <SearchBox
+            id="q-search"
+            label="Search cases"
+            hint="A case reference such as C-7F3A09B2, or words of its title (lists cases only)"
+            value={q}
+            error={queue.problems.q}
+            onSearch={setQ}
+          />
           <TriageQueue
             queue={queue}
             officer={officer}
@@ -34,11 +44,15 @@ export function PoliceScreen({ session }: { session: Session }) {
             session={session}
             onOpened={opened}
           />
+          <LoadMore list={queue} what="queue items" />
           <NewReports stores={stores} onOpened={opened} />
         </div>
         <section class="panel case" aria-label="Case">
           {openId ? (
-            <CaseView key={openId} id={openId} session={session} stores={stores} onChanged={queue.reload} />
+            <>
+              <ScrollIntoView />
+              <CaseView key={openId} id={openId} session={session} stores={stores} onChanged={queue.reload} />
+            </>
           ) : (
             <p class="empty">Choose a case to see it.</p>
           )}

@@ -3,7 +3,7 @@
 // with "Open a case" straight from the queue.
 import { useState } from 'preact/hooks';
 import type { Session } from '../api/client';
-import type { Page, PoliceCase, PriorityReason, TriageItem } from '../api/types';
+import type { PoliceCase, PriorityReason, TriageItem } from '../api/types';
 import { LoadStatus } from '../ui/data';
 import { Select } from '../ui/fields';
 import { injuryLabel, pounds, typeLabel, weaponLabel, when } from '../ui/labels';
@@ -25,7 +25,7 @@ export function TriageQueue({
   session,
   onOpened,
 }: {
-  queue: { data: Page<TriageItem> | null; error: string | null };
+  queue: { data: { items: TriageItem[] } | null; error: string | null };
   officer: string;
   onOfficer: (v: string) => void;
   openId: string | null;

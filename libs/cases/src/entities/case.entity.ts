@@ -39,6 +39,8 @@ export enum CaseOrigin {
 @Index('cases_partnership_id_reference_idx', ['partnershipId', 'reference'], { unique: true })
 @Index('cases_partnership_id_status_idx', ['partnershipId', 'status'])
 @Index('cases_partnership_id_assigned_officer_id_idx', ['partnershipId', 'assignedOfficerId'])
+// full-text search (reference and title), created by hand in the AddSearchIndexes migration
+@Index('cases_search_idx', { synchronize: false })
 export class PoliceCase extends BaseRow {
   @Column('uuid')
   partnershipId: string;

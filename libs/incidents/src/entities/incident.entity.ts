@@ -99,6 +99,8 @@ export interface Witness {
 @Index('incidents_partnership_id_occurred_at_idx', ['partnershipId', 'occurredAt'])
 @Index('incidents_store_id_created_at_idx', ['storeId', 'createdAt'])
 @Index('incidents_offender_id_idx', ['offenderId'])
+// full-text search (narrative and goods), created by hand in the AddSearchIndexes migration
+@Index('incidents_search_idx', { synchronize: false })
 export class Incident extends BaseRow {
   @Column('uuid')
   partnershipId: string;

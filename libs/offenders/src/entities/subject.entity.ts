@@ -47,6 +47,9 @@ export interface SubjectVehicle {
 @Index('subjects_partnership_id_created_at_idx', ['partnershipId', 'createdAt'])
 // GIN index for registration matching, created by hand in the migration
 @Index('subjects_vehicle_registrations_idx', { synchronize: false })
+// search: full text and trigram names, created by hand in the AddSearchIndexes migration
+@Index('subjects_search_idx', { synchronize: false })
+@Index('subjects_search_names_idx', { synchronize: false })
 @Check('subjects_known_named_chk', `kind <> 'known' OR name IS NOT NULL`)
 // the target of tenant-carrying references: (partnership_id, offender_id) cannot cross partnerships
 @Unique('subjects_partnership_id_id_key', ['partnershipId', 'id'])

@@ -9,14 +9,15 @@ import {
 } from '@app/cases';
 import { IncidentType, InjuryLevel, WeaponKind } from '@app/incidents';
 import { SerialFlagState } from '@app/offenders';
-import { PageQuery } from '../../http/page.query';
+import { SearchPageQuery } from '../../http/page.query';
 import { CaseResponse } from './case.dto';
 
 /**
- * Without `status` and `officer` (or with `officer=unassigned`) the queue also lists the serial flags
- * and reports no case holds yet; a `status` or an officer's cases list cases only.
+ * Without `status`, `officer` (or with `officer=unassigned`) and `q` the queue also lists the serial
+ * flags and reports no case holds yet; a `status`, an officer's cases or a search (`q`: words of
+ * the case's reference or title) list cases only.
  */
-export class TriageQuery extends PageQuery {
+export class TriageQuery extends SearchPageQuery {
   /** comma-separated case statuses (cases only); default the open ones */
   @ApiPropertyOptional({
     type: String,

@@ -30,7 +30,7 @@ import {
   type Witness,
 } from '@app/incidents';
 import { DATE_RANGES, IsCalendarDate, IsHumanText, IsZonedDateTime, PenceAtMost } from '@app/errors';
-import { PageQuery } from '../../http/page.query';
+import { SearchPageQuery } from '../../http/page.query';
 import { RequiredText, Text } from '../../http/text-fields';
 import { AppearanceDto } from './appearance';
 import { RefusesSpecialCategories } from './refused-field';
@@ -389,7 +389,7 @@ export class TransitionIncidentRequest {
   to: IncidentStatus.Submitted | IncidentStatus.Reviewed | IncidentStatus.Closed;
 }
 
-export class ListIncidentsQuery extends PageQuery {
+export class ListIncidentsQuery extends SearchPageQuery {
   @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsZonedDateTime(DATE_RANGES.query)

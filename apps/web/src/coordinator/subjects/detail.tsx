@@ -33,7 +33,7 @@ export function SubjectView({ id, stores, onChanged }: OpenedObject) {
     onChanged();
   };
   if (!s) {
-    return <NotLoaded load={subject} what="subject" listHref={href('console')} />;
+    return <NotLoaded load={subject} what="subject" listHref={href('console', 'subjects')} />;
   }
   const storeName = (sid: string) => stores.get(sid)?.name ?? 'a store';
   return (
