@@ -192,6 +192,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/businesses/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch: operations['PartnershipsController_renameBusiness'];
+    trace?: never;
+  };
   '/api/v1/case-updates': {
     parameters: {
       query?: never;
@@ -1085,7 +1101,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    patch: operations['PartnershipsController_updateStore'];
     trace?: never;
   };
   '/api/v1/subject-images/{id}/view': {
@@ -1278,6 +1294,22 @@ export interface paths {
     options?: never;
     head?: never;
     patch: operations['PartnershipsController_changeUser'];
+    trace?: never;
+  };
+  '/api/v1/users/{id}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PartnershipsController_enableUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/health': {
@@ -1668,10 +1700,21 @@ export interface components {
     CreateUserRequest: {
       displayName: string;
       email: string;
-      password: string;
+      /** @description omitted: the hub makes one and returns it once */
+      password?: string;
       role: components['schemas']['Role'];
       /** @description required for shopworkers and store managers */
       storeId?: string;
+    };
+    CreatedUserResponse: {
+      disabled: boolean;
+      displayName: string;
+      email: string;
+      id: string;
+      /** @description made by the hub when no password was given: shown once, only its hash is stored */
+      initialPassword: string | null;
+      role: components['schemas']['Role'];
+      storeId: string | null;
     };
     DelistRequest: {
       reason: string;
@@ -2505,6 +2548,16 @@ export interface components {
       incidentId: string;
       reason: string;
     };
+    UpdateBusinessRequest: {
+      name: string;
+    };
+    UpdateStoreRequest: {
+      latitude?: number | null;
+      longitude?: number | null;
+      name?: string;
+      postcode?: string;
+      site?: string;
+    };
     UpdateSubjectRequest: {
       aliases?: string[];
       description?: components['schemas']['SubjectDescriptionDto'];
@@ -3182,6 +3235,67 @@ export interface operations {
       };
       /** @description the current state forbids this, or it clashes with an existing record */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  PartnershipsController_renameBusiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateBusinessRequest'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BusinessResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -7347,6 +7461,67 @@ export interface operations {
       };
     };
   };
+  PartnershipsController_updateStore: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateStoreRequest'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StoreResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
   SubjectImagesController_view: {
     parameters: {
       query?: never;
@@ -8320,7 +8495,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['UserResponse'];
+          'application/json': components['schemas']['CreatedUserResponse'];
         };
       };
       /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
@@ -8545,6 +8720,63 @@ export interface operations {
       };
       /** @description the current state forbids this, or it clashes with an existing record */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  PartnershipsController_enableUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
         headers: {
           [name: string]: unknown;
         };
