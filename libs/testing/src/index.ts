@@ -8,3 +8,4 @@ export * from './radio-pair';
 export * from './factories/incident.factory';
 export * from './factories/evidence.factory';
 export * from './factories/offender.factory';
+export * from './bootstrap-command';

@@ -1,0 +1,10 @@
+// The admin screens' HTTP shapes, each a schema of the api's OpenAPI document (generated.ts).
+import type { components } from '../api/generated';
+
+type Schemas = components['schemas'];
+
+export type User = Schemas['UserResponse'];
+export type CreatedUser = Schemas['CreatedUserResponse'];
+export type Business = Schemas['BusinessResponse'];
+export type Device = Schemas['DeviceResponse'];
+export type EnrolledDevice = Schemas['EnrolledDeviceResponse'];
