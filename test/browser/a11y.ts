@@ -33,7 +33,10 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
       problems.push('no level-one heading');
     }
     if (document.documentElement.scrollWidth > document.documentElement.clientWidth + 1) {
-      problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${document.documentElement.clientWidth}`);
+      const wide = [...document.querySelectorAll('body *')].find(
+        (e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-wrap'),
+      );
+      problems.push(`page scrolls sideways (${document.documentElement.scrollWidth} px): ${wide?.outerHTML.slice(0, 120)}`);
     }
     return problems;
   });

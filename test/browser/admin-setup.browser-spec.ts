@@ -61,14 +61,14 @@ describe('setting up a partnership from the admin screen', () => {
       await eventually(async () => (await page.getByTestId('invited-email').textContent()) === email);
       const password = (await page.getByTestId('invited-password').textContent()) as string;
       expect((await login(email, password)).status).toBe(200);
-      await page.getByTestId('user-row').filter({ hasText: email }).getByText(role).waitFor();
+      await page.getByTestId('user-row').filter({ hasText: email }).getByRole('cell', { name: role, exact: true }).waitFor();
     }
     // disabling stops sign-in; re-enabling restores it
     const pat = page.getByTestId('user-row').filter({ hasText: 'pat@police.example' });
     await pat.getByRole('button', { name: 'Disable' }).click();
-    await pat.getByText('Disabled').waitFor();
+    await pat.getByRole('cell', { name: 'Disabled' }).waitFor();
     await pat.getByRole('button', { name: 'Re-enable' }).click();
-    await pat.getByText('Active').waitFor();
+    await pat.getByRole('cell', { name: 'Active' }).waitFor();
     await shot(page, 'admin-users');
 
     // a tablet for the store: a code and a QR code of the sign-in link, shown once
