@@ -885,7 +885,23 @@ export const ROUTES: RouteCase[] = [
     ok: 201,
     body: () => ({ name: 'New Member Ltd' }),
   },
+  {
+    method: 'PATCH',
+    path: '/api/v1/businesses/{id}',
+    allowed: MANAGERS,
+    ok: 200,
+    id: ({ p }) => p.businessId,
+    body: () => ({ name: 'Renamed Member Ltd' }),
+  },
   { method: 'GET', path: '/api/v1/stores', allowed: MEMBERS, ok: 200 },
+  {
+    method: 'PATCH',
+    path: '/api/v1/stores/{id}',
+    allowed: MANAGERS,
+    ok: 200,
+    id: ({ p }) => p.storeIds[1],
+    body: () => ({ site: '10 Test Row' }),
+  },
   { method: 'GET', path: '/api/v1/stores/{id}', allowed: MEMBERS, ok: 200, id: ({ p }) => p.storeIds[0] },
   {
     method: 'POST',
@@ -929,6 +945,7 @@ export const ROUTES: RouteCase[] = [
     body: () => ({ role: 'store_manager' }),
   },
   { method: 'DELETE', path: '/api/v1/users/{id}', allowed: MANAGERS, ok: 200, id: freshUser },
+  { method: 'POST', path: '/api/v1/users/{id}/enable', allowed: MANAGERS, ok: 200, id: freshUser },
   { method: 'GET', path: '/api/v1/devices', allowed: STAFF_MANAGERS, ok: 200 },
   {
     method: 'POST',
