@@ -3,7 +3,9 @@
 import { useEffect } from 'preact/hooks';
 import type { Session } from '../api/client';
 import { href, useRoute } from '../ui/route';
+import { AccessLogPage } from './access-log';
 import { StoresPage } from './stores';
+import { TalkGroupsPage } from './talk-groups';
 import { TabletsPage } from './tablets';
 import { UsersPage } from './users';
 import './admin.css';
@@ -12,6 +14,8 @@ const PAGES = {
   users: { title: 'Users', render: (s: Session) => <UsersPage session={s} /> },
   stores: { title: 'Stores and businesses', render: () => <StoresPage /> },
   tablets: { title: 'Till tablets', render: () => <TabletsPage /> },
+  'talk-groups': { title: 'Talk groups', render: () => <TalkGroupsPage /> },
+  'access-log': { title: 'Access log', render: () => <AccessLogPage /> },
 } as const;
 type PageName = keyof typeof PAGES;
 

@@ -8,3 +8,6 @@ export type CreatedUser = Schemas['CreatedUserResponse'];
 export type Business = Schemas['BusinessResponse'];
 export type Device = Schemas['DeviceResponse'];
 export type EnrolledDevice = Schemas['EnrolledDeviceResponse'];
+export type AccessLogEntry = Schemas['AccessLogEntryResponse'];
+export type ChainVerdict = Schemas['ChainVerdictResponse'];
+export type TalkGroup = Schemas['TalkGroupResponse'];
