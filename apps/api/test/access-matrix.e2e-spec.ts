@@ -27,6 +27,7 @@ import {
   SubjectIncident,
   SubjectKind,
 } from '@app/offenders';
+import { LegalHold } from '@app/privacy';
 import { Organisation, OrganisationKind, PartnershipReport, ReportStatus } from '@app/stats';
 import {
   buildIncidentRequest,
@@ -591,6 +592,17 @@ function incidentFixture({ api, p }: Ctx): Promise<string> {
   });
 }
 
+async function holdFixture(ctx: Ctx): Promise<string> {
+  const { identifiers } = await ctx.api.db.owner.manager.insert(LegalHold, {
+    partnershipId: ctx.p.partnershipId,
+    objectType: 'incident',
+    objectId: await incidentFixture(ctx),
+    reason: 'Matrix hold',
+    placedBy: null,
+  });
+  return identifiers[0].id as string;
+}
+
 async function statementFixture(ctx: Ctx): Promise<PathIds> {
   const incidentId = await incidentFixture(ctx);
   const res = await postStatement(ctx.api, ctx.p.tokens.coordinator, incidentId, STATEMENT);
@@ -956,6 +968,15 @@ export const ROUTES: RouteCase[] = [
   },
   { method: 'DELETE', path: '/api/v1/devices/{id}', allowed: STAFF_MANAGERS, ok: 200, id: freshDevice },
   { method: 'GET', path: '/api/v1/access-log', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/legal-holds', allowed: MANAGERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/legal-holds',
+    allowed: MANAGERS,
+    ok: 201,
+    body: async (ctx) => ({ objectType: 'incident', objectId: await incidentFixture(ctx), reason: 'Preserve' }),
+  },
+  { method: 'DELETE', path: '/api/v1/legal-holds/{id}', allowed: MANAGERS, ok: 200, id: holdFixture },
   { method: 'GET', path: '/api/v1/access-log/verify', allowed: MANAGERS, ok: 200 },
   {
     method: 'POST',

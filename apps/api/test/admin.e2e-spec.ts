@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { givenPartnership, type GivenPartnership, startTestApi, type TestApi } from '@app/testing';
+import { RetentionRepository } from '@app/privacy';
+import { givenPartnership, type GivenPartnership, seedIncident, startTestApi, type TestApi } from '@app/testing';
 
 jest.setTimeout(120_000);
 
@@ -75,5 +76,52 @@ describe('admin routes', () => {
     const res = await as('POST', '/users', { email: 'nostore@admin.test', displayName: 'No Store', role: 'shopworker' });
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual([{ field: 'storeId', problems: ['is required for shop roles'] }]);
+  });
+
+  it('a legal hold placed here keeps a report from retention until it is released', async () => {
+    const incidentId = await seedIncident(api.db.owner, {
+      partnershipId: p.partnershipId,
+      storeId: p.storeIds[0],
+      reportedBy: p.users.shopworker.id,
+      occurredAt: new Date(Date.now() - 86_400_000),
+    });
+    const hold = await as('POST', '/legal-holds', { objectType: 'incident', objectId: incidentId, reason: 'Civil claim' });
+    expect(hold.status).toBe(201);
+    expect(hold.body).toMatchObject({ objectType: 'incident', objectId: incidentId, placedBy: p.users.admin.id });
+    expect((await as('POST', '/legal-holds', { objectType: 'incident', objectId: incidentId, reason: 'Again' })).status).toBe(409);
+
+    // retention far in the future: the held report stays, and is erased once released
+    const retention = api.app.get(RetentionRepository);
+    const later = new Date(Date.now() + 20 * 365 * 86_400_000);
+    const periods = { incidentDays: 30, alertDays: 30 };
+    const exists = async () => (await api.db.owner.query(`SELECT 1 FROM incidents WHERE id = $1`, [incidentId])).length === 1;
+    await retention.apply(later, periods, 'test-hold');
+    expect(await exists()).toBe(true);
+    expect((await as('DELETE', `/legal-holds/${hold.body.id}`)).status).toBe(200);
+    expect((await as('DELETE', `/legal-holds/${hold.body.id}`)).status).toBe(404);
+    await retention.apply(later, periods, 'test-release');
+    expect(await exists()).toBe(false);
+  });
+
+  it('a legal hold names the field it cannot use', async () => {
+    const foreign = await givenPartnership(api);
+    const foreignIncident = await seedIncident(api.db.owner, {
+      partnershipId: foreign.partnershipId,
+      storeId: foreign.storeIds[0],
+      reportedBy: foreign.users.shopworker.id,
+      occurredAt: new Date(Date.now() - 86_400_000),
+    });
+    const cases: [unknown, string][] = [
+      [{ objectType: 'subject', objectId: foreignIncident, reason: 'Keep' }, 'objectType'],
+      [{ objectType: 'incident', objectId: 'nope', reason: 'Keep' }, 'objectId'],
+      [{ objectType: 'incident', objectId: foreignIncident, reason: 'Keep' }, 'objectId'],
+      [{ objectType: 'alert', objectId: foreignIncident, reason: '' }, 'reason'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await as('POST', '/legal-holds', body);
+      expect([res.status, res.body.details?.[0]?.field]).toEqual([400, field]);
+    }
+    const [{ n }] = await api.db.owner.query(`SELECT count(*)::int AS n FROM legal_holds WHERE object_id = $1`, [foreignIncident]);
+    expect(n).toBe(0);
   });
 });

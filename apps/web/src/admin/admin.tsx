@@ -4,6 +4,7 @@ import { useEffect } from 'preact/hooks';
 import type { Session } from '../api/client';
 import { href, useRoute } from '../ui/route';
 import { AccessLogPage } from './access-log';
+import { SettingsPage } from './settings';
 import { StoresPage } from './stores';
 import { TalkGroupsPage } from './talk-groups';
 import { TabletsPage } from './tablets';
@@ -15,6 +16,7 @@ const PAGES = {
   stores: { title: 'Stores and businesses', render: () => <StoresPage /> },
   tablets: { title: 'Till tablets', render: () => <TabletsPage /> },
   'talk-groups': { title: 'Talk groups', render: () => <TalkGroupsPage /> },
+  settings: { title: 'Settings', render: () => <SettingsPage /> },
   'access-log': { title: 'Access log', render: () => <AccessLogPage /> },
 } as const;
 type PageName = keyof typeof PAGES;

@@ -11,3 +11,6 @@ export type EnrolledDevice = Schemas['EnrolledDeviceResponse'];
 export type AccessLogEntry = Schemas['AccessLogEntryResponse'];
 export type ChainVerdict = Schemas['ChainVerdictResponse'];
 export type TalkGroup = Schemas['TalkGroupResponse'];
+export type OffenderSettings = Schemas['OffenderSettingsDto'];
+export type LegalRule = Schemas['LegalRuleResponse'];
+export type RadioSettings = Schemas['RadioSettingsResponse'];

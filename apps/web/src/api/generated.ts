@@ -800,6 +800,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/legal-holds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['LegalHoldsController_list'];
+    put?: never;
+    post: operations['LegalHoldsController_place'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/legal-holds/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['LegalHoldsController_release'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/legal-rules': {
     parameters: {
       query?: never;
@@ -2046,6 +2078,19 @@ export interface components {
       serviceMethod: string;
       storeIds?: string[];
     };
+    LegalHoldList: {
+      items: components['schemas']['LegalHoldResponse'][];
+    };
+    /** @enum {string} */
+    LegalHoldObjectType: 'incident' | 'alert';
+    LegalHoldResponse: {
+      createdAt: string;
+      id: string;
+      objectId: string;
+      objectType: components['schemas']['LegalHoldObjectType'];
+      placedBy: string | null;
+      reason: string;
+    };
     LegalRuleList: {
       items: components['schemas']['LegalRuleResponse'][];
     };
@@ -2188,6 +2233,11 @@ export interface components {
       policeForceArea: string;
       region: string;
       slug: string;
+    };
+    PlaceLegalHoldRequest: {
+      objectId: string;
+      objectType: components['schemas']['LegalHoldObjectType'];
+      reason: string;
     };
     PriorityReasonResponse: {
       factor: string;
@@ -6111,6 +6161,159 @@ export interface operations {
       };
       /** @description the current state forbids this, or it clashes with an existing record */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  LegalHoldsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LegalHoldList'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  LegalHoldsController_place: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlaceLegalHoldRequest'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LegalHoldResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the current state forbids this, or it clashes with an existing record */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  LegalHoldsController_release: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LegalHoldResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
         headers: {
           [name: string]: unknown;
         };
