@@ -4,7 +4,9 @@ import { useEffect } from 'preact/hooks';
 import type { Session } from '../api/client';
 import { href, useRoute } from '../ui/route';
 import { AccessLogPage } from './access-log';
+import { LegalHoldsPage } from './legal-holds';
 import { SettingsPage } from './settings';
+import { SubjectAccessPage } from './subject-access';
 import { StoresPage } from './stores';
 import { TalkGroupsPage } from './talk-groups';
 import { TabletsPage } from './tablets';
@@ -17,7 +19,9 @@ const PAGES = {
   tablets: { title: 'Till tablets', render: () => <TabletsPage /> },
   'talk-groups': { title: 'Talk groups', render: () => <TalkGroupsPage /> },
   settings: { title: 'Settings', render: () => <SettingsPage /> },
+  'legal-holds': { title: 'Legal holds', render: () => <LegalHoldsPage /> },
   'access-log': { title: 'Access log', render: () => <AccessLogPage /> },
+  'subject-access': { title: 'Subject access', render: () => <SubjectAccessPage /> },
 } as const;
 type PageName = keyof typeof PAGES;
 

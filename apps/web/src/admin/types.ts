@@ -14,3 +14,5 @@ export type TalkGroup = Schemas['TalkGroupResponse'];
 export type OffenderSettings = Schemas['OffenderSettingsDto'];
 export type LegalRule = Schemas['LegalRuleResponse'];
 export type RadioSettings = Schemas['RadioSettingsResponse'];
+export type LegalHold = Schemas['LegalHoldResponse'];
+export type SubjectAccessExport = Schemas['SubjectAccessResponse'];
