@@ -28,7 +28,14 @@ import {
   SubjectKind,
 } from '@app/offenders';
 import { LegalHold } from '@app/privacy';
-import { Organisation, OrganisationKind, PartnershipReport, ReportStatus } from '@app/stats';
+import {
+  AnalystApiKey,
+  Organisation,
+  OrganisationKind,
+  OrganisationShare,
+  PartnershipReport,
+  ReportStatus,
+} from '@app/stats';
 import {
   buildIncidentRequest,
   buildJpeg,
@@ -843,7 +850,46 @@ async function readyReportFixture(ctx: Ctx): Promise<string> {
   return identifiers[0].id as string;
 }
 
+/** An organisation p shares with: what a partnership's analyst key needs. */
+async function sharedOrganisation(ctx: Ctx): Promise<string> {
+  const organisationId = await organisationFixture(ctx);
+  await ctx.api.db.owner.manager.insert(OrganisationShare, {
+    partnershipId: ctx.p.partnershipId,
+    organisationId,
+    grantedBy: ctx.p.users.admin.id,
+  });
+  return organisationId;
+}
+
+async function analystKeyFixture(ctx: Ctx): Promise<string> {
+  const { identifiers } = await ctx.api.db.owner.manager.insert(AnalystApiKey, {
+    organisationId: await sharedOrganisation(ctx),
+    partnershipId: ctx.p.partnershipId,
+    label: 'Matrix key',
+    keyHash: randomBytes(32).toString('hex'),
+    scope: 'stats:read',
+  });
+  return identifiers[0].id as string;
+}
+
 const STATS_ROUTES: RouteCase[] = [
+  { method: 'GET', path: '/api/v1/organisations', allowed: MANAGERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/organisations',
+    allowed: MANAGERS,
+    ok: 201,
+    body: () => ({ name: 'Matrix Union', kind: 'union' }),
+  },
+  { method: 'GET', path: '/api/v1/analyst-keys', allowed: [Role.Admin], ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/analyst-keys',
+    allowed: [Role.Admin],
+    ok: 201,
+    body: async (ctx) => ({ organisationId: await sharedOrganisation(ctx), label: 'Matrix' }),
+  },
+  { method: 'DELETE', path: '/api/v1/analyst-keys/{id}', allowed: [Role.Admin], ok: 200, id: analystKeyFixture },
   { method: 'GET', path: '/api/v1/stats/headline', allowed: STATS_READERS, ok: 200 },
   { method: 'GET', path: '/api/v1/stats/series', allowed: STATS_READERS, ok: 200 },
   { method: 'GET', path: '/api/v1/stats/breakdown', query: '?by=type', allowed: STATS_READERS, ok: 200 },

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { RetentionRepository } from '@app/privacy';
+import { StatsRepository } from '@app/stats';
+import { StatsService } from '../src/stats/stats.service';
 import { givenPartnership, type GivenPartnership, seedIncident, startTestApi, type TestApi } from '@app/testing';
 
 jest.setTimeout(120_000);
@@ -14,7 +16,7 @@ describe('admin routes', () => {
   });
   afterAll(() => api.close());
 
-  const as = (method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, token = p.tokens.admin) =>
+  const as = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, token = p.tokens.admin) =>
     api.http.request(method, `/api/v1${path}`, { token, body });
 
   it('an invitation without a password returns one made by the hub, once; only its hash is stored', async () => {
@@ -123,5 +125,41 @@ describe('admin routes', () => {
     }
     const [{ n }] = await api.db.owner.query(`SELECT count(*)::int AS n FROM legal_holds WHERE object_id = $1`, [foreignIncident]);
     expect(n).toBe(0);
+  });
+
+  it('an analyst key issued here reads only this partnership, is stored as a hash and can be revoked', async () => {
+    const org = await as('POST', '/organisations', { name: 'Retail Union', kind: 'union' });
+    expect(org.status).toBe(201);
+    const orgId = org.body.id as string;
+    // no key for an organisation the partnership does not share with
+    const early = await as('POST', '/analyst-keys', { organisationId: orgId, label: 'Research' });
+    expect([early.status, early.body.details?.[0]?.field]).toEqual([400, 'organisationId']);
+    expect((await as('PUT', `/stats/shares/${orgId}`)).status).toBe(204);
+    const foreign = await givenPartnership(api);
+    await api.http.request('PUT', `/api/v1/stats/shares/${orgId}`, { token: foreign.tokens.admin });
+    const listed = await api.http.get('/api/v1/organisations', p.tokens.admin);
+    expect(listed.body.find((o: { id: string }) => o.id === orgId)).toMatchObject({ shared: true });
+
+    const issued = await as('POST', '/analyst-keys', { organisationId: orgId, label: 'Research' });
+    expect(issued.status).toBe(201);
+    const secret = issued.body.secret as string;
+    const [row] = await api.db.owner.query(`SELECT key_hash, partnership_id FROM analyst_api_keys WHERE id = $1`, [issued.body.id]);
+    expect(row).toEqual({ key_hash: expect.not.stringContaining(secret), partnership_id: p.partnershipId });
+    // both partnerships share with the organisation, but this key reads only the issuer's figures
+    const principal = await api.app.get(StatsRepository).verifyApiKey(secret);
+    expect(await api.app.get(StatsService).viewerOf(null, principal)).toEqual({
+      kind: 'analyst',
+      partnershipIds: [p.partnershipId],
+    });
+    const headline = () => api.http.request('GET', '/api/v1/stats/headline', { headers: { authorization: `ApiKey ${secret}` } });
+    expect((await headline()).status).toBe(200);
+    // the other partnership neither lists nor revokes it
+    expect((await api.http.get('/api/v1/analyst-keys', foreign.tokens.admin)).body).toEqual([]);
+    expect((await api.http.request('DELETE', `/api/v1/analyst-keys/${issued.body.id}`, { token: foreign.tokens.admin })).status).toBe(404);
+    const listedKeys = await api.http.get('/api/v1/analyst-keys', p.tokens.admin);
+    expect(listedKeys.body).toEqual([expect.objectContaining({ id: issued.body.id, revoked: false })]);
+    expect(listedKeys.body[0]).not.toHaveProperty('secret');
+    expect((await as('DELETE', `/analyst-keys/${issued.body.id}`)).body.revoked).toBe(true);
+    expect((await headline()).status).toBe(401);
   });
 });

@@ -96,6 +96,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/analyst-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AnalystKeysController_list'];
+    put?: never;
+    post: operations['AnalystKeysController_issue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analyst-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['AnalystKeysController_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/device': {
     parameters: {
       query?: never;
@@ -864,6 +896,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/organisations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AnalystKeysController_organisations'];
+    put?: never;
+    post: operations['AnalystKeysController_createOrganisation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/packs/{id}': {
     parameters: {
       query?: never;
@@ -1534,6 +1582,14 @@ export interface components {
       reason: string | null;
       version: number;
     };
+    AnalystKeyResponse: {
+      createdAt: string;
+      id: string;
+      label: string;
+      lastUsedAt: string | null;
+      organisationId: string;
+      revoked: boolean;
+    };
     AnswerEvidenceRequest: {
       answerText?: string;
       /** @description true to say the evidence cannot be supplied (answerText says why) */
@@ -1692,6 +1748,10 @@ export interface components {
       victimSupportOffered: boolean;
       weapon: components['schemas']['WeaponKind'];
       witnesses: components['schemas']['WitnessDto'][];
+    };
+    CreateOrganisationRequest: {
+      kind: components['schemas']['OrganisationKind'];
+      name: string;
     };
     CreateStatementRequest: {
       /** @description the witness acknowledges the s.9 declaration (the MG11 wording, returned in the response) */
@@ -2066,6 +2126,10 @@ export interface components {
       | 'asb';
     /** @enum {string} */
     InjuryLevel: 'none' | 'minor' | 'first_aid' | 'medical' | 'hospital' | 'life_changing';
+    IssueAnalystKeyRequest: {
+      label: string;
+      organisationId: string;
+    };
     IssueExclusionRequest: {
       acknowledgement?: string;
       area?: string;
@@ -2077,6 +2141,16 @@ export interface components {
       servedByName: string;
       serviceMethod: string;
       storeIds?: string[];
+    };
+    IssuedAnalystKeyResponse: {
+      createdAt: string;
+      id: string;
+      label: string;
+      lastUsedAt: string | null;
+      organisationId: string;
+      revoked: boolean;
+      /** @description shown once: sent as `Authorization: ApiKey <secret>`; only its SHA-256 is stored */
+      secret: string;
     };
     LegalHoldList: {
       items: components['schemas']['LegalHoldResponse'][];
@@ -2196,6 +2270,15 @@ export interface components {
       serialFlagId?: string;
       title?: string;
       victimVulnerable?: boolean;
+    };
+    /** @enum {string} */
+    OrganisationKind: 'union' | 'retailer' | 'other';
+    OrganisationResponse: {
+      id: string;
+      kind: components['schemas']['OrganisationKind'];
+      name: string;
+      /** @description whether this partnership shares its aggregate statistics with it */
+      shared: boolean;
     };
     PackCheckpointResponse: {
       headHash: string;
@@ -2942,6 +3025,150 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AckStatusResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  AnalystKeysController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalystKeyResponse'][];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  AnalystKeysController_issue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IssueAnalystKeyRequest'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IssuedAnalystKeyResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  AnalystKeysController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalystKeyResponse'];
         };
       };
       /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
@@ -6447,6 +6674,93 @@ export interface operations {
       };
       /** @description the current state forbids this, or it clashes with an existing record */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  AnalystKeysController_organisations: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganisationResponse'][];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  AnalystKeysController_createOrganisation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateOrganisationRequest'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganisationResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
         headers: {
           [name: string]: unknown;
         };
