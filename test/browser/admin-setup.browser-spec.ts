@@ -160,6 +160,21 @@ describe('setting up a partnership from the admin screen', () => {
     await page.getByRole('button', { name: 'Release' }).click();
     await page.getByTestId('legal-hold').waitFor({ state: 'detached' });
 
+    // an analyst key for an organisation the statistics are shared with, shown once, then revoked
+    await page.getByRole('link', { name: 'Analyst keys' }).click();
+    await page.getByLabel('Organisation name').fill('Shopworkers Union');
+    await page.getByRole('button', { name: 'Add organisation' }).click();
+    await page.getByRole('button', { name: 'Share statistics' }).click();
+    await page.getByTestId('organisations').getByText('sees our statistics').waitFor();
+    await page.getByLabel('Key name').fill('Research team');
+    await page.getByRole('button', { name: 'Issue key' }).click();
+    const secret = (await page.getByTestId('issued-secret').textContent()) as string;
+    const stats = () => stack.api.http.request('GET', '/api/v1/stats/headline', { headers: { authorization: `ApiKey ${secret}` } });
+    expect((await stats()).status).toBe(200);
+    await page.getByTestId('analyst-key').getByRole('button', { name: 'Revoke' }).click();
+    await page.getByTestId('analyst-key').getByText('revoked').waitFor();
+    expect((await stats()).status).toBe(401);
+
     // a subject access export for the coordinator, saved as a file
     await page.getByRole('link', { name: 'Subject access' }).click();
     await page.getByLabel('Email').fill('casey@lakeside.example');
@@ -182,7 +197,7 @@ describe('setting up a partnership from the admin screen', () => {
     await signIn(page, 'admin@lakeside.example', adminPassword);
     const links = await page.getByRole('navigation', { name: 'Admin pages' }).getByRole('link').all();
     const names = await Promise.all(links.map((l) => l.textContent()));
-    expect(names.length).toBe(8);
+    expect(names.length).toBe(9);
     const found: Record<string, string[]> = {};
     for (const name of names) {
       await page.getByRole('navigation', { name: 'Admin pages' }).getByRole('link', { name: name as string }).click();

@@ -4,6 +4,7 @@ import { useEffect } from 'preact/hooks';
 import type { Session } from '../api/client';
 import { href, useRoute } from '../ui/route';
 import { AccessLogPage } from './access-log';
+import { AnalystKeysPage } from './analyst-keys';
 import { LegalHoldsPage } from './legal-holds';
 import { SettingsPage } from './settings';
 import { SubjectAccessPage } from './subject-access';
@@ -18,6 +19,7 @@ const PAGES = {
   stores: { title: 'Stores and businesses', render: () => <StoresPage /> },
   tablets: { title: 'Till tablets', render: () => <TabletsPage /> },
   'talk-groups': { title: 'Talk groups', render: () => <TalkGroupsPage /> },
+  'analyst-keys': { title: 'Analyst keys', render: () => <AnalystKeysPage /> },
   settings: { title: 'Settings', render: () => <SettingsPage /> },
   'legal-holds': { title: 'Legal holds', render: () => <LegalHoldsPage /> },
   'access-log': { title: 'Access log', render: () => <AccessLogPage /> },

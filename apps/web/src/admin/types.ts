@@ -16,3 +16,6 @@ export type LegalRule = Schemas['LegalRuleResponse'];
 export type RadioSettings = Schemas['RadioSettingsResponse'];
 export type LegalHold = Schemas['LegalHoldResponse'];
 export type SubjectAccessExport = Schemas['SubjectAccessResponse'];
+export type Organisation = Schemas['OrganisationResponse'];
+export type AnalystKey = Schemas['AnalystKeyResponse'];
+export type IssuedAnalystKey = Schemas['IssuedAnalystKeyResponse'];
