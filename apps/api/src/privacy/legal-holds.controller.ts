@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Role, type TenantScope } from '@app/auth';
+import { ROLES, type TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
 import { LegalHoldRepository } from '@app/privacy';
 import { Roles, Scope } from '../auth/access.decorators';
@@ -11,7 +11,7 @@ import { LegalHoldResponse, PlaceLegalHoldRequest } from './dto/legal-hold.dto';
 /** Legal holds on reports and alerts: retention keeps a held record until the hold is released. */
 @ApiTags('privacy')
 @ApiBearerAuth()
-@Roles(Role.Coordinator, Role.Admin)
+@Roles(...ROLES.managers)
 @Controller('legal-holds')
 export class LegalHoldsController {
   constructor(private readonly holds: LegalHoldRepository) {}
