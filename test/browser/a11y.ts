@@ -62,6 +62,23 @@ export async function a11yProblems(page: Page): Promise<string[]> {
   }
 }
 
+/** Runs in the page (a string: the node typecheck has no DOM types). */
+const LAYOUT = `(() => {
+    const problems = [];
+    const width = document.documentElement.clientWidth + 1;
+    if (!document.querySelector('h1')) problems.push('no level-one heading');
+    if (document.documentElement.scrollWidth > width) {
+      const wide = [...document.querySelectorAll('body *')].find((e) => e.getBoundingClientRect().right > width && !e.closest('.table-wrap'));
+      problems.push(\`page scrolls sideways (\${document.documentElement.scrollWidth} px): \${wide?.outerHTML.slice(0, 120)}\`);
+    }
+    return problems;
+  })()`;
+
+/** The names and ids above, plus a level-one heading and nothing making a phone scroll sideways. */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  return [...(await a11yProblems(page)), ...((await page.evaluate(LAYOUT)) as string[])];
+}
+
 /** The problems at each size (a tablet held landscape, a phone), checked on the screen as it is. */
 export async function a11yAtSizes(page: Page): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};

@@ -106,9 +106,10 @@ describe('each role in a browser, against the api, worker and radio', () => {
     await context.close();
   });
 
-  it('an admin lands on the console and a store manager on the till', async () => {
+  it('an admin lands on the admin screen, a coordinator on the console and a store manager on the till', async () => {
     for (const [role, screen] of [
-      [Role.Admin, 'console'],
+      [Role.Admin, 'admin'],
+      [Role.Coordinator, 'console'],
       [Role.StoreManager, 'till'],
     ] as const) {
       const { context, page } = await newDevice(stack);

@@ -19,6 +19,7 @@ const TENANT_TABLES = [
   'alert_acks',
   'alert_counters',
   'alerts',
+  'analyst_api_keys',
   'case_continuity',
   'case_evidence_requests',
   'case_history',

@@ -27,7 +27,15 @@ import {
   SubjectIncident,
   SubjectKind,
 } from '@app/offenders';
-import { Organisation, OrganisationKind, PartnershipReport, ReportStatus } from '@app/stats';
+import { LegalHold } from '@app/privacy';
+import {
+  AnalystApiKey,
+  Organisation,
+  OrganisationKind,
+  OrganisationShare,
+  PartnershipReport,
+  ReportStatus,
+} from '@app/stats';
 import {
   buildIncidentRequest,
   buildJpeg,
@@ -591,6 +599,17 @@ function incidentFixture({ api, p }: Ctx): Promise<string> {
   });
 }
 
+async function holdFixture(ctx: Ctx): Promise<string> {
+  const { identifiers } = await ctx.api.db.owner.manager.insert(LegalHold, {
+    partnershipId: ctx.p.partnershipId,
+    objectType: 'incident',
+    objectId: await incidentFixture(ctx),
+    reason: 'Matrix hold',
+    placedBy: null,
+  });
+  return identifiers[0].id as string;
+}
+
 async function statementFixture(ctx: Ctx): Promise<PathIds> {
   const incidentId = await incidentFixture(ctx);
   const res = await postStatement(ctx.api, ctx.p.tokens.coordinator, incidentId, STATEMENT);
@@ -838,7 +857,46 @@ async function readyReportFixture(ctx: Ctx): Promise<string> {
   return identifiers[0].id as string;
 }
 
+/** An organisation p shares with: what a partnership's analyst key needs. */
+async function sharedOrganisation(ctx: Ctx): Promise<string> {
+  const organisationId = await organisationFixture(ctx);
+  await ctx.api.db.owner.manager.insert(OrganisationShare, {
+    partnershipId: ctx.p.partnershipId,
+    organisationId,
+    grantedBy: ctx.p.users.admin.id,
+  });
+  return organisationId;
+}
+
+async function analystKeyFixture(ctx: Ctx): Promise<string> {
+  const { identifiers } = await ctx.api.db.owner.manager.insert(AnalystApiKey, {
+    organisationId: await sharedOrganisation(ctx),
+    partnershipId: ctx.p.partnershipId,
+    label: 'Matrix key',
+    keyHash: randomBytes(32).toString('hex'),
+    scope: 'stats:read',
+  });
+  return identifiers[0].id as string;
+}
+
 const STATS_ROUTES: RouteCase[] = [
+  { method: 'GET', path: '/api/v1/organisations', allowed: MANAGERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/organisations',
+    allowed: MANAGERS,
+    ok: 201,
+    body: () => ({ name: 'Matrix Union', kind: 'union' }),
+  },
+  { method: 'GET', path: '/api/v1/analyst-keys', allowed: [Role.Admin], ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/analyst-keys',
+    allowed: [Role.Admin],
+    ok: 201,
+    body: async (ctx) => ({ organisationId: await sharedOrganisation(ctx), label: 'Matrix' }),
+  },
+  { method: 'DELETE', path: '/api/v1/analyst-keys/{id}', allowed: [Role.Admin], ok: 200, id: analystKeyFixture },
   { method: 'GET', path: '/api/v1/stats/headline', allowed: STATS_READERS, ok: 200 },
   { method: 'GET', path: '/api/v1/stats/series', allowed: STATS_READERS, ok: 200 },
   { method: 'GET', path: '/api/v1/stats/breakdown', query: '?by=type', allowed: STATS_READERS, ok: 200 },
@@ -892,7 +950,23 @@ export const ROUTES: RouteCase[] = [
     ok: 201,
     body: () => ({ name: 'New Member Ltd' }),
   },
+  {
+    method: 'PATCH',
+    path: '/api/v1/businesses/{id}',
+    allowed: MANAGERS,
+    ok: 200,
+    id: ({ p }) => p.businessId,
+    body: () => ({ name: 'Renamed Member Ltd' }),
+  },
   { method: 'GET', path: '/api/v1/stores', allowed: MEMBERS, ok: 200 },
+  {
+    method: 'PATCH',
+    path: '/api/v1/stores/{id}',
+    allowed: MANAGERS,
+    ok: 200,
+    id: ({ p }) => p.storeIds[1],
+    body: () => ({ site: '10 Test Row' }),
+  },
   { method: 'GET', path: '/api/v1/stores/{id}', allowed: MEMBERS, ok: 200, id: ({ p }) => p.storeIds[0] },
   {
     method: 'POST',
@@ -937,6 +1011,7 @@ export const ROUTES: RouteCase[] = [
     body: () => ({ role: 'store_manager' }),
   },
   { method: 'DELETE', path: '/api/v1/users/{id}', allowed: MANAGERS, ok: 200, id: freshUser },
+  { method: 'POST', path: '/api/v1/users/{id}/enable', allowed: MANAGERS, ok: 200, id: freshUser },
   { method: 'GET', path: '/api/v1/devices', allowed: STAFF_MANAGERS, ok: 200 },
   {
     method: 'POST',
@@ -947,6 +1022,15 @@ export const ROUTES: RouteCase[] = [
   },
   { method: 'DELETE', path: '/api/v1/devices/{id}', allowed: STAFF_MANAGERS, ok: 200, id: freshDevice },
   { method: 'GET', path: '/api/v1/access-log', allowed: MANAGERS, ok: 200 },
+  { method: 'GET', path: '/api/v1/legal-holds', allowed: MANAGERS, ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/legal-holds',
+    allowed: MANAGERS,
+    ok: 201,
+    body: async (ctx) => ({ objectType: 'incident', objectId: await incidentFixture(ctx), reason: 'Preserve' }),
+  },
+  { method: 'DELETE', path: '/api/v1/legal-holds/{id}', allowed: MANAGERS, ok: 200, id: holdFixture },
   { method: 'GET', path: '/api/v1/access-log/verify', allowed: MANAGERS, ok: 200 },
   {
     method: 'POST',

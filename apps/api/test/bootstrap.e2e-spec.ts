@@ -1,12 +1,6 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { startTestApi, type TestApi } from '@app/testing';
+import { runBootstrap, startTestApi, type TestApi } from '@app/testing';
 
 jest.setTimeout(120_000);
-
-const root = join(__dirname, '..', '..', '..');
-const run = promisify(execFile);
 
 /** `npm run bootstrap`: a partnership and its first admin, without demo data, as a new partnership runs it. */
 describe('bootstrap command', () => {
@@ -17,36 +11,7 @@ describe('bootstrap command', () => {
   });
   afterAll(() => api.close());
 
-  const bootstrap = (args: string[]) =>
-    run(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/api/src/cli/bootstrap.ts',
-        ...args,
-      ],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          DATABASE_URL: api.db.config.db.url,
-          DATABASE_MIGRATION_URL: api.db.config.db.migrationUrl,
-          REDIS_URL: api.db.config.redis.url,
-          ARGON2_MEMORY_KIB: String(api.db.config.auth.argon2MemoryKib),
-        },
-      },
-    ).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({
-        code: e.code,
-        stdout: e.stdout,
-        stderr: e.stderr,
-      }),
-    );
+  const bootstrap = (args: string[]) => runBootstrap(api.db.config, args);
   const spec = [
     '--name',
     'Harbourside BCRP',

@@ -6,15 +6,16 @@ import { givenPartnership, type GivenPartnership, startTestApi, type TestApi } f
 jest.setTimeout(300_000);
 
 type Actor = Role | 'device';
-type Action = 'create' | 'change from' | 'change to' | 'disable';
+type Action = 'create' | 'change from' | 'change to' | 'disable' | 're-enable';
 
 const ROLES = Object.values(Role);
 const ACTORS: Actor[] = [...ROLES, 'device'];
-const ACTIONS: Action[] = ['create', 'change from', 'change to', 'disable'];
+const ACTIONS: Action[] = ['create', 'change from', 'change to', 'disable', 're-enable'];
 
 /**
  * The grant matrix as DEVELOPMENT.md states it, written out here rather than imported, so a change
- * to libs/auth/src/grants.ts that is not also made here fails. Every action has the same column.
+ * to libs/auth/src/grants.ts that is not also made here fails. Every action has the same column
+ * (re-enabling is governed by the disable grant).
  */
 const MAY_MANAGE: Record<Actor, Role[]> = {
   admin: ROLES,
@@ -87,6 +88,12 @@ describe('grant matrix: who may create, change and disable whom', () => {
       const id = await freshUser(target);
       const res = await api.http.request('DELETE', `/api/v1/users/${id}`, { token });
       return [res.status, (await stored(id)).disabledAt !== null];
+    }
+    if (action === 're-enable') {
+      const id = await freshUser(target);
+      await api.db.owner.manager.update(User, { id }, { disabledAt: new Date() });
+      const res = await api.http.request('POST', `/api/v1/users/${id}/enable`, { token });
+      return [res.status, (await stored(id)).disabledAt === null];
     }
     // change from `target` to a shop role, or from a shopworker to `target`
     const from = action === 'change from' ? target : Role.Shopworker;

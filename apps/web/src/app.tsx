@@ -5,19 +5,21 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Session } from './api/client';
 import type { Partnership, Role } from './api/types';
 import { AnalystDashboard } from './analyst/dashboard';
+import { AdminScreen } from './admin/admin';
 import { CoordinatorConsole } from './coordinator/console';
-import { LoginScreen } from './login';
+import { LoginScreen, openedFromEnrolmentLink } from './login';
 import { PoliceScreen } from './police/police';
 import { TillScreen } from './till/till';
 import { useRoute } from './ui/route';
 
-type Screen = 'till' | 'console' | 'police' | 'analyst';
+type Screen = 'till' | 'console' | 'police' | 'analyst' | 'admin';
 
 const SCREENS: Record<Screen, { label: string; roles: Role[] }> = {
   till: { label: 'Report', roles: ['shopworker', 'store_manager', 'coordinator'] },
   console: { label: 'Console', roles: ['coordinator', 'admin', 'store_manager'] },
   police: { label: 'Police', roles: ['police'] },
   analyst: { label: 'Statistics', roles: ['analyst', 'coordinator', 'admin'] },
+  admin: { label: 'Admin', roles: ['admin'] },
 };
 
 export function homeFor(role: Role): Screen {
@@ -26,8 +28,9 @@ export function homeFor(role: Role): Screen {
     case 'store_manager':
       return 'till';
     case 'coordinator':
-    case 'admin':
       return 'console';
+    case 'admin':
+      return 'admin';
     case 'police':
       return 'police';
     case 'analyst':
@@ -40,7 +43,8 @@ export function App() {
   const [asked] = useRoute();
   useEffect(() => api.onSession(setSession), []);
 
-  if (!session) {
+  // a tablet's enrolment QR code signs it in even over a session left on the device
+  if (!session || openedFromEnrolmentLink()) {
     return <LoginScreen />;
   }
   const role = session.actor.kind === 'device' ? 'shopworker' : session.actor.role;
@@ -52,6 +56,7 @@ export function App() {
       {screen === 'console' && <CoordinatorConsole session={session} />}
       {screen === 'police' && <PoliceScreen session={session} />}
       {screen === 'analyst' && <AnalystDashboard session={session} />}
+      {screen === 'admin' && <AdminScreen session={session} />}
     </Shell>
   );
 }

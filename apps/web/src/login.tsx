@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from './api/client';
 import { useFormValues, useSubmit } from './ui/data';
 import { ErrorSummary, TextField } from './ui/fields';
@@ -9,12 +9,38 @@ const PERSON_FIELDS = [
   ['password', 'Password', 'current-password'],
 ] as const;
 
+const ENROL = '#enrol=';
+
+/** The address a tablet's QR code opens: the hub, with the enrolment code in the fragment (never sent to a server). */
+export const enrolmentLink = (code: string) => `${location.origin}/${ENROL}${encodeURIComponent(code)}`;
+
+/** Whether the page was opened from an enrolment QR code (the sign-in screen then takes over). */
+export const openedFromEnrolmentLink = () => location.hash.startsWith(ENROL);
+
+/** The code in the address, removed from the address bar and history at once. */
+function takeEnrolmentCode(): string | null {
+  if (!openedFromEnrolmentLink()) {
+    return null;
+  }
+  const code = decodeURIComponent(location.hash.slice(ENROL.length));
+  history.replaceState(null, '', `${location.pathname}${location.search}#/till`);
+  return code;
+}
+
 export function LoginScreen() {
   const text = useFormValues({ email: '', password: '', credential: '' });
-  const [mode, setMode] = useState<'person' | 'tablet'>('person');
+  const [mode, setMode] = useState<'person' | 'tablet'>(openedFromEnrolmentLink() ? 'tablet' : 'person');
   const submission = useSubmit();
   const { email, password, credential } = text.values;
   const fields = submission.problems;
+
+  // opened from the QR code on the admin screen: sign the tablet in with the code it carries
+  useEffect(() => {
+    const code = takeEnrolmentCode();
+    if (code) {
+      void submission.run(() => api.deviceLogin(code));
+    }
+  }, []);
 
   // the address is kept: a link opened while signed out opens once signed in
   const submit = async (e: Event) => {
@@ -47,8 +73,8 @@ export function LoginScreen() {
           ) : (
             <TextField
               id="credential"
-              label="Tablet credential"
-              hint="Shown once when a manager enrolled this tablet."
+              label="Enrolment code"
+              hint="Shown once on the Admin screen when this tablet was enrolled (or scan its QR code)."
               type="password"
               {...text.field('credential', fields)}
               required

@@ -161,4 +161,16 @@ export class UserRepository {
       return em.findOneByOrFail(User, { id });
     });
   }
+
+  /** Lets a disabled account sign in again (its old sessions stay revoked). */
+  enable(scope: TenantScope, id: string): Promise<User | null> {
+    return this.db.run(scope, async (em) => {
+      const result = await em.update(User, { id, partnershipId: scope.partnershipId }, { disabledAt: null });
+      if (!result.affected) {
+        return null;
+      }
+      await appendAudit(em, scope, { action: AccessAction.Alter, objectType: 'user', objectId: id });
+      return em.findOneByOrFail(User, { id });
+    });
+  }
 }

@@ -30,4 +30,13 @@ export class MemberBusinessRepository {
       return em.findOneByOrFail(MemberBusiness, { id: identifiers[0].id as string });
     });
   }
+
+  /** null when it is not a member business of the caller's partnership */
+  rename(scope: TenantScope, id: string, name: string): Promise<MemberBusiness | null> {
+    return this.db.run(scope, async (em) => {
+      const where = { id, partnershipId: scope.partnershipId };
+      await em.update(MemberBusiness, where, { name });
+      return em.findOneBy(MemberBusiness, where);
+    });
+  }
 }

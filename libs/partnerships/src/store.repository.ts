@@ -49,4 +49,19 @@ export class StoreRepository {
       return em.findOneByOrFail(Store, { id: identifiers[0].id as string });
     });
   }
+
+  /** Changes a store's details; null when it is not a store of the caller's partnership. */
+  update(
+    scope: TenantScope,
+    id: string,
+    data: Partial<Pick<Store, 'name' | 'site' | 'postcode' | 'latitude' | 'longitude'>>,
+  ): Promise<Store | null> {
+    return this.db.run(scope, async (em) => {
+      const where = { id, partnershipId: scope.partnershipId };
+      if (Object.keys(data).length) {
+        await em.update(Store, where, data);
+      }
+      return em.findOneBy(Store, where);
+    });
+  }
 }

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { LegalHoldRepository } from './legal-hold.repository';
 import { RetentionRepository } from './retention.repository';
 import { SubjectAccessRepository } from './subject-access.repository';
 
-const PROVIDERS = [RetentionRepository, SubjectAccessRepository];
+const PROVIDERS = [LegalHoldRepository, RetentionRepository, SubjectAccessRepository];
 
 @Module({
   providers: PROVIDERS,

@@ -77,6 +77,9 @@ function toMeasures(row: Record<string, unknown>): { m: Measures; money: Money }
   return { m, money };
 }
 
+/** A new key's secret: shown once, only its SHA-256 is kept. */
+export const newApiKeySecret = () => `rch_stats_${randomBytes(24).toString('base64url')}`;
+
 export function hashApiKey(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
@@ -191,7 +194,7 @@ export class StatsRepository {
 
   /** Issues a key; the secret is returned once and only its SHA-256 is kept. */
   issueApiKey(organisationId: string, label: string): Promise<{ id: string; secret: string }> {
-    const secret = `rch_stats_${randomBytes(24).toString('base64url')}`;
+    const secret = newApiKeySecret();
     return this.system.run(async (em) => {
       const { identifiers } = await em.insert(AnalystApiKey, {
         organisationId,
@@ -204,17 +207,23 @@ export class StatsRepository {
   }
 
   /** The live key with this secret, if any (and marks it used). */
-  verifyApiKey(secret: string): Promise<{ keyId: string; organisationId: string } | null> {
+  verifyApiKey(
+    secret: string,
+  ): Promise<{ keyId: string; organisationId: string; partnershipId: string | null } | null> {
     return this.system.run(async (em) => {
       const rows = (await em.query(
         `UPDATE analyst_api_keys SET last_used_at = now()
           WHERE key_hash = $1 AND revoked_at IS NULL AND scope = 'stats:read'
-          RETURNING id, organisation_id`,
+          RETURNING id, organisation_id, partnership_id`,
         [hashApiKey(secret)],
       )) as unknown[];
-      const list = (Array.isArray(rows[0]) ? rows[0] : rows) as { id: string; organisation_id: string }[];
+      const list = (Array.isArray(rows[0]) ? rows[0] : rows) as {
+        id: string;
+        organisation_id: string;
+        partnership_id: string | null;
+      }[];
       const row = list[0];
-      return row ? { keyId: row.id, organisationId: row.organisation_id } : null;
+      return row ? { keyId: row.id, organisationId: row.organisation_id, partnershipId: row.partnership_id } : null;
     });
   }
 

@@ -8,4 +8,5 @@ export * from './radio-pair';
 export * from './factories/incident.factory';
 export * from './factories/evidence.factory';
 export * from './factories/offender.factory';
+export * from './bootstrap-command';
 export * from './s3-server';

@@ -263,7 +263,7 @@ export class EvidenceStore {
           await this.place(d, this.derivativePath(partnershipId, d.sha256));
         }
         if (d?.thumbnail) {
-          await this.place(d.thumbnail.tmpPath, this.derivativePath(partnershipId, d.thumbnail.sha256));
+          await this.place(d.thumbnail, this.derivativePath(partnershipId, d.thumbnail.sha256));
         }
       });
     } finally {

@@ -8,4 +8,6 @@ export type HubRequest = FastifyRequest & { actor?: Actor; apiKey?: ApiKeyPrinci
 export interface ApiKeyPrincipal {
   keyId: string;
   organisationId: string;
+  /** issued by this partnership's admin (reads only it); null: the operator's key */
+  partnershipId: string | null;
 }

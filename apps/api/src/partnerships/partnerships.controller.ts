@@ -1,15 +1,21 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ALL_ROLES, Role, rolesThatMay, type TenantScope, ROLES } from '@app/auth';
 import { Roles, Scope } from '../auth/access.decorators';
 import { PageQuery } from '../http/page.query';
 import { pageOf, type PageResponse } from '../http/page.response';
 import { UuidParam } from '../http/uuid.pipe';
-import { BusinessResponse, CreateBusinessRequest } from './dto/business.dto';
+import { BusinessResponse, CreateBusinessRequest, UpdateBusinessRequest } from './dto/business.dto';
 import { DeviceResponse, EnrolDeviceRequest, EnrolledDeviceResponse } from './dto/device.dto';
 import { PartnershipResponse } from './dto/partnership.response';
-import { CreateStoreRequest, ListStoresQuery, StoreResponse } from './dto/store.dto';
-import { ChangeUserRequest, CreateUserRequest, OfficerResponse, UserResponse } from './dto/user.dto';
+import { CreateStoreRequest, ListStoresQuery, StoreResponse, UpdateStoreRequest } from './dto/store.dto';
+import {
+  ChangeUserRequest,
+  CreatedUserResponse,
+  CreateUserRequest,
+  OfficerResponse,
+  UserResponse,
+} from './dto/user.dto';
 import { PartnershipsService } from './partnerships.service';
 import { ApiErrors, PageOf } from '../http/openapi';
 
@@ -49,6 +55,18 @@ export class PartnershipsController {
     return BusinessResponse.from(await this.partnerships.createBusiness(scope, body.name));
   }
 
+  @Patch('businesses/:id')
+  @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: BusinessResponse })
+  @ApiErrors(400, 401, 403, 404)
+  async renameBusiness(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: UpdateBusinessRequest,
+  ): Promise<BusinessResponse> {
+    return BusinessResponse.from(await this.partnerships.renameBusiness(scope, id, body.name));
+  }
+
   @Get('stores')
   @Roles(...ROLES.members)
   @ApiOkResponse({ type: PageOf(StoreResponse) })
@@ -74,6 +92,18 @@ export class PartnershipsController {
   @ApiErrors(400, 401, 403, 409)
   async createStore(@Scope() scope: TenantScope, @Body() body: CreateStoreRequest): Promise<StoreResponse> {
     return StoreResponse.from(await this.partnerships.createStore(scope, body));
+  }
+
+  @Patch('stores/:id')
+  @Roles(...ROLES.managers)
+  @ApiOkResponse({ type: StoreResponse })
+  @ApiErrors(400, 401, 403, 404)
+  async updateStore(
+    @Scope() scope: TenantScope,
+    @Param('id', UuidParam) id: string,
+    @Body() body: UpdateStoreRequest,
+  ): Promise<StoreResponse> {
+    return StoreResponse.from(await this.partnerships.updateStore(scope, id, body));
   }
 
   @Get('users')
@@ -104,10 +134,14 @@ export class PartnershipsController {
   // who may act on whom is the grant matrix (libs/auth/src/grants.ts), checked by the service
   @Post('users')
   @Roles(...rolesThatMay('create'))
-  @ApiCreatedResponse({ type: UserResponse })
+  @ApiCreatedResponse({ type: CreatedUserResponse })
   @ApiErrors(400, 401, 403, 409)
-  async createUser(@Scope() scope: TenantScope, @Body() body: CreateUserRequest): Promise<UserResponse> {
-    return UserResponse.from(await this.partnerships.createUser(scope, body));
+  async createUser(
+    @Scope() scope: TenantScope,
+    @Body() body: CreateUserRequest,
+  ): Promise<CreatedUserResponse> {
+    const { user, initialPassword } = await this.partnerships.createUser(scope, body);
+    return { ...UserResponse.from(user), initialPassword };
   }
 
   @Patch('users/:id')
@@ -128,6 +162,15 @@ export class PartnershipsController {
   @ApiErrors(400, 401, 403, 404, 409)
   async disableUser(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<UserResponse> {
     return UserResponse.from(await this.partnerships.disableUser(scope, id));
+  }
+
+  @Post('users/:id/enable')
+  @HttpCode(200)
+  @Roles(...rolesThatMay('disable'))
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(400, 401, 403, 404)
+  async enableUser(@Scope() scope: TenantScope, @Param('id', UuidParam) id: string): Promise<UserResponse> {
+    return UserResponse.from(await this.partnerships.enableUser(scope, id));
   }
 
   @Get('devices')

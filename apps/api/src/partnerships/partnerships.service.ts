@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   assertStoreAccess,
   formatCredential,
@@ -24,7 +24,7 @@ import {
 } from '@app/partnerships';
 import { type Page, type PageRequest } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
-import type { CreateStoreRequest } from './dto/store.dto';
+import type { CreateStoreRequest, UpdateStoreRequest } from './dto/store.dto';
 import type { ChangeUserRequest, CreateUserRequest } from './dto/user.dto';
 
 /** The partnership's own records: member businesses, stores, people and enrolled tablets. */
@@ -51,6 +51,10 @@ export class PartnershipsService {
     return this.businesses.create(scope, name);
   }
 
+  async renameBusiness(scope: TenantScope, id: string, name: string): Promise<MemberBusiness> {
+    return (await this.businesses.rename(scope, id, name)) ?? notFound('Business');
+  }
+
   listStores(scope: TenantScope, businessId: string | undefined, page: PageRequest): Promise<Page<Store>> {
     return this.stores.findPage(scope, { storeId: storeFilterFor(scope), businessId }, page);
   }
@@ -73,6 +77,15 @@ export class PartnershipsService {
     return store ?? invalid('businessId', 'is not a member business of this partnership');
   }
 
+  async updateStore(scope: TenantScope, id: string, body: UpdateStoreRequest): Promise<Store> {
+    const { postcode, ...rest } = body;
+    const store = await this.stores.update(scope, id, {
+      ...rest,
+      ...(postcode !== undefined ? { postcode: postcode.toUpperCase() } : {}),
+    });
+    return store ?? notFound('Store');
+  }
+
   listUsers(scope: TenantScope, page: PageRequest): Promise<Page<User>> {
     return this.users.findPage(scope, { storeId: storeFilterFor(scope) }, page);
   }
@@ -90,7 +103,11 @@ export class PartnershipsService {
     return user;
   }
 
-  async createUser(scope: TenantScope, body: CreateUserRequest): Promise<User> {
+  /** With no password given, the hub makes one and returns it once (an invitation). */
+  async createUser(
+    scope: TenantScope,
+    body: CreateUserRequest,
+  ): Promise<{ user: User; initialPassword: string | null }> {
     if (!mayGrant(scope.role, 'create', body.role)) {
       throw DomainError.forbidden(`You cannot create a ${body.role} account`);
     }
@@ -100,14 +117,15 @@ export class PartnershipsService {
         { field: 'email', problems: ['is already in use'] },
       ]);
     }
+    const initialPassword = body.password ? null : newPassword();
     const user = await this.users.create(scope, {
       email: body.email,
       displayName: body.displayName,
       role: body.role,
       storeId: body.storeId ?? null,
-      passwordHash: await this.hasher.hash(body.password),
+      passwordHash: await this.hasher.hash(body.password ?? (initialPassword as string)),
     });
-    return user ?? invalid('storeId', 'is not a store of this partnership');
+    return { user: user ?? invalid('storeId', 'is not a store of this partnership'), initialPassword };
   }
 
   /** A change of role or store, allowed when the grant matrix lets the caller change both roles. */
@@ -142,6 +160,15 @@ export class PartnershipsService {
     return (await this.users.disable(scope, id)) ?? notFound('User');
   }
 
+  /** Re-enabling is governed by the same grant as disabling. */
+  async enableUser(scope: TenantScope, id: string): Promise<User> {
+    const target = (await this.users.findById(scope, id)) ?? notFound('User');
+    if (!mayGrant(scope.role, 'disable', target.role)) {
+      throw DomainError.forbidden(`You cannot re-enable a ${target.role} account`);
+    }
+    return (await this.users.enable(scope, id)) ?? notFound('User');
+  }
+
   listDevices(scope: TenantScope, page: PageRequest): Promise<Page<Device>> {
     return this.devices.findPage(scope, { storeId: storeFilterFor(scope) }, page);
   }
@@ -168,6 +195,9 @@ export class PartnershipsService {
     return (await this.devices.revoke(scope, id)) ?? notFound('Device');
   }
 }
+
+/** Same strength as the bootstrap's first admin password: 144 random bits. */
+const newPassword = () => randomBytes(18).toString('base64url');
 
 function notFound(what: string): never {
   throw DomainError.notFound(what);

@@ -2,6 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { StatsModule, StatsRepository } from '@app/stats';
 import { API_KEY_VERIFIER, type ApiKeyVerifier } from '../auth/access.decorators';
 import type { ApiKeyPrincipal } from '../http/request';
+import { AnalystKeysController } from './analyst-keys.controller';
 import { StatsController } from './stats.controller';
 import { StatsService } from './stats.service';
 
@@ -17,7 +18,7 @@ export class StatsApiKeyVerifier implements ApiKeyVerifier {
 
 @Module({
   imports: [StatsModule],
-  controllers: [StatsController],
+  controllers: [StatsController, AnalystKeysController],
   providers: [
     StatsService,
     StatsApiKeyVerifier,

@@ -80,7 +80,12 @@ export class StatsService {
   /** The viewer behind a token or an API key. */
   async viewerOf(scope: TenantScope | null, apiKey: ApiKeyPrincipal | null): Promise<StatsViewer> {
     if (apiKey) {
-      return { kind: 'analyst', partnershipIds: await this.stats.sharingWith(apiKey.organisationId) };
+      // a partnership's key reads that partnership only, and only while it still shares
+      const sharing = await this.stats.sharingWith(apiKey.organisationId);
+      return {
+        kind: 'analyst',
+        partnershipIds: apiKey.partnershipId ? sharing.filter((id) => id === apiKey.partnershipId) : sharing,
+      };
     }
     if (!scope) {
       throw new DomainError(ErrorCode.Unauthenticated, 'Please sign in again');

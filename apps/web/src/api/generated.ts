@@ -96,6 +96,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/analyst-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AnalystKeysController_list'];
+    put?: never;
+    post: operations['AnalystKeysController_issue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analyst-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['AnalystKeysController_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/device': {
     parameters: {
       query?: never;
@@ -190,6 +222,22 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/v1/businesses/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch: operations['PartnershipsController_renameBusiness'];
     trace?: never;
   };
   '/api/v1/case-updates': {
@@ -800,6 +848,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/legal-holds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['LegalHoldsController_list'];
+    put?: never;
+    post: operations['LegalHoldsController_place'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/legal-holds/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['LegalHoldsController_release'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/legal-rules': {
     parameters: {
       query?: never;
@@ -842,6 +922,22 @@ export interface paths {
     get: operations['PartnershipsController_officers'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/organisations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AnalystKeysController_organisations'];
+    put?: never;
+    post: operations['AnalystKeysController_createOrganisation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1117,7 +1213,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    patch: operations['PartnershipsController_updateStore'];
     trace?: never;
   };
   '/api/v1/subject-images/{id}/view': {
@@ -1312,6 +1408,22 @@ export interface paths {
     patch: operations['PartnershipsController_changeUser'];
     trace?: never;
   };
+  '/api/v1/users/{id}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PartnershipsController_enableUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -1502,6 +1614,14 @@ export interface components {
       reason: string | null;
       version: number;
     };
+    AnalystKeyResponse: {
+      createdAt: string;
+      id: string;
+      label: string;
+      lastUsedAt: string | null;
+      organisationId: string;
+      revoked: boolean;
+    };
     AnswerEvidenceRequest: {
       answerText?: string;
       /** @description true to say the evidence cannot be supplied (answerText says why) */
@@ -1661,6 +1781,10 @@ export interface components {
       weapon: components['schemas']['WeaponKind'];
       witnesses: components['schemas']['WitnessDto'][];
     };
+    CreateOrganisationRequest: {
+      kind: components['schemas']['OrganisationKind'];
+      name: string;
+    };
     CreateStatementRequest: {
       /** @description the witness acknowledges the s.9 declaration (the MG11 wording, returned in the response) */
       declarationAcknowledged: boolean;
@@ -1700,10 +1824,21 @@ export interface components {
     CreateUserRequest: {
       displayName: string;
       email: string;
-      password: string;
+      /** @description omitted: the hub makes one and returns it once */
+      password?: string;
       role: components['schemas']['Role'];
       /** @description required for shopworkers and store managers */
       storeId?: string;
+    };
+    CreatedUserResponse: {
+      disabled: boolean;
+      displayName: string;
+      email: string;
+      id: string;
+      /** @description made by the hub when no password was given: shown once, only its hash is stored */
+      initialPassword: string | null;
+      role: components['schemas']['Role'];
+      storeId: string | null;
     };
     DelistRequest: {
       reason: string;
@@ -2023,6 +2158,10 @@ export interface components {
       | 'asb';
     /** @enum {string} */
     InjuryLevel: 'none' | 'minor' | 'first_aid' | 'medical' | 'hospital' | 'life_changing';
+    IssueAnalystKeyRequest: {
+      label: string;
+      organisationId: string;
+    };
     IssueExclusionRequest: {
       acknowledgement?: string;
       area?: string;
@@ -2034,6 +2173,29 @@ export interface components {
       servedByName: string;
       serviceMethod: string;
       storeIds?: string[];
+    };
+    IssuedAnalystKeyResponse: {
+      createdAt: string;
+      id: string;
+      label: string;
+      lastUsedAt: string | null;
+      organisationId: string;
+      revoked: boolean;
+      /** @description shown once: sent as `Authorization: ApiKey <secret>`; only its SHA-256 is stored */
+      secret: string;
+    };
+    LegalHoldList: {
+      items: components['schemas']['LegalHoldResponse'][];
+    };
+    /** @enum {string} */
+    LegalHoldObjectType: 'incident' | 'alert';
+    LegalHoldResponse: {
+      createdAt: string;
+      id: string;
+      objectId: string;
+      objectType: components['schemas']['LegalHoldObjectType'];
+      placedBy: string | null;
+      reason: string;
     };
     LegalRuleList: {
       items: components['schemas']['LegalRuleResponse'][];
@@ -2150,6 +2312,15 @@ export interface components {
       title?: string;
       victimVulnerable?: boolean;
     };
+    /** @enum {string} */
+    OrganisationKind: 'union' | 'retailer' | 'other';
+    OrganisationResponse: {
+      id: string;
+      kind: components['schemas']['OrganisationKind'];
+      name: string;
+      /** @description whether this partnership shares its aggregate statistics with it */
+      shared: boolean;
+    };
     PackCheckpointResponse: {
       headHash: string;
       seq: number;
@@ -2186,6 +2357,11 @@ export interface components {
       policeForceArea: string;
       region: string;
       slug: string;
+    };
+    PlaceLegalHoldRequest: {
+      objectId: string;
+      objectType: components['schemas']['LegalHoldObjectType'];
+      reason: string;
     };
     PriorityReasonResponse: {
       factor: string;
@@ -2545,6 +2721,16 @@ export interface components {
     UnlinkIncidentRequest: {
       incidentId: string;
       reason: string;
+    };
+    UpdateBusinessRequest: {
+      name: string;
+    };
+    UpdateStoreRequest: {
+      latitude?: number | null;
+      longitude?: number | null;
+      name?: string;
+      postcode?: string;
+      site?: string;
     };
     UpdateSubjectRequest: {
       aliases?: string[];
@@ -2920,6 +3106,150 @@ export interface operations {
       };
     };
   };
+  AnalystKeysController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalystKeyResponse'][];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  AnalystKeysController_issue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IssueAnalystKeyRequest'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IssuedAnalystKeyResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  AnalystKeysController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalystKeyResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
   AuthController_device: {
     parameters: {
       query?: never;
@@ -3223,6 +3553,67 @@ export interface operations {
       };
       /** @description the current state forbids this, or it clashes with an existing record */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  PartnershipsController_renameBusiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateBusinessRequest'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BusinessResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -6127,6 +6518,159 @@ export interface operations {
       };
     };
   };
+  LegalHoldsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LegalHoldList'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  LegalHoldsController_place: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlaceLegalHoldRequest'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LegalHoldResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the current state forbids this, or it clashes with an existing record */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  LegalHoldsController_release: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LegalHoldResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
   OffenderSettingsController_rules: {
     parameters: {
       query?: never;
@@ -6278,6 +6822,93 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OfficerPage'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  AnalystKeysController_organisations: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganisationResponse'][];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  AnalystKeysController_createOrganisation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateOrganisationRequest'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganisationResponse'];
         };
       };
       /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
@@ -7526,6 +8157,67 @@ export interface operations {
       };
     };
   };
+  PartnershipsController_updateStore: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateStoreRequest'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StoreResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
   SubjectImagesController_view: {
     parameters: {
       query?: never;
@@ -8501,7 +9193,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['UserResponse'];
+          'application/json': components['schemas']['CreatedUserResponse'];
         };
       };
       /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
@@ -8726,6 +9418,63 @@ export interface operations {
       };
       /** @description the current state forbids this, or it clashes with an existing record */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  PartnershipsController_enableUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserResponse'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the actor's role may not do this, or the thing is outside its scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description not found in the caller’s partnership */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -234,6 +234,15 @@ export class AnalystApiKey {
   @JoinColumn({ name: 'organisation_id', foreignKeyConstraintName: 'analyst_api_keys_organisation_id_fkey' })
   organisation?: Organisation;
 
+  /** the partnership whose admin issued it, and the only one it reads; null: the operator's key */
+  @Index('analyst_api_keys_partnership_id_idx')
+  @Column('uuid', { nullable: true })
+  partnershipId: string | null;
+
+  @ManyToOne(() => Partnership, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'analyst_api_keys_partnership_id_fkey' })
+  partnership?: Partnership;
+
   @Column('text')
   label: string;
 

@@ -20,3 +20,8 @@ export class BusinessResponse {
     return { id: b.id, name: b.name, createdAt: b.createdAt.toISOString() };
   }
 }
+
+export class UpdateBusinessRequest {
+  @RequiredText(1, 200)
+  name: string;
+}

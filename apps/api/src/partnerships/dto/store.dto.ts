@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsLatitude, IsLongitude, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsLatitude, IsLongitude, IsOptional, IsUUID, Matches, MinLength, ValidateIf } from 'class-validator';
 import type { Store } from '@app/partnerships';
 
 import { PageQuery } from '../../http/page.query';
-import { RequiredText } from '../../http/text-fields';
+import { RequiredText, Text } from '../../http/text-fields';
 
 export class CreateStoreRequest {
   @ApiProperty({ type: String })
@@ -29,6 +29,32 @@ export class CreateStoreRequest {
   @IsOptional()
   @IsLongitude()
   longitude?: number;
+}
+
+/** A change of a store's details; what is left out stays as it is. */
+export class UpdateStoreRequest {
+  @Text(200)
+  @MinLength(1)
+  name?: string;
+
+  @Text(300)
+  @MinLength(1)
+  site?: string;
+
+  @ApiPropertyOptional({ type: String })
+  @IsOptional()
+  @Matches(/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/i, { message: 'postcode must be a UK postcode' })
+  postcode?: string;
+
+  @ApiPropertyOptional({ type: Number, nullable: true })
+  @ValidateIf((_, v) => v !== undefined && v !== null)
+  @IsLatitude()
+  latitude?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true })
+  @ValidateIf((_, v) => v !== undefined && v !== null)
+  @IsLongitude()
+  longitude?: number | null;
 }
 
 export class ListStoresQuery extends PageQuery {

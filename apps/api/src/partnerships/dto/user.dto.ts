@@ -33,11 +33,13 @@ export class CreateUserRequest {
   @IsUUID()
   storeId?: string;
 
-  @ApiProperty({ type: String })
+  /** omitted: the hub makes one and returns it once (an invitation) */
+  @ApiPropertyOptional({ type: String, description: 'omitted: the hub makes one and returns it once' })
+  @IsOptional()
   @IsString()
   @MinLength(12, { message: 'password must be at least 12 characters' })
   @MaxLength(1024)
-  password: string;
+  password?: string;
 }
 
 /** A change of role, store or both; shop roles need a store, other roles have none. */
@@ -94,4 +96,14 @@ export class OfficerResponse {
   static from(u: User): OfficerResponse {
     return { id: u.id, displayName: u.displayName };
   }
+}
+
+/** A new account; `initialPassword` is the one the hub made (shown once, never stored in clear). */
+export class CreatedUserResponse extends UserResponse {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'made by the hub when no password was given: shown once, only its hash is stored',
+  })
+  initialPassword: string | null;
 }
