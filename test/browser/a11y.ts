@@ -1,72 +1,26 @@
-// What a screen reader would stumble on, read from Chromium's own accessibility tree (CDP): a
-// control, image or dialog without a name, and duplicate ids. It covers axe-core's critical
-// "name" rules (button-name, link-name, image-alt, label, aria-dialog-name) and duplicate-id-aria;
-// it does not measure colour contrast. axe-core itself is not installed here.
+// Accessibility of the screen as it is: axe-core's serious and critical violations (WCAG 2.x A and
+// AA rules, colour contrast included), plus two things axe leaves to the page's author: one
+// level-one heading, and nothing making a phone scroll sideways.
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 
-interface AXNode {
-  ignored: boolean;
-  role?: { value: string };
-  name?: { value: string };
-  backendDOMNodeId?: number;
-}
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-const NAMED_ROLES = new Set([
-  'button',
-  'link',
-  'image',
-  'img',
-  'textbox',
-  'searchbox',
-  'checkbox',
-  'radio',
-  'combobox',
-  'listbox',
-  'spinbutton',
-  'slider',
-  'switch',
-  'menuitem',
-  'tab',
-  'dialog',
-  'alertdialog',
-]);
-
-/** Each problem as "role without a name: <outer HTML>" or "duplicate id: x". Empty when none. */
-export async function a11yProblems(page: Page): Promise<string[]> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AXNode[] };
-    const problems: string[] = [];
-    for (const n of nodes) {
-      const role = n.role?.value ?? '';
-      if (n.ignored || !NAMED_ROLES.has(role) || (n.name?.value ?? '').trim()) {
-        continue;
-      }
-      let html = '';
-      if (n.backendDOMNodeId) {
-        const { outerHTML } = (await cdp.send('DOM.getOuterHTML', { backendNodeId: n.backendDOMNodeId })) as {
-          outerHTML: string;
-        };
-        html = outerHTML.slice(0, 160);
-      }
-      problems.push(`${role} without a name: ${html}`);
-    }
-    const duplicates = (await page.evaluate(`(() => {
-      const seen = new Map();
-      document.querySelectorAll('[id]').forEach((e) => seen.set(e.id, (seen.get(e.id) ?? 0) + 1));
-      return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
-    })()`)) as string[];
-    return [...problems, ...duplicates.map((id) => `duplicate id: ${id}`)];
-  } finally {
-    await cdp.detach();
-  }
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: { target: unknown[] }[];
 }
 
 /** Runs in the page (a string: the node typecheck has no DOM types). */
+const RUN_AXE = `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+  .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target })) })))`;
+
 const LAYOUT = `(() => {
     const problems = [];
     const width = document.documentElement.clientWidth + 1;
-    if (!document.querySelector('h1')) problems.push('no level-one heading');
+    const h1 = document.querySelectorAll('h1').length;
+    if (h1 !== 1) problems.push(h1 + ' level-one headings');
     if (document.documentElement.scrollWidth > width) {
       const wide = [...document.querySelectorAll('body *')].find((e) => e.getBoundingClientRect().right > width && !e.closest('.table-wrap'));
       problems.push(\`page scrolls sideways (\${document.documentElement.scrollWidth} px): \${wide?.outerHTML.slice(0, 120)}\`);
@@ -74,9 +28,18 @@ const LAYOUT = `(() => {
     return problems;
   })()`;
 
-/** The names and ids above, plus a level-one heading and nothing making a phone scroll sideways. */
-export async function accessibilityProblems(page: Page): Promise<string[]> {
-  return [...(await a11yProblems(page)), ...((await page.evaluate(LAYOUT)) as string[])];
+/** Each problem as "<axe rule> (<impact>): <selectors>" or a layout sentence. Empty when none. */
+export async function a11yProblems(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) {
+    await page.evaluate(AXE_SOURCE);
+  }
+  const violations = (await page.evaluate(RUN_AXE)) as AxeViolation[];
+  return [
+    ...violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ...((await page.evaluate(LAYOUT)) as string[]),
+  ];
 }
 
 /** The problems at each size (a tablet held landscape, a phone), checked on the screen as it is. */

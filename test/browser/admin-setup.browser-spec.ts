@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { bootstrapPassword, runBootstrap } from '@app/testing';
-import { accessibilityProblems } from './a11y';
+import { a11yProblems } from './a11y';
 import { eventually, newDevice, shot, signIn, type Stack, startStack } from './harness';
 
 jest.setTimeout(120_000);
@@ -203,7 +203,7 @@ describe('setting up a partnership from the admin screen', () => {
       await page.getByRole('navigation', { name: 'Admin pages' }).getByRole('link', { name: name as string }).click();
       await page.getByRole('heading', { name: name as string, level: 1 }).waitFor();
       await page.locator('[aria-busy="true"]').waitFor({ state: 'detached' });
-      const problems = await accessibilityProblems(page);
+      const problems = await a11yProblems(page);
       if (problems.length) {
         found[name as string] = problems;
       }

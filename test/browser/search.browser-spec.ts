@@ -1,50 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { Role } from '@app/auth';
 import { buildIncidentRequest, seedIncident } from '@app/testing';
+import { a11yProblems } from './a11y';
 import { eventually, newDevice, shot, signIn, type Stack, startStack } from './harness';
 
 jest.setTimeout(120_000);
 
 const PHONE = { width: 390, height: 844 };
 const SMALL_SCREEN = { width: 1024, height: 768 };
-
-/**
- * Basic accessibility of what is on screen: every control has an accessible name, ids are unique,
- * images have alt text, there is one h1. (axe-core is not installed in this project; these are the
- * checks of its serious and critical rules that matter most for these pages.)
- */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  // run in the page (a string: this file is compiled without the DOM's types)
-  return page.evaluate<string[]>(`(() => {
-    const problems = [];
-    const named = (el) =>
-      !!(
-        el.getAttribute('aria-label') ||
-        el.getAttribute('aria-labelledby') ||
-        (el.id && document.querySelector('label[for="' + CSS.escape(el.id) + '"]')) ||
-        el.closest('label') ||
-        (el.tagName === 'BUTTON' && el.textContent.trim())
-      );
-    for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button')) {
-      if (!named(el)) {
-        problems.push('unnamed ' + el.outerHTML.slice(0, 80));
-      }
-    }
-    const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
-    for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) {
-      problems.push('duplicate id ' + id);
-    }
-    for (const img of document.querySelectorAll('img:not([alt])')) {
-      problems.push('image without alt ' + img.outerHTML.slice(0, 80));
-    }
-    const h1 = document.querySelectorAll('h1').length;
-    if (h1 !== 1) {
-      problems.push(h1 + ' h1 headings');
-    }
-    return problems;
-  })()`);
-}
 
 describe('search and long lists', () => {
   let stack: Stack;
@@ -102,7 +65,7 @@ describe('search and long lists', () => {
     await page.getByTestId('load-more').click();
     await eventually(async () => (await rows.count()) === 56);
     expect(await page.getByTestId('load-more').count()).toBe(0);
-    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await a11yProblems(page)).toEqual([]);
 
     await page.getByRole('searchbox', { name: 'Search reports' }).fill('lobster');
     await page
@@ -138,7 +101,7 @@ describe('search and long lists', () => {
         .getByRole('link', { name: pageName })
         .click();
       await page.getByRole('heading', { level: 1, name: pageName }).waitFor();
-      expect([pageName, await accessibilityProblems(page)]).toEqual([pageName, []]);
+      expect([pageName, await a11yProblems(page)]).toEqual([pageName, []]);
     }
     expect(errors).toEqual([]);
     await context.close();
@@ -150,10 +113,10 @@ describe('search and long lists', () => {
     await page.goto('/#/console/incidents');
     const rows = page.getByTestId('incident-row');
     await eventually(async () => (await rows.count()) === 50);
-    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await a11yProblems(page)).toEqual([]);
     await page.goto('/#/console/subjects');
     await page.getByRole('searchbox', { name: 'Search subjects' }).waitFor();
-    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await a11yProblems(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -168,7 +131,7 @@ describe('search and long lists', () => {
     await eventually(
       async () => (await items.count()) === 1 && (await items.first().getAttribute('data-kind')) === 'case',
     );
-    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await a11yProblems(page)).toEqual([]);
     await items.first().getByRole('button').first().click();
     expect(new URL(page.url()).hash).toBe(`#/police/cases/${caseId}`);
     const view = page.getByTestId('case-view');

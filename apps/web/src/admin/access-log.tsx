@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { Page } from '../api/types';
-import { ApiForm, LoadStatus, shortId, useLoad } from '../ui/data';
+import { ApiForm, LoadStatus, shortId, TableWrap, useLoad } from '../ui/data';
 import { Select } from '../ui/fields';
 import { when } from '../ui/labels';
 import type { AccessLogEntry, ChainVerdict, User } from './types';
@@ -44,7 +44,7 @@ export function AccessLogPage() {
       />
       <LoadStatus load={log} empty="No entries." />
       {items.length > 0 && (
-        <div class="table-wrap">
+        <TableWrap label="Access log">
           <table class="table" data-testid="access-log">
             <thead>
               <tr>
@@ -70,7 +70,7 @@ export function AccessLogPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <div class="row-actions">
         {before.length > 0 && (

@@ -3,7 +3,7 @@
 // (set by the operator per jurisdiction, shown here read-only).
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { ApiForm, useFormValues, useLoad } from '../ui/data';
+import { ApiForm, TableWrap, useFormValues, useLoad } from '../ui/data';
 import { Check, TextArea, TextField } from '../ui/fields';
 import type { LegalRule, OffenderSettings, RadioSettings } from './types';
 
@@ -21,7 +21,7 @@ export function SettingsPage() {
       <h2>Legal rules in force</h2>
       <p class="hint">Commencement dates are set by the hub’s operator for each jurisdiction.</p>
       {rules.error && <p class="field-error">{rules.error}</p>}
-      <div class="table-wrap">
+      <TableWrap label="Legal rules">
         <table class="table" data-testid="legal-rules">
           <thead>
             <tr>
@@ -42,7 +42,7 @@ export function SettingsPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </>
   );
 }

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { Page } from '../api/types';
 import { enrolmentLink } from '../login';
-import { ActionButton, ApiForm, LoadStatus, useFormValues, useLoad } from '../ui/data';
+import { ActionButton, ApiForm, LoadStatus, TableWrap, useFormValues, useLoad } from '../ui/data';
 import { Select, TextField } from '../ui/fields';
 import { when } from '../ui/labels';
 import type { Device, EnrolledDevice } from './types';
@@ -27,7 +27,7 @@ export function TabletsPage() {
       <h2>Tablets</h2>
       <LoadStatus load={devices} empty="No tablets enrolled yet." />
       {devices.data && devices.data.items.length > 0 && (
-        <div class="table-wrap">
+        <TableWrap label="Tablets">
           <table class="table" data-testid="devices">
             <thead>
               <tr>
@@ -61,7 +61,7 @@ export function TabletsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </>
   );

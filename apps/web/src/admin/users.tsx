@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api, type Session } from '../api/client';
 import type { Page, Role, Store } from '../api/types';
-import { ActionButton, ApiForm, LoadStatus, useFormValues, useLoad } from '../ui/data';
+import { ActionButton, ApiForm, LoadStatus, TableWrap, useFormValues, useLoad } from '../ui/data';
 import { Select, TextField } from '../ui/fields';
 import type { CreatedUser, User } from './types';
 
@@ -36,7 +36,7 @@ export function UsersPage({ session }: { session: Session }) {
       <h2>Accounts</h2>
       <LoadStatus load={users} empty="No accounts yet." />
       {users.data && users.data.items.length > 0 && (
-        <div class="table-wrap">
+        <TableWrap label="Users">
           <table class="table" data-testid="users">
             <thead>
               <tr>
@@ -76,7 +76,7 @@ export function UsersPage({ session }: { session: Session }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </>
   );

@@ -40,15 +40,17 @@ export function TillScreen({ session }: { session: Session }) {
     <div class="till">
       {radioView && <AlertBanner view={radioView} onAck={(id) => radio.ack(id)} />}
       {status && <SyncBar status={status} onRetry={() => void outbox.sync()} />}
+      {/* the report form has its own heading; the other tabs are named for screen readers */}
+      {tab !== 'report' && <h1 class="visually-hidden">{TAB_TITLES[tab]}</h1>}
       <Tabs
         label="Till"
         prefix=""
         tabs={[
-          ['report', 'New report'],
-          ['queue', `Sent and waiting${status ? ` (${status.items.length})` : ''}`],
-          ['requests', 'Police requests'],
-          ['updates', 'Case updates'],
-          ['gallery', 'Gallery'],
+          ['report', TAB_TITLES.report],
+          ['queue', `${TAB_TITLES.queue}${status ? ` (${status.items.length})` : ''}`],
+          ['requests', TAB_TITLES.requests],
+          ['updates', TAB_TITLES.updates],
+          ['gallery', TAB_TITLES.gallery],
         ]}
         current={tab}
         onChange={setTab}
@@ -67,6 +69,14 @@ export function TillScreen({ session }: { session: Session }) {
     </div>
   );
 }
+
+const TAB_TITLES = {
+  report: 'New report',
+  queue: 'Sent and waiting',
+  requests: 'Police requests',
+  updates: 'Case updates',
+  gallery: 'Gallery',
+} as const;
 
 export function SyncBar({ status, onRetry }: { status: SyncStatus; onRetry: () => void }) {
   const waiting = status.items.filter((i) => i.state === 'queued' || i.state === 'sending').length;

@@ -318,3 +318,12 @@ export function FileUploadForm(props: {
 
 /** `{ [name]: trimmed value }`, or nothing when blank: how the api takes optional text. */
 export const optionalText = (name: string, value: string) => (value.trim() ? { [name]: value.trim() } : {});
+
+/** A wide table that scrolls sideways on a phone: focusable and named, so a keyboard can scroll it. */
+export function TableWrap({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
