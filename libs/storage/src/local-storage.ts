@@ -112,14 +112,7 @@ export class LocalObjectStorage extends ObjectStorage {
     }
   }
 
-  async delete(key: string): Promise<boolean> {
-    const head = await this.head(key);
-    if (!head) {
-      return false;
-    }
-    if (stillRetained(head.retainUntil)) {
-      throw new RetainedObjectError(key, head.retainUntil);
-    }
+  protected async remove(key: string): Promise<boolean> {
     try {
       await unlink(this.pathOf(key));
       return true;

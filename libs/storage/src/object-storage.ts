@@ -74,7 +74,19 @@ export abstract class ObjectStorage {
   abstract head(key: string): Promise<ObjectHead | null>;
 
   /** Removes the object; false when there was none; RetainedObjectError while it is retained. */
-  abstract delete(key: string): Promise<boolean>;
+  async delete(key: string): Promise<boolean> {
+    const head = await this.head(key);
+    if (!head) {
+      return false;
+    }
+    if (stillRetained(head.retainUntil)) {
+      throw new RetainedObjectError(key, head.retainUntil);
+    }
+    return this.remove(key);
+  }
+
+  /** The driver's delete, once `delete` has checked the object exists and is not retained. */
+  protected abstract remove(key: string): Promise<boolean>;
 
   /** Every key starting with `prefix`, sorted. */
   abstract list(prefix: string): Promise<string[]>;

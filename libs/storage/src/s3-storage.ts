@@ -150,14 +150,7 @@ export class S3ObjectStorage extends ObjectStorage {
     }
   }
 
-  async delete(key: string): Promise<boolean> {
-    const head = await this.head(key);
-    if (!head) {
-      return false;
-    }
-    if (stillRetained(head.retainUntil)) {
-      throw new RetainedObjectError(key, head.retainUntil);
-    }
+  protected async remove(key: string): Promise<boolean> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     return true;
   }
