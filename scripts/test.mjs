@@ -24,12 +24,14 @@ function step(name, cmd, args) {
 // binaries, which npm ci then reports as missing.
 if (!existsSync('node_modules/.package-lock.json'))
   step('installing dependencies', 'npm', ['install', '--no-audit', '--no-fund']);
-// Debian tools the suites use: Redis, a real PDF reader, unzip and a browser.
+// Debian tools the suites use: Redis, a real PDF reader, unzip, a browser and the compose file's
+// reverse proxy (Caddy), which the topology test runs with the same Caddyfile.
 ensureDebianPackages([
   { bin: 'redis-server', pkg: 'redis-server' },
   { bin: 'pdftotext', pkg: 'poppler-utils' },
   { bin: 'unzip', pkg: 'unzip' },
   { bin: '/usr/bin/chromium', pkg: 'chromium' },
+  { bin: 'caddy', pkg: 'caddy' },
 ]);
 step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 step('typecheck: web client', 'npx', ['tsc', '-p', 'apps/web/tsconfig.json']);
