@@ -1,3 +1,6 @@
+// jest runs this file outside its module map: the @app/* paths come from tsconfig.json (on Node 20
+// ts-node registered them as a side effect of loading jest.config.ts; Node 22 loads that natively).
+import 'tsconfig-paths/register';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

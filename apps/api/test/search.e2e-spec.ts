@@ -161,6 +161,8 @@ describe('searching reports, subjects and cases (?q=)', () => {
     expect((await list('subjects?q=darrin%20smith', t)).ids).toEqual([darren.id]);
     expect((await list('subjects?q=bleached', t)).ids).toEqual([darren.id]);
     expect((await list(`subjects?q=${darren.reference}`, t)).ids).toEqual([darren.id]);
+    await api.db.owner.query(`UPDATE subjects SET reference = 'S-123456' WHERE id = $1`, [darren.id]);
+    expect((await list('subjects?q=S-123456', t)).ids).toEqual([darren.id]);
     expect((await list('subjects?q=ginger', t)).ids).toEqual([alex.id]);
     expect((await list('subjects?q=nobody%20like%20this', t)).ids).toEqual([]);
   });
@@ -181,6 +183,9 @@ describe('searching reports, subjects and cases (?q=)', () => {
     expect((await list('cases?q=canal', t)).ids).toEqual([canal.id]);
     expect((await list('cases?q=thefts', t)).ids.sort()).toEqual([canal.id, whisky.id].sort());
     expect((await list(`cases?q=${encodeURIComponent(whisky.reference)}`, t)).ids).toEqual([whisky.id]);
+    // an all-digit reference once read as a negative number ("-12345678") and was never found
+    await api.db.owner.query(`UPDATE cases SET reference = 'C-12345678' WHERE id = $1`, [whisky.id]);
+    expect((await list('cases?q=C-12345678', t)).ids).toEqual([whisky.id]);
     // a search lists cases only: no serial flags or reports on no case
     const all = await list('cases?q=thefts', t);
     expect((all.body.items as unknown as { kind: string }[]).map((i) => i.kind)).toEqual(['case', 'case']);
