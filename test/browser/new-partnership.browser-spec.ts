@@ -105,13 +105,15 @@ describe('a new partnership, from the bootstrap command to the police', () => {
 
     await admin.page.getByRole('link', { name: 'Users' }).click();
     await admin.page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
-    const invited: Record<'coordinator' | 'police', { email: string; password: string }> = {
+    const invited: Record<'coordinator' | 'police' | 'police2', { email: string; password: string }> = {
       coordinator: { email: 'casey@harbourside.example', password: '' },
       police: { email: 'pc.penrose@police.example', password: '' },
+      police2: { email: 'pc.kernow@police.example', password: '' },
     };
     for (const [who, name, role] of [
       ['coordinator', 'Casey Trelawny', 'Coordinator'],
       ['police', 'PC Jo Penrose', 'Police officer'],
+      ['police2', 'PC Sam Kernow', 'Police officer'],
     ] as const) {
       await admin.page.getByLabel('Full name').fill(name);
       await admin.page.getByLabel('Email').fill(invited[who].email);
@@ -141,7 +143,7 @@ describe('a new partnership, from the bootstrap command to the police', () => {
     await admin.page.getByTestId('enrolment-qr').waitFor();
     await accessible(admin.page, 'admin: tablets, a code shown once');
     await shot(admin.page, 'journey-admin-tablet');
-    expect(await counts()).toEqual({ partnerships: 1, users: 3, stores: 1, incidents: 0 });
+    expect(await counts()).toEqual({ partnerships: 1, users: 4, stores: 1, incidents: 0 });
 
     // 3. the till, at tablet size: the enrolment code, then a report with a photo
     const till = await newDevice(stack, TABLET);
@@ -265,6 +267,13 @@ describe('a new partnership, from the bootstrap command to the police', () => {
     expect(new URL(police.page.url()).hash).toMatch(/^#\/police\/cases\/[0-9a-f-]{36}$/);
     await caseView.getByText(narrative).waitFor();
     await caseView.getByRole('img', { name: `Exhibit ${exhibit.reference}` }).waitFor();
+    // handed to the other officer, the case names them (not an id)
+    await caseView.getByText('unassigned').waitFor();
+    await caseView.getByText('Assignment', { exact: true }).click();
+    await caseView.getByLabel('Officer').selectOption({ label: 'PC Sam Kernow' });
+    await caseView.getByLabel('Reason for the assignment').fill('Works the Fore Street beat');
+    await caseView.getByRole('button', { name: 'Assign', exact: true }).click();
+    await caseView.getByText('assigned to PC Sam Kernow').waitFor();
     await accessible(police.page, 'police: the case');
     await shot(police.page, 'journey-police-case');
 
