@@ -18,16 +18,35 @@ import { createRadioApp } from '../../apps/radio/src/create-radio-app';
 export const OUTPUT = join(__dirname, '..', 'output', 'browser');
 const CHROMIUM = '/usr/bin/chromium';
 
-export interface Stack {
+/** The apps and the browser, with no partnership in the database yet. */
+export interface BareStack {
   api: TestApi;
   url: string;
-  partnership: GivenPartnership;
   browser: Browser;
   close(): Promise<void>;
 }
 
+/** The apps and the browser, with a test partnership (a user per role, two stores). */
+export interface Stack extends BareStack {
+  partnership: GivenPartnership;
+}
+
 /** Starts the api (and with `radio`, the worker and a radio on the port the api tells the client). */
 export async function startStack(opts: { radio?: boolean } = {}): Promise<Stack> {
+  const stack = await startBareStack(opts);
+  try {
+    return { ...stack, partnership: await givenPartnership(stack.api) };
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
+}
+
+/**
+ * The same stack with an empty database (migrated, no partnership): for journeys that start from
+ * the bootstrap command, as a new partnership does.
+ */
+export async function startBareStack(opts: { radio?: boolean } = {}): Promise<BareStack> {
   if (!existsSync(join(__dirname, '..', '..', 'apps/web/dist/index.html'))) {
     throw new Error('Build the web client first: npm run build:web (npm test does it)');
   }
@@ -42,7 +61,6 @@ export async function startStack(opts: { radio?: boolean } = {}): Promise<Stack>
     radio = await createRadioApp(api.db.config, pino({ level: 'silent' }));
     await radio.listen(radioPort, '127.0.0.1');
   }
-  const partnership = await givenPartnership(api);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -59,7 +77,6 @@ export async function startStack(opts: { radio?: boolean } = {}): Promise<Stack>
   return {
     api,
     url: api.http.baseUrl,
-    partnership,
     browser,
     close: async () => {
       await browser.close();
@@ -72,7 +89,7 @@ export async function startStack(opts: { radio?: boolean } = {}): Promise<Stack>
 
 /** A fresh context (its own storage, like a separate device) with console errors collected. */
 export async function newDevice(
-  stack: Stack,
+  stack: BareStack,
   viewport = { width: 1024, height: 900 },
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await stack.browser.newContext({ viewport, baseURL: stack.url });

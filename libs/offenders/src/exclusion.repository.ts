@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
-import { AccessAction, appendAudit, TenantDb } from '@app/database';
+import { AccessAction, appendAudit, type Page, type PageRequest, paginateConsulted, TenantDb } from '@app/database';
 import { AppealOutcome, AppealStatus, ExclusionNotice } from './entities/exclusion-notice.entity';
 import { recordContent } from '@app/incidents';
 import { LegalRule, OffenderSettings } from './entities/legal-rule.entity';
@@ -170,8 +170,11 @@ export class ExclusionRepository {
     });
   }
 
-  /** Notices that apply now (optionally at one store, counting area notices). */
-  applying(scope: TenantScope, now: Date, storeId: string | null): Promise<ExclusionNotice[]> {
+  /**
+   * Notices that apply now (optionally at one store, counting area notices), a page at a time,
+   * newest first; each returned logged as consulted.
+   */
+  applying(scope: TenantScope, now: Date, storeId: string | null, page: PageRequest): Promise<Page<ExclusionNotice>> {
     return this.db.run(scope, async (em) => {
       const qb = em
         .createQueryBuilder(ExclusionNotice, 'n')
@@ -181,13 +184,7 @@ export class ExclusionRepository {
       if (storeId) {
         qb.andWhere('(:storeId = ANY(n.store_ids) OR n.area IS NOT NULL)', { storeId });
       }
-      const rows = await qb.orderBy('n.expires_at', 'ASC').take(500).getMany();
-      await appendAudit(
-        em,
-        scope,
-        rows.map((r) => ({ action: AccessAction.Consult, objectType: 'exclusion_notice', objectId: r.id })),
-      );
-      return rows;
+      return paginateConsulted(em, scope, qb, page, 'exclusion_notice');
     });
   }
 

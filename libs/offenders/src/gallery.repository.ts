@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Role, TenantScope } from '@app/auth';
+import { type Role, ROLES, type TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
-import { AccessAction, appendAudit, TenantDb } from '@app/database';
+import { AccessAction, appendAudit, type Page, type PageRequest, paginate, TenantDb } from '@app/database';
 import { Incident } from '@app/incidents';
 import { Partnership } from '@app/partnerships';
 import { Gallery, GalleryListing, ListingState } from './entities/gallery.entity';
 import { Subject, SubjectImage, SubjectIncident } from './entities/subject.entity';
 import { DAY_MS } from './serial-rule';
-import { galleryShownTo } from './subject-visibility';
 
 /** How many photos of one subject a briefing sheet prints (as many as the till's gallery shows). */
 export const BRIEFING_PHOTOS = 2;
@@ -53,13 +52,16 @@ export class GalleryRepository {
     });
   }
 
-  galleries(scope: TenantScope): Promise<Gallery[]> {
-    return this.db.run(scope, async (em) => {
-      const all = await em.find(Gallery, {
-        where: { partnershipId: scope.partnershipId },
-        order: { name: 'ASC' },
-      });
-      return all.filter((g) => galleryShownTo(scope, g));
+  /** The galleries shown to the scope's role (as `galleryShownTo`), a page at a time, newest first. */
+  galleries(scope: TenantScope, page: PageRequest): Promise<Page<Gallery>> {
+    return this.db.run(scope, (em) => {
+      const qb = em.createQueryBuilder(Gallery, 'g').where('g.partnership_id = :pid', { pid: scope.partnershipId });
+      if (scope.actorKind === 'device') {
+        qb.andWhere('false');
+      } else if (!ROLES.managers.includes(scope.role)) {
+        qb.andWhere(':role = ANY(g.audience_roles)', { role: scope.role });
+      }
+      return paginate(qb, page);
     });
   }
 
@@ -353,13 +355,16 @@ export class GalleryRepository {
     });
   }
 
-  listings(scope: TenantScope, state: ListingState | null): Promise<GalleryListing[]> {
-    return this.db.run(scope, (em) =>
-      em.find(GalleryListing, {
-        where: { partnershipId: scope.partnershipId, ...(state ? { state } : {}) },
-        order: { createdAt: 'DESC' },
-        take: 500,
-      }),
-    );
+  /** Listings of every gallery (optionally in one state), a page at a time, newest first. */
+  listings(scope: TenantScope, state: ListingState | null, page: PageRequest): Promise<Page<GalleryListing>> {
+    return this.db.run(scope, (em) => {
+      const qb = em
+        .createQueryBuilder(GalleryListing, 'l')
+        .where('l.partnership_id = :pid', { pid: scope.partnershipId });
+      if (state) {
+        qb.andWhere('l.state = :state', { state });
+      }
+      return paginate(qb, page);
+    });
   }
 }

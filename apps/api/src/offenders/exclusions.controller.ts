@@ -32,7 +32,8 @@ import { UuidParam } from '../http/uuid.pipe';
 import { AppealRequest, ExclusionResponse, ExclusionsQuery, IssueExclusionRequest } from './dto';
 import { ExclusionsService } from './exclusions.service';
 import { OffenderFilesService } from './offenders.service';
-import { ApiErrors, ApiFileResponse, ListOf } from '../http/openapi';
+import { ApiErrors, ApiFileResponse, ListOf, PageOf } from '../http/openapi';
+import { pageOf, type PageResponse } from '../http/page.response';
 import { pdfFile } from '../http/pdf-file';
 
 @ApiTags('offenders')
@@ -85,18 +86,18 @@ export class ExclusionsController {
     return { items: (await this.exclusions.forSubject(scope, id)).map(this.view()) };
   }
 
-  /** Notices that apply now (expired or overturned ones stop applying by themselves). */
+  /** Notices that apply now (expired or overturned ones stop applying by themselves), newest first. */
   @Get('exclusion-notices')
   @Roles(...ROLES.storeManagers)
-  @ApiOkResponse({ type: ListOf(ExclusionResponse) })
+  @ApiOkResponse({ type: PageOf(ExclusionResponse) })
   @ApiErrors(400, 401, 403)
   async applying(
     @Scope() scope: TenantScope,
     @Query() q: ExclusionsQuery,
-  ): Promise<{ items: ExclusionResponse[] }> {
+  ): Promise<PageResponse<ExclusionResponse>> {
     const own = storeFilterFor(scope);
     const storeId = own ?? q.storeId ?? null;
-    return { items: (await this.exclusions.applying(scope, storeId)).map(this.view()) };
+    return pageOf(await this.exclusions.applying(scope, storeId, q), this.view());
   }
 
   @Post('exclusion-notices/:id/appeal')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertStoreAccess, isShopRole, storeFilterFor, type TenantScope } from '@app/auth';
-import { Clock } from '@app/database';
+import { Clock, type PageRequest } from '@app/database';
 import { DomainError } from '@app/errors';
 import {
   type AppealOutcome,
@@ -77,8 +77,8 @@ export class ExclusionsService {
     return (await this.exclusions.forSubject(scope, subjectId)) ?? notFound('Subject');
   }
 
-  applying(scope: TenantScope, storeId: string | null) {
-    return this.exclusions.applying(scope, this.clock.now(), storeId);
+  applying(scope: TenantScope, storeId: string | null, page: PageRequest) {
+    return this.exclusions.applying(scope, this.clock.now(), storeId, page);
   }
 
   async appeal(

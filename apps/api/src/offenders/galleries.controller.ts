@@ -23,7 +23,9 @@ import {
 } from './dto';
 import { GalleriesService } from './galleries.service';
 import { refuseDevices } from './subjects.controller';
-import { ApiErrors, ApiFileResponse, ListOf } from '../http/openapi';
+import { ApiErrors, ApiFileResponse, ListOf, PageOf } from '../http/openapi';
+import { PageQuery } from '../http/page.query';
+import { pageOf, type PageResponse } from '../http/page.response';
 import { pdfFile } from '../http/pdf-file';
 
 @ApiTags('offenders')
@@ -51,14 +53,14 @@ export class GalleriesController {
     );
   }
 
-  /** The galleries shown to the caller's role. */
+  /** The galleries shown to the caller's role, newest first. */
   @Get()
   @Roles(...ROLES.members)
-  @ApiOkResponse({ type: ListOf(GalleryResponse) })
-  @ApiErrors(401, 403)
-  async list(@Scope() scope: TenantScope): Promise<{ items: GalleryResponse[] }> {
+  @ApiOkResponse({ type: PageOf(GalleryResponse) })
+  @ApiErrors(400, 401, 403)
+  async list(@Scope() scope: TenantScope, @Query() q: PageQuery): Promise<PageResponse<GalleryResponse>> {
     refuseDevices(scope);
-    return { items: (await this.galleries.list(scope)).map(GalleryResponse.from) };
+    return pageOf(await this.galleries.list(scope, q), GalleryResponse.from);
   }
 
   /** The subjects currently listed: a gallery view, each subject logged as consulted. */
@@ -130,17 +132,13 @@ export class ListingsController {
 
   @Get()
   @Roles(...ROLES.managers)
-  @ApiOkResponse({ type: ListOf(ListingResponse) })
+  @ApiOkResponse({ type: PageOf(ListingResponse) })
   @ApiErrors(400, 401, 403)
   async list(
     @Scope() scope: TenantScope,
     @Query() q: ListListingsQuery,
-  ): Promise<{ items: ListingResponse[] }> {
-    return {
-      items: (await this.galleries.listings(scope, q.state ?? null)).map(
-        ListingResponse.at(this.clock.now()),
-      ),
-    };
+  ): Promise<PageResponse<ListingResponse>> {
+    return pageOf(await this.galleries.listings(scope, q.state ?? null, q), ListingResponse.at(this.clock.now()));
   }
 
   /** A second person (coordinator or admin) approves or rejects a proposed listing. */

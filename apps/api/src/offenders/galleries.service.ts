@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Role, TenantScope } from '@app/auth';
+import type { PageRequest } from '@app/database';
 import { DomainError } from '@app/errors';
 import {
   type Gallery,
@@ -27,8 +28,8 @@ export class GalleriesService {
     return this.galleries.createGallery(scope, fields);
   }
 
-  list(scope: TenantScope) {
-    return this.galleries.galleries(scope);
+  list(scope: TenantScope, page: PageRequest) {
+    return this.galleries.galleries(scope, page);
   }
 
   /** The gallery if the scope may view it: 404 outside the partnership, 403 not shown to the role. */
@@ -90,8 +91,8 @@ export class GalleriesService {
     return (await this.galleries.propose(scope, id, subjectId, reason, incidentIds)) ?? notFound('Gallery');
   }
 
-  listings(scope: TenantScope, state: ListingState | null) {
-    return this.galleries.listings(scope, state);
+  listings(scope: TenantScope, state: ListingState | null, page: PageRequest) {
+    return this.galleries.listings(scope, state, page);
   }
 
   async review(scope: TenantScope, id: string, approve: boolean, note: string | null, now: Date) {

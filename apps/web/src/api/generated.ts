@@ -1940,6 +1940,11 @@ export interface components {
     ExclusionList: {
       items: components['schemas']['ExclusionResponse'][];
     };
+    ExclusionPage: {
+      items: components['schemas']['ExclusionResponse'][];
+      /** @description pass as ?cursor= for the next page; null at the end */
+      nextCursor: string | null;
+    };
     ExclusionResponse: {
       acknowledgement: string | null;
       appealDecidedAt: string | null;
@@ -2013,8 +2018,10 @@ export interface components {
       note?: string;
       state: components['schemas']['SerialFlagState'];
     };
-    GalleryList: {
+    GalleryPage: {
       items: components['schemas']['GalleryResponse'][];
+      /** @description pass as ?cursor= for the next page; null at the end */
+      nextCursor: string | null;
     };
     GalleryResponse: {
       audienceRoles: string[];
@@ -2233,8 +2240,10 @@ export interface components {
       valuePence: number;
       violence: boolean;
     };
-    ListingList: {
+    ListingPage: {
       items: components['schemas']['ListingResponse'][];
+      /** @description pass as ?cursor= for the next page; null at the end */
+      nextCursor: string | null;
     };
     ListingResponse: {
       /** @description listed and unexpired at the time of the answer */
@@ -4672,6 +4681,8 @@ export interface operations {
   ExclusionsController_applying: {
     parameters: {
       query?: {
+        limit?: number;
+        cursor?: string;
         storeId?: string;
       };
       header?: never;
@@ -4685,7 +4696,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ExclusionList'];
+          'application/json': components['schemas']['ExclusionPage'];
         };
       };
       /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
@@ -4915,7 +4926,10 @@ export interface operations {
   };
   GalleriesController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -4927,7 +4941,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['GalleryList'];
+          'application/json': components['schemas']['GalleryPage'];
+        };
+      };
+      /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no valid bearer token */
@@ -5196,6 +5219,8 @@ export interface operations {
   ListingsController_list: {
     parameters: {
       query?: {
+        limit?: number;
+        cursor?: string;
         state?: components['schemas']['ListingState'];
       };
       header?: never;
@@ -5209,7 +5234,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ListingList'];
+          'application/json': components['schemas']['ListingPage'];
         };
       };
       /** @description the request failed validation (VALIDATION_FAILED, with details) or was malformed */

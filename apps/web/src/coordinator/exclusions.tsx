@@ -9,19 +9,20 @@ import {
   optionalText,
   PdfButton,
   useFormValues,
-  useLoad,
 } from '../ui/data';
 import { CheckGroup, Select, TextArea, TextField } from '../ui/fields';
 import { when } from '../ui/labels';
+import { LoadMore, usePaged } from '../ui/paged';
 import { subjectName, useSubjects } from './subjects/use-subjects';
 
 export function Exclusions({ stores }: { stores: Map<string, Store> }) {
-  const notices = useLoad<{ items: ExclusionNotice[] }>('/exclusion-notices');
+  const notices = usePaged<ExclusionNotice>('/exclusion-notices');
   return (
     <div>
-      <p class="hint">Notices in force now. Issue a new notice from a subject’s page.</p>
+      <p class="hint">Notices in force now, newest first. Issue a new notice from a subject’s page.</p>
       <LoadStatus load={notices} />
-      <NoticeList notices={notices.data?.items ?? []} stores={stores} onDone={notices.reload} />
+      {notices.data && <NoticeList notices={notices.data.items} stores={stores} onDone={notices.reload} />}
+      <LoadMore list={notices} what="notices" />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import type { Gallery, Listing } from '../api/types';
 import { ActionButton, ApiForm, optionalText, PdfButton, useFormValues, useLoad } from '../ui/data';
 import { CheckGroup, Select, TextArea, TextField } from '../ui/fields';
 import { when } from '../ui/labels';
+import { listPath, LoadMore, usePaged } from '../ui/paged';
 import { subjectName, useSubjects } from './subjects/use-subjects';
 
 const AUDIENCE: [string, string][] = [
@@ -25,17 +26,20 @@ const LISTING_STATES = [
 ] as const;
 
 export function Galleries() {
-  const galleries = useLoad<{ items: Gallery[] }>('/galleries');
+  const galleries = usePaged<Gallery>('/galleries');
+  // the names listings are shown with, whichever page of galleries is loaded
+  const names = useLoad<{ items: Gallery[] }>('/galleries?limit=200');
   const [state, setState] = useState<string>('pending');
-  const listings = useLoad<{ items: Listing[] }>(`/gallery-listings${state ? `?state=${state}` : ''}`);
+  const listings = usePaged<Listing>(listPath('/gallery-listings', { state }));
   const subjects = useSubjects();
-  const gname = (id: string) => galleries.data?.items.find((g) => g.id === id)?.name ?? 'gallery';
+  const gname = (id: string) =>
+    [...(galleries.data?.items ?? []), ...(names.data?.items ?? [])].find((g) => g.id === id)?.name ?? 'gallery';
   return (
     <div>
       <h2>Galleries</h2>
       <ul class="plain">
         {(galleries.data?.items ?? []).map((g) => (
-          <li key={g.id}>
+          <li key={g.id} data-testid="gallery">
             <strong>{g.name}</strong> · listings last {g.defaultListingDays} days · shown to{' '}
             {g.audienceRoles.join(', ')}
             <PdfButton
@@ -47,7 +51,8 @@ export function Galleries() {
           </li>
         ))}
       </ul>
-      <NewGallery onDone={galleries.reload} />
+      <LoadMore list={galleries} what="galleries" />
+      <NewGallery onDone={() => (galleries.reload(), names.reload())} />
       <h2>Listings</h2>
       <Select id="ls-state" label="Show" inline value={state} options={LISTING_STATES} onChange={setState} />
       {listings.data && !listings.data.items.length && <p class="empty">None.</p>}
@@ -65,6 +70,7 @@ export function Galleries() {
           </li>
         ))}
       </ul>
+      <LoadMore list={listings} what="listings" />
     </div>
   );
 }

@@ -34,7 +34,7 @@ export function Gallery({ session }: { session: Session }) {
 }
 
 function GalleryView({ onHide }: { onHide: () => void }) {
-  const galleries = useLoad<{ items: Gallery[] }>('/galleries');
+  const galleries = useLoad<{ items: Gallery[] }>('/galleries?limit=200');
   const [chosen, setChosen] = useState('');
   const id = chosen || galleries.data?.items[0]?.id || null;
   const people = useLoad<{ items: GallerySubject[] }>(id ? `/galleries/${id}/subjects` : null);

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsIn, IsOptional, IsUUID } 
 import { AppealOutcome, AppealStatus, type ExclusionNotice } from '@app/offenders';
 import { DATE_RANGES, IsZonedDateTime } from '@app/errors';
 
+import { PageQuery } from '../../http/page.query';
 import { RequiredText, Text } from '../../http/text-fields';
 
 export class IssueExclusionRequest {
@@ -63,7 +64,7 @@ export class AppealRequest {
   note?: string;
 }
 
-export class ExclusionsQuery {
+export class ExclusionsQuery extends PageQuery {
   @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsUUID()

@@ -14,6 +14,7 @@ import {
 import { Role, ROLES } from '@app/auth';
 import { type Gallery, ListingState } from '@app/offenders';
 
+import { PageQuery } from '../../http/page.query';
 import { RequiredText, Text } from '../../http/text-fields';
 
 export class CreateGalleryRequest {
@@ -96,7 +97,7 @@ export class RenewListingRequest {
   reason: string;
 }
 
-export class ListListingsQuery {
+export class ListListingsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ListingState, enumName: 'ListingState' })
   @IsOptional()
   @IsEnum(ListingState)

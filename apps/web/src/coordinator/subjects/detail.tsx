@@ -180,7 +180,7 @@ function ProposeListing({
   linked: SubjectLink[];
   onDone: () => void;
 }) {
-  const galleries = useLoad<{ items: Gallery[] }>('/galleries');
+  const galleries = useLoad<{ items: Gallery[] }>('/galleries?limit=200');
   const [galleryId, setGalleryId] = useState('');
   const text = useFormValues({ reason: '' });
   const target = galleryId || galleries.data?.items[0]?.id || '';

@@ -1,7 +1,7 @@
 // One case at its own address: its reports, status, assignment, evidence requests, pack and history.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Session } from '../../api/client';
-import type { CaseHistoryEntry, Incident, PoliceCase } from '../../api/types';
+import type { CaseHistoryEntry, Incident, Officer, Page, PoliceCase } from '../../api/types';
 import { NotLoaded, shortId, useLoad } from '../../ui/data';
 import { IncidentDetail } from '../../ui/incident-detail';
 import { when } from '../../ui/labels';
@@ -21,6 +21,11 @@ export function CaseView({ id, session, stores, onChanged }: OpenedObject & { se
       setIncidents(rows.filter((r): r is Incident => !!r)),
     );
   }, [ids.join()]);
+  // another officer's name (an officer no longer active keeps the short id)
+  const assigned = kase.data?.assignedOfficerId;
+  const officers = useLoad<Page<Officer>>(assigned && assigned !== session.actor.id ? '/officers?limit=200' : null);
+  const officerName = (id: string) =>
+    officers.data?.items.find((o) => o.id === id)?.displayName ?? `officer ${shortId(id)}`;
   const changed = () => {
     kase.reload();
     history.reload();
@@ -41,7 +46,7 @@ export function CaseView({ id, session, stores, onChanged }: OpenedObject & { se
         {c.assignedOfficerId
           ? c.assignedOfficerId === session.actor.id
             ? 'assigned to you'
-            : `assigned to officer ${shortId(c.assignedOfficerId)}`
+            : `assigned to ${officerName(c.assignedOfficerId)}`
           : 'unassigned'}
       </p>
       {c.outcomePlain && <p class="notice">{c.outcomePlain}</p>}
