@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { masterRelativePath, loadOrCreateSigningKey } from '@app/evidence';
@@ -237,6 +237,13 @@ describe('the compose topology behind Caddy', () => {
     });
     expect(verify.stdout).toContain('OK');
     expect(verify.status).toBe(0);
+
+    // the objects are in the bucket only: the apps' STORAGE_DIR held scratch, and none is left
+    const local = join(work, 'storage');
+    const files = existsSync(local)
+      ? readdirSync(local, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
+      : [];
+    expect(files.map((d) => d.name)).toEqual([]);
   });
 
   it('is scraped per process from inside: both apis served, the workers built the pack, the radios hold the sockets', async () => {
@@ -256,6 +263,12 @@ describe('the compose topology behind Caddy', () => {
         0,
       );
     expect(posts('/api/v1/incidents')).toBe(2);
+    // the report and its retry went one to each api, and were still the one report
+    for (const s of apiSamples) {
+      expect(
+        total(s, 'http_request_duration_seconds_count', { method: 'POST', route: '/api/v1/incidents' }),
+      ).toBe(1);
+    }
     expect(posts('/api/v1/alerts')).toBe(1);
 
     // the workers: one pack built between them, the report's rollup done, queues and lag readable
