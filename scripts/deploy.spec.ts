@@ -53,6 +53,16 @@ const interpolate = (value: string) =>
     (_, name: string, fallback = '') => SAMPLES[name] ?? fallback,
   );
 
+/**
+ * docker/Caddyfile as Caddy reads it: `{$NAME:default}` replaced by `env` (the caddy service's
+ * environment, itself interpolated) or else by its default, before parsing, as Caddy does.
+ */
+const caddyfile = (env: Record<string, string>) =>
+  read('docker/Caddyfile').replace(
+    /\{\$([A-Z0-9_]+)(?::([^}]*))?\}/g,
+    (_, name: string, fallback = '') => (name in env ? interpolate(env[name]) : fallback),
+  );
+
 describe('docker/docker-compose.yml', () => {
   it('runs the whole topology: two of each app behind one proxy, the migrations and the bootstrap once', () => {
     expect(Object.keys(services).sort()).toEqual(
@@ -136,7 +146,7 @@ describe('docker/docker-compose.yml', () => {
   });
 
   it('has Caddy send the radio path to the radios and the rest to the apis, each on its port', () => {
-    const caddy = read('docker/Caddyfile');
+    const caddy = caddyfile(services.caddy.environment ?? {});
     const radioPath = new EnvSchema().RADIO_PATH; // the apps' default: compose does not set it
     const radio = new RegExp(
       `handle ${radioPath}\\* \\{\\s*reverse_proxy radio-1:(\\d+) radio-2:(\\d+)`,
@@ -153,6 +163,17 @@ describe('docker/docker-compose.yml', () => {
     expect(caddy.match(/health_uri \/ready/g)).toHaveLength(2);
     // /metrics stays inside the network: the public origin answers 404
     expect(caddy).toMatch(/handle \/metrics\* \{\s*respond 404/);
+    expect(caddy).toMatch(/^:80 \{$/m);
+  });
+
+  it('takes the proxy’s addresses from placeholders, every default the compose value', () => {
+    const raw = read('docker/Caddyfile');
+    const names = [...raw.replace(/^\s*#.*$/gm, '').matchAll(/\{\$([A-Z0-9_]+)/g)].map((m) => m[1]).sort();
+    expect(names).toEqual(['API_UPSTREAMS', 'CADDY_ADMIN', 'RADIO_UPSTREAMS', 'SITE_ADDRESS']);
+    // the compose healthcheck reads the admin API where the Caddyfile's default puts it
+    const admin = /^\s*admin (\S+)$/m.exec(caddyfile(services.caddy.environment ?? {}))?.[1];
+    expect(admin).toBe('localhost:2019');
+    expect(services.caddy.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:2019/config/');
   });
 });
 

@@ -160,7 +160,7 @@ export class AppChild {
 
   private constructor(
     readonly name: string,
-    /** the HTTP port (api, radio); 0 for the worker */
+    /** the HTTP port: the api's, the radio's, or the worker's probe and metrics server (WORKER_HTTP_PORT) */
     readonly port: number,
     readonly child: ChildProcess,
     readonly logFile: string,
@@ -196,7 +196,7 @@ export class AppChild {
     env: Record<string, string>,
     logDir: string,
   ): Promise<AppChild> {
-    const port = app === 'worker' ? 0 : await freePort();
+    const port = await freePort();
     mkdirSync(logDir, { recursive: true });
     const logFile = join(logDir, `${name}.log`);
     const fd = openSync(logFile, 'w');
@@ -206,7 +206,8 @@ export class AppChild {
         ...env,
         ...(app === 'radio' ? { RADIO_PORT: String(port) } : {}),
         ...(app === 'api' ? { API_PORT: String(port) } : {}),
-        ...(app === 'worker' ? { LOG_LEVEL: 'info' } : {}),
+        // each worker its own probe port, so several run side by side
+        ...(app === 'worker' ? { LOG_LEVEL: 'info', WORKER_HTTP_PORT: String(port) } : {}),
       },
       stdio: ['ignore', fd, fd],
     });
