@@ -42,10 +42,16 @@ describe('private spans', () => {
   });
 
   it("leaves out the caller's address and browser on server spans only", () => {
-    const attrs = { 'net.peer.ip': '203.0.113.9', 'http.user_agent': 'Mozilla', 'client.address': '203.0.113.9' };
+    const attrs = {
+      'net.peer.ip': '203.0.113.9',
+      'http.user_agent': 'Mozilla',
+      'client.address': '203.0.113.9',
+    };
     expect(privateAttributes(SpanKind.SERVER, attrs)).toEqual({});
     // a client span's peer is the database or the bucket, not a person
-    expect(privateAttributes(SpanKind.CLIENT, { 'net.peer.ip': '10.0.0.5' })).toEqual({ 'net.peer.ip': '10.0.0.5' });
+    expect(privateAttributes(SpanKind.CLIENT, { 'net.peer.ip': '10.0.0.5' })).toEqual({
+      'net.peer.ip': '10.0.0.5',
+    });
   });
 
   it("keeps an error's type but not its message or stack, nor the status message", () => {
@@ -66,7 +72,9 @@ describe('private spans', () => {
       }),
     );
     expect(out.status).toEqual({ code: SpanStatusCode.ERROR });
-    expect(out.events).toEqual([{ name: 'exception', time: [1, 5], attributes: { 'exception.type': 'QueryFailedError' } }]);
+    expect(out.events).toEqual([
+      { name: 'exception', time: [1, 5], attributes: { 'exception.type': 'QueryFailedError' } },
+    ]);
     expect(JSON.stringify(out)).not.toContain('Jane');
     expect(out.spanContext().spanId).toBe('b'.repeat(16));
   });
@@ -77,7 +85,9 @@ describe('private spans', () => {
     await new Promise((done) =>
       exporter.export([span({ attributes: { 'http.target': '/api/v1/incidents?q=Smith' } })], done),
     );
-    expect(memory.getFinishedSpans().map((s) => s.attributes)).toEqual([{ 'http.target': '/api/v1/incidents' }]);
+    expect(memory.getFinishedSpans().map((s) => s.attributes)).toEqual([
+      { 'http.target': '/api/v1/incidents' },
+    ]);
     await exporter.shutdown();
   });
 });

@@ -27,7 +27,8 @@ export function privateAttributes(kind: SpanKind, attributes: Attributes): Attri
     if (QUERY_ATTRIBUTES.includes(key) || (kind === SpanKind.SERVER && CALLER_ATTRIBUTES.includes(key))) {
       continue;
     }
-    out[key] = URL_ATTRIBUTES.includes(key) && typeof value === 'string' ? value.replace(/[?#].*$/s, '') : value;
+    out[key] =
+      URL_ATTRIBUTES.includes(key) && typeof value === 'string' ? value.replace(/[?#].*$/s, '') : value;
   }
   return out;
 }
@@ -52,7 +53,9 @@ export function privateSpan(span: tracing.ReadableSpan): tracing.ReadableSpan {
       name: e.name,
       time: e.time,
       attributes:
-        e.attributes?.['exception.type'] !== undefined ? { 'exception.type': e.attributes['exception.type'] } : {},
+        e.attributes?.['exception.type'] !== undefined
+          ? { 'exception.type': e.attributes['exception.type'] }
+          : {},
     })),
     duration: span.duration,
     ended: span.ended,
