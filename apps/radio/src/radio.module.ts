@@ -29,7 +29,15 @@ export class RadioModule {
       ],
       controllers: [ProbesController],
       // ShutdownDrain first in the root module: /ready turns 503 and drains before sockets close
-      providers: [ShutdownDrain, TracingShutdown, RadioMetrics, RadioGateway, ReplayService, SocketRateLimiter, AccessTokenService],
+      providers: [
+        ShutdownDrain,
+        TracingShutdown,
+        RadioMetrics,
+        RadioGateway,
+        ReplayService,
+        SocketRateLimiter,
+        AccessTokenService,
+      ],
     };
   }
 }
