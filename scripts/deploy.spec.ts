@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { AppConfig, EnvSchema } from '@app/config';
+import { commandProblems, ROOT } from './deploy-checks';
 
 /**
  * The deployment files, checked as far as a machine without a Docker engine allows: the compose
@@ -9,8 +10,7 @@ import { AppConfig, EnvSchema } from '@app/config';
  * build writes, the proxy sends /radio to the radios and the rest to the apis, and the image and
  * its context keep the host's installs and secrets out.
  */
-const root = join(__dirname, '..');
-const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 interface Service {
   image?: string;
@@ -130,13 +130,7 @@ describe('docker/docker-compose.yml', () => {
 
   it('starts each app from a file the build writes, and probes the port it listens on', () => {
     for (const [name, s] of apps) {
-      const script = s.command!.find((c) => c.startsWith('dist/'));
-      if (!script) {
-        continue; // the migrations run typeorm's cli over the compiled data source
-      }
-      // nest build writes dist/apps/<app>/<source path>.js for every source of the app
-      const source = script.replace(/^dist\/apps\/[a-z]+\//, '').replace(/\.js$/, '.ts');
-      expect(`${name}: ${existsSync(join(root, source))}`).toBe(`${name}: true`);
+      expect(`${name}: ${commandProblems(s.command!).join('; ')}`).toBe(`${name}: `);
       const probe = s.healthcheck?.test.join(' ') ?? '';
       const port = { api: 'API_PORT', radio: 'RADIO_PORT', worker: 'WORKER_HTTP_PORT' }[name.split('-')[0]];
       if (port) {

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { MetricsModule, ShutdownDrain } from '@app/metrics';
+import { TracingShutdown } from '@app/observability';
 import { ALL_ENTITIES } from '@app/schema';
 import { RedisModule } from '@app/redis';
 import { StorageModule } from '@app/storage';
@@ -46,7 +47,7 @@ export class ApiModule {
         PrivacyApiModule,
       ],
       // in the root module, so its destroy hook (the drain) runs before any other module closes
-      providers: [ShutdownDrain],
+      providers: [ShutdownDrain, TracingShutdown],
     };
   }
 }

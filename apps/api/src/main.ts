@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './tracing';
 import { AppConfig, ConfigError } from '@app/config';
 import { createRootLogger } from '@app/logging';
 import { createApiApp } from './configure-app';

@@ -4,6 +4,7 @@ import { type AppConfig, ConfigModule } from '@app/config';
 import { AlertsModule } from '@app/alerts';
 import { DatabaseModule } from '@app/database';
 import { MetricsModule, ShutdownDrain } from '@app/metrics';
+import { TracingShutdown } from '@app/observability';
 import { IdentityModule } from '@app/identity';
 import { ALL_ENTITIES } from '@app/schema';
 import { RedisModule } from '@app/redis';
@@ -28,7 +29,15 @@ export class RadioModule {
       ],
       controllers: [ProbesController],
       // ShutdownDrain first in the root module: /ready turns 503 and drains before sockets close
-      providers: [ShutdownDrain, RadioMetrics, RadioGateway, ReplayService, SocketRateLimiter, AccessTokenService],
+      providers: [
+        ShutdownDrain,
+        TracingShutdown,
+        RadioMetrics,
+        RadioGateway,
+        ReplayService,
+        SocketRateLimiter,
+        AccessTokenService,
+      ],
     };
   }
 }

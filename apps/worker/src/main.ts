@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './tracing';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigError } from '@app/config';
 import { createRootLogger, NestLoggerAdapter } from '@app/logging';

@@ -3,6 +3,7 @@ import { CasesModule } from '@app/cases';
 import { type AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { MetricsModule, ShutdownDrain } from '@app/metrics';
+import { TracingShutdown } from '@app/observability';
 import { OffendersModule } from '@app/offenders';
 import { PrivacyModule } from '@app/privacy';
 import { QueueModule } from '@app/queue';
@@ -47,6 +48,7 @@ export class WorkerModule {
       providers: [
         // first in the root module: turns /ready 503 and drains before anything closes
         ShutdownDrain,
+        TracingShutdown,
         WorkerMetrics,
         WorkerHttpServer,
         ...PROCESSOR_CLASSES,

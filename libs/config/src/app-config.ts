@@ -148,6 +148,13 @@ export class AppConfig {
   readonly log: Readonly<{ level: string; pretty: boolean }>;
   /** probes, metrics and shutdown: the worker's probe port, the /metrics token, the drain before stopping */
   readonly ops: Readonly<{ workerHttpPort: number; metricsToken: string; shutdownDrainMs: number }>;
+  /** OpenTelemetry traces (libs/observability): off unless enabled; `serviceName` null: hub-<app> */
+  readonly tracing: Readonly<{
+    enabled: boolean;
+    endpoint: string;
+    serviceName: string | null;
+    sampleRatio: number;
+  }>;
   /** broken variants switched on for a negative control (always empty outside NODE_ENV=test) */
   readonly testDefects: ReadonlySet<TestDefect>;
 
@@ -229,6 +236,12 @@ export class AppConfig {
       workerHttpPort: e.WORKER_HTTP_PORT,
       metricsToken: e.METRICS_TOKEN,
       shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    });
+    this.tracing = Object.freeze({
+      enabled: e.OTEL_TRACES_ENABLED,
+      endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''),
+      serviceName: e.OTEL_SERVICE_NAME || null,
+      sampleRatio: e.OTEL_TRACES_SAMPLE_RATIO,
     });
     this.testDefects = frozenSet(parseDefects(e.TEST_DEFECTS).known);
     Object.freeze(this);

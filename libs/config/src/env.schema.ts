@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -291,6 +292,32 @@ export class EnvSchema {
   @Min(0)
   @Max(120000)
   SHUTDOWN_DRAIN_MS = 5000;
+
+  // --- tracing (OpenTelemetry; off unless OTEL_TRACES_ENABLED=true)
+  /** true: api, worker and radio send traces (HTTP, PostgreSQL, Redis spans) over OTLP/HTTP. */
+  @Transform(toBool)
+  @IsBoolean()
+  OTEL_TRACES_ENABLED = false;
+
+  /** The collector's OTLP/HTTP base URL; traces go to <this>/v1/traces, as the OTLP spec says. */
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, {
+    message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s):// URL',
+  })
+  OTEL_EXPORTER_OTLP_ENDPOINT = 'http://127.0.0.1:4318';
+
+  /** service.name on every span; empty names each app hub-api, hub-worker or hub-radio. */
+  @ValidateIf((e: EnvSchema) => e.OTEL_SERVICE_NAME !== '')
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
+    message: 'OTEL_SERVICE_NAME may hold letters, digits, dots, dashes and underscores',
+  })
+  OTEL_SERVICE_NAME = '';
+
+  /** Share of new traces kept (0 to 1); a request that arrives with a sampled parent is kept. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  OTEL_TRACES_SAMPLE_RATIO = 1;
 
   // --- log
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

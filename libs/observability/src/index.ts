@@ -1,0 +1,3 @@
+export * from './private-spans';
+export * from './tracing';
+export * from './tracing-shutdown';
