@@ -22,8 +22,8 @@ const functions = (reference: string) => [
 // the indexes over expressions that call the changed functions
 const INDEXES = ['subjects_search_idx', 'subjects_search_names_idx', 'cases_search_idx'];
 
-export class SearchReferencesAsWords1796482000000 implements MigrationInterface {
-  name = 'SearchReferencesAsWords1796482000000';
+export class SearchReferencesAsWords1796483000000 implements MigrationInterface {
+  name = 'SearchReferencesAsWords1796483000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await this.replace(queryRunner, REFERENCE_WORDS);
