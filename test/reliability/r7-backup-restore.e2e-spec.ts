@@ -45,7 +45,8 @@ import { migrateOwn, ownConfig } from '../lib/stack';
  * with its SHA-256, the pack carries it, and its viewing copy is served; (d) as the app role, with
  * one partnership set, no tenant table shows another's rows (and none without a partnership), and
  * the api answers 404 across partnerships; and a pack built after the restore is signed by the
- * restored key. Negative control: the same checker on a restore made with `--database-only` (the
+ * restored key; restored without the key (`--without-signing-key`), the old pack still verifies and
+ * the next pack is signed by a new key, published beside the old one. Negative control: the same checker on a restore made with `--database-only` (the
  * procedure without its storage copy) must count the pack and the master as failed.
  */
 // two clusters, five app processes and two pack builds: longer than the quick default allows
@@ -469,6 +470,40 @@ describe('R7 backup and restore into a fresh cluster and storage', () => {
     };
     await restored.stopApps();
 
+    // --- the key lost: the same backup restored without it (--without-signing-key). Packs built
+    // before still verify against the fingerprint the database publishes; the next pack is signed
+    // by a new key, published beside the old one (DEVELOPMENT.md, "The signing key")
+    await restoredPg.query(`CREATE DATABASE hub_nokey OWNER hub_owner`);
+    const keyless = await Hub.on('r7-keyless', restoredPg, work, 'hub_nokey');
+    hubs.push(keyless);
+    const keylessRestore = script(
+      'restore',
+      ['--from', backupDir, '--without-signing-key'],
+      keyless.scriptEnv(),
+    );
+    expect(keylessRestore.status === 0 ? 'exit 0' : keylessRestore.output).toBe('exit 0');
+    await keyless.start(true);
+    const keylessCheck = await checkRestored(keyless, facts, work);
+    const keylessRebuilt = await keyless.http.post(`/api/v1/cases/${caseId}/packs`, {}, p.tokens.police);
+    const keylessPack = await eventually(async () => {
+      const r = await keyless.http.get(`/api/v1/packs/${keylessRebuilt.body.id}`, p.tokens.police);
+      expect({ status: r.body.status, error: r.body.error }).toEqual({ status: 'ready', error: null });
+      return r.body as { keyFingerprint: string };
+    }, 90_000);
+    const keylessPublished = (
+      (await keyless.http.get('/.well-known/evidence-signing-keys')).body.keys as {
+        fingerprint: string;
+        current: boolean;
+      }[]
+    ).map((k) => `${k.fingerprint}${k.current ? ' current' : ''}`);
+    await keyless.stopApps();
+    const keyLoss = {
+      keylessOldPackFailures: failures(keylessCheck.counts).length,
+      keylessNewPackSameKey: keylessPack.keyFingerprint === pack.keyFingerprint ? 1 : 0,
+      keylessPublishedWrong:
+        keylessPublished.join(',') === `${pack.keyFingerprint},${keylessPack.keyFingerprint} current` ? 0 : 1,
+    };
+
     // --- negative control: the procedure without its storage copy (restore --database-only), into
     // a fresh database and an empty storage folder; the same checker must count the evidence lost
     await restoredPg.query(`CREATE DATABASE hub_control OWNER hub_owner`);
@@ -504,6 +539,9 @@ describe('R7 backup and restore into a fresh cluster and storage', () => {
       ...failures(counts),
       ...(figures.newPackSignedByAnotherKey ? ['newPackSignedByAnotherKey'] : []),
       ...(figures.restoreOverNonEmptyAccepted ? ['restoreOverNonEmptyAccepted'] : []),
+      ...Object.entries(keyLoss)
+        .filter(([, v]) => v !== 0)
+        .map(([k]) => k),
     ];
     const passed = failed.length === 0 && controls.every((c) => c.caught);
     recordResult({
@@ -511,7 +549,7 @@ describe('R7 backup and restore into a fresh cluster and storage', () => {
       title:
         'Backup (scripts/backup.mjs) restored into a fresh cluster and storage (scripts/restore.mjs): access-log chains, a pack, evidence and RLS hold',
       seed: SEED,
-      counts: figures,
+      counts: { ...figures, ...keyLoss },
       passFigure:
         'every failure count 0: chains valid with their heads, pack verifies against the published source key, master and viewing copy intact, RLS leaks 0; control caught',
       passed,
@@ -525,6 +563,7 @@ describe('R7 backup and restore into a fresh cluster and storage', () => {
       notes: [
         ...notes,
         ...(failed.length ? [`failed: ${failed.join(', ')}`] : []),
+        ...keylessCheck.notes.map((n) => `restored without the key: ${n}`),
         `control failures: ${controlFailures.join(', ') || 'none'}`,
         ...controlCheck.notes.map((n) => `control: ${n}`),
         `logs: ${LOG_DIR}`,
