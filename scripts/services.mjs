@@ -35,7 +35,7 @@ function whichBin(cmd) {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-function pgBinDir() {
+export function pgBinDir() {
   for (const dir of ['/usr/lib/postgresql/15/bin', '/usr/local/pgsql/bin']) {
     if (existsSync(join(dir, 'pg_ctl'))) return dir;
   }
