@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // npm test: install if needed, then typecheck, lint, and every jest suite (unit, integration,
-// socket, browser) against the project's own test services. Exits non-zero on any failure.
+// reliability, browser) against the project's own test services on this machine's Node, then the
+// unit and integration suites again on Node 22 LTS (the Docker image's). `--node22-only` (npm run
+// test:node22) runs every suite on Node 22 alone. Exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { node22Bin } from './node22.mjs';
 import { answering, down, ensureDebianPackages, up } from './services.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const say = (msg) => process.stdout.write(`\n[test] ${msg}\n`);
+const node22Only = process.argv[2] === '--node22-only';
+const jestArgs = process.argv.slice(node22Only ? 3 : 2);
+const onNode22 = process.versions.node.startsWith('22.');
 
 function step(name, cmd, args) {
   say(name);
@@ -52,14 +58,34 @@ await up('test');
 // Ctrl-C reaches jest too; wait for it to end, then stop the services.
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => undefined);
-say('jest: unit, integration, socket and browser suites');
-const jest = spawnSync('npx', ['jest', '--ci', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test' },
-});
+// Each pass: [what it runs, the folder of the node that runs it (null: this one), jest's projects].
+const passes = node22Only
+  ? [['every suite on Node 22', node22Bin(root), []]]
+  : [
+      [`every suite on Node ${process.versions.node}`, null, []],
+      ...(onNode22
+        ? []
+        : [['the unit and integration suites on Node 22', node22Bin(root), ['unit', 'integration']]]),
+    ];
+let failed = null;
+for (const [name, bin, projects] of passes) {
+  say(`jest: ${name}`);
+  // PATH first: the apps and tools the suites start as `node` run on the same Node as jest
+  const env = { ...process.env, NODE_ENV: 'test', ...(bin ? { PATH: `${bin}:${process.env.PATH}` } : {}) };
+  const select = projects.length ? ['--selectProjects', ...projects] : [];
+  const jest = spawnSync(
+    bin ? `${bin}/node` : process.execPath,
+    ['node_modules/jest/bin/jest.js', '--ci', ...select, ...jestArgs],
+    { stdio: 'inherit', env },
+  );
+  if (jest.status !== 0) {
+    failed = `jest (${name}) failed`;
+    break;
+  }
+}
 down('test', { pg: !before.pg, redis: !before.redis });
-if (jest.status !== 0) {
-  say('jest failed');
-  process.exit(jest.status ?? 1);
+if (failed) {
+  say(failed);
+  process.exit(1);
 }
 say('all green');
