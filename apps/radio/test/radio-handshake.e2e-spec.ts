@@ -128,6 +128,21 @@ describe('radio handshake', () => {
     expect((await refusal(c)).code).toBe('UNAUTHENTICATED');
   });
 
+  it('closes the open sockets of a user the admin disables, and refuses them on reconnect', async () => {
+    const { accessToken } = await login(Role.Police);
+    const c = client(accessToken, 1);
+    const other = client(p.tokens[Role.Coordinator], 1);
+    await c.connect();
+    await other.connect();
+    const disabled = await api.http.request('DELETE', `/api/v1/users/${p.users[Role.Police].id}`, {
+      token: p.tokens[Role.Admin],
+    });
+    expect(disabled.status).toBe(200);
+    await eventually(() => expect(c.connected).toBe(false), 10_000);
+    expect(other.connected).toBe(true);
+    expect((await refusal(c)).code).toBe('UNAUTHENTICATED');
+  });
+
   it('lets analysts sign in but not listen: the radio carries people', async () => {
     const c = client(p.tokens[Role.Analyst]);
     let disconnected = false;

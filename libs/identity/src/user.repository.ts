@@ -143,6 +143,7 @@ export class UserRepository {
     });
   }
 
+  /** Disables a user: every session ends at once, open radio sockets included. */
   disable(scope: TenantScope, id: string): Promise<User | null> {
     return this.db.run(scope, async (em) => {
       const result = await em.update(
@@ -153,10 +154,19 @@ export class UserRepository {
       if (!result.affected) {
         return null;
       }
-      await em.query(
-        `UPDATE sessions SET revoked_at = now(), revoked_reason = 'user disabled' WHERE user_id = $1 AND revoked_at IS NULL`,
+      const [revoked]: [{ id: string }[], number] = await em.query(
+        `UPDATE sessions SET revoked_at = now(), revoked_reason = 'user disabled'
+          WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
         [id],
       );
+      // the open radio sockets of those sessions close too, as at logout
+      if (revoked.length) {
+        await closeRadioSockets(
+          em,
+          scope.partnershipId,
+          revoked.map((s) => rooms.session(s.id)),
+        );
+      }
       await appendAudit(em, scope, { action: AccessAction.Alter, objectType: 'user', objectId: id });
       return em.findOneByOrFail(User, { id });
     });
