@@ -2,14 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { ExclusionNotice, Store, Subject, SubjectLink } from '../api/types';
-import {
-  ApiForm,
-  FileUploadForm,
-  LoadStatus,
-  optionalText,
-  PdfButton,
-  useFormValues,
-} from '../ui/data';
+import { ApiForm, FileUploadForm, LoadStatus, optionalText, PdfButton, useFormValues } from '../ui/data';
 import { CheckGroup, Select, TextArea, TextField } from '../ui/fields';
 import { when } from '../ui/labels';
 import { LoadMore, usePaged } from '../ui/paged';
@@ -22,7 +15,7 @@ export function Exclusions({ stores }: { stores: Map<string, Store> }) {
       <p class="hint">Notices in force now, newest first. Issue a new notice from a subject’s page.</p>
       <LoadStatus load={notices} />
       {notices.data && <NoticeList notices={notices.data.items} stores={stores} onDone={notices.reload} />}
-      <LoadMore list={notices} what="notices" />
+      <LoadMore list={notices} what={['notice', 'notices']} />
     </div>
   );
 }

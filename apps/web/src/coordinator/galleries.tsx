@@ -33,7 +33,8 @@ export function Galleries() {
   const listings = usePaged<Listing>(listPath('/gallery-listings', { state }));
   const subjects = useSubjects();
   const gname = (id: string) =>
-    [...(galleries.data?.items ?? []), ...(names.data?.items ?? [])].find((g) => g.id === id)?.name ?? 'gallery';
+    [...(galleries.data?.items ?? []), ...(names.data?.items ?? [])].find((g) => g.id === id)?.name ??
+    'gallery';
   return (
     <div>
       <h2>Galleries</h2>
@@ -51,7 +52,7 @@ export function Galleries() {
           </li>
         ))}
       </ul>
-      <LoadMore list={galleries} what="galleries" />
+      <LoadMore list={galleries} what={['gallery', 'galleries']} />
       <NewGallery onDone={() => (galleries.reload(), names.reload())} />
       <h2>Listings</h2>
       <Select id="ls-state" label="Show" inline value={state} options={LISTING_STATES} onChange={setState} />
@@ -70,7 +71,7 @@ export function Galleries() {
           </li>
         ))}
       </ul>
-      <LoadMore list={listings} what="listings" />
+      <LoadMore list={listings} what={['listing', 'listings']} />
     </div>
   );
 }

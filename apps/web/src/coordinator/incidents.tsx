@@ -54,7 +54,7 @@ export function IncidentReview({ stores, openId }: { stores: Map<string, Store>;
           ))}
         </ul>
       )}
-      <LoadMore list={list} what="reports" />
+      <LoadMore list={list} what={['report', 'reports']} />
       {openId && <IncidentDrawer key={openId} id={openId} stores={stores} onChanged={list.reload} />}
     </div>
   );

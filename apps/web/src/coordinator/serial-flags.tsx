@@ -44,7 +44,7 @@ export function Flags({ stores }: { stores: Map<string, Store> }) {
           />
         ))}
       </ul>
-      <LoadMore list={flags} what="flags" />
+      <LoadMore list={flags} what={['flag', 'flags']} />
     </div>
   );
 }

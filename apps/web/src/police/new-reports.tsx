@@ -48,7 +48,7 @@ export function NewReports({
           </li>
         ))}
       </ul>
-      <LoadMore list={list} what="reports" />
+      <LoadMore list={list} what={['report', 'reports']} />
       {chosen && (
         <div class="drawer">
           <ScrollIntoView key={chosen.id} />

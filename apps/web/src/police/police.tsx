@@ -44,7 +44,7 @@ export function PoliceScreen({ session }: { session: Session }) {
             session={session}
             onOpened={opened}
           />
-          <LoadMore list={queue} what="queue items" />
+          <LoadMore list={queue} what={['queue item', 'queue items']} />
           <NewReports stores={stores} onOpened={opened} />
         </div>
         <section class="panel case" aria-label="Case">

@@ -96,8 +96,11 @@ export function usePaged<T>(path: string | null): PagedList<T> {
   };
 }
 
-/** "Load more" under a paged list, and how many rows are shown (announced as it grows). */
-export function LoadMore({ list, what }: { list: PagedList<unknown>; what: string }) {
+/**
+ * "Load more" under a paged list, and how many rows are shown (announced as it grows); `what`
+ * names a row and rows: ['report', 'reports'].
+ */
+export function LoadMore({ list, what: [one, many] }: { list: PagedList<unknown>; what: [string, string] }) {
   const shown = list.data?.items.length ?? 0;
   if (!shown) {
     return null;
@@ -105,7 +108,7 @@ export function LoadMore({ list, what }: { list: PagedList<unknown>; what: strin
   return (
     <div class="load-more">
       <p class="meta" role="status">
-        Showing {shown} {what}
+        Showing {shown} {shown === 1 ? one : many}
         {list.more ? '' : shown > 1 ? ', all there are' : ''}
       </p>
       {(list.more || list.busy) && (
@@ -116,7 +119,7 @@ export function LoadMore({ list, what }: { list: PagedList<unknown>; what: strin
           onClick={() => list.more?.()}
           data-testid="load-more"
         >
-          {list.busy ? 'Loading…' : `Load more ${what}`}
+          {list.busy ? 'Loading…' : `Load more ${many}`}
         </button>
       )}
     </div>

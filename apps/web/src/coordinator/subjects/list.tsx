@@ -51,7 +51,9 @@ export function Subjects({ stores, openId }: { stores: Map<string, Store>; openI
               type="button"
               class="card-row"
               aria-pressed={openId === s.id}
-              onClick={() => (openId === s.id ? navigate('console', 'subjects') : navigate('console', 'subjects', s.id))}
+              onClick={() =>
+                openId === s.id ? navigate('console', 'subjects') : navigate('console', 'subjects', s.id)
+              }
             >
               <strong>{subjectName(s)}</strong>
               <span class="meta">
@@ -64,7 +66,7 @@ export function Subjects({ stores, openId }: { stores: Map<string, Store>; openI
           </li>
         ))}
       </ul>
-      <LoadMore list={subjects} what="subjects" />
+      <LoadMore list={subjects} what={['subject', 'subjects']} />
       {openId && (
         <div>
           <ScrollIntoView />
