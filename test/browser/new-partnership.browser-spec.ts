@@ -274,6 +274,8 @@ describe('a new partnership, from the bootstrap command to the police', () => {
     await caseView.getByLabel('Reason for the assignment').fill('Works the Fore Street beat');
     await caseView.getByRole('button', { name: 'Assign', exact: true }).click();
     await caseView.getByText('assigned to PC Sam Kernow').waitFor();
+    // and so does its row in the triage queue
+    await police.page.getByTestId('triage-item').filter({ hasText: 'assigned to PC Sam Kernow' }).waitFor();
     await accessible(police.page, 'police: the case');
     await shot(police.page, 'journey-police-case');
 

@@ -9,6 +9,7 @@ import { Select } from '../ui/fields';
 import { injuryLabel, pounds, typeLabel, weaponLabel, when } from '../ui/labels';
 import { navigate } from '../ui/route';
 import { CASE_STATUS, TRIAGE_FLAG_STATE } from './labels';
+import { useOfficerNames } from './officer-names';
 import { OpenCaseForm } from './open-case';
 
 const SHOWN = [
@@ -32,12 +33,16 @@ export function TriageQueue({
   session: Session;
   onOpened: (c: PoliceCase) => void;
 }) {
+  const items = queue.data?.items ?? [];
+  const officerName = useOfficerNames(
+    items.some((t) => t.case?.assignedOfficerId && t.case.assignedOfficerId !== session.actor.id),
+  );
   return (
     <>
       <Select id="q-officer" label="Show" inline value={officer} options={SHOWN} onChange={onOfficer} />
       <LoadStatus load={queue} empty="Nothing to triage." alert />
       <ol class="triage" aria-label="Triage queue in priority order">
-        {(queue.data?.items ?? []).map((t, n) =>
+        {items.map((t, n) =>
           t.case ? (
             <li
               key={t.id}
@@ -45,7 +50,14 @@ export function TriageQueue({
               data-testid="triage-item"
               data-kind="case"
             >
-              <CaseItem item={t} c={t.case} rank={n + 1} open={openId === t.case.id} session={session} />
+              <CaseItem
+                item={t}
+                c={t.case}
+                rank={n + 1}
+                open={openId === t.case.id}
+                session={session}
+                officerName={officerName}
+              />
             </li>
           ) : (
             <li key={t.id} data-testid="triage-item" data-kind={t.kind} data-id={t.id}>
@@ -64,12 +76,14 @@ function CaseItem({
   rank,
   open,
   session,
+  officerName,
 }: {
   item: TriageItem;
   c: PoliceCase;
   rank: number;
   open: boolean;
   session: Session;
+  officerName: (id: string) => string;
 }) {
   return (
     <button
@@ -90,7 +104,7 @@ function CaseItem({
           {c.assignedOfficerId
             ? c.assignedOfficerId === session.actor.id
               ? ' · yours'
-              : ' · assigned'
+              : ` · assigned to ${officerName(c.assignedOfficerId)}`
             : ' · unassigned'}
         </span>
         <Reasons reasons={t.reasons} />

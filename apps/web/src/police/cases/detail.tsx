@@ -1,12 +1,13 @@
 // One case at its own address: its reports, status, assignment, evidence requests, pack and history.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Session } from '../../api/client';
-import type { CaseHistoryEntry, Incident, Officer, Page, PoliceCase } from '../../api/types';
-import { NotLoaded, shortId, useLoad } from '../../ui/data';
+import type { CaseHistoryEntry, Incident, PoliceCase } from '../../api/types';
+import { NotLoaded, useLoad } from '../../ui/data';
 import { IncidentDetail } from '../../ui/incident-detail';
 import { when } from '../../ui/labels';
 import { href, type OpenedObject } from '../../ui/route';
 import { CASE_STATUS } from '../labels';
+import { useOfficerNames } from '../officer-names';
 import { Packs } from '../packs';
 import { EvidenceRequests } from '../requests';
 import { AssignForm, StatusForm } from './forms';
@@ -21,11 +22,8 @@ export function CaseView({ id, session, stores, onChanged }: OpenedObject & { se
       setIncidents(rows.filter((r): r is Incident => !!r)),
     );
   }, [ids.join()]);
-  // another officer's name (an officer no longer active keeps the short id)
   const assigned = kase.data?.assignedOfficerId;
-  const officers = useLoad<Page<Officer>>(assigned && assigned !== session.actor.id ? '/officers?limit=200' : null);
-  const officerName = (id: string) =>
-    officers.data?.items.find((o) => o.id === id)?.displayName ?? `officer ${shortId(id)}`;
+  const officerName = useOfficerNames(!!assigned && assigned !== session.actor.id);
   const changed = () => {
     kase.reload();
     history.reload();
