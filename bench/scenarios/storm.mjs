@@ -17,8 +17,11 @@ export async function run(ctx) {
   const path = ctx.env.RADIO_PATH;
   const r1 = `http://127.0.0.1:${ctx.ports.radio1}`;
   const r2 = `http://127.0.0.1:${ctx.ports.radio2}`;
-  const radio1 = await startApp(ctx, 'radio-1', 'radio', { RADIO_PORT: String(ctx.ports.radio1) });
-  const radio2 = await startApp(ctx, 'radio-2', 'radio', { RADIO_PORT: String(ctx.ports.radio2) });
+  // --storm-coalesce false: the radios' old replay path (a query per socket, unqueued), a control
+  const control = cfg.storm.coalesce === 'false';
+  const radioEnv = { RADIO_REPLAY_COALESCE: control ? 'false' : 'true' };
+  const radio1 = await startApp(ctx, 'radio-1', 'radio', { ...radioEnv, RADIO_PORT: String(ctx.ports.radio1) });
+  const radio2 = await startApp(ctx, 'radio-2', 'radio', { ...radioEnv, RADIO_PORT: String(ctx.ports.radio2) });
   await waitHttp(`${r1}${path}/`, 60_000, radio1, { anyStatus: true });
   await waitHttp(`${r2}${path}/`, 60_000, radio2, { anyStatus: true });
   const procs = [];
@@ -106,7 +109,7 @@ export async function run(ctx) {
       serverDisconnects,
       connectErrors,
     };
-    const quickNote = ctx.quick ? ` (quick run: N=${n} stands in for 5,000)` : '';
+    const quickNote = `${ctx.quick ? ` (quick run: N=${n} stands in for 5,000)` : ''}${control ? '; CONTROL: RADIO_REPLAY_COALESCE=false (the old path)' : ''}`;
     return [
       {
         id: 'W9',
