@@ -19,7 +19,10 @@ function storm({ urls, n, token, path, lastSeq, expectId, timeoutMs = 120_000 })
         withExpected: replayed.filter((s) => s.hadExpected).length,
         lastReplayMs: Math.max(0, ...replayed.map((s) => s.replayAt - t0)),
         serverDisconnects: sockets.filter((s) => s.serverDisconnect).length,
-        connectErrors: countBy(sockets.filter((s) => s.connectError).map((s) => s.connectError)),
+        // sockets that never connected, by their last error; and connection attempts tried again
+        connectErrors: countBy(sockets.filter((s) => s.connectError && s.replayAt === null).map((s) => s.connectError)),
+        connectRetries: sockets.reduce((a, s) => a + s.retries, 0),
+        socketsRetried: sockets.filter((s) => s.retries > 0).length,
       });
     };
     const timer = setTimeout(finish, timeoutMs);
@@ -32,14 +35,19 @@ function storm({ urls, n, token, path, lastSeq, expectId, timeoutMs = 120_000 })
     };
     // every socket created in the same tick: no lanes, no pacing
     for (let i = 0; i < n; i++) {
-      const state = { replayAt: null, hadExpected: false, serverDisconnect: false, connectError: null, alerts: new Map() };
+      const state = { replayAt: null, hadExpected: false, serverDisconnect: false, connectError: null, retries: 0, alerts: new Map() };
       const s = io(urls[i % urls.length], {
         path,
         transports: ['websocket'],
         auth: { token, lastSeq },
-        reconnection: false,
+        // as the web client: a connection refused before the handshake (a full accept backlog,
+        // "websocket error") is tried again with socket.io's backoff; a server disconnect is not
+        reconnectionAttempts: 10,
         forceNew: true,
         timeout: timeoutMs,
+      });
+      s.io.on('reconnect_attempt', () => {
+        state.retries += 1;
       });
       state.close = () => s.disconnect();
       s.once('replay', (batch) => {
@@ -56,10 +64,10 @@ function storm({ urls, n, token, path, lastSeq, expectId, timeoutMs = 120_000 })
           }
         }
       });
-      s.once('connect_error', (e) => {
+      s.on('connect_error', (e) => {
         state.connectError = e.message;
-        settle();
       });
+      s.io.once('reconnect_failed', () => settle());
       sockets.push(state);
     }
   });
