@@ -150,6 +150,18 @@ export class ReplayService {
       }
       return;
     }
+    try {
+      this.settle(group, shared);
+    } catch (err) {
+      // never leave a socket waiting (a promise settles once: the ones answered keep their answer)
+      for (const w of group.waiters) {
+        w.reject(err);
+      }
+    }
+  }
+
+  /** Gives every waiting socket its part of the shared rows: the store's, plus what it sent. */
+  private settle(group: Group, shared: SharedAlertBatch): void {
     const payloads = new Map(shared.rows.map((r) => [r.alert.id, alertPayload(r.alert)]));
     for (const w of group.waiters) {
       const mine = shared.rows.filter((r) => r.shared || r.alert.senderId === w.actor.id);
