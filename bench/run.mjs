@@ -44,6 +44,7 @@ const CFG = quick
       pgbenchS: 3,
       jobs: { noop: 1000, fnJobs: 200, latencyS: 2, enqueue: 500 },
       radio: { sizes: [100, 300], broadcasts: 6, intervalMs: 100, clientProcs: 1 },
+      storm: { sockets: Number(opt('--storm-sockets', 300)), coalesce: opt('--storm-coalesce', 'true'), behind: Number(opt('--storm-behind', 200)) },
       composite: { tablets: 100, s: 3, alerts: 4 },
       queries: { incidents: 20_000, statsIncidents: 50_000 },
       packs: { big: 20, small: 4, mb: 1 },
@@ -58,6 +59,7 @@ const CFG = quick
       pgbenchS: 15,
       jobs: { noop: 20000, fnJobs: 2000, latencyS: 8, enqueue: 5000 },
       radio: { sizes: [1000, 5000], broadcasts: 30, intervalMs: 200, clientProcs: 2 },
+      storm: { sockets: Number(opt('--storm-sockets', 5000)), coalesce: opt('--storm-coalesce', 'true'), behind: Number(opt('--storm-behind', 200)) },
       composite: { tablets: 500, s: 15, alerts: 30 },
       queries: { incidents: 1_000_000, statsIncidents: 10_000_000 },
       packs: { big: 200, small: 20, mb: 1 },
@@ -70,6 +72,7 @@ const SCENARIOS = [
   { file: 'write.mjs', budgetS: quick ? 35 : 300 },
   { file: 'queue.mjs', budgetS: quick ? 25 : 150 },
   { file: 'radio.mjs', budgetS: quick ? 50 : 480 },
+  { file: 'storm.mjs', budgetS: quick ? 40 : 240 },
   { file: 'composite.mjs', budgetS: quick ? 35 : 150 },
   { file: 'packs.mjs', budgetS: quick ? 30 : 180 },
   // last: on a first full run without --prepare it builds the 1M fallback dataset

@@ -8,7 +8,11 @@ import { Counter, Gauge, Registry } from 'prom-client';
 @Injectable()
 export class RadioMetrics {
   readonly alertsEmitted: Counter<'source'>;
+  /** replay queries run against PostgreSQL (one may serve many sockets) */
+  readonly replayQueries: Counter;
+  readonly replayQueryFailures: Counter;
   private connected: () => number = () => 0;
+  private replaysWaiting: () => number = () => 0;
 
   constructor(registry: Registry) {
     this.alertsEmitted = new Counter({
@@ -19,7 +23,25 @@ export class RadioMetrics {
     });
     this.alertsEmitted.inc({ source: 'live' }, 0);
     this.alertsEmitted.inc({ source: 'replay' }, 0);
+    this.replayQueries = new Counter({
+      name: 'radio_replay_queries_total',
+      help: 'Replay queries this instance ran; sockets asking the same replay at once share one',
+      registers: [registry],
+    });
+    this.replayQueryFailures = new Counter({
+      name: 'radio_replay_query_failures_total',
+      help: 'Replay queries that failed (tried again a few times before the client is told to ask again)',
+      registers: [registry],
+    });
     const self = this;
+    new Gauge({
+      name: 'radio_replay_queries_waiting',
+      help: 'Replay queries waiting for a free slot (RADIO_REPLAY_CONCURRENCY) on this instance',
+      registers: [registry],
+      collect() {
+        this.set(self.replaysWaiting());
+      },
+    });
     new Gauge({
       name: 'radio_connected_sockets',
       help: 'Authenticated sockets connected to this radio instance',
@@ -28,6 +50,11 @@ export class RadioMetrics {
         this.set(self.connected());
       },
     });
+  }
+
+  /** The replay service tells where to count its queue. */
+  countReplaysWaitingWith(waiting: () => number): void {
+    this.replaysWaiting = waiting;
   }
 
   /** The gateway tells where to count its sockets once socket.io is up. */

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { AccessTokenService, type Actor, isShopRole, Role, ROLES } from '@app/auth';
+import { AppConfig } from '@app/config';
 import { SessionRepository } from '@app/identity';
 import { DomainError, ErrorCode } from '@app/errors';
 import { log } from '@app/logging';
@@ -65,6 +66,7 @@ export class RadioGateway
     private readonly replays: ReplayService,
     private readonly limiter: SocketRateLimiter,
     private readonly metrics: RadioMetrics,
+    private readonly config: AppConfig,
   ) {}
 
   afterInit(server: Server): void {
@@ -99,8 +101,15 @@ export class RadioGateway
       socket.emit('replay', await this.replays.replay(actor, requestId, lastSeq));
     } catch (err) {
       log().warn({ err, socketId: socket.id, requestId }, 'radio replay failed');
-      // The client reconnects and asks again; better than silently showing a gap.
-      socket.disconnect(true);
+      if (!this.config.radio.replayCoalesce) {
+        // the old behaviour (a control): the client reconnects and asks again
+        socket.disconnect(true);
+        return;
+      }
+      // Queued and tried again already, so the database is struggling: an empty page with `more`
+      // makes the client ask for the replay itself (it waits and retries SERVICE_UNAVAILABLE);
+      // a disconnect would only bring the socket back into the storm.
+      socket.emit('replay', { alerts: [], more: true });
     }
   }
 

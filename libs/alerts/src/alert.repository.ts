@@ -28,6 +28,10 @@ export interface AckStatus {
   pendingStoreIds: string[];
 }
 
+/** What every user and tablet of store `:sid` hears: the channel, the store, its talk groups now. */
+const STORE_AUDIENCE = `(a.target_kind = 'partnership' OR a.store_id = :sid
+  OR a.talk_group_id IN (SELECT tgs.talk_group_id FROM talk_group_stores tgs WHERE tgs.store_id = :sid))`;
+
 /**
  * Restricts `a` to the alerts the actor may hear now: staff hear the whole partnership; a store
  * (its users and tablets) hears the partnership channel, its own store, the talk groups the store
@@ -41,11 +45,14 @@ export function whereEntitled(qb: SelectQueryBuilder<Alert>, scope: TenantScope)
   if (!scope.storeId) {
     return qb.andWhere('a.sender_id = :aid', { aid: scope.actorId });
   }
-  return qb.andWhere(
-    `(a.target_kind = 'partnership' OR a.store_id = :sid OR a.sender_id = :aid
-      OR a.talk_group_id IN (SELECT tgs.talk_group_id FROM talk_group_stores tgs WHERE tgs.store_id = :sid))`,
-    { sid: scope.storeId, aid: scope.actorId },
-  );
+  return qb.andWhere(`(${STORE_AUDIENCE} OR a.sender_id = :aid)`, { sid: scope.storeId, aid: scope.actorId });
+}
+
+export interface SharedAlertBatch {
+  /** `shared`: the whole store hears it; otherwise only its sender (one of the actors asked for) */
+  rows: { alert: Alert; shared: boolean }[];
+  /** more rows, for one of the actors at least, follow the last one */
+  more: boolean;
 }
 
 @Injectable()
@@ -86,6 +93,44 @@ export class AlertRepository {
         .take(limit + 1)
         .getMany();
       return { alerts: rows.slice(0, limit), more: rows.length > limit };
+    });
+  }
+
+  /**
+   * `findAfter` for several actors of one store at once (the radio's coalesced replay, one query
+   * for a storm of tablets): what the store hears, plus what any of `actorIds` sent itself, each
+   * row marked shared or not so the caller gives every actor its own part. Same tenant context.
+   */
+  findAfterForStore(
+    scope: TenantScope,
+    actorIds: readonly string[],
+    afterSeq: number | null,
+    limit: number,
+  ): Promise<SharedAlertBatch> {
+    return this.db.run(scope, async (em) => {
+      const qb = em
+        .createQueryBuilder(Alert, 'a')
+        .addSelect(STORE_AUDIENCE, 'a_shared')
+        .where('a.partnership_id = :pid', { pid: scope.partnershipId })
+        .andWhere(`(${STORE_AUDIENCE} OR a.sender_id = ANY(:aids))`, {
+          sid: scope.storeId,
+          aids: [...actorIds],
+        });
+      if (afterSeq === null) {
+        qb.andWhere('a.expires_at > now()');
+      } else {
+        qb.andWhere('a.seq > :after', { after: afterSeq });
+      }
+      // no joins: one raw row per entity, matched by id all the same
+      const { entities, raw } = await qb
+        .orderBy('a.seq', 'ASC')
+        .limit(limit + 1)
+        .getRawAndEntities<{ a_id: string; a_shared: boolean }>();
+      const shared = new Map(raw.map((r) => [r.a_id, r.a_shared === true]));
+      return {
+        rows: entities.slice(0, limit).map((alert) => ({ alert, shared: shared.get(alert.id) === true })),
+        more: entities.length > limit,
+      };
     });
   }
 

@@ -115,6 +115,12 @@ export class AppConfig {
     /** browsers reach it at the page's origin (behind a reverse proxy), not on `port` */
     sameOrigin: boolean;
     replayBatch: number;
+    /** replay queries in flight at once; at most DB_POOL_SIZE - 1 (one is left for acknowledgements) */
+    replayConcurrency: number;
+    /** sockets asking for the same replay at once share one query */
+    replayCoalesce: boolean;
+    /** a coalesced replay query waits this long for more sockets before it starts */
+    replayGatherMs: number;
     maxPayloadBytes: number;
     alertRateLimitPerMinute: number;
   }>;
@@ -187,6 +193,9 @@ export class AppConfig {
       path: e.RADIO_PATH,
       sameOrigin: e.RADIO_SAME_ORIGIN,
       replayBatch: e.RADIO_REPLAY_BATCH,
+      replayConcurrency: Math.max(1, Math.min(e.RADIO_REPLAY_CONCURRENCY, e.DB_POOL_SIZE - 1)),
+      replayCoalesce: e.RADIO_REPLAY_COALESCE,
+      replayGatherMs: e.RADIO_REPLAY_GATHER_MS,
       maxPayloadBytes: e.RADIO_MAX_PAYLOAD_BYTES,
       alertRateLimitPerMinute: e.ALERT_RATE_LIMIT_PER_MINUTE,
     });

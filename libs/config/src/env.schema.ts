@@ -102,6 +102,34 @@ export class EnvSchema {
   @Max(1000)
   RADIO_REPLAY_BATCH = 200;
 
+  /**
+   * Replay queries one radio runs at once (each holds a pooled connection); more wait in a queue.
+   * Kept below DB_POOL_SIZE (the radio uses at most DB_POOL_SIZE - 1) so acknowledgements find one.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  RADIO_REPLAY_CONCURRENCY = 4;
+
+  /**
+   * true: sockets asking for the same replay (partnership, audience, position) while one is
+   * queued share its query; false: one query per socket, unqueued (the old behaviour, a control).
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  RADIO_REPLAY_COALESCE = true;
+
+  /**
+   * How long a replay query waits for more sockets asking the same before it starts, in ms: in a
+   * connection storm the sockets trickle in through the handshake, and this gathers them.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  RADIO_REPLAY_GATHER_MS = 20;
+
   /** socket.io maxHttpBufferSize: the largest frame a client may send, in bytes. */
   @Type(() => Number)
   @IsInt()

@@ -64,4 +64,15 @@ describe('RadioClient replay paging', () => {
     expect(socket.asked).toEqual([3]);
     expect(shown).toEqual([1, 2, 3]);
   });
+
+  it('an empty first page with more (a busy radio) makes a fresh client ask for the replay itself', async () => {
+    // the radio could not read the replay at connect (RADIO_REPLAY_* retries spent): alerts: [], more
+    const socket: FakeSocket = new FakeSocket(
+      (): ReplayBatch => (socket.asked.length === 0 ? { alerts: [], more: true } : page(1, 2, false)),
+    );
+    const { client, shown } = clientOf(socket);
+    await client.connect();
+    expect(socket.asked).toEqual([null]);
+    expect(shown).toEqual([1, 2]);
+  });
 });

@@ -62,7 +62,7 @@ type Listeners = { [E in keyof RadioClientEvents]: Set<RadioClientEvents[E]> };
 
 /** Waits before asking again for a replay page the radio turned down for now (rate limit, no answer). */
 const REPLAY_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 20_000, 30_000];
-const RETRYABLE = new Set(['RATE_LIMITED', 'TIMEOUT']);
+const RETRYABLE = new Set(['RATE_LIMITED', 'TIMEOUT', 'SERVICE_UNAVAILABLE']);
 
 export class RadioRequestError extends Error {
   constructor(readonly error: SocketError) {
@@ -223,15 +223,18 @@ export class RadioClient {
   private async consumeReplay(batch: ReplayBatch): Promise<void> {
     let current: ReplayBatch | undefined = batch;
     let previous = -1;
+    let first = true;
     try {
       while (current) {
         for (const alert of current.alerts) {
           this.show(alert, true);
         }
         // the next batch follows this one (not lastSeq, which live alerts may have moved on); a
-        // page that does not move past the previous one ends the replay rather than loop on it
+        // page that does not move past the previous one ends the replay rather than loop on it.
+        // A first page that is empty with `more` (a busy radio) is asked again, from null too.
         const last: number | null = current.alerts.at(-1)?.seq ?? this.seq;
-        const forward: boolean = last !== null && last > previous;
+        const forward: boolean = last === null ? first && current.alerts.length === 0 : last > previous;
+        first = false;
         previous = last ?? previous;
         current = current.more && forward ? await this.replayPage(last) : undefined;
       }
