@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import type { EntityManager } from 'typeorm';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { AlertTarget, AlertType, raiseAlert } from '@app/alerts';
 import { Jurisdiction } from '@app/partnerships';
 import { SerialFlag, SerialFlagState, type SerialFlagRule } from './entities/serial-flag.entity';
@@ -18,6 +20,26 @@ import { SystemDb, TenantDb } from '@app/database';
 /** The talk group (no stores: only the staff room hears it) that receives serial-offender flags. */
 export const OFFENDER_TALK_GROUP = 'Offender intelligence (coordinators)';
 const SYSTEM_ACTOR = '00000000-0000-0000-0000-000000000000';
+
+/** The window's length as an interval of hours (whole 24-hour days, as latestWindow counts them). */
+const windowInterval = (s: SerialSettings): string => `${s.windowDays * 24} hours`;
+
+/** One subject's detection (see detectSubject); the name changes whenever the text does. */
+const DETECT_SUBJECT = {
+  name: 'serial_detect_subject_v1',
+  text: `SELECT occurred_at AS window_to, n::int AS n, total::text AS total
+           FROM (SELECT occurred_at,
+                        count(*) OVER w AS n,
+                        sum(value_pence) OVER w AS total
+                   FROM subject_incidents
+                  WHERE partnership_id = $1 AND subject_id = $2
+                    AND theft_shop AND counted AND value_pence > 0
+                    AND value_pence <= $3
+                 WINDOW w AS (ORDER BY occurred_at RANGE BETWEEN $4::interval PRECEDING AND CURRENT ROW)) c
+          WHERE n >= $5 AND total > $3
+          ORDER BY occurred_at DESC
+          LIMIT 1`,
+};
 
 export interface Detection {
   subjectId: string;
@@ -92,10 +114,13 @@ export class SerialOffenderRepository {
   }
 
   /**
-   * Full detection for a partnership (or one subject): one query over subject_incidents on
-   * (subject_id, occurred_at). Candidates are submitted theft_shop acts valued at 1p..threshold; a
-   * window is [t - W, t] for each candidate's t; a subject qualifies when some window holds at
-   * least N candidates totalling more than the threshold. Returns the latest such window.
+   * Full detection for a partnership (or one subject). Candidates are submitted theft_shop acts
+   * valued at 1p..threshold; a window is [t - W, t] for each candidate's t (peers at t included); a
+   * subject qualifies when some window holds at least N candidates totalling more than the
+   * threshold. Returns the latest such window per subject.
+   *
+   * One pass of a sliding-window aggregate over subject_incidents_candidates_idx, whose order is
+   * the window's (subject, occurred_at): an index-only range scan, no sort, no self-join.
    */
   async detect(
     em: EntityManager,
@@ -103,6 +128,10 @@ export class SerialOffenderRepository {
     s: SerialSettings,
     subjectId: string | null = null,
   ): Promise<Detection[]> {
+    if (subjectId !== null) {
+      const hit = await this.detectSubject(em, partnershipId, s, subjectId);
+      return hit ? [hit] : [];
+    }
     const rows: { subject_id: string; window_to: Date; n: number; total: string }[] = await em.query(
       `WITH c AS (
          SELECT subject_id, occurred_at,
@@ -110,9 +139,8 @@ export class SerialOffenderRepository {
                 sum(value_pence) OVER w AS total
            FROM subject_incidents
           WHERE partnership_id = $1
-            AND ($5::uuid IS NULL OR subject_id = $5)
-            AND theft_shop AND counted
-            AND value_pence > 0 AND value_pence <= $2
+            AND theft_shop AND counted AND value_pence > 0
+            AND value_pence <= $2
          WINDOW w AS (PARTITION BY subject_id ORDER BY occurred_at
                       RANGE BETWEEN $3::interval PRECEDING AND CURRENT ROW)
        )
@@ -120,7 +148,7 @@ export class SerialOffenderRepository {
          FROM c
         WHERE n >= $4 AND total > $2
         ORDER BY subject_id, occurred_at DESC`,
-      [partnershipId, s.thresholdPence, `${s.windowDays * 24} hours`, s.minIncidents, subjectId],
+      [partnershipId, s.thresholdPence, windowInterval(s), s.minIncidents],
     );
     return rows.map((r) => ({
       subjectId: r.subject_id,
@@ -128,6 +156,28 @@ export class SerialOffenderRepository {
       count: r.n,
       total: Number(r.total),
     }));
+  }
+
+  /**
+   * One subject's check (what every refresh runs): the same window over that subject's range of the
+   * candidates index, as a named prepared statement on the transaction's connection (pg parses it once per connection), so after its
+   * first use it is one Bind/Execute round trip with no parse or plan. Its only plan (generic or
+   * custom) is the index range scan: no parameter decides which index or branch applies.
+   */
+  private async detectSubject(
+    em: EntityManager,
+    partnershipId: string,
+    s: SerialSettings,
+    subjectId: string,
+  ): Promise<Detection | null> {
+    const values = [partnershipId, subjectId, s.thresholdPence, windowInterval(s), s.minIncidents];
+    const runner = em.queryRunner as PostgresQueryRunner | undefined;
+    const rows: { window_to: Date; n: number; total: string }[] = runner
+      ? (await ((await runner.connect()) as PoolClient).query({ ...DETECT_SUBJECT, values })).rows
+      : await em.query(DETECT_SUBJECT.text, values);
+    return rows[0]
+      ? { subjectId, windowTo: rows[0].window_to, count: rows[0].n, total: Number(rows[0].total) }
+      : null;
   }
 
   /**
