@@ -26,7 +26,7 @@ const windowInterval = (s: SerialSettings): string => `${s.windowDays * 24} hour
 
 /** One subject's detection (see detectSubject); the name changes whenever the text does. */
 const DETECT_SUBJECT = {
-  name: 'serial_detect_subject_v1',
+  name: 'serial_detect_subject_v2',
   text: `SELECT occurred_at AS window_to, n::int AS n, total::text AS total
            FROM (SELECT occurred_at,
                         count(*) OVER w AS n,
@@ -35,7 +35,7 @@ const DETECT_SUBJECT = {
                   WHERE partnership_id = $1 AND subject_id = $2
                     AND theft_shop AND counted AND value_pence > 0
                     AND value_pence <= $3
-                 WINDOW w AS (ORDER BY occurred_at RANGE BETWEEN $4::interval PRECEDING AND CURRENT ROW)) c
+                 WINDOW w AS (ORDER BY occurred_at DESC RANGE BETWEEN CURRENT ROW AND $4::interval FOLLOWING)) c
           WHERE n >= $5 AND total > $3
           ORDER BY occurred_at DESC
           LIMIT 1`,
@@ -119,8 +119,10 @@ export class SerialOffenderRepository {
    * subject qualifies when some window holds at least N candidates totalling more than the
    * threshold. Returns the latest such window per subject.
    *
-   * One pass of a sliding-window aggregate over subject_incidents_candidates_idx, whose order is
-   * the window's (subject, occurred_at): an index-only range scan, no sort, no self-join.
+   * One pass of a sliding-window aggregate over subject_incidents_candidates_idx, whose order
+   * (subject, occurred_at DESC) is the window's and the result's: an index-only range scan, no
+   * sort, no self-join. Latest first, the window [t - W, t] of each t is CURRENT ROW (with its
+   * peers at t) AND W FOLLOWING.
    */
   async detect(
     em: EntityManager,
@@ -133,19 +135,16 @@ export class SerialOffenderRepository {
       return hit ? [hit] : [];
     }
     const rows: { subject_id: string; window_to: Date; n: number; total: string }[] = await em.query(
-      `WITH c AS (
-         SELECT subject_id, occurred_at,
-                count(*) OVER w AS n,
-                sum(value_pence) OVER w AS total
-           FROM subject_incidents
-          WHERE partnership_id = $1
-            AND theft_shop AND counted AND value_pence > 0
-            AND value_pence <= $2
-         WINDOW w AS (PARTITION BY subject_id ORDER BY occurred_at
-                      RANGE BETWEEN $3::interval PRECEDING AND CURRENT ROW)
-       )
-       SELECT DISTINCT ON (subject_id) subject_id, occurred_at AS window_to, n::int AS n, total::text AS total
-         FROM c
+      `SELECT DISTINCT ON (subject_id) subject_id, occurred_at AS window_to, n::int AS n, total::text AS total
+         FROM (SELECT subject_id, occurred_at,
+                      count(*) OVER w AS n,
+                      sum(value_pence) OVER w AS total
+                 FROM subject_incidents
+                WHERE partnership_id = $1
+                  AND theft_shop AND counted AND value_pence > 0
+                  AND value_pence <= $2
+               WINDOW w AS (PARTITION BY subject_id ORDER BY occurred_at DESC
+                            RANGE BETWEEN CURRENT ROW AND $3::interval FOLLOWING)) c
         WHERE n >= $4 AND total > $2
         ORDER BY subject_id, occurred_at DESC`,
       [partnershipId, s.thresholdPence, windowInterval(s), s.minIncidents],

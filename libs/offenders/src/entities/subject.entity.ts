@@ -141,7 +141,8 @@ export class SubjectImage {
 @Index('subject_incidents_incident_id_idx', ['incidentId'])
 @Index('subject_incidents_partnership_id_occurred_at_idx', ['partnershipId', 'occurredAt'])
 // Serial detection's candidates (submitted shop thefts with a value), in the order its window reads
-// them: the full and the one-subject check are index-only range scans that need no sort.
+// them (occurred_at DESC in the migration, which @Index cannot express): the full pass and the
+// one-subject check are index-only range scans that need no sort.
 @Index('subject_incidents_candidates_idx', ['partnershipId', 'subjectId', 'occurredAt', 'valuePence'], {
   where: 'theft_shop AND counted AND value_pence > 0',
 })
