@@ -165,7 +165,7 @@ async function detection(
     found = (await system.run((em) => repo.detect(em, pid, s))).length;
     fullMs.push(nowMs() - t);
   }
-  // Q2: the per-incident check, one subject at a time (index on (subject_id, occurred_at))
+  // Q2: the per-incident check, one subject at a time (its range of subject_incidents_candidates_idx)
   const { rows: subjects } = await owner.query(
     `SELECT id FROM subjects WHERE partnership_id = $1 ORDER BY md5(id::text || $2) LIMIT 200`,
     [pid, String(m.seed)],

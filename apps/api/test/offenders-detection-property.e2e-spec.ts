@@ -215,7 +215,18 @@ describe('serial detection agrees with the plain rule (property)', () => {
       { thresholdPence: 20000, windowDays: 90, minIncidents: 3 },
       { thresholdPence: 10000, windowDays: 30, minIncidents: 2 },
     ]) {
-      const hits = await tenant.run({ partnershipId }, (em) => serial.detect(em, partnershipId, s));
+      const [hits, parallel] = await tenant.run({ partnershipId }, async (em) => {
+        const before: [{ v: string }] = await em.query(
+          `SELECT current_setting('max_parallel_workers_per_gather') AS v`,
+        );
+        const found = await serial.detect(em, partnershipId, s);
+        const after: [{ v: string }] = await em.query(
+          `SELECT current_setting('max_parallel_workers_per_gather') AS v`,
+        );
+        return [found, [before[0].v, after[0].v]] as const;
+      });
+      // the full pass plans serially, then leaves the transaction's setting as it found it
+      expect(parallel[1]).toBe(parallel[0]);
       const got = new Map(hits.map((h) => [h.subjectId, plain(h)]));
       const expected = new Map<string, ReturnType<typeof reference>>();
       for (const [subjectId, links] of histories) {

@@ -133,7 +133,7 @@ export class SubjectImage {
  * A coordinator's confirmed link between an incident and a subject. A link table rather than
  * incidents.offender_id: a joint theft has several accused, and each link records who confirmed
  * it. The incident's facts used for detection are copied here by the aggregation job, so the
- * detection query reads one narrow table on (subject_id, occurred_at).
+ * detection query reads one narrow table (subject_incidents_candidates_idx, index-only).
  */
 @Entity('subject_incidents')
 @Index('subject_incidents_subject_id_incident_id_idx', ['subjectId', 'incidentId'], { unique: true })
