@@ -89,21 +89,43 @@ export class SerialOffenderRepository {
       : { ...DEFAULT_SERIAL_SETTINGS };
   }
 
-  private async legal(
+  /**
+   * What a refresh applies, in one round trip: the partnership's settings (defaults when unset),
+   * its jurisdiction and that jurisdiction's legal rules.
+   */
+  private async ruleContext(
     em: EntityManager,
     partnershipId: string,
-  ): Promise<{ ctx: LegalContext; rules: RuleRow[] }> {
-    const [{ jurisdiction }]: { jurisdiction: Jurisdiction }[] = await em.query(
-      `SELECT jurisdiction FROM partnerships WHERE id = $1`,
+  ): Promise<{ settings: SerialSettings; ctx: LegalContext; rules: RuleRow[] }> {
+    const [row]: {
+      jurisdiction: Jurisdiction;
+      threshold_pence: number | null;
+      window_days: number | null;
+      min_incidents: number | null;
+      rules: RuleRow[];
+    }[] = await em.query(
+      `SELECT p.jurisdiction, s.threshold_pence, s.window_days, s.min_incidents,
+              coalesce((SELECT json_agg(json_build_object('id', r.id, 'key', r.key, 'value', r.value,
+                                                          'effective_from', r.effective_from::text,
+                                                          'effective_to', r.effective_to::text))
+                          FROM legal_rules r WHERE r.jurisdiction = p.jurisdiction), '[]'::json) AS rules
+         FROM partnerships p LEFT JOIN offender_settings s ON s.partnership_id = p.id
+        WHERE p.id = $1`,
       [partnershipId],
     );
-    const rules: RuleRow[] = await em.query(
-      `SELECT id, key, value, effective_from::text, effective_to::text FROM legal_rules WHERE jurisdiction = $1`,
-      [jurisdiction],
-    );
+    const { jurisdiction, rules } = row;
+    const settings: SerialSettings =
+      row.threshold_pence !== null && row.window_days !== null && row.min_incidents !== null
+        ? {
+            thresholdPence: row.threshold_pence,
+            windowDays: row.window_days,
+            minIncidents: row.min_incidents,
+          }
+        : { ...DEFAULT_SERIAL_SETTINGS };
     const s22a = rules.find((r) => r.key === 's22a.threshold_pence');
     const repeal = rules.find((r) => r.key === 's22a.repeal');
     return {
+      settings,
       ctx: {
         jurisdiction,
         s22aThresholdPence: s22a && typeof s22a.value === 'number' && s22a.effective_from ? s22a.value : null,
@@ -217,8 +239,7 @@ export class SerialOffenderRepository {
     );
     await em.query(`SELECT 1 FROM subject_aggregates WHERE subject_id = $1 FOR UPDATE`, [subjectId]);
 
-    const settings = await this.settings(em, partnershipId);
-    const { ctx, rules } = await this.legal(em, partnershipId);
+    const { settings, ctx, rules } = await this.ruleContext(em, partnershipId);
     const offence = rules.find((r) => r.key === 'retail_worker_offence');
     const offenceActs =
       offence?.effective_from && offence.value && Array.isArray((offence.value as { acts?: unknown }).acts)
