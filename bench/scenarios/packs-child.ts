@@ -13,7 +13,6 @@ import type { PackPlan } from '@app/evidence';
 
 // The compiled builder (as the apps run it: it forks the compiled pack-child.js); the TypeScript
 // one would fork through ts-node and add its start-up to every pack.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildPackInChildProcess } = require(join(process.env.BENCH_ROOT ?? '.', 'dist/apps/api/libs/evidence/src/fork.js')) as {
   buildPackInChildProcess: (plan: PackPlan, o: { timeoutMs: number }) => Promise<{ maxRssBytes: number; sizeBytes: number }>;
 };
@@ -22,7 +21,6 @@ const g = globalThis as Record<string, unknown>;
 for (const name of ['describe', 'it', 'test', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach']) {
   g[name] = () => undefined;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { samplePlan } = require('../../libs/evidence/src/pack.spec') as {
   samplePlan: (dir: string, count?: number, size?: number) => PackPlan;
 };

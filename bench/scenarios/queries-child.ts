@@ -41,7 +41,7 @@ const trace = (m: string): void => {
   process.stderr.write(`[queries ${Math.round(nowMs() - T0)} ms] ${m}\n`);
 };
 const send = (m: Record<string, unknown>): Promise<void> =>
-  new Promise((r) => (process.send ? process.send(m, () => r()) : r()));
+  new Promise((r) => (process.send ? process.send(m, undefined, {}, () => r()) : r()));
 
 function pctl(xs: number[], p: number): number {
   const v = [...xs].sort((a, b) => a - b);
@@ -122,7 +122,8 @@ async function detection(
       await owner.query(
         `INSERT INTO subjects (id, partnership_id, kind, reference, description, created_by)
        SELECT DISTINCT offender_id, partnership_id, 'id_sought'::subject_kind, 'SYN-' || left(offender_id::text, 8), '{}'::jsonb, $2::uuid
-         FROM incidents WHERE partnership_id = $1 AND offender_id IS NOT NULL`,
+         FROM incidents WHERE partnership_id = $1 AND offender_id IS NOT NULL
+       ON CONFLICT DO NOTHING`,
         [pid, m.reporterId],
       );
       await owner.query(
@@ -137,7 +138,8 @@ async function detection(
     }
     await owner.query('COMMIT');
     await owner.query('ANALYZE subjects');
-    await owner.query('ANALYZE subject_incidents');
+    // as autovacuum leaves a table at rest: statistics and the visibility map (index-only scans)
+    await owner.query('VACUUM ANALYZE subject_incidents');
   }
   const { rows: sizes } = await owner.query(
     `SELECT (SELECT count(*)::int FROM incidents WHERE partnership_id = $1) AS incidents,
@@ -163,7 +165,7 @@ async function detection(
     found = (await system.run((em) => repo.detect(em, pid, s))).length;
     fullMs.push(nowMs() - t);
   }
-  // Q2: the per-incident check, one subject at a time (index on (subject_id, occurred_at))
+  // Q2: the per-incident check, one subject at a time (its range of subject_incidents_candidates_idx)
   const { rows: subjects } = await owner.query(
     `SELECT id FROM subjects WHERE partnership_id = $1 ORDER BY md5(id::text || $2) LIMIT 200`,
     [pid, String(m.seed)],

@@ -133,13 +133,19 @@ export class SubjectImage {
  * A coordinator's confirmed link between an incident and a subject. A link table rather than
  * incidents.offender_id: a joint theft has several accused, and each link records who confirmed
  * it. The incident's facts used for detection are copied here by the aggregation job, so the
- * detection query reads one narrow table on (subject_id, occurred_at).
+ * detection query reads one narrow table (subject_incidents_candidates_idx, index-only).
  */
 @Entity('subject_incidents')
 @Index('subject_incidents_subject_id_incident_id_idx', ['subjectId', 'incidentId'], { unique: true })
 @Index('subject_incidents_subject_id_occurred_at_idx', ['subjectId', 'occurredAt'])
 @Index('subject_incidents_incident_id_idx', ['incidentId'])
 @Index('subject_incidents_partnership_id_occurred_at_idx', ['partnershipId', 'occurredAt'])
+// Serial detection's candidates (submitted shop thefts with a value), in the order its window reads
+// them (occurred_at DESC in the migration, which @Index cannot express): the full pass and the
+// one-subject check are index-only range scans that need no sort.
+@Index('subject_incidents_candidates_idx', ['partnershipId', 'subjectId', 'occurredAt', 'valuePence'], {
+  where: 'theft_shop AND counted AND value_pence > 0',
+})
 export class SubjectIncident {
   @PrimaryGeneratedColumn('uuid')
   id: string;
