@@ -53,7 +53,7 @@ const DIMENSIONS_OF_CELL = `CROSS JOIN LATERAL (
 const monthDimsSql = (cells: string, conflict: boolean) => `
     INSERT INTO stats_month_dims (partnership_id, month, dimension, ${COLS})
     SELECT c.partnership_id, c.month, d.dimension, ${CELL_SUMS} FROM ${cells} c ${DIMENSIONS_OF_CELL}
-     GROUP BY 1, 2, 3${conflict ? `\n    ON CONFLICT (partnership_id, month, dimension) DO UPDATE SET ${ADD('stats_month_dims')}` : ''}`;
+     GROUP BY 1, 2, 3${conflict ? `\n    ON CONFLICT (dimension, partnership_id, month) DO UPDATE SET ${ADD('stats_month_dims')}` : ''}`;
 
 export interface FoldResult {
   /** pending changes folded */

@@ -67,11 +67,8 @@ const SUMS = [
   ...COUNTS.map((c) => `sum(${c})::bigint AS ${c}`),
   ...MONEY.map((c) => `coalesce(sum(${c}), 0)::text AS ${c}`),
 ].join(', ');
-/** The same columns of one row, cast as SUMS casts them. */
-const ONE_ROW = [
-  ...COUNTS.map((c) => `${c}::bigint AS ${c}`),
-  ...MONEY.map((c) => `${c}::text AS ${c}`),
-].join(', ');
+/** The same columns of one row: counts as they are (int), money as text. */
+const ONE_ROW = [...COUNTS, ...MONEY.map((c) => `${c}::text AS ${c}`)].join(', ');
 
 function toMeasures(row: Record<string, unknown>): { m: Measures; money: Money } {
   const m: Measures = {};

@@ -48,9 +48,9 @@ export class AddStatsMonthDims1796519498121 implements MigrationInterface {
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
             CREATE TABLE "stats_month_dims" (
+                "dimension" text NOT NULL,
                 "partnership_id" uuid NOT NULL,
                 "month" date NOT NULL,
-                "dimension" text NOT NULL,
                 "incidents" integer NOT NULL DEFAULT '0',
                 "violent" integer NOT NULL DEFAULT '0',
                 "abuse" integer NOT NULL DEFAULT '0',
@@ -98,7 +98,7 @@ export class AddStatsMonthDims1796519498121 implements MigrationInterface {
                 "injury_medical" integer NOT NULL DEFAULT '0',
                 "injury_hospital" integer NOT NULL DEFAULT '0',
                 "injury_life_changing" integer NOT NULL DEFAULT '0',
-                CONSTRAINT "PK_5b4a4a7d280410c018c3ea35bf1" PRIMARY KEY ("partnership_id", "month", "dimension")
+                CONSTRAINT "PK_5b4a4a7d280410c018c3ea35bf1" PRIMARY KEY ("dimension", "partnership_id", "month")
             )
         `);
     await enableTenantRls(queryRunner, 'stats_month_dims');

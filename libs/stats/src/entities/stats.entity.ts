@@ -166,16 +166,19 @@ export const STATS_DIMENSIONS: readonly string[] = [
  */
 @Entity('stats_month_dims')
 export class StatsMonthDim {
+  /**
+   * `all`, `type:<type>` or `trigger:<trigger>`; first in the key, so a query's rows (one
+   * dimension, its partnerships and months) are one range of the index
+   */
+  @PrimaryColumn('text')
+  dimension: string;
+
   @PrimaryColumn('uuid')
   partnershipId: string;
 
   /** first day of the month */
   @PrimaryColumn('date')
   month: string;
-
-  /** `all`, `type:<type>` or `trigger:<trigger>` */
-  @PrimaryColumn('text')
-  dimension: string;
 
   [measure: string]: unknown;
 }
