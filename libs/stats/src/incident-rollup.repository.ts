@@ -217,9 +217,15 @@ export class IncidentRollupRepository {
     });
   }
 
-  /** One fold per partnership at a time; a rebuild excludes them all. */
+  /**
+   * One fold per partnership at a time; a rebuild excludes them all. JIT is off for the fold: its
+   * dozens of aggregates over a large batch cost far more to compile (1.7 s measured for 10k
+   * changes) than to run.
+   */
   private async lock(em: EntityManager, partnershipId: string): Promise<void> {
-    await em.query(`SELECT pg_advisory_xact_lock_shared(hashtextextended('stats:rebuild', 0))`);
+    await em.query(
+      `SELECT pg_advisory_xact_lock_shared(hashtextextended('stats:rebuild', 0)), set_config('jit', 'off', true)`,
+    );
     await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`stats:${partnershipId}`]);
   }
 }
