@@ -71,11 +71,14 @@ const ADD = (table: string) =>
  * negative control) the changes are read but not taken, so every further fold adds them again.
  */
 const foldSql = (keep: boolean) => {
-  const batch = `SELECT q.id FROM stats_pending q WHERE q.partnership_id = $1 LIMIT $2`;
+  // The batch's ids as one array, read once: with `p.id IN (subquery)` and statistics taken
+  // while nothing was pending, the planner chose a nested loop that ran the LIMIT subquery once
+  // per pending row (17 s for 10k).
+  const batch = `p.id = ANY(ARRAY(SELECT q.id FROM stats_pending q WHERE q.partnership_id = $1 LIMIT $2))`;
   const day = LONDON_DAY_OF('p');
   const taken = keep
-    ? `SELECT p.*, ${day} AS day FROM stats_pending p WHERE p.id IN (${batch})`
-    : `DELETE FROM stats_pending p WHERE p.id IN (${batch}) RETURNING p.*, ${day} AS day`;
+    ? `SELECT p.*, ${day} AS day FROM stats_pending p WHERE ${batch}`
+    : `DELETE FROM stats_pending p WHERE ${batch} RETURNING p.*, ${day} AS day`;
   // The measures are computed once per partnership × day × mask cell; the month and dimension
   // rollups sum those cells rather than the changes again.
   return `
