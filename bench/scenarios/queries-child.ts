@@ -200,6 +200,7 @@ async function dropWorld(owner: Client, slug: string): Promise<void> {
     'incidents',
     'stats_days',
     'stats_months',
+    'stats_month_dims',
     'stats_store_days',
     'stats_pending',
     'incident_daily_counts',

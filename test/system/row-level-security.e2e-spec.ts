@@ -50,6 +50,7 @@ const TENANT_TABLES = [
   'serial_flags',
   'sessions',
   'stats_days',
+  'stats_month_dims',
   'stats_months',
   'stats_pending',
   'stats_store_days',

@@ -10,9 +10,12 @@ import {
   OrganisationShare,
   PartnershipReport,
   ReportStatus,
+  ALL_DIMENSION,
   STATS_MEASURES,
   STATS_TRIGGERS,
   STATS_TYPES,
+  triggerDimension,
+  typeDimension,
 } from './entities/stats.entity';
 import { type IncidentTrigger, type IncidentType } from '@app/incidents';
 import { JobName } from '@app/queue';
@@ -64,6 +67,8 @@ const SUMS = [
   ...COUNTS.map((c) => `sum(${c})::bigint AS ${c}`),
   ...MONEY.map((c) => `coalesce(sum(${c}), 0)::text AS ${c}`),
 ].join(', ');
+/** The same columns of one row: counts as they are (int), money as text. */
+const ONE_ROW = [...COUNTS, ...MONEY.map((c) => `${c}::text AS ${c}`)].join(', ');
 
 function toMeasures(row: Record<string, unknown>): { m: Measures; money: Money } {
   const m: Measures = {};
@@ -100,10 +105,20 @@ export class StatsRepository {
     if (!q.partnershipIds.length) {
       return Promise.resolve([]);
     }
-    const table = q.grain === 'month' ? 'stats_months' : 'stats_days';
     const col = q.grain === 'month' ? 'month' : 'day';
     const params: unknown[] = [q.partnershipIds, q.from, q.to];
     let where = `partnership_id = ANY($1::uuid[]) AND ${col} >= $2::date AND ${col} <= $3::date`;
+    if (q.grain === 'month' && !(q.type && q.trigger)) {
+      // one row per partnership-month: the dimension of the filter, or every report
+      params.push(q.type ? typeDimension(q.type) : q.trigger ? triggerDimension(q.trigger) : ALL_DIMENSION);
+      return this.read(
+        `SELECT partnership_id, month::text AS period, ${ONE_ROW}
+           FROM stats_month_dims WHERE ${where} AND dimension = $4 ORDER BY month, partnership_id`,
+        params,
+      );
+    }
+    // by day, or a type and a trigger together: sum the cells of every type/trigger combination
+    const table = q.grain === 'month' ? 'stats_months' : 'stats_days';
     if (q.type) {
       params.push(1 << STATS_TYPES.indexOf(q.type));
       where += ` AND (types_mask & $${params.length}) <> 0`;
@@ -112,13 +127,17 @@ export class StatsRepository {
       params.push(1 << STATS_TRIGGERS.indexOf(q.trigger));
       where += ` AND (triggers_mask & $${params.length}) <> 0`;
     }
+    return this.read(
+      `SELECT partnership_id, ${col}::text AS period, ${SUMS}
+         FROM ${table} WHERE ${where}
+        GROUP BY partnership_id, ${col} ORDER BY ${col}, partnership_id`,
+      params,
+    );
+  }
+
+  private read(sql: string, params: unknown[]): Promise<StatsAtom[]> {
     return this.system.run(async (em) => {
-      const rows = (await em.query(
-        `SELECT partnership_id, ${col}::text AS period, ${SUMS}
-           FROM ${table} WHERE ${where}
-          GROUP BY partnership_id, ${col} ORDER BY ${col}, partnership_id`,
-        params,
-      )) as Record<string, unknown>[];
+      const rows = (await em.query(sql, params)) as Record<string, unknown>[];
       return rows.map((r) => ({
         partnershipId: r.partnership_id as string,
         period: r.period as string,
@@ -223,7 +242,9 @@ export class StatsRepository {
         partnership_id: string | null;
       }[];
       const row = list[0];
-      return row ? { keyId: row.id, organisationId: row.organisation_id, partnershipId: row.partnership_id } : null;
+      return row
+        ? { keyId: row.id, organisationId: row.organisation_id, partnershipId: row.partnership_id }
+        : null;
     });
   }
 
