@@ -30,9 +30,14 @@ export function rng(seed: number): () => number {
   return () => random.next();
 }
 
-/** Where parts and histories go: the runner's run directory, or a scratch directory in jest runs. */
+/**
+ * Where parts and histories go: the runner's run directory, or a scratch directory in jest runs,
+ * one per HUB_PORT_OFFSET so that two runs side by side never overwrite each other's histories.
+ */
 export function runDir(): string {
-  const dir = process.env.RELIABILITY_RUN_DIR ?? join(tmpdir(), 'hub-reliability-adhoc');
+  const dir =
+    process.env.RELIABILITY_RUN_DIR ??
+    join(tmpdir(), `hub-reliability-adhoc-${process.env.HUB_PORT_OFFSET ?? '0'}`);
   mkdirSync(join(dir, 'parts'), { recursive: true });
   mkdirSync(join(dir, 'history'), { recursive: true });
   return dir;
