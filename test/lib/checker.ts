@@ -163,6 +163,8 @@ export async function readReportState(
       [partnershipId],
     )
   ).map((r) => ({ cell: String(r.cell), rollup: Number(r.rollup), raw: Number(r.raw) }));
+  // as the hub's readers do: rows committed by a process that stopped before chaining them join first
+  await query(`SELECT access_log_chain_pending($1)`, [partnershipId]);
   const collectRows = new Map<string, number>(
     (
       await query(

@@ -210,6 +210,8 @@ export async function readEffectState(query: Query, partnershipIds: string[]): P
     day: String(r.day),
     createdAt: Number(r.created_ms),
   }));
+  // as the hub's readers do: rows committed by a process that stopped before chaining them join first
+  await query(`SELECT access_log_chain_pending(p) FROM unnest($1::uuid[]) AS p`, [partnershipIds]);
   const collectRows = new Map<string, number>(
     (
       await query(

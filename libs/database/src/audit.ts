@@ -24,9 +24,9 @@ const COLUMNS = [
 ];
 
 /**
- * Writes access-log rows in the caller's transaction, staged with its other bookkeeping writes. They
- * enter the hash chain as the transaction commits (see the ChainAccessLogAtCommit migration), so a
- * rollback leaves none.
+ * Writes access-log rows in the caller's transaction, staged with its other bookkeeping writes, so a
+ * rollback leaves none. They enter the hash chain after the commit, in batches (see the
+ * ChainAccessLogInBatches migration and `chainAccessLog`).
  */
 export async function appendAudit(
   em: EntityManager,
@@ -37,20 +37,24 @@ export async function appendAudit(
   if (!list.length) {
     return;
   }
-  await stageWrite(em, (param) => {
-    const rows = list.map((e) =>
-      [
-        scope.partnershipId,
-        scope.actorId,
-        scope.actorKind,
-        e.action,
-        e.objectType,
-        e.objectId ?? null,
-        e.recipients ?? [],
-        e.justification ?? null,
-        scope.requestId,
-      ].map(param),
-    );
-    return `INSERT INTO access_log_pending (${COLUMNS.join(', ')}) VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}`;
-  });
+  await stageWrite(
+    em,
+    (param) => {
+      const rows = list.map((e) =>
+        [
+          scope.partnershipId,
+          scope.actorId,
+          scope.actorKind,
+          e.action,
+          e.objectType,
+          e.objectId ?? null,
+          e.recipients ?? [],
+          e.justification ?? null,
+          scope.requestId,
+        ].map(param),
+      );
+      return `INSERT INTO access_log_pending (${COLUMNS.join(', ')}) VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}`;
+    },
+    { auditOf: scope.partnershipId },
+  );
 }

@@ -6,32 +6,54 @@ import type { EntityManager, QueryRunner } from 'typeorm';
  */
 export type StagedWrite = (param: (value: unknown) => string) => string;
 
-const stages = new WeakMap<QueryRunner, StagedWrite[]>();
+interface Stage {
+  writes: StagedWrite[];
+  /** partnerships with access-log rows among the writes: their chain runs after the commit */
+  audited: Set<string>;
+}
+
+const stages = new WeakMap<QueryRunner, Stage>();
 
 /** Called by whoever opens a transaction and will call `flushStagedWrites` before committing it. */
 export function openStage(em: EntityManager): void {
-  stages.set(em.queryRunner!, []);
+  stages.set(em.queryRunner!, { writes: [], audited: new Set() });
 }
 
 /**
  * Runs `write` with the transaction's other staged writes, as one statement just before it commits
  * (TenantDb and SystemDb transactions), or at once where nobody flushes (any other transaction).
  */
-export async function stageWrite(em: EntityManager, write: StagedWrite): Promise<void> {
+export async function stageWrite(
+  em: EntityManager,
+  write: StagedWrite,
+  opts: { auditOf?: string } = {},
+): Promise<void> {
   const stage = em.queryRunner && stages.get(em.queryRunner);
   if (stage) {
-    stage.push(write);
+    stage.writes.push(write);
+    if (opts.auditOf) {
+      stage.audited.add(opts.auditOf);
+    }
     return;
   }
   await run(em, [write]);
 }
 
-/** The staged writes as one statement (data-modifying CTEs); a failure rolls the transaction back. */
-export async function flushStagedWrites(em: EntityManager): Promise<void> {
+/**
+ * The staged writes as one statement (data-modifying CTEs); a failure rolls the transaction back.
+ * Returns the partnerships whose access-log rows it wrote, for `chainAccessLog` after the commit.
+ */
+export async function flushStagedWrites(em: EntityManager): Promise<string[]> {
   const stage = stages.get(em.queryRunner!);
-  if (stage?.length) {
-    await run(em, stage.splice(0));
+  if (!stage) {
+    return [];
   }
+  if (stage.writes.length) {
+    await run(em, stage.writes.splice(0));
+  }
+  const audited = [...stage.audited];
+  stage.audited.clear();
+  return audited;
 }
 
 function run(em: EntityManager, writes: StagedWrite[]): Promise<unknown> {

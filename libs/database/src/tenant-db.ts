@@ -1,10 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import type { TenantScope } from '@app/auth';
+import { AppConfig } from '@app/config';
+import { chainAccessLog } from './access-log-chain';
 import { flushStagedWrites, openStage } from './staged-writes';
 
 /** The transaction's connection died (server stopped, network cut): nothing was committed by it. */
@@ -19,7 +21,8 @@ export class DatabaseConnectionLost extends Error {
  * One transaction on a connection of its own:
  * - begun with its settings (`set_config(…, true)`) in one round trip;
  * - the staged bookkeeping writes (access log, outbox, idempotent response) flushed as one
- *   statement before COMMIT;
+ *   statement before COMMIT, and its access-log rows chained once the connection is back in the
+ *   pool (never two connections held at once);
  * - the connection watched: when the server drops it mid-transaction, pg's 'error' event releases
  *   the runner and the next statement fails with QueryRunnerAlreadyReleasedError, a symptom that
  *   reads like a bug, so the cause is reported instead (DatabaseConnectionLost).
@@ -28,29 +31,36 @@ class Transaction {
   private readonly runner: PostgresQueryRunner;
   private client?: PoolClient;
   private lost: unknown;
+  private audited: string[] = [];
   private readonly onError = (err: unknown): void => {
     this.lost ??= err;
   };
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly chainsAfterCommit: boolean,
+  ) {
     this.runner = dataSource.createQueryRunner() as PostgresQueryRunner;
   }
 
   static async run<T>(
     dataSource: DataSource,
+    chainsAfterCommit: boolean,
     settings: Record<string, string>,
     work: (em: EntityManager) => Promise<T>,
   ): Promise<T> {
-    const tx = new Transaction(dataSource);
+    const tx = new Transaction(dataSource, chainsAfterCommit);
+    let result: T;
     try {
-      const result = await work(await tx.begin(settings));
+      result = await work(await tx.begin(settings));
       await tx.commit();
-      return result;
     } catch (err) {
       throw await tx.fail(err);
     } finally {
       await tx.release();
     }
+    await tx.chainAudited();
+    return result;
   }
 
   async begin(settings: Record<string, string>): Promise<EntityManager> {
@@ -58,7 +68,9 @@ class Transaction {
     client.on('error', this.onError);
     // Simple-protocol text, so the values are quoted by pg's escapeLiteral (a UUID, a duration).
     const set = Object.entries(settings)
-      .map(([name, value]) => `set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`)
+      .map(
+        ([name, value]) => `set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`,
+      )
       .join(', ');
     // TypeORM's save() starts (and commits) a transaction of its own unless it sees this one
     this.runner.isTransactionActive = true;
@@ -68,9 +80,18 @@ class Transaction {
   }
 
   async commit(): Promise<void> {
-    await flushStagedWrites(this.runner.manager);
+    const audited = await flushStagedWrites(this.runner.manager);
     await this.runner.query('COMMIT');
     this.runner.isTransactionActive = false;
+    this.audited = audited;
+  }
+
+  /** After release: the committed access-log rows join their chains before the caller answers. */
+  async chainAudited(): Promise<void> {
+    if (!this.chainsAfterCommit) {
+      return;
+    }
+    await Promise.all(this.audited.map((p) => chainAccessLog(this.dataSource, p)));
   }
 
   /** Rolls back; returns the error to throw (the lost connection, if that was the cause). */
@@ -87,6 +108,10 @@ class Transaction {
     await this.runner.release();
   }
 }
+
+/** False only in the negative control TEST_DEFECTS=access-log-chained-late. */
+const chainsAfterCommit = (config?: AppConfig): boolean =>
+  !config?.testDefects.has('access-log-chained-late');
 
 /** The unit of work a call runs in, if any (see TenantDb.unitOfWork): its transaction, opened on first use. */
 const ambient = new AsyncLocalStorage<{ partnershipId: string; open: () => Promise<EntityManager> }>();
@@ -105,7 +130,14 @@ function tenantSettings(partnershipId: string, lockTimeoutMs?: number): Record<s
  */
 @Injectable()
 export class TenantDb {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly chainsAfterCommit: boolean;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() config?: AppConfig,
+  ) {
+    this.chainsAfterCommit = chainsAfterCommit(config);
+  }
 
   /**
    * `lockTimeoutMs` starts the transaction with that `lock_timeout` (in the same statement as the
@@ -123,7 +155,20 @@ export class TenantDb {
       }
       return work(await outer.open());
     }
-    return Transaction.run(this.dataSource, tenantSettings(scope.partnershipId, opts.lockTimeoutMs), work);
+    return Transaction.run(
+      this.dataSource,
+      this.chainsAfterCommit,
+      tenantSettings(scope.partnershipId, opts.lockTimeoutMs),
+      work,
+    );
+  }
+
+  /**
+   * Chains the partnership's committed access-log rows now: readers of the log call it first, so
+   * they see rows committed by a process that stopped before chaining them.
+   */
+  chainAccessLog(scope: Pick<TenantScope, 'partnershipId'>): Promise<void> {
+    return chainAccessLog(this.dataSource, scope.partnershipId);
   }
 
   /**
@@ -138,27 +183,29 @@ export class TenantDb {
     work: (open: () => Promise<{ em: EntityManager; begun: B }>) => Promise<T>,
     opts: { lockTimeoutMs?: number } = {},
   ): Promise<T> {
-    const tx = new Transaction(this.dataSource);
+    const tx = new Transaction(this.dataSource, this.chainsAfterCommit);
     let opened: Promise<{ em: EntityManager; begun: B }> | undefined;
     const open = () =>
       (opened ??= (async () => {
         const em = await tx.begin(tenantSettings(scope.partnershipId, opts.lockTimeoutMs));
         return { em, begun: await begin(em) };
       })());
+    let result: T;
     try {
-      const result = await ambient.run(
+      result = await ambient.run(
         { partnershipId: scope.partnershipId, open: async () => (await open()).em },
         () => work(open),
       );
       if (opened) {
         await tx.commit();
       }
-      return result;
     } catch (err) {
       throw await tx.fail(err);
     } finally {
       await tx.release();
     }
+    await tx.chainAudited();
+    return result;
   }
 }
 
@@ -168,9 +215,16 @@ export class TenantDb {
  */
 @Injectable()
 export class SystemDb {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly chainsAfterCommit: boolean;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() config?: AppConfig,
+  ) {
+    this.chainsAfterCommit = chainsAfterCommit(config);
+  }
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return Transaction.run(this.dataSource, { 'app.system': 'on' }, work);
+    return Transaction.run(this.dataSource, this.chainsAfterCommit, { 'app.system': 'on' }, work);
   }
 }

@@ -223,12 +223,14 @@ export class SubjectAccessRepository {
     });
   }
 
-  export(
+  async export(
     scope: TenantScope,
     person: DataSubject,
     justification: string | null,
     sections: SubjectAccessSection[] = SUBJECT_ACCESS_SECTIONS,
   ): Promise<SubjectAccessExport> {
+    // the access-log section reads the chain: rows a stopped process committed join it first
+    await this.db.chainAccessLog(scope);
     return this.db.run(scope, async (em) => {
       const ids: { id: string }[] = await em.query(
         `SELECT id FROM incidents

@@ -15,11 +15,12 @@ export class AccessLogRepository {
   constructor(private readonly db: TenantDb) {}
 
   /** Newest first, by chain position. */
-  findPage(
+  async findPage(
     scope: TenantScope,
     filter: { objectType?: string; objectId?: string; beforeSeq?: string },
     limit: number,
   ) {
+    await this.db.chainAccessLog(scope);
     return this.db.run(scope, (em) => {
       const qb = em
         .createQueryBuilder(AccessLogEntry, 'a')
@@ -38,7 +39,8 @@ export class AccessLogRepository {
   }
 
   /** Recomputes the partnership's chain in the database (the same function the trigger uses). */
-  verify(scope: TenantScope): Promise<ChainVerdict> {
+  async verify(scope: TenantScope): Promise<ChainVerdict> {
+    await this.db.chainAccessLog(scope);
     return this.db.run(scope, async (em) => {
       const rows: { entries: string; broken_at: string | null }[] = await em.query(
         `WITH chain AS (
