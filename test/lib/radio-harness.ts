@@ -5,7 +5,6 @@ import { Role } from '@app/auth';
 import type { AlertPayload, RadioClient, ReplayBatch, SocketResult } from '@app/realtime';
 import {
   createTestDatabase,
-  eventually,
   givenPartnership,
   type GivenPartnership,
   givenTablet,
@@ -13,7 +12,6 @@ import {
   OwnRedis,
   radioClient,
   type TestApi,
-  withAdminClient,
 } from '@app/testing';
 import type { AudienceMember, CommittedAlert } from './alert-checker';
 import { History, type HistoryEntry, runDir } from './programme';
@@ -63,22 +61,7 @@ export async function startRadioStack(
   const close = async () => {
     try {
       await Promise.all(children.map((c) => c.stop()));
-      // the children's PostgreSQL sessions (another role: DROP ... WITH (FORCE) may not end them)
-      await eventually(async () => {
-        const [{ n }] = await db.owner.query<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND usename <> current_user`,
-        );
-        if (Number(n) !== 0) {
-          throw new Error(`${n} sessions of other roles still on ${db.name}`);
-        }
-      }, 10_000).catch(() => undefined);
-      await db.owner.destroy();
-      await eventually(
-        () => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`)),
-        10_000,
-        250,
-      );
+      await db.drop();
     } finally {
       await Promise.all(children.map((c) => c.kill('SIGKILL')));
       await redis.destroy();

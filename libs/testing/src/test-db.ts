@@ -55,33 +55,24 @@ async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
 }
 
 /**
- * A closed client's backend exits a moment after the socket closes; DROP … WITH (FORCE) run in
- * that moment must terminate it, which the owner role may not do to the app role's backends. So
- * wait for the database's other backends to go; one still there after 15 s is a leak, and the
- * DROP's error then names it.
+ * A closed client's backend exits a moment after its socket closes, and leaves pg_stat_activity
+ * before it leaves the list DROP … WITH (FORCE) terminates; the owner role may not terminate the
+ * app role's backends, so the DROP fails (42501) in that moment. Retry it until the backends have
+ * gone; one still there after 15 s is a leak, and the error then names it.
  */
 async function dropDatabase(name: string, owner: DataSource): Promise<void> {
   await owner.destroy();
   await admin(async (c) => {
-    const others = async () =>
-      Number(
-        (
-          await c.query(
-            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-            [name],
-          )
-        ).rows[0].n,
+    try {
+      await eventually(() => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), 15_000, 50);
+    } catch (err) {
+      const { rows } = await c.query(
+        `SELECT usename, application_name, state, left(query, 120) AS query
+           FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [name],
       );
-    await eventually(
-      async () => {
-        if ((await others()) > 0) {
-          throw new Error(`${name} still has connections`);
-        }
-      },
-      15_000,
-      50,
-    ).catch(() => undefined);
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      throw new Error(`could not drop ${name}: ${(err as Error).message}; still connected: ${JSON.stringify(rows)}`);
+    }
   });
 }
 
