@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { log } from '@app/logging';
+import { namedQuery } from './named-query';
 
 /** Per partnership: the batch running now, and the one that will start after it. */
 interface Lane {
@@ -46,7 +47,7 @@ export function chainAccessLog(dataSource: DataSource, partnershipId: string): P
 
 async function batch(dataSource: DataSource, partnershipId: string): Promise<void> {
   try {
-    await dataSource.query('SELECT access_log_chain_pending($1)', [partnershipId]);
+    await namedQuery(dataSource, 'SELECT access_log_chain_pending($1)', [partnershipId]);
   } catch (err) {
     log().warn({ err }, 'access-log rows left pending for the next batch');
   }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { TenantScope } from '@app/auth';
 import { DomainError, ErrorCode } from '@app/errors';
+import { namedQuery } from './named-query';
 import { stageWrite } from './staged-writes';
 
 /** What the HTTP layer learnt from the Idempotency-Key header before the handler ran. */
@@ -38,7 +39,8 @@ export async function claimIdempotencyKey(
   try {
     // the lock timeout only guards the claim: reset in the same statement (a failed claim ends the
     // transaction anyway)
-    rows = await em.query(
+    rows = await namedQuery(
+      em,
       `WITH session AS (SELECT session_is_active($5, $6, $7, $8, $9, $10) AS active),
        claimed AS (
          INSERT INTO idempotency_keys (partnership_id, principal_id, key, fingerprint, state)

@@ -13,3 +13,4 @@ export * from './snake-naming.strategy';
 export * from './tenant-db';
 export * from './typeorm-logger';
 export * from './staged-writes';
+export * from './named-query';

@@ -1,4 +1,5 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
+import { namedQuery } from './named-query';
 
 /**
  * A write whose result nobody reads in the transaction (an access-log row, an outbox message, the
@@ -62,5 +63,5 @@ function run(em: EntityManager, writes: StagedWrite[]): Promise<unknown> {
   const sql = writes.map((w) => w(param));
   const last = sql.pop()!;
   const statement = sql.length ? `WITH ${sql.map((s, i) => `w${i} AS (${s})`).join(', ')} ${last}` : last;
-  return em.query(statement, params);
+  return namedQuery(em, statement, params);
 }

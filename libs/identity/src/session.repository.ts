@@ -5,7 +5,7 @@ import type { Actor } from '@app/auth';
 import { rooms } from '@app/realtime';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { Session } from './entities/session.entity';
-import { closeRadioSockets, TenantDb } from '@app/database';
+import { closeRadioSockets, namedQuery, TenantDb } from '@app/database';
 
 export type RotateResult =
   | { outcome: 'rotated'; sessionId: string; userId: string; newTokenId: string }
@@ -117,7 +117,8 @@ export class SessionRepository {
     if (!args) {
       return false;
     }
-    const rows: { active: boolean }[] = await this.dataSource.query(
+    const rows = await namedQuery<{ active: boolean }>(
+      this.dataSource,
       `SELECT session_is_active($1, $2, $3, $4, $5, $6) AS active`,
       args,
     );

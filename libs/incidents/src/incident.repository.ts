@@ -9,6 +9,7 @@ import {
   appendAudit,
   appendOutbox,
   hydrate,
+  namedQuery,
   type Page,
   type PageRequest,
   paginateConsulted,
@@ -71,9 +72,9 @@ export class IncidentRepository {
   report(scope: TenantScope, fields: IncidentFields): Promise<Incident> {
     return this.db.run(scope, async (em) => {
       const submitted = fields.status !== IncidentStatus.Draft;
-      // one round trip: the row comes back whole; another partnership's store breaks
-      // incidents_store_id_fkey, answered 400 naming storeId
-      const { raw } = (await em
+      // one round trip, a named statement: the row comes back whole; another partnership's store
+      // breaks incidents_store_id_fkey, answered 400 naming storeId
+      const [sql, params] = em
         .createQueryBuilder()
         .insert()
         .into(Incident)
@@ -85,8 +86,9 @@ export class IncidentRepository {
           reportedByKind: scope.actorKind,
         })
         .returning('*')
-        .execute()) as { raw: Record<string, unknown>[] };
-      const incident = hydrate(em, Incident, raw[0]);
+        .getQueryAndParameters();
+      const [row] = await namedQuery(em, sql, params);
+      const incident = hydrate(em, Incident, row);
       if (submitted) {
         await this.enqueueRollup(em, scope, [incident.occurredAt]);
       }

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import type { EntityManager } from 'typeorm';
-import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { AlertTarget, AlertType, raiseAlert } from '@app/alerts';
 import { Jurisdiction } from '@app/partnerships';
 import { SerialFlag, SerialFlagState, type SerialFlagRule } from './entities/serial-flag.entity';
@@ -15,7 +13,7 @@ import {
   pounds,
   type SerialSettings,
 } from './serial-rule';
-import { SystemDb, TenantDb } from '@app/database';
+import { namedQuery, SystemDb, TenantDb } from '@app/database';
 
 /** The talk group (no stores: only the staff room hears it) that receives serial-offender flags. */
 export const OFFENDER_TALK_GROUP = 'Offender intelligence (coordinators)';
@@ -24,10 +22,8 @@ const SYSTEM_ACTOR = '00000000-0000-0000-0000-000000000000';
 /** The window's length as an interval of hours (whole 24-hour days, as latestWindow counts them). */
 const windowInterval = (s: SerialSettings): string => `${s.windowDays * 24} hours`;
 
-/** One subject's detection (see detectSubject); the name changes whenever the text does. */
-const DETECT_SUBJECT = {
-  name: 'serial_detect_subject_v2',
-  text: `SELECT occurred_at AS window_to, n::int AS n, total::text AS total
+/** One subject's detection (see detectSubject). */
+const DETECT_SUBJECT = `SELECT occurred_at AS window_to, n::int AS n, total::text AS total
            FROM (SELECT occurred_at,
                         count(*) OVER w AS n,
                         sum(value_pence) OVER w AS total
@@ -38,8 +34,7 @@ const DETECT_SUBJECT = {
                  WINDOW w AS (ORDER BY occurred_at DESC RANGE BETWEEN CURRENT ROW AND $4::interval FOLLOWING)) c
           WHERE n >= $5 AND total > $3
           ORDER BY occurred_at DESC
-          LIMIT 1`,
-};
+          LIMIT 1`;
 
 export interface Detection {
   subjectId: string;
@@ -202,10 +197,7 @@ export class SerialOffenderRepository {
     subjectId: string,
   ): Promise<Detection | null> {
     const values = [partnershipId, subjectId, s.thresholdPence, windowInterval(s), s.minIncidents];
-    const runner = em.queryRunner as PostgresQueryRunner | undefined;
-    const rows: { window_to: Date; n: number; total: string }[] = runner
-      ? (await ((await runner.connect()) as PoolClient).query({ ...DETECT_SUBJECT, values })).rows
-      : await em.query(DETECT_SUBJECT.text, values);
+    const rows = await namedQuery<{ window_to: Date; n: number; total: string }>(em, DETECT_SUBJECT, values);
     return rows[0]
       ? { subjectId, windowTo: rows[0].window_to, count: rows[0].n, total: Number(rows[0].total) }
       : null;

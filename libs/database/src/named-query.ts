@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { type DataSource, EntityManager, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+const names = new Map<string, string>();
+
+/** A statement's name: its text's hash, so one text is parsed once per connection whoever sends it. */
+function nameOf(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `h${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Runs a hot-path statement as a named prepared statement: PostgreSQL parses and analyses it once
+ * per connection, and every later call is one Bind/Execute (TypeORM sends each statement unnamed,
+ * so it is parsed and analysed every time). On a transaction's manager it runs on that
+ * transaction's connection; otherwise on any pooled connection.
+ *
+ * For texts of which there are few (each is kept by every connection) and whose plan does not
+ * depend on the values: a generic plan must be as good as a custom one.
+ */
+export async function namedQuery<R extends QueryResultRow>(
+  on: EntityManager | DataSource,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  const query = { name: nameOf(text), text, values };
+  const runner = on instanceof EntityManager ? on.queryRunner : undefined;
+  if (runner) {
+    if (runner.isReleased) {
+      throw new QueryRunnerAlreadyReleasedError();
+    }
+    return ((await runner.connect()) as PoolClient).query<R>(query).then((r) => r.rows);
+  }
+  const dataSource = on instanceof EntityManager ? on.connection : on;
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  return (await pool.query<R>(query)).rows;
+}
