@@ -284,6 +284,11 @@ export class WorkerFleet {
     return this.slots.map((p) => p.pid);
   }
 
+  /** The slots whose current process has one of these pids. */
+  slotsOf(pids: number[]): number[] {
+    return this.slots.flatMap((p, slot) => (pids.includes(p.pid) ? [slot] : []));
+  }
+
   /**
    * SIGKILLs a random worker among those that have finished starting (`random` picks), so the
    * fault hits a worker that holds jobs rather than one still booting; when none is ready the

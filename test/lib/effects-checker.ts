@@ -7,10 +7,13 @@ import type { HistoryEntry } from './programme';
  * row, an access-log 'collect' row and one outbox row (a rollup-day job for the report's London
  * day), and a trigger adds the report's pending statistics change. The worker's outbox relay
  * publishes the row as BullMQ job `outbox-<row id>`; the job folds the partnership's pending changes
- * into the rollups (incident_daily_counts, stats_days, stats_store_days, stats_months). So per report:
- * one row of each kind, its outbox row published, its job completed, and every rollup cell equal to
- * the raw count (above: an effect applied twice; below: an effect missing). Pure functions over
- * plain data read once the system is quiet.
+ * into the rollups (incident_daily_counts, stats_days, stats_store_days, stats_months). While a job
+ * of the partnership waits or runs, BullMQ coalesces the new one into it (COALESCED in
+ * libs/queue): such a row's effect is the fold of the first job of its partnership to start after
+ * the row was published. So per report: one row of each kind, its outbox row published, its job (or
+ * the fold that covers it) completed, and every rollup cell equal to the raw count (above: an effect
+ * applied twice; below: an effect missing). Pure functions over plain data read once the system is
+ * quiet.
  */
 export interface EffectState {
   reports: {
@@ -26,7 +29,7 @@ export interface EffectState {
   /** Idempotency-Key rows per key: all, and those completed */
   idempotency: Map<string, { rows: number; completed: number }>;
   /** rollup-day outbox rows: the key the report was filed under (its x-request-id), day, published */
-  outbox: { id: string; requestId: string; day: string; publishedAt: number | null }[];
+  outbox: { id: string; partnershipId: string; requestId: string; day: string; publishedAt: number | null }[];
   /** rollup cells across the four tables: rollup value versus the raw incidents */
   cells: { cell: string; rollup: number; raw: number }[];
 }
@@ -98,6 +101,8 @@ export function checkEffects(
     (outboxByKey.get(o.requestId) ?? outboxByKey.set(o.requestId, []).get(o.requestId)!).push(o);
   }
   const completedAt = new Map<string, number>();
+  const startedAt: { job: string; at: number }[] = [];
+  const coalesced = new Set<string>();
   const runs = new Map<string, number>();
   let stalls = 0;
   let failedAttempts = 0;
@@ -109,6 +114,9 @@ export function checkEffects(
       completedAt.set(h.key, h.invokeAt);
     } else if (h.kind === 'job-active') {
       runs.set(h.key, (runs.get(h.key) ?? 0) + 1);
+      startedAt.push({ job: h.key, at: h.invokeAt });
+    } else if (h.kind === 'job-deduplicated') {
+      coalesced.add(h.key);
     } else if (h.kind === 'job-stalled') {
       stalls += 1;
     } else if (h.kind === 'job-failed') {
@@ -128,13 +136,27 @@ export function checkEffects(
     !unbalanced.has(`stats_days.value_pence/${r.partnershipId}/${r.day}`) &&
     !unbalanced.has(`stats_store_days/${r.storeId}/${r.day}`) &&
     ![...unbalanced].some((c) => c.startsWith(`incident_daily_counts/${r.storeId}/${r.day}/`));
+  const partnershipOfJob = new Map(state.outbox.map((o) => [jobId(o.id), o.partnershipId]));
+  /** the first job of the row's partnership to start after the row was published and complete */
+  const coveringFold = (o: EffectState['outbox'][number]): number | undefined => {
+    const covering = startedAt
+      .filter(
+        (s) =>
+          o.publishedAt !== null &&
+          s.at >= o.publishedAt &&
+          partnershipOfJob.get(s.job) === o.partnershipId &&
+          completedAt.has(s.job),
+      )
+      .sort((a, b) => a.at - b.at)[0];
+    return covering && completedAt.get(covering.job);
+  };
   for (const r of state.reports) {
     const rows = (r.key && outboxByKey.get(r.key)) || [];
     outboxRowsDuplicated += Math.max(0, rows.length - 1);
     outboxRowsMissing += rows.length === 0 ? 1 : 0;
     outboxWrongDay += rows.filter((o) => o.day !== r.day).length;
     for (const o of rows) {
-      const done = completedAt.get(jobId(o.id));
+      const done = completedAt.get(jobId(o.id)) ?? (coalesced.has(jobId(o.id)) ? coveringFold(o) : undefined);
       if (done !== undefined) {
         timeToEffectMs.push(done - r.createdAt);
       } else if (jobStates.get(jobId(o.id)) === 'failed') {
@@ -232,13 +254,14 @@ export async function readEffectState(query: Query, partnershipIds: string[]): P
   );
   const outbox = (
     await query(
-      `SELECT id, payload->>'requestId' AS request_id, payload->>'day' AS day,
+      `SELECT id, partnership_id, payload->>'requestId' AS request_id, payload->>'day' AS day,
               (extract(epoch FROM published_at) * 1000)::float8 AS published_ms
          FROM outbox WHERE partnership_id = ANY($1::uuid[]) AND kind = 'job' AND name = 'rollup-day'`,
       [partnershipIds],
     )
   ).map((r) => ({
     id: String(r.id),
+    partnershipId: String(r.partnership_id),
     requestId: String(r.request_id),
     day: String(r.day),
     publishedAt: r.published_ms === null ? null : Number(r.published_ms),

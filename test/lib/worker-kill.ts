@@ -177,6 +177,8 @@ export class JobEventLog {
   readonly counts: Record<string, number> = {};
   /** job ids seen completed (for waiting; the checker reads the history file instead) */
   readonly completed = new Set<string>();
+  /** job ids coalesced into another job of their partnership (never a job of their own) */
+  readonly coalesced = new Set<string>();
 
   constructor(
     stack: Stack,
@@ -188,16 +190,30 @@ export class JobEventLog {
       prefix: queuePrefix(stack.db.config),
     });
     this.events.on('error', () => undefined);
-    for (const event of ['active', 'completed', 'failed', 'stalled', 'duplicated', 'retries-exhausted']) {
-      this.events.on(event as 'active', (args: { jobId: string; failedReason?: string }, id: string) => {
+    const events = [
+      'active',
+      'completed',
+      'failed',
+      'stalled',
+      'duplicated',
+      'deduplicated',
+      'retries-exhausted',
+    ];
+    for (const event of events) {
+      type Args = { jobId: string; deduplicatedJobId?: string; failedReason?: string };
+      this.events.on(event as 'active', (args: Args, id: string) => {
         this.counts[event] = (this.counts[event] ?? 0) + 1;
+        // a deduplicated event names the job that was not added (args.jobId: the one it joined)
+        const key = event === 'deduplicated' ? args.deduplicatedJobId! : args.jobId;
         if (event === 'completed') {
-          this.completed.add(args.jobId);
+          this.completed.add(key);
+        } else if (event === 'deduplicated') {
+          this.coalesced.add(key);
         }
         this.history.append({
           op: `ev-${id}`,
           client: 'queue-events',
-          key: args.jobId,
+          key,
           kind: `job-${event}`,
           invokeAt: Number(String(id).split('-')[0]),
           outcome: event === 'failed' ? 'fail' : 'ok',
@@ -386,20 +402,30 @@ export async function jobStates(stack: Stack, jobIds: string[]): Promise<Map<str
 }
 
 /**
- * Waits (at most `maxWaitMs`) for `minActive` jobs to be active in the aggregation queue, so a kill
- * lands while workers hold jobs and they stall; returns the active count at the end.
+ * Watches the aggregation queue's active jobs (at most `maxWaitMs`) and returns, as soon as there
+ * is one, the pids of the worker processes holding them (BullMQ's processedBy: the worker's name
+ * ends in its pid), so a kill aimed at one lands while it holds a job. Jobs are few and short (one
+ * fold at a time per partnership), so the watch is tight; empty when none was seen.
  */
-export async function busyMoment(stack: Stack, minActive: number, maxWaitMs: number): Promise<number> {
-  let active = 0;
-  await waitFor(
-    async () => {
-      active = (await queueCounts(stack))[QueueName.Aggregation].active;
-      return active >= minActive;
-    },
-    maxWaitMs,
-    50,
-  );
-  return active;
+export async function jobHolders(stack: Stack, maxWaitMs: number): Promise<number[]> {
+  const conn = new Redis(stack.redis.url, { maxRetriesPerRequest: 1 });
+  const q = new Queue(QueueName.Aggregation, { connection: conn, prefix: queuePrefix(stack.db.config) });
+  try {
+    const until = Date.now() + maxWaitMs;
+    do {
+      const pids = (await q.getActive())
+        .map((j) => Number(/-(\d+)$/.exec(j.processedBy ?? '')?.[1]))
+        .filter((pid) => pid > 0);
+      if (pids.length) {
+        return [...new Set(pids)];
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    } while (Date.now() < until);
+    return [];
+  } finally {
+    await q.close();
+    conn.disconnect();
+  }
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; returns the ms it took, or -1. */
@@ -451,7 +477,9 @@ export async function awaitQuiet(
   const jobsWaited = await waitFor(
     async () => {
       const rows = await query(`SELECT id FROM outbox WHERE kind = 'job' AND name = 'rollup-day'`);
-      const open = rows.map((r) => `outbox-${r.id}`).filter((j) => !jobLog.completed.has(j));
+      const open = rows
+        .map((r) => `outbox-${r.id}`)
+        .filter((j) => !jobLog.completed.has(j) && !jobLog.coalesced.has(j));
       const states = await jobStates(stack, open);
       if (![...states.values()].every((st) => st === 'completed' || st === 'failed')) {
         return false;
@@ -534,12 +562,7 @@ export function r1Violations(c: EffectCounts): number {
  */
 export async function r1Controls(stack: Stack, reports = 120): Promise<NegativeControl[]> {
   const label = `${stack.label}-control`;
-  const fleet = new WorkerFleet(
-    { ...stack.env, TEST_DEFECTS: 'fold-keeps-pending' },
-    stack.logDir,
-    label,
-    1,
-  );
+  const fleet = new WorkerFleet({ ...stack.env, TEST_DEFECTS: 'fold-keeps-pending' }, stack.logDir, label, 1);
   try {
     await fleet.waitAllReady(60_000);
     const partnership = await givenPartnership(stack.api);

@@ -2,8 +2,8 @@ import { apiLatencies, percentile } from '../lib/effects-checker';
 import { deriveSeed, FULL, History, recordResult, rng, scale, SPEC_TIMEOUT_MS } from '../lib/programme';
 import {
   awaitQuiet,
-  busyMoment,
   evaluate,
+  jobHolders,
   JobEventLog,
   r1Controls,
   r1Violations,
@@ -26,11 +26,12 @@ jest.setTimeout(SPEC_TIMEOUT_MS);
 const ID = 'R1';
 const SEED = deriveSeed(ID);
 const TABLETS = scale(8, 32);
-const TOTAL = scale(200, 2000);
-/** reports per second per tablet: quick 32/s in all for ~6 s, full 32/s for ~63 s */
+const TOTAL = scale(400, 2000);
+/** reports per second per tablet: quick 32/s in all for ~13 s, full 32/s for ~63 s */
 const RATE = scale(4, 1);
 const KILL_EVERY_MS = scale(2000, 5000);
-const MAX_KILLS = scale(4, 30);
+// a fold is a few ms and runs one at a time per partnership: enough kills that some land mid-job
+const MAX_KILLS = scale(6, 30);
 const RESPAWN_AFTER_MS = 1000;
 const DROP_SHARE = 0.1;
 const DUP_SHARE = 0.05;
@@ -66,10 +67,15 @@ describe('R1 worker processes SIGKILLed under report load', () => {
         if (loadDone) {
           return;
         }
-        // a random worker among those running (not one still booting), aimed at a busy moment (up
-        // to 1.5 s late) so the victim is likely to hold jobs
-        const active = await busyMoment(stack, 2, 1500);
-        await stack.fleet.killRandomReady(killRandom, RESPAWN_AFTER_MS, active);
+        // a worker holding a job as it is killed (watched for up to 1.5 s; else a random one among
+        // those running, not one still booting)
+        const holders = stack.fleet.slotsOf(await jobHolders(stack, 1500));
+        await stack.fleet.killRandomReady(
+          killRandom,
+          RESPAWN_AFTER_MS,
+          holders.length,
+          holders.length ? holders : undefined,
+        );
       }
     })();
     const keys = await runTablets(stack, history, {

@@ -6,8 +6,8 @@ import { readHistory } from '../lib/history-reader';
 import { deriveSeed, FULL, History, type NegativeControl, recordResult } from '../lib/programme';
 import {
   awaitQuiet,
-  busyMoment,
   evaluate,
+  jobHolders,
   JobEventLog,
   r1Controls,
   r1Violations,
@@ -117,7 +117,8 @@ describe('R6 soak at 30% of R1 load with R1 faults', () => {
         if (loadDone) {
           return;
         }
-        await stack.fleet.killRandomReady(() => 0, RESPAWN_AFTER_MS, await busyMoment(stack, 2, 1500), [1]);
+        const holders = await jobHolders(stack, 1500);
+        await stack.fleet.killRandomReady(() => 0, RESPAWN_AFTER_MS, holders.length, [1]);
       }
     })();
     const keys = await runTablets(stack, history, {

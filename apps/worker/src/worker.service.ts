@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '@app/config';
@@ -68,6 +69,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
           );
         },
         {
+          // recorded on each job it takes (processedBy): which process holds a job, for operators
+          name: `${hostname()}-${process.pid}`,
           connection,
           prefix: queuePrefix(this.config),
           concurrency: this.config.queue.concurrency,

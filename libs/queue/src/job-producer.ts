@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '@app/config';
 import { DEFAULT_JOB_OPTIONS } from './job-options';
-import { JOB_QUEUE, type JobName, type JobPayloads, QueueName } from './jobs';
+import { COALESCED, JOB_QUEUE, type JobName, type JobPayloads, QueueName } from './jobs';
 import { producerConnection, queuePrefix } from './queue-connection';
 
 /** The one way to enqueue: picks the queue, the job id and the options. */
@@ -31,7 +31,11 @@ export class JobProducer implements OnModuleDestroy {
   }
 
   async enqueue<J extends JobName>(name: J, data: JobPayloads[J], jobId: string): Promise<void> {
-    await this.queue(JOB_QUEUE[name]).add(name, data, { jobId });
+    const coalesceKey = (COALESCED[name] as ((d: JobPayloads[J]) => string) | undefined)?.(data);
+    await this.queue(JOB_QUEUE[name]).add(name, data, {
+      jobId,
+      ...(coalesceKey && { deduplication: { id: coalesceKey, keepLastIfActive: true } }),
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -58,6 +58,16 @@ export const JOB_QUEUE = {
 } as const satisfies { [J in JobName]: QueueName };
 
 /**
+ * Jobs that stand for every job of the same key: at most one runs and one waits per key (BullMQ's
+ * deduplication with keepLastIfActive). A rollup-day job folds all of its partnership's pending
+ * changes, so while one runs, the reports that arrive meanwhile need one more fold after it, not one
+ * each (under load they queued on the partnership's fold lock).
+ */
+export const COALESCED: { [J in JobName]?: (data: JobPayloads[J]) => string } = {
+  [JobName.RollupDay]: ({ partnershipId }) => `fold-${partnershipId}`,
+};
+
+/**
  * The recurring jobs, in one map: a fixed interval, or a cron pattern on London wall-clock time.
  * The worker schedules each at boot (BullMQ job schedulers, one per job name, so every worker
  * instance upserts the same one).

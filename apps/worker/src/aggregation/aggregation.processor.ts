@@ -7,7 +7,8 @@ import type { HandlerMap, QueueProcessor } from '../job-handler';
 /**
  * Keeps the statistics rollups. Every counted change to a report leaves a pending delta
  * (`stats_pending`, written in the report's own transaction); a rollup-day job (one per accepted
- * or amended report, through the outbox) folds the partnership's pending deltas into the rollups;
+ * or amended report, through the outbox; BullMQ coalesces those of a partnership to one running and
+ * one waiting, see COALESCED) folds the partnership's pending deltas into the rollups;
  * a scheduled fold-rollups job sweeps every partnership with deltas waiting each minute (reports
  * bulk-loaded by COPY, or whose job was lost); rebuild-rollups starts again from the raw table.
  * A delta is taken and added in one transaction, so a redelivered job changes nothing.
