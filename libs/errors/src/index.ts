@@ -4,3 +4,4 @@ export * from './error-code';
 export * from './error-response';
 export * from './validation';
 export * from './input-rules';
+export * from './compiled-validation';
