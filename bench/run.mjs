@@ -245,6 +245,9 @@ async function main() {
   try {
     await up('bench');
     startedServices = !before.pgUp || !before.redisUp;
+    // An empty bench Redis: the queue backlog a previous run left (its reports' jobs) would
+    // otherwise be worked off during this run's measurements.
+    spawnSync('redis-cli', ['-p', String(PROFILES.bench.redisPort), 'flushall']);
     const env = appEnv();
     const urls = serviceUrls('bench');
     if (flag('--fresh-db')) {
