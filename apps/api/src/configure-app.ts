@@ -11,30 +11,16 @@ import { join } from 'node:path';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
-import { AllExceptionsFilter, CompiledValidation, validationError, withoutInputRules } from '@app/errors';
+import { AllExceptionsFilter, validationError, withoutInputRules } from '@app/errors';
 import { NestLoggerAdapter, RequestContext } from '@app/logging';
 import { ApiModule } from './api.module';
 import { bodyGuardHook } from './http/body-guard';
+import { HubValidationPipe } from './http/validation.pipe';
 import { radioConnectSources } from './client-config/radio-connect-src';
 import { HttpMetrics } from './health/http-metrics';
 import { SIGNING_KEYS_PATH } from './packs/signing-keys.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
-
-/**
- * The global pipe: a validator compiled from the same decorators accepts valid input without
- * class-validator's per call work; class-validator judges (and words the errors for) the rest.
- */
-class HubValidationPipe extends ValidationPipe {
-  private readonly compiled = new CompiledValidation();
-
-  protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
-    if (options && CompiledValidation.mirrors(options) && this.compiled.isValid(object)) {
-      return [];
-    }
-    return super.validate(object, options);
-  }
-}
 
 class PipeWithoutInputRules extends ValidationPipe {
   protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {

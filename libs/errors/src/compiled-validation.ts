@@ -6,19 +6,25 @@ import {
   ValidationTypes,
 } from 'class-validator';
 
-type Metadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
-type Constraint = ReturnType<MetadataStorage['getTargetValidatorConstraints']>[number];
+type Validate = (value: unknown, args: ValidationArguments) => unknown;
 
 interface PropertyPlan {
   name: string;
-  conditions: Metadata[];
-  /** IS_DEFINED first, then the custom validations, each with its constraints resolved once */
-  checks: { metadata: Metadata; constraints: Constraint[] }[];
+  conditions: ((object: object, value: unknown) => boolean)[];
+  /** IS_DEFINED first, then the custom validations, each with its validators resolved once */
+  checks: {
+    validateIf?: (object: object, value: unknown) => boolean;
+    constraints: unknown[];
+    each: boolean;
+    validators: Validate[];
+  }[];
   nested: boolean;
+  /** an async constraint: class-validator decides */
+  async: boolean;
 }
 
 /** Per class: what class-validator would look up on every call, resolved once. */
-type ClassPlan = { known: Set<string>; properties: PropertyPlan[] } | null;
+type ClassPlan = { targetName: string; known: Set<string>; properties: PropertyPlan[] } | null;
 
 /**
  * A fast accept path compiled from the same class-validator decorators: `isValid(object)` is true
@@ -66,23 +72,34 @@ export class CompiledValidation {
       const grouped = this.storage.groupByPropertyName(metadatas);
       plan = metadatas.length
         ? {
+            targetName: target.name,
             known: new Set(Object.keys(grouped).filter((p) => grouped[p].length)),
             properties: Object.entries(grouped).map(([name, all]) => {
               const of = (type: string) => all.filter((m) => m.type === type);
+              const checks = [
+                ...of(ValidationTypes.IS_DEFINED),
+                ...of(ValidationTypes.CUSTOM_VALIDATION),
+              ].map((m) => ({
+                metadata: m,
+                constraints: this.storage.getTargetValidatorConstraints(m.constraintCls),
+              }));
               return {
                 name,
-                conditions: of(ValidationTypes.CONDITIONAL_VALIDATION),
-                checks: [...of(ValidationTypes.IS_DEFINED), ...of(ValidationTypes.CUSTOM_VALIDATION)].map(
-                  (metadata) => ({
-                    metadata,
-                    constraints: this.storage.getTargetValidatorConstraints(metadata.constraintCls),
-                  }),
+                conditions: of(ValidationTypes.CONDITIONAL_VALIDATION).map(
+                  (m) => m.constraints[0] as (object: object, value: unknown) => boolean,
                 ),
+                checks: checks.map(({ metadata, constraints }) => ({
+                  validateIf: metadata.validateIf,
+                  constraints: metadata.constraints,
+                  each: metadata.each === true,
+                  validators: constraints.map((c) => c.instance.validate.bind(c.instance) as Validate),
+                })),
                 nested: all.some(
                   (m) =>
                     m.type === ValidationTypes.NESTED_VALIDATION ||
                     m.type === ValidationTypes.PROMISE_VALIDATION,
                 ),
+                async: checks.some(({ constraints }) => constraints.some((c) => c.async)),
               };
             }),
           }
@@ -104,44 +121,39 @@ export class CompiledValidation {
     }
     const record = object as Record<string, unknown>;
     for (const p of plan.properties) {
-      if (!this.validProperty(object, record[p.name], p)) {
+      if (!this.validProperty(object, plan.targetName, record[p.name], p)) {
         return false;
       }
     }
     return true;
   }
 
-  private validProperty(object: object, value: unknown, p: PropertyPlan): boolean {
-    if (value instanceof Promise) {
+  private validProperty(object: object, targetName: string, value: unknown, p: PropertyPlan): boolean {
+    if (p.async || value instanceof Promise) {
       return false;
     }
-    for (const c of p.conditions) {
-      if (!(c.constraints[0] as (o: object, v: unknown) => boolean)(object, value)) {
+    for (const condition of p.conditions) {
+      if (!condition(object, value)) {
         return true; // e.g. IsOptional with no value: nothing else is checked
       }
     }
-    for (const { metadata, constraints } of p.checks) {
-      if (metadata.validateIf && !metadata.validateIf(object, value)) {
+    // one arguments object per property, its constraints set per check (validators read it at once)
+    const args: ValidationArguments = { targetName, property: p.name, object, value, constraints: [] };
+    const collection = Array.isArray(value) || value instanceof Set || value instanceof Map;
+    for (const check of p.checks) {
+      if (check.validateIf && !check.validateIf(object, value)) {
         continue;
       }
-      const args: ValidationArguments = {
-        targetName: object.constructor?.name,
-        property: metadata.propertyName,
-        object,
-        value,
-        constraints: metadata.constraints,
-      };
-      for (const constraint of constraints) {
-        if (constraint.async) {
-          return false;
-        }
-        const collection = Array.isArray(value) || value instanceof Set || value instanceof Map;
-        const values =
-          metadata.each && collection ? [...(value instanceof Map ? value.values() : value)] : [value];
-        for (const v of values) {
-          if (constraint.instance.validate(v, args) !== true) {
-            return false; // false, or a promise: class-validator decides
+      args.constraints = check.constraints;
+      for (const validate of check.validators) {
+        if (check.each && collection) {
+          for (const v of value instanceof Map ? value.values() : (value as Iterable<unknown>)) {
+            if (validate(v, args) !== true) {
+              return false;
+            }
           }
+        } else if (validate(value, args) !== true) {
+          return false; // false, or a promise: class-validator decides
         }
       }
     }

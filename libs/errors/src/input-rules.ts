@@ -145,11 +145,15 @@ export function IsZonedDateTime(range: DateRange, options?: ValidationOptions): 
 export function IsHumanText(options: ValidationOptions & { multiline?: boolean } = {}): PropertyDecorator {
   const { multiline = false, ...rest } = options;
   // a list's message is built from the whole list, its validation from each item
-  const problem = (v: unknown) =>
-    [v]
-      .flat()
-      .map((x) => (typeof x === 'string' ? humanTextProblem(x, multiline) : null))
-      .find((p) => p) ?? null;
+  const problem = (v: unknown) => {
+    for (const x of Array.isArray(v) ? v : [v]) {
+      const found = typeof x === 'string' ? humanTextProblem(x, multiline) : null;
+      if (found) {
+        return found;
+      }
+    }
+    return null;
+  };
   return rule('isHumanText', problem, rest);
 }
 
