@@ -97,14 +97,18 @@ export async function run(ctx) {
   }
   if (ctx.only.includes('Q4')) {
     const per10k = (r.q4.foldMs * 10_000) / Math.max(1, r.q4.added);
+    // the worker's minute sweep (FoldRollups) may fold some of them between the COPY and the timed fold
+    const raced = r.q4.folded !== r.q4.added;
     out.push({
       id: 'Q4',
       baselineText: 'absolute',
       measuredText: `${r.q4.folded.toLocaleString('en-GB')} new incidents folded in ${fmt(r.q4.foldMs, ' ms', 0)}`,
       ratioText: r.q4.added === 10_000 ? '—' : `≈${fmt(per10k, ' ms', 0)} per 10k`,
-      met: r.q4.added === 10_000 ? yesNo(r.q4.foldMs <= 250) : yesNo(per10k <= 250),
+      met: raced ? 'not measured' : r.q4.added === 10_000 ? yesNo(r.q4.foldMs <= 250) : yesNo(per10k <= 250),
       figures: r.q4,
-      note: `IncidentRollupRepository.fold of one throwaway partnership (200 stores) after a COPY of ${r.q4.added.toLocaleString('en-GB')} reports; the "POST throughput drops ≤ 10% meanwhile" half is not measured${sizeNote}`,
+      note: raced
+        ? `the worker's minute sweep folded ${(r.q4.added - r.q4.folded).toLocaleString('en-GB')} of the ${r.q4.added.toLocaleString('en-GB')} new reports between the COPY and the timed fold; run again`
+        : `IncidentRollupRepository.fold of one throwaway partnership (200 stores) after a COPY of ${r.q4.added.toLocaleString('en-GB')} reports; the "POST throughput drops ≤ 10% meanwhile" half is not measured${sizeNote}`,
     });
   }
   return out;
