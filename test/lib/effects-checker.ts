@@ -136,18 +136,17 @@ export function checkEffects(
     !unbalanced.has(`stats_days.value_pence/${r.partnershipId}/${r.day}`) &&
     !unbalanced.has(`stats_store_days/${r.storeId}/${r.day}`) &&
     ![...unbalanced].some((c) => c.startsWith(`incident_daily_counts/${r.storeId}/${r.day}/`));
+  startedAt.sort((a, b) => a.at - b.at);
   const partnershipOfJob = new Map(state.outbox.map((o) => [jobId(o.id), o.partnershipId]));
   /** the first job of the row's partnership to start after the row was published and complete */
   const coveringFold = (o: EffectState['outbox'][number]): number | undefined => {
-    const covering = startedAt
-      .filter(
-        (s) =>
-          o.publishedAt !== null &&
-          s.at >= o.publishedAt &&
-          partnershipOfJob.get(s.job) === o.partnershipId &&
-          completedAt.has(s.job),
-      )
-      .sort((a, b) => a.at - b.at)[0];
+    const covering = startedAt.find(
+      (s) =>
+        o.publishedAt !== null &&
+        s.at >= o.publishedAt &&
+        partnershipOfJob.get(s.job) === o.partnershipId &&
+        completedAt.has(s.job),
+    );
     return covering && completedAt.get(covering.job);
   };
   for (const r of state.reports) {

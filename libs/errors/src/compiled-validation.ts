@@ -76,30 +76,26 @@ export class CompiledValidation {
             known: new Set(Object.keys(grouped).filter((p) => grouped[p].length)),
             properties: Object.entries(grouped).map(([name, all]) => {
               const of = (type: string) => all.filter((m) => m.type === type);
-              const checks = [
-                ...of(ValidationTypes.IS_DEFINED),
-                ...of(ValidationTypes.CUSTOM_VALIDATION),
-              ].map((m) => ({
-                metadata: m,
-                constraints: this.storage.getTargetValidatorConstraints(m.constraintCls),
-              }));
+              const checks = [...of(ValidationTypes.IS_DEFINED), ...of(ValidationTypes.CUSTOM_VALIDATION)];
+              const constraintsOf = (m: (typeof checks)[number]) =>
+                this.storage.getTargetValidatorConstraints(m.constraintCls);
               return {
                 name,
                 conditions: of(ValidationTypes.CONDITIONAL_VALIDATION).map(
                   (m) => m.constraints[0] as (object: object, value: unknown) => boolean,
                 ),
-                checks: checks.map(({ metadata, constraints }) => ({
-                  validateIf: metadata.validateIf,
-                  constraints: metadata.constraints,
-                  each: metadata.each === true,
-                  validators: constraints.map((c) => c.instance.validate.bind(c.instance) as Validate),
+                checks: checks.map((m) => ({
+                  validateIf: m.validateIf,
+                  constraints: m.constraints,
+                  each: m.each === true,
+                  validators: constraintsOf(m).map((c) => c.instance.validate.bind(c.instance) as Validate),
                 })),
                 nested: all.some(
                   (m) =>
                     m.type === ValidationTypes.NESTED_VALIDATION ||
                     m.type === ValidationTypes.PROMISE_VALIDATION,
                 ),
-                async: checks.some(({ constraints }) => constraints.some((c) => c.async)),
+                async: checks.some((m) => constraintsOf(m).some((c) => c.async)),
               };
             }),
           }
@@ -163,8 +159,12 @@ export class CompiledValidation {
   /** ValidateNested: an object of a class with rules, or a collection of them (at any depth). */
   private validNested(value: unknown): boolean {
     if (Array.isArray(value) || value instanceof Set || value instanceof Map) {
-      const items = value instanceof Map ? [...value.values()] : [...value];
-      return items.every((item) => this.validNested(item));
+      for (const item of value instanceof Map ? value.values() : value) {
+        if (!this.validNested(item)) {
+          return false;
+        }
+      }
+      return true;
     }
     return value instanceof Object && !(value instanceof Promise) && this.validObject(value);
   }

@@ -1,4 +1,4 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError, ValidatorOptions } from 'class-validator';
 import { CompiledValidation } from '@app/errors';
 
@@ -7,10 +7,16 @@ import { CompiledValidation } from '@app/errors';
  * class-validator's per call work; class-validator judges (and words the errors for) the rest.
  */
 export class HubValidationPipe extends ValidationPipe {
-  private readonly compiled = new CompiledValidation();
+  /** decided once: the pipe's options do not change per request */
+  private readonly compiled: CompiledValidation | null;
+
+  constructor(options: ValidationPipeOptions) {
+    super(options);
+    this.compiled = CompiledValidation.mirrors(this.validatorOptions) ? new CompiledValidation() : null;
+  }
 
   protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
-    if (options && CompiledValidation.mirrors(options) && this.compiled.isValid(object)) {
+    if (this.compiled?.isValid(object)) {
       return [];
     }
     return super.validate(object, options);
