@@ -1,8 +1,10 @@
 // HTTP load generator in its own process (so its CPU can be sampled apart from the servers):
-// autocannon at fixed connections, -p 1, for a fixed duration and at most `maxRequests`.
+// autocannon at fixed connections, -p 1, for a fixed duration and at most `maxRequests`; or, with
+// `rate`, open-loop arrivals at that mean rate (paced.mjs).
 // Started by fork(); answers one {type:'result'} message, then exits.
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
+import { pacedLoad } from './paced.mjs';
 import { histogram, summarizeUs, encodeHistogram } from './stats.mjs';
 
 const spec = JSON.parse(process.env.BENCH_LOAD);
@@ -28,45 +30,62 @@ if (spec.idempotency) {
   };
 }
 
-const instance = autocannon(
-  {
-    url: target.origin,
-    connections: spec.connections,
-    pipelining: spec.pipelining ?? 1,
-    duration: spec.duration,
-    amount: spec.maxRequests,
-    overallRate: spec.overallRate,
-    timeout: 10,
-    requests: [request],
-    excludeErrorStats: false,
-  },
-  (err, result) => {
-    if (err) {
-      process.send({ type: 'error', message: String(err.stack ?? err) });
-      process.exit(1);
-    }
-    const lat = summarizeUs(h);
+if (spec.rate) {
+  const headers = (i) => ({
+    ...request.headers,
+    ...(spec.idempotency ? { 'idempotency-key': `bench-${keyPrefix}-${i}` } : {}),
+  });
+  pacedLoad({ ...spec, seed: spec.seed ?? 1 }, headers).then(({ histogram: paced, ...result }) =>
     process.send(
-      {
-        type: 'result',
-        requests: result.requests.total,
-        seconds: result.duration,
-        rps: result.requests.total / result.duration,
-        ok: result['2xx'],
-        non2xx: result.non2xx,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        statuses,
-        latency: lat,
-        histogram: encodeHistogram(h),
-      },
+      { type: 'result', ...result, latency: summarizeUs(paced), histogram: encodeHistogram(paced) },
       () => process.exit(0),
-    );
-  },
-);
-instance.on('response', (_client, status, _bytes, responseTimeMs) => {
-  statuses[status] = (statuses[status] ?? 0) + 1;
-  h.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
-});
-// Hard stop: duration plus a margin, whatever autocannon does.
-setTimeout(() => instance.stop(), (spec.duration + 15) * 1000).unref();
+    ),
+  );
+} else {
+  runAutocannon();
+}
+
+function runAutocannon() {
+  const instance = autocannon(
+    {
+      url: target.origin,
+      connections: spec.connections,
+      pipelining: spec.pipelining ?? 1,
+      duration: spec.duration,
+      amount: spec.maxRequests,
+      overallRate: spec.overallRate,
+      timeout: 10,
+      requests: [request],
+      excludeErrorStats: false,
+    },
+    (err, result) => {
+      if (err) {
+        process.send({ type: 'error', message: String(err.stack ?? err) });
+        process.exit(1);
+      }
+      const lat = summarizeUs(h);
+      process.send(
+        {
+          type: 'result',
+          requests: result.requests.total,
+          seconds: result.duration,
+          rps: result.requests.total / result.duration,
+          ok: result['2xx'],
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          statuses,
+          latency: lat,
+          histogram: encodeHistogram(h),
+        },
+        () => process.exit(0),
+      );
+    },
+  );
+  instance.on('response', (_client, status, _bytes, responseTimeMs) => {
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    h.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
+  });
+  // Hard stop: duration plus a margin, whatever autocannon does.
+  setTimeout(() => instance.stop(), (spec.duration + 15) * 1000).unref();
+}
