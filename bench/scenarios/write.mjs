@@ -126,7 +126,10 @@ async function profiled(ctx, load) {
     [ctx.apps.api.pid, ctx.apps.worker.pid],
     load,
   );
-  const cpuSummary = summariseCpu(await cpu.stop());
+  const raw = await cpu.stop();
+  // the whole profile too, for DevTools or a call-tree reading
+  writeFileSync(join(ctx.logDir, 'api-D1.cpuprofile'), JSON.stringify(raw));
+  const cpuSummary = summariseCpu(raw);
   const file = join(ctx.logDir, 'profile-D1.md');
   writeFileSync(
     file,
