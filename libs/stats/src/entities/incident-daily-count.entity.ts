@@ -1,30 +1,22 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { IncidentType } from '@app/incidents';
 
 /**
- * Aggregation effect: reports per partnership, store, London day and type, recomputed by the
- * worker. The unique key makes a replayed job a no-op.
+ * Aggregation effect: reports per partnership, store, London day and type, added to by the
+ * worker's folds. Keyed by those four (the folds' conflict target; no surrogate id).
  */
 @Entity('incident_daily_counts')
-@Index(
-  'incident_daily_counts_partnership_id_store_id_day_type_idx',
-  ['partnershipId', 'storeId', 'day', 'type'],
-  { unique: true },
-)
 export class IncidentDailyCount {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid')
+  @PrimaryColumn('uuid')
   partnershipId: string;
 
-  @Column('uuid')
+  @PrimaryColumn('uuid')
   storeId: string;
 
-  @Column('date')
+  @PrimaryColumn('date')
   day: string;
 
-  @Column({ type: 'enum', enum: IncidentType, enumName: 'incident_type' })
+  @PrimaryColumn({ type: 'enum', enum: IncidentType, enumName: 'incident_type' })
   type: IncidentType;
 
   @Column('int')

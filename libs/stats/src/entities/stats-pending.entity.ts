@@ -11,7 +11,8 @@ import { IncidentTrigger, IncidentType, InjuryLevel, WeaponKind } from '@app/inc
 @Index('stats_pending_partnership_id_idx', ['partnershipId'])
 @Check('stats_pending_sign_check', 'sign IN (-1, 1)')
 export class StatsPending {
-  @PrimaryGeneratedColumn('uuid')
+  /** sequential, so the queue's index grows at one end */
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
 
   @Column('uuid')
