@@ -104,9 +104,9 @@ const foldSql = (keep: boolean) => {
   month_dims AS (${monthDimsSql('month_cells', true)}
   ),
   stores AS (
-    INSERT INTO stats_store_days (store_id, day, partnership_id, ${COLS})
-    SELECT i.store_id, i.day, i.partnership_id, ${DELTAS} FROM i GROUP BY 1, 2, 3
-    ON CONFLICT (store_id, day) DO UPDATE SET ${ADD('stats_store_days')}
+    INSERT INTO stats_store_days (partnership_id, day, store_id, ${COLS})
+    SELECT i.partnership_id, i.day, i.store_id, ${DELTAS} FROM i GROUP BY 1, 2, 3
+    ON CONFLICT (partnership_id, day, store_id) DO UPDATE SET ${ADD('stats_store_days')}
   ),
   counts AS (
     INSERT INTO incident_daily_counts (partnership_id, store_id, day, type, count, value_pence)

@@ -186,16 +186,15 @@ measureColumns(StatsMonthDim.prototype);
 
 /** Per store and day, for a partnership's own hot spots (never shown to analysts). */
 @Entity('stats_store_days')
-@Index('stats_store_days_partnership_id_day_idx', ['partnershipId', 'day'])
 export class StatsStoreDay {
   @PrimaryColumn('uuid')
-  storeId: string;
+  partnershipId: string;
 
   @PrimaryColumn('date')
   day: string;
 
-  @Column('uuid')
-  partnershipId: string;
+  @PrimaryColumn('uuid')
+  storeId: string;
 
   [measure: string]: unknown;
 }
