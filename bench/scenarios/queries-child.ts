@@ -7,7 +7,7 @@
  * once per (seed, count, SYNTHETIC_VERSION) in one transaction and recorded under .data/bench/datasets/.
  */
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -55,12 +55,22 @@ async function dataset(
   const dir = join(process.env.BENCH_ROOT ?? '.', '.data', 'bench', 'datasets');
   const key = `incidents-v${SYNTHETIC_VERSION}-seed${m.seed}-n${m.count}`;
   const marker = join(dir, `${key}.json`);
-  // Each size is a world of its own (one seed serves every size): a dataset left by an
-  // interrupted run (no marker) is removed and generated again, never another size's.
+  // Each size is a world of its own, and one seed serves every size, so two sizes' reports share
+  // ids: before a size is generated, every world of the seed (another size's, or this size's left
+  // by an interrupted run with no marker) is removed with its marker. One dataset at a time.
   const slugPrefix = `synthetic-${m.seed}-n${m.count}`;
   if (!existsSync(marker)) {
-    for (let p = 0; p < PARTNERSHIPS; p++) {
-      await dropWorld(owner, `${slugPrefix}-${p}`);
+    const { rows } = await owner.query(`SELECT slug FROM partnerships WHERE starts_with(slug, $1)`, [
+      `synthetic-${m.seed}-n`,
+    ]);
+    for (const { slug } of rows as { slug: string }[]) {
+      await dropWorld(owner, slug);
+    }
+    const sameSeed = `incidents-v${SYNTHETIC_VERSION}-seed${m.seed}-n`;
+    for (const f of existsSync(dir) ? readdirSync(dir) : []) {
+      if (f.startsWith(sameSeed)) {
+        rmSync(join(dir, f));
+      }
     }
   }
   if (existsSync(marker)) {
@@ -197,7 +207,9 @@ async function dropWorld(owner: Client, slug: string): Promise<void> {
   }
   const id = rows[0].id as string;
   for (const t of [
+    'subject_incidents',
     'incidents',
+    'subjects',
     'stats_days',
     'stats_months',
     'stats_month_dims',
