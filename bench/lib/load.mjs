@@ -53,7 +53,6 @@ function runAutocannon() {
       pipelining: spec.pipelining ?? 1,
       duration: spec.duration,
       amount: spec.maxRequests,
-      overallRate: spec.overallRate,
       timeout: 10,
       requests: [request],
       excludeErrorStats: false,
