@@ -38,9 +38,11 @@ export function pacedLoad(
   const start = performance.now();
   const end = start + duration * 1000;
   let outstanding = 0;
+  let arriving = true;
   return new Promise((resolve) => {
+    // by flags, not the clock: a timer may fire a fraction of a millisecond before `end`
     const finish = () => {
-      if (outstanding === 0 && performance.now() >= end) {
+      if (outstanding === 0 && !arriving) {
         agent.destroy();
         resolve({ ...result, seconds: duration, rps: result.requests / duration, statuses, histogram: h });
       }
@@ -91,7 +93,8 @@ export function pacedLoad(
       if (due < end) {
         setTimeout(tick, Math.max(0, due - performance.now()));
       } else {
-        setTimeout(finish, Math.max(0, end - performance.now()));
+        arriving = false;
+        finish();
       }
     };
     tick();
