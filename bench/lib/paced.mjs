@@ -5,19 +5,12 @@
 // lets every connection send its share of the second back to back at the top of each second, so at
 // 70% of the maximum most requests met a saturated server.
 import http from 'node:http';
-import { histogram } from './stats.mjs';
+import { deriveSeed, histogram } from './stats.mjs';
 
-/** Exponential gaps from a seeded generator (mulberry32), so runs are repeatable. */
+/** Exponential gaps, the n-th drawn from the seed (the bench's own seeding), so runs repeat. */
 function gaps(seed, meanMs) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return -Math.log(1 - u) * meanMs;
-  };
+  let n = 0;
+  return () => -Math.log(1 - deriveSeed(seed, String(n++)) / 2 ** 32) * meanMs;
 }
 
 /**
