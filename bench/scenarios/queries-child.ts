@@ -16,7 +16,16 @@ import { dataSourceOptions, SystemDb, TenantDb } from '@app/database';
 import { ALL_ENTITIES } from '@app/schema';
 import { DEFAULT_SERIAL_SETTINGS, SerialOffenderRepository } from '@app/offenders';
 import { IncidentRollupRepository, StatsRepository } from '@app/stats';
-import { copyIncidents, createSyntheticWorld, SYNTHETIC_VERSION, type SyntheticWorld } from '@app/synthetic';
+import {
+  copyIncidents,
+  createOffenderSubjects,
+  createSyntheticWorld,
+  generateIncidents,
+  INCIDENT_COPY_COLUMNS,
+  incidentValues,
+  SYNTHETIC_VERSION,
+  type SyntheticWorld,
+} from '@app/synthetic';
 
 interface Msg {
   type: string;
@@ -28,6 +37,8 @@ interface Msg {
   reps: number;
   reporterId: string;
   foldCount: number;
+  /** D4: rows imported one per INSERT transaction, by 500-row INSERTs and by COPY */
+  importRows: { single: number; multi: number; copy: number };
 }
 
 const FROM = '2023-01-01';
@@ -65,6 +76,11 @@ async function dataset(
     ]);
     for (const { slug } of rows as { slug: string }[]) {
       await dropWorld(owner, slug);
+    }
+    if (rows.length) {
+      // the dropped world's dead rows (and an interrupted load's) slowed every foreign-key check
+      // of the next load: a 10M load stalled in them until the tables were vacuumed
+      await owner.query('VACUUM (ANALYZE) incidents, subjects, subject_incidents');
     }
     const sameSeed = `incidents-v${SYNTHETIC_VERSION}-seed${m.seed}-n`;
     for (const f of existsSync(dir) ? readdirSync(dir) : []) {
@@ -229,6 +245,72 @@ async function dropWorld(owner: Client, slug: string): Promise<void> {
   await owner.query(`DELETE FROM partnerships WHERE id = $1`, [id]);
 }
 
+/**
+ * D4: a bulk import into the real incidents table (its indexes, foreign keys and statistics
+ * trigger) of a throwaway partnership, three ways, each statement its own transaction: one row per
+ * INSERT, 500-row INSERTs, and COPY (copyIncidents, the loader the datasets use, its offender
+ * subjects included). Rows per second of each.
+ */
+async function bulkImport(owner: Client, m: Msg): Promise<Record<string, unknown>> {
+  const seed = m.seed + 2;
+  const slug = `synthetic-${seed}-0`;
+  await dropWorld(owner, slug);
+  const world = await createSyntheticWorld(owner, seed, 1, STORES, m.reporterId);
+  const options = (k: number, count: number) => ({ seed: seed * 10 + k, count, from: '2025-11-01', days: 30 });
+  const columns = INCIDENT_COPY_COLUMNS.split(', ').length;
+  const insert = (rows: number) =>
+    `INSERT INTO incidents (${INCIDENT_COPY_COLUMNS}) VALUES ${Array.from(
+      { length: rows },
+      (_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(', ')})`,
+    ).join(', ')}`;
+  const timed = async (work: () => Promise<void>): Promise<number> => {
+    const t = nowMs();
+    await work();
+    return nowMs() - t;
+  };
+  try {
+    const single = options(1, m.importRows.single);
+    await createOffenderSubjects(owner, world, single);
+    const one = { name: 'd4-one-row', text: insert(1) };
+    const singleMs = await timed(async () => {
+      for (const i of generateIncidents(world, single)) {
+        await owner.query({ ...one, values: incidentValues(i, m.reporterId) });
+      }
+    });
+    const multi = options(2, m.importRows.multi);
+    await createOffenderSubjects(owner, world, multi);
+    const batch = { name: 'd4-500-rows', text: insert(500) };
+    const multiMs = await timed(async () => {
+      let values: unknown[] = [];
+      for (const i of generateIncidents(world, multi)) {
+        values.push(...incidentValues(i, m.reporterId));
+        if (values.length === 500 * columns) {
+          await owner.query({ ...batch, values });
+          values = [];
+        }
+      }
+      if (values.length) {
+        await owner.query(insert(values.length / columns), values);
+      }
+    });
+    const copyMs = await timed(async () => {
+      await copyIncidents(owner, world, options(3, m.importRows.copy));
+    });
+    const rate = (rows: number, ms: number) => Math.round((rows / ms) * 1000);
+    return {
+      rows: m.importRows,
+      ms: { single: Math.round(singleMs), multi: Math.round(multiMs), copy: Math.round(copyMs) },
+      rowsPerSecond: {
+        single: rate(m.importRows.single, singleMs),
+        multi: rate(m.importRows.multi, multiMs),
+        copy: rate(m.importRows.copy, copyMs),
+      },
+    };
+  } finally {
+    await dropWorld(owner, slug).catch((e: unknown) => trace(`cleanup failed: ${String(e)}`));
+  }
+}
+
 async function main(m: Msg): Promise<Record<string, unknown>> {
   const config = AppConfig.fromProcess();
   const owner = new Client({ connectionString: config.db.migrationUrl });
@@ -320,7 +402,10 @@ async function main(m: Msg): Promise<Record<string, unknown>> {
     await dropWorld(owner, `synthetic-${q4Seed}-0`).catch((e: unknown) =>
       trace(`cleanup failed: ${String(e)}`),
     );
+    const d4 = await bulkImport(owner, m).catch((e: unknown) => ({ error: String((e as Error)?.message ?? e) }));
+    trace(`D4 done: ${JSON.stringify(d4)}`);
     return {
+      d4,
       dataset: info,
       initialFoldMs: Math.round(initialFoldMs),
       q3: {

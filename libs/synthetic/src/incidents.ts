@@ -192,10 +192,8 @@ export function* generateIncidents(world: SyntheticWorld, o: GenerateOptions): G
 
 const csv = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/** One incident as a CSV line for `COPY incidents (INCIDENT_COPY_COLUMNS) FROM STDIN (FORMAT csv)`. */
-export function incidentCsvLine(i: SyntheticIncident, reporterId: string): string {
-  const at = i.occurredAt.toISOString();
-  const created = new Date(i.occurredAt.getTime() + 600_000).toISOString();
+/** One incident's values, in the order of INCIDENT_COPY_COLUMNS (as text where COPY would parse them). */
+export function incidentValues(i: SyntheticIncident, reporterId: string): (string | number | boolean | null)[] {
   const goods =
     i.valuePence > 0
       ? JSON.stringify([
@@ -213,21 +211,31 @@ export function incidentCsvLine(i: SyntheticIncident, reporterId: string): strin
     i.partnershipId,
     i.storeId,
     i.status,
-    csv(`{${i.types.join(',')}}`),
-    csv(`{${i.triggers.join(',')}}`),
+    `{${i.types.join(',')}}`,
+    `{${i.triggers.join(',')}}`,
     i.weapon,
     i.injury,
-    csv(goods),
+    goods,
     i.valuePence,
-    at,
-    created,
+    i.occurredAt.toISOString(),
+    new Date(i.occurredAt.getTime() + 600_000).toISOString(),
     'Synthetic incident',
-    i.offenderId ?? '',
+    i.offenderId,
     i.policeReported,
     i.policeAttended,
     reporterId,
     'user',
-  ].join(',');
+  ];
+}
+
+/** The values that may hold a comma or a quote: types, triggers, goods. */
+const QUOTED = new Set([4, 5, 8]);
+
+/** One incident as a CSV line for `COPY incidents (INCIDENT_COPY_COLUMNS) FROM STDIN (FORMAT csv)`. */
+export function incidentCsvLine(i: SyntheticIncident, reporterId: string): string {
+  return incidentValues(i, reporterId)
+    .map((v, k) => (v === null ? '' : QUOTED.has(k) ? csv(String(v)) : String(v)))
+    .join(',');
 }
 
 /**

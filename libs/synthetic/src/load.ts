@@ -14,6 +14,8 @@ import {
   truthFrom,
 } from './incidents';
 
+const ROWS_PER_COPY = 250_000;
+
 /**
  * Streams generated incidents into PostgreSQL with COPY FROM STDIN (as the table owner: COPY
  * bypasses nothing the owner could not do). Returns the checksum and the planted serial offenders.
@@ -26,9 +28,18 @@ export async function copyIncidents(
   const hash = createHash('sha256');
   const per = new Map<string, { n: number; p: string }>();
   const rows = generateIncidents(world, o);
+  let left = true;
+  // One COPY statement per ROWS_PER_COPY rows: PostgreSQL queues each row's foreign-key checks to
+  // the end of its statement, and one queue of 10M rows stalled the load for tens of minutes.
   function* lines(): Generator<string> {
     let batch: string[] = [];
-    for (const i of rows) {
+    for (let n = 0; n < ROWS_PER_COPY; n++) {
+      const next = rows.next();
+      if (next.done) {
+        left = false;
+        break;
+      }
+      const i = next.value;
       const line = incidentCsvLine(i, world.reporterId) + '\n';
       hash.update(line);
       if (i.offenderId) {
@@ -46,7 +57,23 @@ export async function copyIncidents(
       yield batch.join('');
     }
   }
-  // incidents name subjects of their own partnership (a composite foreign key): create them first
+  await createOffenderSubjects(client, world, o);
+  while (left) {
+    const sink = client.query(copyFrom(`COPY incidents (${INCIDENT_COPY_COLUMNS}) FROM STDIN (FORMAT csv)`));
+    await pipeline(Readable.from(lines()), sink);
+  }
+  return truthFrom(o, hash.digest('hex'), per);
+}
+
+/**
+ * The generator's offenders as ID-sought subjects: incidents name subjects of their own partnership
+ * (a composite foreign key), so these come first.
+ */
+export async function createOffenderSubjects(
+  client: Client | PoolClient,
+  world: SyntheticWorld,
+  o: GenerateOptions,
+): Promise<void> {
   const description = {
     apparentAgeRange: null,
     height: null,
@@ -65,9 +92,6 @@ export async function copyIncidents(
       [ids, partnershipId, JSON.stringify(description), world.reporterId],
     );
   }
-  const sink = client.query(copyFrom(`COPY incidents (${INCIDENT_COPY_COLUMNS}) FROM STDIN (FORMAT csv)`));
-  await pipeline(Readable.from(lines()), sink);
-  return truthFrom(o, hash.digest('hex'), per);
 }
 
 /**
