@@ -43,7 +43,7 @@ const CFG = quick
       writeS: 3,
       pgbenchS: 3,
       jobs: { noop: 1000, fnJobs: 200, latencyS: 2, enqueue: 500 },
-      radio: { sizes: [100, 300], broadcasts: 6, intervalMs: 100, clientProcs: 1 },
+      radio: { sizes: [100, 300], broadcasts: 6, intervalMs: 100, clientProcs: 1, steadyS: 5 },
       storm: { sockets: Number(opt('--storm-sockets', 300)), coalesce: opt('--storm-coalesce', 'true'), behind: Number(opt('--storm-behind', 200)) },
       composite: { tablets: 100, s: 3, alerts: 4 },
       queries: { incidents: 20_000, statsIncidents: 50_000 },
@@ -58,7 +58,7 @@ const CFG = quick
       writeS: 10,
       pgbenchS: 15,
       jobs: { noop: 20000, fnJobs: 2000, latencyS: 8, enqueue: 5000 },
-      radio: { sizes: [1000, 5000], broadcasts: 30, intervalMs: 200, clientProcs: 2 },
+      radio: { sizes: [1000, 5000], broadcasts: 30, intervalMs: 200, clientProcs: 2, steadyS: 15 },
       storm: { sockets: Number(opt('--storm-sockets', 5000)), coalesce: opt('--storm-coalesce', 'true'), behind: Number(opt('--storm-behind', 200)) },
       composite: { tablets: 500, s: 15, alerts: 30 },
       queries: { incidents: 1_000_000, statsIncidents: 10_000_000 },
@@ -68,7 +68,7 @@ const CFG = quick
 
 /** Scenario modules, in run order; each has its own deadline. */
 const SCENARIOS = [
-  { file: 'http.mjs', budgetS: quick ? 35 : 240 },
+  { file: 'http.mjs', budgetS: quick ? 45 : 330 },
   { file: 'write.mjs', budgetS: quick ? 35 : 300 },
   { file: 'queue.mjs', budgetS: quick ? 25 : 150 },
   { file: 'radio.mjs', budgetS: quick ? 50 : 480 },
@@ -79,7 +79,7 @@ const SCENARIOS = [
   { file: 'queries.mjs', budgetS: quick ? 60 : 600 },
 ];
 
-const PORTS = { api: 3490, radio1: 3491, radio2: 3492, bhttp: 3493, bpg: 3494, bws: 3495, h3: 3496, inspect: 3497 };
+const PORTS = { api: 3490, radio1: 3491, radio2: 3492, bhttp: 3493, bpg: 3494, bws: 3495, h3: 3496, inspect: 3497, h5: 3498 };
 // --profile: the api runs with its inspector open, and D1 adds a profiled run (bench/lib/profile.mjs)
 const profiling = flag('--profile');
 const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;

@@ -1,17 +1,19 @@
 // H1: the api's GET /health (Nest + Fastify, every global hook) vs B-http (bare Fastify 5).
 // H3: Nest + Fastify POST /incidents with the real DTO and the DB stubbed, with vs without the
 //     api's global pipe. H4: the compiled validator against class-validator on the real DTO (in process).
+// H5: the api's GET /health with its one request line per response (LOG_LEVEL=info) vs without it
+//     (LOG_LEVEL=warn): two fresh api processes, the same build.
 import { incidentBody } from '../lib/body.mjs';
-import { fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
+import { fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startApp, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
 import { nextMessage, stop } from '../lib/proc.mjs';
 import { round } from '../lib/stats.mjs';
 
-export const IDS = ['H1', 'H3', 'H4'];
+export const IDS = ['H1', 'H3', 'H4', 'H5'];
 
 export async function run(ctx) {
   // each row is recorded as soon as it is measured, so a later timeout keeps it
   const out = [];
-  for (const [id, fn] of [['H4', h4], ['H1', h1], ['H3', h3]]) {
+  for (const [id, fn] of [['H4', h4], ['H1', h1], ['H3', h3], ['H5', h5]]) {
     if (ctx.only.includes(id)) {
       const row = await fn(ctx);
       ctx.record(row);
@@ -139,6 +141,41 @@ async function h4(ctx) {
       cand: { opsPerSecond: round(cand.ops, 0), usPerDto: round(cand.usPerOp, 3), n: cand.n },
     },
     note: "the real CreateIncidentRequest, already transformed, validated in a tight loop in one process: class-validator's validate with the pipe's options against the api's compiled validator (CompiledValidation, built from the same decorators; class-validator still judges and words invalid input)",
+  };
+}
+
+async function h5(ctx) {
+  const { cfg } = ctx;
+  const serve = (level, port) =>
+    startApp(ctx, `h5-${level}`, 'api', { API_PORT: String(port), LOG_LEVEL: level }, `http://127.0.0.1:${port}/health`);
+  const quiet = await serve('warn', ctx.ports.h5);
+  const logging = await serve('info', ctx.ports.h5 + 10);
+  const load = (server, port, d) =>
+    runLoad(ctx, { url: `http://127.0.0.1:${port}/health`, connections: 50, pipelining: 1, duration: d }, [server.pid]);
+  await load(quiet, ctx.ports.h5, cfg.warmupS);
+  await load(logging, ctx.ports.h5 + 10, cfg.warmupS);
+  const base = [];
+  const cand = [];
+  for (let i = 0; i < ctx.pairs; i++) {
+    base.push(await load(quiet, ctx.ports.h5, cfg.httpS));
+    cand.push(await load(logging, ctx.ports.h5 + 10, cfg.httpS));
+  }
+  await stop(quiet);
+  await stop(logging);
+  const rps = summarizePairs(base, cand, (r) => r.okRps);
+  const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
+  return {
+    id: 'H5',
+    baselineText: `no request line ${fmt(rps.base.median, ' req/s', 0)}`,
+    measuredText: `one pino line per request ${fmt(rps.cand.median, ' req/s', 0)}${spreadText(rps.cand.spread)}`,
+    ratioText: `${pct(rps.ratio)} (costs ${pct(1 - rps.ratio)})`,
+    met: yesNo(rps.ratio >= 0.9),
+    ratio: rps.ratio,
+    figures: { rps },
+    reps: { base: strip(base), cand: strip(cand) },
+    generatorCpuPct: genCpu,
+    void: genCpu > GENERATOR_VOID_PCT,
+    note: `the api's GET /health (every global hook), LOG_LEVEL=info (the request line, asynchronous pino to a file) against LOG_LEVEL=warn, two fresh api processes; autocannon 50 conns -p 1, ${cfg.httpS} s per side, ${ctx.pairs} pair(s); generator CPU up to ${genCpu}% of a core`,
   };
 }
 

@@ -1,16 +1,16 @@
 // Q3: statistics over the synthetic dataset (10M incidents in full mode) from the rollups vs the
 // same figures from the raw table. Q4: folding 10k new incidents into the rollups.
-// Q1/Q2: serial-offender detection (see the row notes for why they are not measured yet).
+// Q1/Q2: serial-offender detection. D4: a bulk import into incidents, COPY against INSERTs.
 // The work runs in queries-child.ts through ts-node, using libs/synthetic and libs/database.
 import { fmt, yesNo } from '../lib/harness.mjs';
 import { ask, nextMessage, startTsChild } from '../lib/proc.mjs';
 import { round } from '../lib/stats.mjs';
 
-export const IDS = ['Q1', 'Q2', 'Q3', 'Q4'];
+export const IDS = ['Q1', 'Q2', 'Q3', 'Q4', 'D4'];
 
 export async function run(ctx) {
   const out = [];
-  if (!['Q1', 'Q2', 'Q3', 'Q4'].some((id) => ctx.only.includes(id))) {
+  if (!IDS.some((id) => ctx.only.includes(id))) {
     return out;
   }
   const child = startTsChild(ctx, 'queries', 'bench/scenarios/queries-child.ts');
@@ -30,6 +30,7 @@ export async function run(ctx) {
       reps: ctx.quick ? 2 : 5,
       reporterId: ctx.ids.actorId,
       foldCount: ctx.quick ? 2000 : 10_000,
+      importRows: ctx.quick ? { single: 200, multi: 2000, copy: 10_000 } : { single: 2000, multi: 20_000, copy: 100_000 },
     },
     'done',
     4 * 3_600_000,
@@ -110,6 +111,24 @@ export async function run(ctx) {
         ? `the worker's minute sweep folded ${(r.q4.added - r.q4.folded).toLocaleString('en-GB')} of the ${r.q4.added.toLocaleString('en-GB')} new reports between the COPY and the timed fold; run again`
         : `IncidentRollupRepository.fold of one throwaway partnership (200 stores) after a COPY of ${r.q4.added.toLocaleString('en-GB')} reports; the "POST throughput drops ≤ 10% meanwhile" half is not measured${sizeNote}`,
     });
+  }
+  if (ctx.only.includes('D4')) {
+    const d4 = r.d4;
+    if (d4.error) {
+      out.push({ id: 'D4', met: 'not measured', note: `bulk import failed: ${d4.error}` });
+    } else {
+      const { single, multi, copy } = d4.rowsPerSecond;
+      out.push({
+        id: 'D4',
+        baselineText: `one row per INSERT ${fmt(single, ' rows/s', 0)}; 500-row INSERT ${fmt(multi, ' rows/s', 0)}`,
+        measuredText: `COPY ${fmt(copy, ' rows/s', 0)}`,
+        ratioText: `${fmt(copy / single, '×', 1)} one-row; ${fmt(copy / multi, '×', 2)} 500-row`,
+        met: yesNo(copy >= 20 * single && copy >= 2 * multi),
+        ratio: round(copy / single, 2),
+        figures: d4,
+        note: `into the real incidents table (indexes, foreign keys, the statistics trigger) of a throwaway partnership of 200 stores, each statement its own transaction: ${d4.rows.single.toLocaleString('en-GB')} rows one per INSERT, ${d4.rows.multi.toLocaleString('en-GB')} in 500-row INSERTs, ${d4.rows.copy.toLocaleString('en-GB')} by COPY (libs/synthetic's loader, its offender subjects included); the hub has no import endpoint yet, so this is the path one would take`,
+      });
+    }
   }
   return out;
 }

@@ -1,7 +1,8 @@
 // W1/W2 fan-out from one emit (Redis emitter, as the worker's relay publishes) to N socket.io
 // clients on the real radio, vs B-ws (raw ws broadcast to N clients) in the same run; W5 the same
 // N split over two radio instances (Redis adapter); W4 RSS per idle connection; W8 a burst of 10
-// alerts in 100 ms. Three client sets stay connected and are measured in rounds (ws, one
+// alerts in 100 ms; W3 one alert a second to N sockets for a while: the radio's CPU and event-loop
+// delay (prom-client's monitorEventLoopDelay, read from its /metrics). Three client sets stay connected and are measured in rounds (ws, one
 // instance, two instances), each set listening to its own room so an emit reaches only its set:
 //   ws  -> B-ws server
 //   S1  -> radio-1 only, Riverside shopworker (store room A)
@@ -10,10 +11,10 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fmt, startApp, startServer, yesNo } from '../lib/harness.mjs';
-import { ask, nextMessage, rssBytes, sleep, stop, waitHttp } from '../lib/proc.mjs';
+import { ask, cpuSeconds, nextMessage, rssBytes, sleep, stop, waitHttp } from '../lib/proc.mjs';
 import { decodeHistogram, histogram, median, round, summarizeUs } from '../lib/stats.mjs';
 
-export const IDS = ['W1', 'W2', 'W4', 'W5', 'W8'];
+export const IDS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W8'];
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 const MESSAGE = 'Assistance requested at the tills: man in grey hoodie threatening staff, heading for the car park. Please attend or call 999.';
 
@@ -96,8 +97,12 @@ export async function run(ctx) {
         sum[side] = combine(reps[side]);
       }
       let burst = null;
+      let steady = null;
       if (n === sizes.at(-1)) {
         burst = await burst_(procs, sides.s1, n);
+        if (ctx.only.includes('W3')) {
+          steady = await steady_(procs, sides.s1, n, radio1.pid, `${r1}/metrics`, cfg.radio.steadyS);
+        }
       }
       results[n] = {
         connectMs: { ws: tWs, s1: tS1, s2: tS2 },
@@ -107,6 +112,7 @@ export async function run(ctx) {
         },
         sum,
         burst,
+        steady,
       };
       await closeSet('ws');
       await closeSet('s1');
@@ -146,6 +152,18 @@ export async function run(ctx) {
         ratio: round(ratio, 3),
         figures: results[big],
         note: `clients in ${cfg.radio.clientProcs} process(es); connect time ${results[big].connectMs.s1} ms for ${big} sockets${quickNote}`,
+      });
+    }
+    if (ctx.only.includes('W3')) {
+      const w = results[big].steady;
+      out.push({
+        id: 'W3',
+        baselineText: 'absolute',
+        measuredText: `N=${big}, ${w.alerts} alerts 1 s apart: radio CPU ${fmt(w.cpuPct, '% of a core', 1)}; event-loop delay p99 ${fmt(w.loopDelay.p99, ' ms', 1)}, max ${fmt(w.loopDelay.max, ' ms', 1)}`,
+        ratioText: '—',
+        met: yesNo(w.cpuPct <= 35 && w.loopDelay.p99 <= 20 && w.complete),
+        figures: w,
+        note: `radio-1 holding its ${big} measured sockets and half of the two-instance set's; CPU from /proc over the ${w.seconds} s, event-loop delay from the radio's own /metrics (prom-client, monitorEventLoopDelay at 10 ms resolution, reset by the scrape before)${quickNote}${w.complete ? '' : '; some deliveries missing'}`,
       });
     }
     if (ctx.only.includes('W4')) {
@@ -229,6 +247,46 @@ async function burst_(procs, emit, n) {
     outOfOrder: c.outOfOrder,
     lastAfterLastEmitMs: round((lastArrival - lastEmit) / 1000, 2),
   };
+}
+
+/** W3: one alert a second for `seconds`, the radio's CPU across them and its event-loop delay. */
+async function steady_(procs, emit, n, pid, metricsUrl, seconds) {
+  await Promise.all(procs.map((p) => ask(p, { type: 'reset' }, 'reset', 30_000)));
+  await scrape(metricsUrl); // resets the radio's event-loop delay histogram
+  const cpu0 = cpuSeconds(pid);
+  const t0 = process.hrtime.bigint();
+  const seqs = [];
+  for (let i = 0; i < seconds; i++) {
+    seq += 1;
+    seqs.push(seq);
+    emit(payload(seq));
+    await sleep(1000);
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuPct = ((cpuSeconds(pid) - cpu0) / secs) * 100;
+  const metrics = await scrape(metricsUrl);
+  const gauge = (name) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(metrics)?.[1]) * 1000;
+  const c = await collect(procs, seqs, n);
+  return {
+    alerts: seqs.length,
+    seconds: round(secs, 1),
+    cpuPct: round(cpuPct, 1),
+    loopDelay: {
+      p50: round(gauge('nodejs_eventloop_lag_p50_seconds'), 2),
+      p99: round(gauge('nodejs_eventloop_lag_p99_seconds'), 2),
+      max: round(gauge('nodejs_eventloop_lag_max_seconds'), 2),
+    },
+    delivery: c.delivery,
+    complete: c.delivered === c.expected,
+  };
+}
+
+async function scrape(url) {
+  const res = await fetch(url);
+  if (!res.ok) {
+    throw new Error(`${url}: HTTP ${res.status}`);
+  }
+  return res.text();
 }
 
 async function collect(procs, seqs, n) {
