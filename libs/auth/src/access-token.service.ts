@@ -5,6 +5,9 @@ import { AppConfig } from '@app/config';
 import type { Actor } from './actor';
 import { ALL_ROLES, type Role } from './role';
 
+/** Verified tokens kept; a tablet or a browser presents the same token on every request. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 interface AccessClaims {
   sub: string;
   knd: Actor['kind'];
@@ -18,6 +21,8 @@ interface AccessClaims {
 @Injectable()
 export class AccessTokenService {
   private readonly jwt: JwtService;
+  /** token -> its actor and expiry (ms): the signature is checked once per token, the expiry every time */
+  private readonly verified = new Map<string, { actor: Actor; expiresAt: number }>();
 
   constructor(private readonly config: AppConfig) {
     // A KeyObject made once: given a string, jsonwebtoken first tries (and fails) to parse it as a
@@ -46,23 +51,46 @@ export class AccessTokenService {
     return this.jwt.sign(claims);
   }
 
-  /** The actor a token names, or null for any bad, expired or forged token. */
+  /**
+   * The actor a token names, or null for any bad, expired or forged token. A token verified before
+   * is answered from memory until it expires (revocation is the session check's job, per request).
+   */
   verify(token: unknown): Actor | null {
     if (typeof token !== 'string' || token.length > 4096) {
       return null;
     }
+    const known = this.verified.get(token);
+    if (known && Date.now() < known.expiresAt) {
+      return known.actor;
+    }
+    this.verified.delete(token);
+    const actor = this.check(token);
+    if (actor) {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) {
+        this.verified.delete(this.verified.keys().next().value!);
+      }
+      this.verified.set(token, actor);
+    }
+    return actor?.actor ?? null;
+  }
+
+  private check(token: string): { actor: Actor; expiresAt: number } | null {
     try {
-      const c = this.jwt.verify<AccessClaims>(token);
+      const c = this.jwt.verify<AccessClaims & { exp: number }>(token);
       if (!ALL_ROLES.includes(c.rol) || (c.knd !== 'user' && c.knd !== 'device')) {
         return null;
       }
       return {
-        kind: c.knd,
-        id: c.sub,
-        partnershipId: c.pid,
-        role: c.rol,
-        sessionId: c.sid,
-        storeId: c.str ?? null,
+        // shared by every request that presents the token
+        actor: Object.freeze({
+          kind: c.knd,
+          id: c.sub,
+          partnershipId: c.pid,
+          role: c.rol,
+          sessionId: c.sid,
+          storeId: c.str ?? null,
+        }),
+        expiresAt: c.exp * 1000,
       };
     } catch {
       return null;
