@@ -4,6 +4,8 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
+import bufferCrc32 from 'buffer-crc32';
 import { ZipFile } from 'yazl';
 import { createObjectStorage, type ObjectStorage } from '@app/storage';
 import { canonicalJson } from './canonical-json';
@@ -15,6 +17,12 @@ import { loadOrCreateSigningKey, signDetached } from './signing';
 import { assertSafePackPath, formatSha256Sums } from './sums';
 import { verifyMarkdown } from './verify-md';
 import { VERIFY_MJS } from './verify-script';
+
+// yazl takes each entry's CRC-32 from buffer-crc32, a byte loop in JavaScript (about 300 MB/s
+// here); zlib's (Node 20.15+) gives the same values ten times faster, and every byte of a pack
+// passes through it.
+bufferCrc32.unsigned = (data: Buffer | string, previous?: Buffer | number) =>
+  crc32(data, Buffer.isBuffer(previous) ? previous.readUInt32BE(0) : (previous ?? 0));
 
 /** Hashes and counts what flows through, for files whose bytes are produced while zipping. */
 class HashTap extends Transform {
