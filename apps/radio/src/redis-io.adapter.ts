@@ -75,6 +75,11 @@ export class RedisIoAdapter extends IoAdapter {
     if (this.adapter) {
       server.adapter(this.adapter);
     }
+    // engine.io keeps each connection's upgrade request (headers, socket) for its lifetime; the
+    // radio reads only `handshake.auth`, so let it go (socket.io's memory-usage advice)
+    server.engine.on('connection', (raw: { request: unknown }) => {
+      raw.request = null;
+    });
     this.servers.push(server);
     return server;
   }
