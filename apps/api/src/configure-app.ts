@@ -79,13 +79,16 @@ export async function configureApp(
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const httpMetrics = app.get(HttpMetrics);
+  // The request line's fields are fixed and name no person (ids, the route pattern, status, time):
+  // it skips the redaction the free-form lines need, two thirds of a line's cost (bench H5).
+  const requestLog = logger.child({}, { redact: [] });
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
     RequestContext.run({ requestId: String(req.id) }, done);
   });
   fastify.addHook('preValidation', bodyGuardHook);
   fastify.addHook('onResponse', (req, reply, done) => {
-    logger.info(
+    requestLog.info(
       {
         requestId: req.id,
         method: req.method,
