@@ -71,13 +71,13 @@ export async function run(ctx) {
       const met = d.fullP50 < 1500 && ratio <= 5;
       out.push({
         id: 'Q1',
-        baselineText: `B-scan count(*) of the links p50 ${fmt(d.scanP50, ' ms', 1)}`,
+        baselineText: `B-scan count(*) of incidents p50 ${fmt(d.scanP50, ' ms', 1)}`,
         measuredText: `full recompute p50 ${fmt(d.fullP50, ' ms', 1)}; ${d.flagged} subjects flagged`,
         ratioText: `${fmt(ratio, '×', 2)}`,
         met: q1Size && !ctx.quick ? 'not measured' : yesNo(met),
         ratio: round(ratio, 3),
         figures: d,
-        note: `SerialOffenderRepository.detect (default rule: ≥ 3 thefts of 1p–£200 totalling over £200 in 90 days)${perPartnership}; B-scan counts the same links (the rows detection reads) rather than the whole incidents table${q1Size && !ctx.quick ? '; below 1M incidents: run --prepare for the 10M dataset' : ''}${sizeNote}`,
+        note: `SerialOffenderRepository.detect (default rule: ≥ 3 thefts of 1p–£200 totalling over £200 in 90 days)${perPartnership}; B-scan is quality.md's: SELECT count(*) FROM incidents, every report of the dataset${q1Size && !ctx.quick ? '; below 1M incidents: run --prepare for the 10M dataset' : ''}${sizeNote}`,
       });
     }
   }
