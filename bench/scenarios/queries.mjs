@@ -2,7 +2,7 @@
 // same figures from the raw table. Q4: folding 10k new incidents into the rollups.
 // Q1/Q2: serial-offender detection. D4: a bulk import into incidents, COPY against INSERTs.
 // The work runs in queries-child.ts through ts-node, using libs/synthetic and libs/database.
-import { fmt, yesNo } from '../lib/harness.mjs';
+import { fmt, pct, yesNo } from '../lib/harness.mjs';
 import { ask, nextMessage, startTsChild } from '../lib/proc.mjs';
 import { round } from '../lib/stats.mjs';
 
@@ -98,18 +98,25 @@ export async function run(ctx) {
   }
   if (ctx.only.includes('Q4')) {
     const per10k = (r.q4.foldMs * 10_000) / Math.max(1, r.q4.added);
+    // measured by write.mjs (the POST's rate with the worker folding vs stopped)
+    const cost = ctx.data.foldCost;
+    const costText = cost
+      ? `; the POST's rate with the worker folding ${pct(cost.ratio)} of its rate with the worker stopped (median of ${cost.running.length} pairs)`
+      : '';
     // the worker's minute sweep (FoldRollups) may fold some of them between the COPY and the timed fold
     const raced = r.q4.folded !== r.q4.added;
     out.push({
       id: 'Q4',
       baselineText: 'absolute',
-      measuredText: `${r.q4.folded.toLocaleString('en-GB')} new incidents folded in ${fmt(r.q4.foldMs, ' ms', 0)}`,
+      measuredText: `${r.q4.folded.toLocaleString('en-GB')} new incidents folded in ${fmt(r.q4.foldMs, ' ms', 0)}${costText}`,
       ratioText: r.q4.added === 10_000 ? '—' : `≈${fmt(per10k, ' ms', 0)} per 10k`,
-      met: raced ? 'not measured' : r.q4.added === 10_000 ? yesNo(r.q4.foldMs <= 250) : yesNo(per10k <= 250),
-      figures: r.q4,
+      met: raced
+        ? 'not measured'
+        : yesNo((r.q4.added === 10_000 ? r.q4.foldMs <= 250 : per10k <= 250) && (!cost || cost.ratio >= 0.9)),
+      figures: { ...r.q4, foldCost: cost ?? null },
       note: raced
         ? `the worker's minute sweep folded ${(r.q4.added - r.q4.folded).toLocaleString('en-GB')} of the ${r.q4.added.toLocaleString('en-GB')} new reports between the COPY and the timed fold; run again`
-        : `IncidentRollupRepository.fold of one throwaway partnership (200 stores) after a COPY of ${r.q4.added.toLocaleString('en-GB')} reports; the "POST throughput drops ≤ 10% meanwhile" half is not measured${sizeNote}`,
+        : `IncidentRollupRepository.fold of one throwaway partnership (200 stores) after a COPY of ${r.q4.added.toLocaleString('en-GB')} reports; ${cost ? 'the "POST throughput drops ≤ 10%" half: D1\'s load, the worker running against the worker stopped (SIGSTOP), interleaved' : 'the "POST throughput drops ≤ 10% meanwhile" half is measured only when write.mjs runs in the same invocation'}${sizeNote}`,
     });
   }
   if (ctx.only.includes('D4')) {

@@ -3,6 +3,7 @@
 // D2: B-pg vs B-pgbench (pgbench -M prepared, 16 clients, 2 threads) on the same table.
 // D3: the full POST at 70% of its measured max rate, open-loop arrivals: absolute p95/p99; and at
 //     10%, for the path's own latency beside the queueing.
+// Q4's other half: the POST's rate with the worker folding, against the worker stopped.
 // Sequence per pair: B-pg, api, pgbench (interleaved after a warm-up of each).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -58,6 +59,9 @@ export async function run(ctx) {
     }
   }
   await stop(bpg);
+  if (!ctx.requested || ctx.requested.includes('Q4')) {
+    ctx.data.foldCost = await foldCost(ctx, () => B(cfg.writeS));
+  }
   const profile = ctx.profile && ctx.only.includes('D1') ? await profiled(ctx, () => B(cfg.writeS)) : undefined;
   const out = [];
   const rps = summarizePairs(base, cand, (r) => r.okRps);
@@ -119,6 +123,28 @@ export async function run(ctx) {
     });
   }
   return out;
+}
+
+/**
+ * Q4's other half: the POST's rate while the worker folds the reports into the rollups, against
+ * the same load with the worker stopped (SIGSTOP: no fold runs; its jobs wait and run after
+ * SIGCONT). Interleaved pairs; read by queries.mjs for the Q4 row.
+ */
+async function foldCost(ctx, load) {
+  const pid = ctx.apps.worker.pid;
+  const running = [];
+  const paused = [];
+  for (let i = 0; i < ctx.pairs; i++) {
+    running.push((await load()).okRps);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      paused.push((await load()).okRps);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+  }
+  const ratios = running.map((r, i) => r / paused[i]);
+  return { running, paused, ratio: round(median(ratios), 3) };
 }
 
 /** One more run of the full POST, profiled (--profile); the Markdown goes beside the run's logs. */
