@@ -19,15 +19,28 @@ import {
 
 const LIMIT = 64 * 1024;
 
-/** Every file under a folder, relative to it. */
+/**
+ * Every file under a folder, relative to it. Listed again (at most five times) when a folder
+ * vanishes between being listed and being read: seen once in CI on Node 22 (ENOENT on a
+ * `derivatives/<partnership>/<aa>` folder, cause not found); the files themselves are still
+ * compared with the rows below.
+ */
 function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) {
-    return [];
+  for (let attempt = 1; ; attempt++) {
+    if (!existsSync(dir)) {
+      return [];
+    }
+    try {
+      return readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
+        .sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) {
+        throw err;
+      }
+    }
   }
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
-    .sort();
 }
 
 // Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
