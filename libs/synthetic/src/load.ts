@@ -29,8 +29,8 @@ export async function copyIncidents(
   const per = new Map<string, { n: number; p: string }>();
   const rows = generateIncidents(world, o);
   let left = true;
-  // One COPY statement per ROWS_PER_COPY rows: PostgreSQL queues each row's foreign-key checks to
-  // the end of its statement, and one queue of 10M rows stalled the load for tens of minutes.
+  // One COPY statement per ROWS_PER_COPY rows: PostgreSQL runs each row's foreign-key checks at
+  // the end of its statement, where one 10M-row statement stalled (bench/PROFILE.md, section 11).
   function* lines(): Generator<string> {
     let batch: string[] = [];
     for (let n = 0; n < ROWS_PER_COPY; n++) {
