@@ -32,18 +32,10 @@ async function h1(ctx) {
   const spec = (url, duration) => ({ url, connections: 100, pipelining: 1, duration });
   const A = (d) => runLoad(ctx, spec(`http://127.0.0.1:${port}/health`, d), [bare.pid]);
   const B = (d) => runLoad(ctx, spec(`${ctx.apiUrl}/health`, d), [ctx.apps.api.pid]);
-  await A(cfg.warmupS);
-  await B(cfg.warmupS);
-  const base = [];
-  const cand = [];
-  for (let i = 0; i < ctx.pairs; i++) {
-    base.push(await A(cfg.httpS));
-    cand.push(await B(cfg.httpS));
-  }
+  const { base, cand, genCpu } = await interleaved(ctx, A, B);
   await stop(bare);
   const rps = summarizePairs(base, cand, (r) => r.okRps);
   const p99 = summarizePairs(base, cand, (r) => r.latency.p99);
-  const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
   const met = rps.ratio >= 0.8 && p99.ratio <= 1.3;
   return {
     id: 'H1',
@@ -61,7 +53,6 @@ async function h1(ctx) {
 }
 
 async function h3(ctx) {
-  const { cfg } = ctx;
   const port = ctx.ports.h3;
   const body = JSON.stringify(incidentBody());
   // Both variants run side by side on two ports; measured A B A B after a warm-up of each.
@@ -87,19 +78,15 @@ async function h3(ctx) {
       },
       [server.pid],
     );
-  await load(none, port, cfg.warmupS);
-  await load(valid, port + 10, cfg.warmupS);
-  const base = [];
-  const cand = [];
-  for (let i = 0; i < ctx.pairs; i++) {
-    base.push(await load(none, port, cfg.httpS));
-    cand.push(await load(valid, port + 10, cfg.httpS));
-  }
+  const { base, cand, genCpu } = await interleaved(
+    ctx,
+    (d) => load(none, port, d),
+    (d) => load(valid, port + 10, d),
+  );
   await stop(none);
   await stop(valid);
   const bad = cand.find((r) => r.ok !== r.requests);
   const rps = summarizePairs(base, cand, (r) => r.okRps);
-  const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
   return {
     id: 'H3',
     baselineText: `no validation ${fmt(rps.base.median, ' req/s', 0)}`,
@@ -152,18 +139,14 @@ async function h5(ctx) {
   const logging = await serve('info', ctx.ports.h5 + 10);
   const load = (server, port, d) =>
     runLoad(ctx, { url: `http://127.0.0.1:${port}/health`, connections: 50, pipelining: 1, duration: d }, [server.pid]);
-  await load(quiet, ctx.ports.h5, cfg.warmupS);
-  await load(logging, ctx.ports.h5 + 10, cfg.warmupS);
-  const base = [];
-  const cand = [];
-  for (let i = 0; i < ctx.pairs; i++) {
-    base.push(await load(quiet, ctx.ports.h5, cfg.httpS));
-    cand.push(await load(logging, ctx.ports.h5 + 10, cfg.httpS));
-  }
+  const { base, cand, genCpu } = await interleaved(
+    ctx,
+    (d) => load(quiet, ctx.ports.h5, d),
+    (d) => load(logging, ctx.ports.h5 + 10, d),
+  );
   await stop(quiet);
   await stop(logging);
   const rps = summarizePairs(base, cand, (r) => r.okRps);
-  const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
   return {
     id: 'H5',
     baselineText: `no request line ${fmt(rps.base.median, ' req/s', 0)}`,
@@ -177,6 +160,19 @@ async function h5(ctx) {
     void: genCpu > GENERATOR_VOID_PCT,
     note: `the api's GET /health (every global hook), LOG_LEVEL=info (the request line, asynchronous pino to a file) against LOG_LEVEL=warn, two fresh api processes; autocannon 50 conns -p 1, ${cfg.httpS} s per side, ${ctx.pairs} pair(s); generator CPU up to ${genCpu}% of a core`,
   };
+}
+
+/** A warm-up of each side, then `ctx.pairs` interleaved runs (base, candidate) of `httpS` seconds. */
+async function interleaved(ctx, base_, cand_) {
+  await base_(ctx.cfg.warmupS);
+  await cand_(ctx.cfg.warmupS);
+  const base = [];
+  const cand = [];
+  for (let i = 0; i < ctx.pairs; i++) {
+    base.push(await base_(ctx.cfg.httpS));
+    cand.push(await cand_(ctx.cfg.httpS));
+  }
+  return { base, cand, genCpu: Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0)) };
 }
 
 async function waitPort(port, entry) {
