@@ -60,10 +60,12 @@ export class AccessTokenService {
       return null;
     }
     const known = this.verified.get(token);
-    if (known && Date.now() < known.expiresAt) {
-      return known.actor;
+    if (known) {
+      if (Date.now() < known.expiresAt) {
+        return known.actor;
+      }
+      this.verified.delete(token);
     }
-    this.verified.delete(token);
     const actor = this.check(token);
     if (actor) {
       if (this.verified.size >= VERIFIED_CACHE_SIZE) {
