@@ -2,11 +2,13 @@
 // clients on the real radio, vs B-ws (raw ws broadcast to N clients) in the same run; W5 the same
 // N split over two radio instances (Redis adapter); W4 RSS per idle connection; W8 a burst of 10
 // alerts in 100 ms; W3 one alert a second to N sockets for a while: the radio's CPU and event-loop
-// delay (prom-client's monitorEventLoopDelay, read from its /metrics). Three client sets stay connected and are measured in rounds (ws, one
-// instance, two instances), each set listening to its own room so an emit reaches only its set:
+// delay (prom-client's monitorEventLoopDelay, read from its /metrics). Three client sets, each
+// listening to its own room so an emit reaches only its set:
 //   ws  -> B-ws server
 //   S1  -> radio-1 only, Riverside shopworker (store room A)
 //   S2  -> radio-1 and radio-2 50/50, Northgate shopworker (store room B)
+// W1/W2 rounds (ws, S1) run before S2 connects, so each server holds exactly the sockets it
+// broadcasts to; then S2 connects and W5's rounds (S1, S2) run with both sets connected.
 // Clients live in 1–2 separate Node processes; t0 (CLOCK_MONOTONIC µs) travels in the payload.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -74,28 +76,20 @@ export async function run(ctx) {
       const tS1 = await connectAll('s1', 'sio', [r1], n, ctx.token);
       await sleep(1500);
       const rss1 = { radio1: rssBytes(radio1.pid), ws: rssBytes(ws.pid) };
-      const tS2 = await connectAll('s2', 'sio', [r1, r2], n, ctx.token2);
-      ctx.say(`radio: N=${n} connected in ${tWs}/${tS1}/${tS2} ms (ws/one/two instances)`);
       const sides = {
         ws: (payload) => ws.child.send({ type: 'broadcast', payload }),
         s1: (payload) => emitter.to(`store:${ctx.ids.storeId}`).emit('alert', payload),
         s2: (payload) => emitter.to(`store:${ctx.ids2.storeId}`).emit('alert', payload),
       };
-      // warm-up, then rounds ws, s1, s2
-      for (const side of Object.keys(sides)) {
-        await round_(procs, sides[side], 3, cfg.radio.intervalMs, n);
-      }
-      const reps = { ws: [], s1: [], s2: [] };
-      for (let i = 0; i < ctx.pairs; i++) {
-        for (const side of Object.keys(sides)) {
-          reps[side].push(await round_(procs, sides[side], cfg.radio.broadcasts, cfg.radio.intervalMs, n));
-        }
-      }
+      // Phase one (W1, W2): each server holds exactly the N sockets it broadcasts to.
+      const single = await rounds(procs, sides, ['ws', 's1'], ctx.pairs, cfg.radio, n);
+      // Phase two (W5, W3, W8): the two-instance set joins, and one instance is measured again
+      // beside it, so both sides of W5 run with the same sockets connected.
+      const tS2 = await connectAll('s2', 'sio', [r1, r2], n, ctx.token2);
+      ctx.say(`radio: N=${n} connected in ${tWs}/${tS1}/${tS2} ms (ws/one/two instances)`);
+      const both = await rounds(procs, sides, ['s1', 's2'], ctx.pairs, cfg.radio, n);
       ctx.say(`radio: N=${n} rounds done`);
-      const sum = {};
-      for (const side of Object.keys(reps)) {
-        sum[side] = combine(reps[side]);
-      }
+      const sum = { ws: single.ws, s1: single.s1, s1WithS2: both.s1, s2: both.s2 };
       let burst = null;
       let steady = null;
       if (n === sizes.at(-1)) {
@@ -138,7 +132,7 @@ export async function run(ctx) {
         ratioText: `p99 ${fmt(S.s1.last.p99 / S.ws.last.p99, '×', 2)} B-ws`,
         met: yesNo(S.s1.last.p99 < 50 && S.s1.complete),
         figures: results[small],
-        note: `${cfg.radio.broadcasts} broadcasts every ${cfg.radio.intervalMs} ms per side per round, ${ctx.pairs} round(s), ~300 B payload${quickNote}${S.s1.complete ? '' : '; some deliveries missing'}`,
+        note: `${cfg.radio.broadcasts} broadcasts every ${cfg.radio.intervalMs} ms per side per round, ${ctx.pairs} round(s), ~300 B payload; each server holds only the N sockets it broadcasts to${quickNote}${S.s1.complete ? '' : '; some deliveries missing'}`,
       });
     }
     if (ctx.only.includes('W2')) {
@@ -151,7 +145,7 @@ export async function run(ctx) {
         met: yesNo(B.s1.last.p50 < 100 && B.s1.last.p99 < 250 && ratio <= 1.5 && B.s1.complete),
         ratio: round(ratio, 3),
         figures: results[big],
-        note: `clients in ${cfg.radio.clientProcs} process(es); connect time ${results[big].connectMs.s1} ms for ${big} sockets${quickNote}`,
+        note: `clients in ${cfg.radio.clientProcs} process(es); each server holds only the N sockets it broadcasts to; connect time ${results[big].connectMs.s1} ms for ${big} sockets${quickNote}`,
       });
     }
     if (ctx.only.includes('W3')) {
@@ -180,16 +174,17 @@ export async function run(ctx) {
       });
     }
     if (ctx.only.includes('W5')) {
-      const ratio = B.s2.last.p99 / B.s1.last.p99;
-      const added = B.s2.last.p50 - B.s1.last.p50;
+      const one = B.s1WithS2;
+      const ratio = B.s2.last.p99 / one.last.p99;
+      const added = B.s2.last.p50 - one.last.p50;
       out.push({
         id: 'W5',
-        baselineText: `one instance p50 ${fmt(B.s1.last.p50, '', 1)}, p99 ${fmt(B.s1.last.p99, ' ms', 1)}`,
+        baselineText: `one instance p50 ${fmt(one.last.p50, '', 1)}, p99 ${fmt(one.last.p99, ' ms', 1)}`,
         measuredText: `two instances (50/50): p50 ${fmt(B.s2.last.p50, '', 1)}, p99 ${fmt(B.s2.last.p99, ' ms', 1)}`,
         ratioText: `p99 ${fmt(ratio, '×', 2)}; added p50 ${fmt(added, ' ms', 1)}`,
         met: yesNo(ratio <= 1.3 && added <= 3 && B.s2.complete),
         ratio: round(ratio, 3),
-        note: `N=${big}; @socket.io/redis-adapter (classic pub/sub), emit through @socket.io/redis-emitter${quickNote}`,
+        note: `N=${big}; @socket.io/redis-adapter (classic pub/sub), emit through @socket.io/redis-emitter; one-instance rounds interleaved with the two-instance ones, both sets connected${quickNote}`,
       });
     }
     if (ctx.only.includes('W8')) {
@@ -208,6 +203,20 @@ export async function run(ctx) {
   } finally {
     redis.disconnect();
   }
+}
+
+/** Warm-up rounds of each side, then `pairs` rounds of each in turn; the sides' combined figures. */
+async function rounds(procs, sides, names, pairs, cfg, n) {
+  for (const side of names) {
+    await round_(procs, sides[side], 3, cfg.intervalMs, n);
+  }
+  const reps = Object.fromEntries(names.map((side) => [side, []]));
+  for (let i = 0; i < pairs; i++) {
+    for (const side of names) {
+      reps[side].push(await round_(procs, sides[side], cfg.broadcasts, cfg.intervalMs, n));
+    }
+  }
+  return Object.fromEntries(names.map((side) => [side, combine(reps[side])]));
 }
 
 /** One side's round: `count` broadcasts `gapMs` apart, then collects what every client received. */

@@ -4,6 +4,8 @@
 // D3: the full POST at 70% of its measured max rate, open-loop arrivals: absolute p95/p99; and at
 //     10%, for the path's own latency beside the queueing.
 // Q4's other half: the POST's rate with the worker folding, against the worker stopped.
+// J5: D3's load (70% of the max) alone, and while evidence packs build back to back in the
+//     product's builder (its own process, at a lower CPU priority): how much D3's p99 grows.
 // Sequence per pair: B-pg, api, pgbench (interleaved after a warm-up of each).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,10 +13,10 @@ import { join } from 'node:path';
 import { incidentBody } from '../lib/body.mjs';
 import { fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
 import { cpuProfiler, profileDatabase, profileMarkdown, summariseCpu } from '../lib/profile.mjs';
-import { cpuSeconds, stop, waitHttp } from '../lib/proc.mjs';
+import { ask, cpuSeconds, nextMessage, startTsChild, stop, waitHttp } from '../lib/proc.mjs';
 import { median, round } from '../lib/stats.mjs';
 
-export const IDS = ['D1', 'D2', 'D3'];
+export const IDS = ['D1', 'D2', 'D3', 'J5'];
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
 
 export async function run(ctx) {
@@ -103,8 +105,8 @@ export async function run(ctx) {
       note: `pgbench -n -M prepared -f bench/baselines/insert_incident.sql -c 16 -j 2 -T ${cfg.pgbenchS} (pgbench CPU ${fmt(median(bench.map((b) => b.cpuPct)), '%', 0)} of a core); B-pg at 50 conns from D1's baseline runs${bench.find((b) => b.error) ? `; pgbench error: ${bench.find((b) => b.error).error}` : ''}`,
     });
   }
+  const rate = Math.max(1, Math.floor(0.7 * rps.cand.median));
   if (ctx.only.includes('D3')) {
-    const rate = Math.max(1, Math.floor(0.7 * rps.cand.median));
     const r = await B(cfg.writeS, { rate, seed: ctx.seedFor('D3') });
     // the path's own latency, with hardly any queue: what 70% adds is queueing
     const lightRate = Math.max(1, Math.floor(0.1 * rps.cand.median));
@@ -122,7 +124,58 @@ export async function run(ctx) {
       note: `open-loop Poisson arrivals at ${rate} req/s for ${cfg.writeS} s over at most 50 keep-alive connections, latency timed from each request's scheduled arrival (bench/lib/paced.mjs; autocannon's overallRate sent each connection's share of a second back to back at its start)`,
     });
   }
+  if (ctx.only.includes('J5')) {
+    out.push(await packsBeside(ctx, rate, (extra) => B(cfg.writeS, extra)));
+  }
   return out;
+}
+
+/**
+ * J5: pairs of D3's load (the same arrivals on both sides of a pair), alone and while packs of
+ * `cfg.packs.small` exhibits build one after another for the whole run (bench/scenarios/packs-child.ts:
+ * the compiled buildPackInChildProcess, as the worker runs it).
+ */
+async function packsBeside(ctx, rate, load) {
+  const child = startTsChild(ctx, 'packs-j5', 'bench/scenarios/packs-child.ts');
+  const alone = [];
+  const beside = [];
+  const packs = [];
+  try {
+    await nextMessage(child, 'ready', 120_000);
+    const pack = { count: ctx.cfg.packs.small, size: ctx.cfg.packs.mb * 1048576, mode: 'pack' };
+    for (let i = 0; i < ctx.pairs; i++) {
+      const seed = ctx.seedFor(`J5-${i}`);
+      alone.push(await load({ rate, seed }));
+      let loading = true;
+      const building = (async () => {
+        do {
+          packs.push(await ask(child, pack, 'done', 600_000));
+        } while (loading);
+      })();
+      try {
+        beside.push(await load({ rate, seed }));
+      } finally {
+        loading = false;
+        await building;
+      }
+    }
+  } finally {
+    await stop(child);
+  }
+  const p99 = summarizePairs(alone, beside, (r) => r.latency.p99);
+  const growth = p99.ratio - 1;
+  const failed = beside.some((r) => r.ok !== r.requests) || alone.some((r) => r.ok !== r.requests);
+  return {
+    id: 'J5',
+    baselineText: `D3 alone at ${rate} req/s: p99 ${fmt(p99.base.median, ' ms', 1)}`,
+    measuredText: `while packs build: p99 ${fmt(p99.cand.median, ' ms', 1)}${spreadText(p99.cand.spread)}; ${packs.length} packs of ${ctx.cfg.packs.small}×${ctx.cfg.packs.mb} MB at ${fmt(median(packs.map((p) => p.mbPerS)), ' MB/s', 0)}`,
+    ratioText: `p99 ${growth >= 0 ? '+' : ''}${pct(growth)}`,
+    met: yesNo(growth <= 0.2 && !failed),
+    ratio: p99.ratio,
+    figures: { rate, p99, packs: packs.length, packMbs: median(packs.map((p) => p.mbPerS)) },
+    reps: { base: alone, cand: beside },
+    note: `${ctx.pairs} interleaved pair(s) of ${ctx.cfg.writeS} s with the same open-loop arrivals on both sides; the builder runs as the worker runs it (its own process at nice +10, one at a time: PACK_BUILD_CONCURRENCY=1)${failed ? '; some requests failed' : ''}`,
+  };
 }
 
 /**

@@ -10,4 +10,6 @@ export type HandlerMap<Q extends QueueName> = { [J in JobsOf<Q>]: Handler<J> };
 export interface QueueProcessor<Q extends QueueName = QueueName> {
   readonly queue: Q;
   readonly handlers: HandlerMap<Q>;
+  /** jobs of this queue one worker process runs at once; QUEUE_CONCURRENCY when absent */
+  readonly concurrency?: number;
 }

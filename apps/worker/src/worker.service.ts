@@ -73,7 +73,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
           name: `${hostname()}-${process.pid}`,
           connection,
           prefix: queuePrefix(this.config),
-          concurrency: this.config.queue.concurrency,
+          concurrency: processor.concurrency ?? this.config.queue.concurrency,
           lockDuration: this.config.queue.lockDurationMs,
           stalledInterval: this.config.queue.stalledIntervalMs,
         },

@@ -147,7 +147,7 @@ export class AppConfig {
     lock: Readonly<{ mode: EnvSchema['STORAGE_LOCK_MODE']; days: number }>;
   }>;
   /** `build`: named with the version in every pack (HUB_BUILD) */
-  readonly packs: Readonly<{ signingKeyPath: string; ttlHours: number; build: string }>;
+  readonly packs: Readonly<{ signingKeyPath: string; ttlHours: number; build: string; buildConcurrency: number }>;
   /** smallest count an analyst may see (k >= 5); smaller cells are withheld */
   readonly stats: Readonly<{ minCell: number }>;
   readonly idempotency: Readonly<{ retentionDays: number; lockTimeoutMs: number }>;
@@ -232,6 +232,7 @@ export class AppConfig {
       signingKeyPath: e.EVIDENCE_SIGNING_KEY_PATH,
       build: e.HUB_BUILD,
       ttlHours: e.EVIDENCE_PACK_TTL_HOURS,
+      buildConcurrency: e.PACK_BUILD_CONCURRENCY,
     });
     this.stats = Object.freeze({ minCell: e.STATS_MIN_CELL });
     this.idempotency = Object.freeze({

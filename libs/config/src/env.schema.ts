@@ -271,6 +271,15 @@ export class EnvSchema {
   @Max(24 * 90)
   EVIDENCE_PACK_TTL_HOURS = 72;
 
+  /**
+   * Packs one worker process builds at once, each in its own child process that takes a whole core
+   * while it zips: keep it (times worker processes) at most one per core, so reports stay fast.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  PACK_BUILD_CONCURRENCY = 1;
+
   /** The build named with the version in every evidence pack (the image's commit, set at build time). */
   @IsString()
   @MinLength(1)

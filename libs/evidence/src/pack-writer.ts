@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { getPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { type PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -288,6 +289,7 @@ async function writePack(
       fileCount: files.length + 3,
       files,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      nice: getPriority(),
       publicKeyFingerprint: key.fingerprint,
       checkpoint,
     };

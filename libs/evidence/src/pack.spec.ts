@@ -11,12 +11,12 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localStorageSettings } from '@app/storage';
 import { canonicalJson } from './canonical-json';
 import { type ChainedEntry, chainHash, type ContinuityEntry, GENESIS_HASH } from './chain';
-import { buildPackInChildProcess } from './fork';
+import { builderNice, buildPackInChildProcess } from './fork';
 import { generatorName, HUB_VERSION } from './generator';
 import { exhibitPackPaths } from './layout';
 import type { ExhibitFile, PackPlan, PackResult } from './plan';
@@ -230,6 +230,11 @@ describe('evidence pack builder and verify.mjs', () => {
     const total = progress[0].total;
     expect(progress.every((p) => p.total === total && p.done <= total)).toBe(true);
     expect(progress.map((p) => p.done)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it('builds in a process at a lower CPU priority than its parent, so reports come first', () => {
+    expect(result.nice).toBe(builderNice());
+    expect(result.nice).toBeGreaterThan(getPriority());
   });
 
   it('builds a ZIP that unzip -t and sha256sum -c accept, with the key outside the pack', () => {

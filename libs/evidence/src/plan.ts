@@ -177,6 +177,8 @@ export interface PackResult {
   files: PackFileRecord[];
   /** peak resident set of the builder process, bytes */
   maxRssBytes: number;
+  /** the builder process's nice value as it ran (its CPU priority) */
+  nice: number;
   publicKeyFingerprint: string;
   checkpoint: Checkpoint;
 }

@@ -3,8 +3,39 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '@app/config';
 import { DEFAULT_JOB_OPTIONS } from './job-options';
-import { COALESCED, JOB_QUEUE, type JobName, type JobPayloads, QueueName } from './jobs';
+import { COALESCED, JOB_QUEUE, type JobName, type JobPayloads, type QueueName } from './jobs';
 import { producerConnection, queuePrefix } from './queue-connection';
+
+/** A job to add: `jobId` makes a second add of the same job a no-op. */
+export interface JobToAdd {
+  name: JobName;
+  data: JobPayloads[JobName];
+  jobId: string;
+}
+
+type BulkJob = Parameters<Queue['addBulk']>[0][number];
+
+/**
+ * The jobs as `addBulk` lists per queue, in order. Of several coalesced jobs with the same key only
+ * the last is kept: Redis would keep only that one anyway (see COALESCED).
+ */
+export function bulkByQueue(jobs: readonly JobToAdd[]): Map<QueueName, BulkJob[]> {
+  const byQueue = new Map<QueueName, Map<string, BulkJob>>();
+  for (const { name, data, jobId } of jobs) {
+    const coalesceKey = (COALESCED[name] as ((d: unknown) => string) | undefined)?.(data);
+    const queue = JOB_QUEUE[name];
+    const list = byQueue.get(queue) ?? new Map<string, BulkJob>();
+    byQueue.set(queue, list);
+    const key = coalesceKey ?? jobId;
+    list.delete(key); // set again below, so the kept job takes the place of the last one
+    list.set(key, {
+      name,
+      data,
+      opts: { jobId, ...(coalesceKey && { deduplication: { id: coalesceKey, keepLastIfActive: true } }) },
+    });
+  }
+  return new Map([...byQueue].map(([queue, list]) => [queue, [...list.values()]]));
+}
 
 /** The one way to enqueue: picks the queue, the job id and the options. */
 @Injectable()
@@ -30,12 +61,9 @@ export class JobProducer implements OnModuleDestroy {
     return q;
   }
 
-  async enqueue<J extends JobName>(name: J, data: JobPayloads[J], jobId: string): Promise<void> {
-    const coalesceKey = (COALESCED[name] as ((d: JobPayloads[J]) => string) | undefined)?.(data);
-    await this.queue(JOB_QUEUE[name]).add(name, data, {
-      jobId,
-      ...(coalesceKey && { deduplication: { id: coalesceKey, keepLastIfActive: true } }),
-    });
+  /** Adds the jobs, one pipelined `addBulk` per queue (see `bulkByQueue`). */
+  async enqueueAll(jobs: readonly JobToAdd[]): Promise<void> {
+    await Promise.all([...bulkByQueue(jobs)].map(([queue, bulk]) => this.queue(queue).addBulk(bulk)));
   }
 
   async onModuleDestroy(): Promise<void> {

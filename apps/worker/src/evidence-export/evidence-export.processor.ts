@@ -23,13 +23,16 @@ const PROGRESS_EVERY_MS = 500;
 @Injectable()
 export class EvidenceExportProcessor implements QueueProcessor<QueueName.EvidenceExport> {
   readonly queue = QueueName.EvidenceExport;
+  readonly concurrency: number;
 
   constructor(
     private readonly packs: PackBuildRepository,
     private readonly config: AppConfig,
     private readonly metrics: WorkerMetrics,
     private readonly storage: ObjectStorage,
-  ) {}
+  ) {
+    this.concurrency = config.packs.buildConcurrency;
+  }
 
   readonly handlers = {
     [JobName.BuildEvidencePack]: async ({ packId }, job) => {

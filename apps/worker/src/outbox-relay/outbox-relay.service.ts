@@ -93,7 +93,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       });
   }
 
-  /** Publishes until nothing is left or a publish fails (Redis down: the next pass retries). */
+  /**
+   * Publishes until nothing is left or a publish fails (Redis down: the next pass retries). A batch's
+   * realtime events go out in order; its jobs in one pipelined add per queue.
+   */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
@@ -106,24 +109,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           .setLock('pessimistic_write')
           .setOnLocked('skip_locked')
           .getMany();
-        const done: string[] = [];
-        let error: unknown;
+        const jobs = rows.filter((row) => row.kind === 'job');
         for (const row of rows) {
-          try {
-            await this.publish(row);
-            done.push(row.id);
-          } catch (err) {
-            error = err;
-            await em.update(
-              OutboxMessage,
-              { id: row.id },
-              { attempts: () => 'attempts + 1', lastError: String(err).slice(0, 500) },
-            );
-            break;
+          if (row.kind !== 'job') {
+            this.realtime.emit(row.rooms, row.name, row.payload);
           }
         }
+        let error: unknown;
+        try {
+          await this.producer.enqueueAll(
+            jobs.map((row) => ({ name: row.name as JobName, data: row.payload as never, jobId: jobIds.outbox(row.id) })),
+          );
+        } catch (err) {
+          error = err;
+          await em.update(
+            OutboxMessage,
+            jobs.map((row) => row.id),
+            { attempts: () => 'attempts + 1', lastError: String(err).slice(0, 500) },
+          );
+        }
+        const done = error ? rows.filter((row) => row.kind !== 'job') : rows;
         if (done.length) {
-          await em.update(OutboxMessage, done, { publishedAt: () => 'now()' });
+          await em.update(
+            OutboxMessage,
+            done.map((row) => row.id),
+            { publishedAt: () => 'now()' },
+          );
         }
         return { published: done.length, full: rows.length === BATCH, failed: !!error };
       });
@@ -131,14 +142,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (!full || failed) {
         return total;
       }
-    }
-  }
-
-  private async publish(row: OutboxMessage): Promise<void> {
-    if (row.kind === 'job') {
-      await this.producer.enqueue(row.name as JobName, row.payload as never, jobIds.outbox(row.id));
-    } else {
-      this.realtime.emit(row.rooms, row.name, row.payload);
     }
   }
 
