@@ -1,6 +1,5 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { join } from 'node:path';
 import type { PackPlan, PackProgress, PackResult } from './plan';
 
@@ -8,17 +7,11 @@ type ChildMessage = PackProgress | { type: 'done'; result: PackResult } | { type
 
 export class PackBuildError extends Error {}
 
-/** Added to the builder's nice value (as `nice -n 10`): a pack may take minutes, a report must not wait for it (J5). */
-const BUILDER_NICENESS = 10;
-
-/** The nice value the builder runs at: ours plus BUILDER_NICENESS, at most 19. */
-export const builderNice = (): number => Math.min(19, getPriority() + BUILDER_NICENESS);
-
 /**
  * Builds a pack in a child process (`pack-child`), passing only plain data. From compiled code it
  * forks the .js beside this file; from TypeScript sources (tests, ts-node) it forks the .ts with
- * ts-node's SWC transpiler. The child runs at a lower CPU priority than the apps. A child that dies
- * or exceeds `timeoutMs` fails the build.
+ * ts-node's SWC transpiler. The child runs at the lowest CPU priority (see pack-child). A child that
+ * dies or exceeds `timeoutMs` fails the build.
  */
 export function buildPackInChildProcess(
   plan: PackPlan,
@@ -37,11 +30,6 @@ export function buildPackInChildProcess(
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    try {
-      setPriority(child.pid!, builderNice());
-    } catch {
-      // no such process: it failed to start or died at once, and 'error' or 'exit' says why
-    }
     let stderr = '';
     child.stderr?.on('data', (c: Buffer) => {
       stderr = (stderr + c.toString()).slice(-4000);

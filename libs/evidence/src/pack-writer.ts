@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { getPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { type PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -14,8 +12,10 @@ import { continuityLine, GENESIS_HASH } from './chain';
 import { caseSummaryPdf } from './pdf/summary';
 import { impactPdf, statementPdf } from './pdf/statement';
 import type { Checkpoint, PackFileRecord, PackPlan, PackProgress, PackResult } from './plan';
+import { highestThreadPriority } from './priority';
 import { loadOrCreateSigningKey, signDetached } from './signing';
 import { assertSafePackPath, formatSha256Sums } from './sums';
+import { syncedFileStream } from './synced-file';
 import { verifyMarkdown } from './verify-md';
 import { VERIFY_MJS } from './verify-script';
 
@@ -82,7 +82,7 @@ async function writePack(
       cb(null, chunk);
     },
   });
-  const written = pipeline(zip.outputStream as Readable, counted, createWriteStream(part, { mode: 0o600 }));
+  const written = pipeline(zip.outputStream as Readable, counted, syncedFileStream(part, 0o600));
   // never leave the pipeline's rejection unobserved while entries are still being added
   written.catch(() => undefined);
 
@@ -289,7 +289,7 @@ async function writePack(
       fileCount: files.length + 3,
       files,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
-      nice: getPriority(),
+      nice: highestThreadPriority(),
       publicKeyFingerprint: key.fingerprint,
       checkpoint,
     };

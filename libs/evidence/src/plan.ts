@@ -177,7 +177,7 @@ export interface PackResult {
   files: PackFileRecord[];
   /** peak resident set of the builder process, bytes */
   maxRssBytes: number;
-  /** the builder process's nice value as it ran (its CPU priority) */
+  /** the lowest nice value (highest CPU priority) among the builder's threads as it finished */
   nice: number;
   publicKeyFingerprint: string;
   checkpoint: Checkpoint;
