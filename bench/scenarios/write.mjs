@@ -177,11 +177,12 @@ async function packsBeside(ctx, rates, load) {
     baselineText: `D3 alone at ${main.rate} req/s (70%): p99 ${fmt(main.p99.base.median, ' ms', 1)}; at ${light.rate} req/s (10%): ${fmt(light.p99.base.median, ' ms', 1)}`,
     measuredText: `while packs build: p99 ${fmt(main.p99.cand.median, ' ms', 1)}${spreadText(main.p99.cand.spread)}; at 10%: ${fmt(light.p99.cand.median, ' ms', 1)}; ${packs.length} packs of ${ctx.cfg.packs.small}×${ctx.cfg.packs.mb} MB at ${fmt(median(packs.map((p) => p.mbPerS)), ' MB/s', 0)}`,
     ratioText: `p99 ${growth(main.p99)}; at 10%: ${growth(light.p99)}`,
-    met: yesNo(main.p99.ratio <= 1.2 && !main.failed && !light.failed),
+    // at 70% D3's own p99 moves 2-4x between pairs, so the 10% pairs must hold the target too
+    met: yesNo(main.p99.ratio <= 1.2 && light.p99.ratio <= 1.2 && !main.failed && !light.failed),
     ratio: main.p99.ratio,
     figures: { main: { rate: main.rate, p99: main.p99 }, light: { rate: light.rate, p99: light.p99 }, packs: packs.length, packMbs: median(packs.map((p) => p.mbPerS)) },
     reps: { main: { base: main.alone, cand: main.beside }, light: { base: light.alone, cand: light.beside } },
-    note: `${ctx.pairs} interleaved pair(s) of ${ctx.cfg.writeS} s per rate with the same open-loop arrivals on both sides; the builder runs as the worker runs it: its own process at nice 19 (every thread), writing with an fdatasync every MB, one at a time (PACK_BUILD_CONCURRENCY=1)${main.failed || light.failed ? '; some requests failed' : ''}`,
+    note: `${ctx.pairs} interleaved pair(s) of ${ctx.cfg.writeS} s per rate with the same open-loop arrivals on both sides, met only when both rates hold the target; the builder runs as the worker runs it: its own process at nice 19 (every thread), writing with an fdatasync every MB, one at a time (PACK_BUILD_CONCURRENCY=1)${main.failed || light.failed ? '; some requests failed' : ''}`,
   };
 }
 
