@@ -24,7 +24,9 @@ export function syncedFileStream(path: string, mode: number): Writable {
     },
     write(chunk: Buffer, _enc, cb) {
       (async () => {
-        await handle!.write(chunk);
+        for (let at = 0; at < chunk.length; ) {
+          at += (await handle!.write(chunk, at)).bytesWritten;
+        }
         unsynced += chunk.length;
         if (unsynced >= SYNC_EVERY_BYTES) {
           unsynced = 0;
