@@ -15,7 +15,7 @@ const subject = (subjectId: string, jobId: string) => ({
 });
 
 describe('bulkByQueue', () => {
-  it("keeps one job per coalescing key (the last, in the last one's place) and every other job", () => {
+  it('sends every job in order, grouped by queue, the coalesced ones with their deduplication key', () => {
     const bulk = bulkByQueue([
       rollup(P1, '2026-12-01', 'o1'),
       subject('s1', 'o2'),
@@ -23,8 +23,9 @@ describe('bulkByQueue', () => {
       rollup(P1, '2026-12-02', 'o4'),
       subject('s1', 'o5'),
     ]);
-    expect(bulk.get(QueueName.Aggregation)?.map((j) => j.opts?.jobId)).toEqual(['o3', 'o4']);
+    expect(bulk.get(QueueName.Aggregation)?.map((j) => j.opts?.jobId)).toEqual(['o1', 'o3', 'o4']);
     expect(bulk.get(QueueName.Aggregation)?.map((j) => j.opts?.deduplication?.id)).toEqual([
+      `fold-${P1}`,
       `fold-${P2}`,
       `fold-${P1}`,
     ]);

@@ -16,25 +16,22 @@ export interface JobToAdd {
 type BulkJob = Parameters<Queue['addBulk']>[0][number];
 
 /**
- * The jobs as `addBulk` lists per queue, in order. Of several coalesced jobs with the same key only
- * the last is kept: Redis would keep only that one anyway (see COALESCED).
+ * The jobs as `addBulk` lists per queue, in order. Coalesced jobs keep their deduplication key, so
+ * Redis keeps one per key (see COALESCED) and records the others as deduplicated.
  */
 export function bulkByQueue(jobs: readonly JobToAdd[]): Map<QueueName, BulkJob[]> {
-  const byQueue = new Map<QueueName, Map<string, BulkJob>>();
+  const byQueue = new Map<QueueName, BulkJob[]>();
   for (const { name, data, jobId } of jobs) {
     const coalesceKey = (COALESCED[name] as ((d: unknown) => string) | undefined)?.(data);
-    const queue = JOB_QUEUE[name];
-    const list = byQueue.get(queue) ?? new Map<string, BulkJob>();
-    byQueue.set(queue, list);
-    const key = coalesceKey ?? jobId;
-    list.delete(key); // set again below, so the kept job takes the place of the last one
-    list.set(key, {
+    const list = byQueue.get(JOB_QUEUE[name]) ?? [];
+    byQueue.set(JOB_QUEUE[name], list);
+    list.push({
       name,
       data,
       opts: { jobId, ...(coalesceKey && { deduplication: { id: coalesceKey, keepLastIfActive: true } }) },
     });
   }
-  return new Map([...byQueue].map(([queue, list]) => [queue, [...list.values()]]));
+  return byQueue;
 }
 
 /** The one way to enqueue: picks the queue, the job id and the options. */
