@@ -110,10 +110,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           .setOnLocked('skip_locked')
           .getMany();
         const jobs = rows.filter((row) => row.kind === 'job');
-        for (const row of rows) {
-          if (row.kind !== 'job') {
-            this.realtime.emit(row.rooms, row.name, row.payload);
-          }
+        const events = rows.filter((row) => row.kind !== 'job');
+        for (const row of events) {
+          this.realtime.emit(row.rooms, row.name, row.payload);
         }
         let error: unknown;
         try {
@@ -128,7 +127,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             { attempts: () => 'attempts + 1', lastError: String(err).slice(0, 500) },
           );
         }
-        const done = error ? rows.filter((row) => row.kind !== 'job') : rows;
+        const done = error ? events : rows;
         if (done.length) {
           await em.update(
             OutboxMessage,
