@@ -235,7 +235,6 @@ async function dropWorld(owner: Client, slug: string): Promise<void> {
     'stats_month_dims',
     'stats_store_days',
     'stats_pending',
-    'incident_daily_counts',
     'outbox',
     'stores',
     'member_businesses',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { STORE_DAY_TYPE_COUNTS } from '@app/testing';
 import type { HistoryEntry } from './programme';
 
 /**
@@ -155,8 +156,8 @@ export async function readReportState(
           WHERE i.partnership_id = $1 AND i.status IN ('submitted', 'reviewed', 'closed')
           GROUP BY 1, 2, 3),
        roll AS (
-         SELECT store_id, day, type, sum(count)::int AS n FROM incident_daily_counts
-          WHERE partnership_id = $1 GROUP BY 1, 2, 3)
+         SELECT store_id, day, type::incident_type, count AS n FROM (${STORE_DAY_TYPE_COUNTS}) c
+          WHERE partnership_id = $1)
        SELECT concat_ws('/', coalesce(raw.store_id, roll.store_id), coalesce(raw.day, roll.day), coalesce(raw.type, roll.type)) AS cell,
               coalesce(roll.n, 0) AS rollup, coalesce(raw.n, 0) AS raw
          FROM raw FULL JOIN roll ON raw.store_id = roll.store_id AND raw.day = roll.day AND raw.type = roll.type`,

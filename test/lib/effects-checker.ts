@@ -1,4 +1,5 @@
 import { checkReports } from './checker';
+import { STORE_DAY_TYPE_COUNTS } from '@app/testing';
 import type { HistoryEntry } from './programme';
 
 /**
@@ -7,7 +8,7 @@ import type { HistoryEntry } from './programme';
  * row, an access-log 'collect' row and one outbox row (a rollup-day job for the report's London
  * day), and a trigger adds the report's pending statistics change. The worker's outbox relay
  * publishes the row as BullMQ job `outbox-<row id>`; the job folds the partnership's pending changes
- * into the rollups (incident_daily_counts, stats_days, stats_store_days, stats_months). While a job
+ * into the rollups (stats_days, stats_store_days and its counts per type, stats_months). While a job
  * of the partnership waits or runs, BullMQ coalesces the new one into it (COALESCED in
  * libs/queue): such a row's effect is the fold of the first job of its partnership to start after
  * the row was published. So per report: one row of each kind, its outbox row published, its job (or
@@ -135,7 +136,7 @@ export function checkEffects(
     !unbalanced.has(`stats_days/${r.partnershipId}/${r.day}`) &&
     !unbalanced.has(`stats_days.value_pence/${r.partnershipId}/${r.day}`) &&
     !unbalanced.has(`stats_store_days/${r.storeId}/${r.day}`) &&
-    ![...unbalanced].some((c) => c.startsWith(`incident_daily_counts/${r.storeId}/${r.day}/`));
+    ![...unbalanced].some((c) => c.startsWith(`stats_store_days.types/${r.storeId}/${r.day}/`));
   startedAt.sort((a, b) => a.at - b.at);
   const partnershipOfJob = new Map(state.outbox.map((o) => [jobId(o.id), o.partnershipId]));
   /** the first job of the row's partnership to start after the row was published and complete */
@@ -273,14 +274,14 @@ export async function readEffectState(query: Query, partnershipIds: string[]): P
     }));
   const cells = [
     ...(await cell(
-      'incident_daily_counts',
+      'stats_store_days.types',
       `WITH raw AS (
          SELECT i.partnership_id, i.store_id, ${LONDON_DAY} AS day, t.type, count(*)::int AS n
            FROM incidents i CROSS JOIN LATERAL unnest(i.types) AS t(type)
           WHERE i.partnership_id = ANY($1::uuid[]) AND ${COUNTED} GROUP BY 1, 2, 3, 4),
        roll AS (
-         SELECT partnership_id, store_id, day, type, sum(count)::int AS n FROM incident_daily_counts
-          WHERE partnership_id = ANY($1::uuid[]) GROUP BY 1, 2, 3, 4)
+         SELECT partnership_id, store_id, day, type::incident_type, count AS n FROM (${STORE_DAY_TYPE_COUNTS}) c
+          WHERE partnership_id = ANY($1::uuid[]))
        SELECT concat_ws('/', coalesce(raw.store_id, roll.store_id), coalesce(raw.day, roll.day), coalesce(raw.type, roll.type)) AS cell,
               coalesce(roll.n, 0) AS rollup, coalesce(raw.n, 0) AS raw
          FROM raw FULL JOIN roll USING (partnership_id, store_id, day, type)`,

@@ -177,7 +177,7 @@ describe('R1 worker processes SIGKILLed under report load', () => {
         'Effects checked per report (this system has no hash-check/thumbnail/notify jobs; quality.md names those generically): ' +
           'the incident row (once per key), its Idempotency-Key row (once, completed), its access_log collect row (once), ' +
           'its rollup-day outbox row (once, for the right London day, published), the BullMQ job outbox-<row id> (completed), ' +
-          'and the rollups it feeds (incident_daily_counts per store/day/type, stats_days count and value per partnership/day, ' +
+          'and the rollups it feeds (stats_store_days per store/day and per type, stats_days count and value per partnership/day, ' +
           'stats_store_days per store/day, stats_months per month) equal to the raw incidents: above = a double fold, below = a missed one.',
         'No alerts or offender refreshes are caused by filing a report without subject links, so none are checked here (R2/R3 own alerts).',
         'x-request-id is set to the Idempotency-Key so the outbox row (payload.requestId) names the report it belongs to.',

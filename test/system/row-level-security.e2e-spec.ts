@@ -36,7 +36,6 @@ const TENANT_TABLES = [
   'idempotency_keys',
   'impact_statements',
   'incident_amendments',
-  'incident_daily_counts',
   'incidents',
   'legal_holds',
   'member_businesses',

@@ -11,6 +11,7 @@ import {
   OwnRedis,
   postIncident,
   startTestApi,
+  STORE_DAY_TYPE_COUNTS,
   type TestApi,
 } from '@app/testing';
 import { AggregationProcessor } from '../../worker/src/aggregation/aggregation.processor';
@@ -50,8 +51,8 @@ describe('aggregation of accepted reports', () => {
 
   const counts = async () =>
     (await api.db.owner.query(
-      `SELECT store_id, to_char(day, 'YYYY-MM-DD') AS day, type::text, count, value_pence::int AS value
-         FROM incident_daily_counts WHERE partnership_id = $1 ORDER BY type`,
+      `SELECT store_id, to_char(day, 'YYYY-MM-DD') AS day, type, count, value_pence::int AS value
+         FROM (${STORE_DAY_TYPE_COUNTS}) c WHERE partnership_id = $1 ORDER BY type`,
       [p.partnershipId],
     )) as { store_id: string; day: string; type: string; count: number; value: number }[];
 
@@ -140,10 +141,8 @@ describe('aggregation of accepted reports', () => {
       api.db.owner.query(
         `SELECT (SELECT json_agg(d ORDER BY day, types_mask, triggers_mask) FROM stats_days d WHERE partnership_id = $1) AS days,
                 (SELECT json_agg(m ORDER BY month, types_mask, triggers_mask) FROM stats_months m WHERE partnership_id = $1) AS months,
-                (SELECT json_agg(s ORDER BY store_id, day) FROM stats_store_days s WHERE partnership_id = $1) AS stores,
-                (SELECT json_agg(json_build_object('store', store_id, 'day', day, 'type', type, 'count', count, 'value', value_pence)
-                                 ORDER BY store_id, day, type)
-                   FROM incident_daily_counts WHERE partnership_id = $1) AS counts`,
+                (SELECT json_agg(m ORDER BY dimension, month) FROM stats_month_dims m WHERE partnership_id = $1) AS month_dims,
+                (SELECT json_agg(s ORDER BY store_id, day) FROM stats_store_days s WHERE partnership_id = $1) AS stores`,
         [p.partnershipId],
       );
     const folded = await rollups();

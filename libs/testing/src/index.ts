@@ -10,3 +10,4 @@ export * from './factories/evidence.factory';
 export * from './factories/offender.factory';
 export * from './bootstrap-command';
 export * from './s3-server';
+export * from './store-day-types';

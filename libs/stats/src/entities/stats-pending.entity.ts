@@ -8,7 +8,8 @@ import { IncidentTrigger, IncidentType, InjuryLevel, WeaponKind } from '@app/inc
  * rollup cells in the same transaction, so each change counts exactly once.
  */
 @Entity('stats_pending')
-@Index('stats_pending_partnership_id_idx', ['partnershipId'])
+// a fold takes its partnership's oldest changes as one range of this index
+@Index('stats_pending_partnership_id_idx', ['partnershipId', 'id'])
 @Check('stats_pending_sign_check', 'sign IN (-1, 1)')
 export class StatsPending {
   /** sequential, so the queue's index grows at one end */
