@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@app/auth';
-import { AccessAction, appendAudit, appendOutbox, SystemDb, TenantDb } from '@app/database';
+import { AccessAction, appendAudit, appendOutbox, namedRows, SystemDb, TenantDb } from '@app/database';
 import {
   AnalystApiKey,
   Organisation,
@@ -70,14 +70,19 @@ const SUMS = [
 /** The same columns of one row: counts as they are (int), money as text. */
 const ONE_ROW = [...COUNTS, ...MONEY.map((c) => `${c}::text AS ${c}`)].join(', ');
 
-function toMeasures(row: Record<string, unknown>): { m: Measures; money: Money } {
+/**
+ * The measures of a row read as an array, from column `from` on: COUNTS, then MONEY. The wide
+ * atom queries read rows as arrays (namedRows): pg building an object of 40 columns per row and
+ * this reading it back by name were a third of a 360-row dashboard query's time.
+ */
+function toMeasures(row: unknown[], from: number): { m: Measures; money: Money } {
   const m: Measures = {};
-  for (const c of COUNTS) {
-    m[c] = Number(row[c] ?? 0);
+  for (let i = 0; i < COUNTS.length; i++) {
+    m[COUNTS[i]] = Number(row[from + i]);
   }
   const money: Money = {};
-  for (const c of MONEY) {
-    money[c] = BigInt(String(row[c] ?? '0'));
+  for (let i = 0; i < MONEY.length; i++) {
+    money[MONEY[i]] = BigInt(row[from + COUNTS.length + i] as string);
   }
   return { m, money };
 }
@@ -136,32 +141,33 @@ export class StatsRepository {
   }
 
   private read(sql: string, params: unknown[]): Promise<StatsAtom[]> {
-    return this.system.run(async (em) => {
-      const rows = (await em.query(sql, params)) as Record<string, unknown>[];
-      return rows.map((r) => ({
-        partnershipId: r.partnership_id as string,
-        period: r.period as string,
-        ...toMeasures(r),
-      }));
-    });
+    return this.system.run(async (em) =>
+      (await namedRows(em, sql, params)).map((r) => ({
+        partnershipId: r[0] as string,
+        period: r[1] as string,
+        ...toMeasures(r, 2),
+      })),
+    );
   }
 
   /** Per-store totals for one partnership (its own staff only: store identities never leave it). */
   storeAtoms(scope: TenantScope, from: string, to: string): Promise<StoreAtom[]> {
-    return this.db.run(scope, async (em) => {
-      const rows = (await em.query(
-        `SELECT s.id AS store_id, s.name AS store_name, ${SUMS}
-           FROM stats_store_days d JOIN stores s ON s.id = d.store_id
-          WHERE d.partnership_id = $1 AND d.day >= $2::date AND d.day <= $3::date
-          GROUP BY s.id, s.name ORDER BY sum(d.incidents) DESC, s.name`,
-        [scope.partnershipId, from, to],
-      )) as Record<string, unknown>[];
-      return rows.map((r) => ({
-        storeId: r.store_id as string,
-        storeName: r.store_name as string,
-        ...toMeasures(r),
-      }));
-    });
+    return this.db.run(scope, async (em) =>
+      (
+        await namedRows(
+          em,
+          `SELECT s.id AS store_id, s.name AS store_name, ${SUMS}
+             FROM stats_store_days d JOIN stores s ON s.id = d.store_id
+            WHERE d.partnership_id = $1 AND d.day >= $2::date AND d.day <= $3::date
+            GROUP BY s.id, s.name ORDER BY sum(d.incidents) DESC, s.name`,
+          [scope.partnershipId, from, to],
+        )
+      ).map((r) => ({
+        storeId: r[0] as string,
+        storeName: r[1] as string,
+        ...toMeasures(r, 2),
+      })),
+    );
   }
 
   /** Partnerships among `ids`, with the attributes filters use. */
