@@ -402,6 +402,23 @@ export async function jobStates(stack: Stack, jobIds: string[]): Promise<Map<str
 }
 
 /**
+ * Holds every partnership's fold lock (the one IncidentRollupRepository takes per partnership) on
+ * a connection of the test's own, so a fold job that starts meanwhile stays active, waiting in the
+ * database, until `release`: a kill then lands mid-job however fast folds are.
+ */
+export async function holdFolds(stack: Stack): Promise<() => Promise<void>> {
+  const runner = stack.db.owner.createQueryRunner();
+  await runner.connect();
+  for (const p of stack.partnerships) {
+    await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`stats:${p.partnershipId}`]);
+  }
+  return async () => {
+    await runner.query('SELECT pg_advisory_unlock_all()');
+    await runner.release();
+  };
+}
+
+/**
  * Watches the aggregation queue's active jobs (at most `maxWaitMs`) and returns, as soon as there
  * is one, the pids of the worker processes holding them (BullMQ's processedBy: the worker's name
  * ends in its pid), so a kill aimed at one lands while it holds a job. Jobs are few and short (one

@@ -3,6 +3,7 @@ import { deriveSeed, FULL, History, recordResult, rng, scale, SPEC_TIMEOUT_MS } 
 import {
   awaitQuiet,
   evaluate,
+  holdFolds,
   jobHolders,
   JobEventLog,
   r1Controls,
@@ -30,7 +31,6 @@ const TOTAL = scale(400, 2000);
 /** reports per second per tablet: quick 32/s in all for ~13 s, full 32/s for ~63 s */
 const RATE = scale(4, 1);
 const KILL_EVERY_MS = scale(2000, 5000);
-// a fold is a few ms and runs one at a time per partnership: enough kills that some land mid-job
 const MAX_KILLS = scale(6, 30);
 const RESPAWN_AFTER_MS = 1000;
 const DROP_SHARE = 0.1;
@@ -68,14 +68,20 @@ describe('R1 worker processes SIGKILLed under report load', () => {
           return;
         }
         // a worker holding a job as it is killed (watched for up to 1.5 s; else a random one among
-        // those running, not one still booting)
-        const holders = stack.fleet.slotsOf(await jobHolders(stack, 1500));
-        await stack.fleet.killRandomReady(
-          killRandom,
-          RESPAWN_AFTER_MS,
-          holders.length,
-          holders.length ? holders : undefined,
-        );
+        // those running, not one still booting). Folds take milliseconds, so every other kill first
+        // holds the folds in the database: the job it finds is certain to be mid-fold.
+        const release = k % 2 === 0 ? await holdFolds(stack) : undefined;
+        try {
+          const holders = stack.fleet.slotsOf(await jobHolders(stack, 1500));
+          await stack.fleet.killRandomReady(
+            killRandom,
+            RESPAWN_AFTER_MS,
+            holders.length,
+            holders.length ? holders : undefined,
+          );
+        } finally {
+          await release?.();
+        }
       }
     })();
     const keys = await runTablets(stack, history, {
