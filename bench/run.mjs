@@ -46,11 +46,7 @@ const CFG = quick
       pgbenchS: 3,
       jobs: { noop: 1000, fnJobs: 200, latencyS: 2, enqueue: 500 },
       radio: { sizes: [100, 300], broadcasts: 6, intervalMs: 100, clientProcs: 1, steadyS: 5 },
-      storm: {
-        sockets: Number(opt('--storm-sockets', 300)),
-        coalesce: opt('--storm-coalesce', 'true'),
-        behind: Number(opt('--storm-behind', 200)),
-      },
+      storm: { sockets: Number(opt('--storm-sockets', 300)), coalesce: opt('--storm-coalesce', 'true'), behind: Number(opt('--storm-behind', 200)) },
       composite: { tablets: 100, s: 3, alerts: 4 },
       queries: { incidents: 20_000, statsIncidents: 50_000 },
       packs: { big: 20, small: 4, mb: 1 },
@@ -65,11 +61,7 @@ const CFG = quick
       pgbenchS: 15,
       jobs: { noop: 20000, fnJobs: 2000, latencyS: 8, enqueue: 5000 },
       radio: { sizes: [1000, 5000], broadcasts: 30, intervalMs: 200, clientProcs: 2, steadyS: 15 },
-      storm: {
-        sockets: Number(opt('--storm-sockets', 5000)),
-        coalesce: opt('--storm-coalesce', 'true'),
-        behind: Number(opt('--storm-behind', 200)),
-      },
+      storm: { sockets: Number(opt('--storm-sockets', 5000)), coalesce: opt('--storm-coalesce', 'true'), behind: Number(opt('--storm-behind', 200)) },
       composite: { tablets: 500, s: 15, alerts: 30 },
       queries: { incidents: 1_000_000, statsIncidents: 10_000_000 },
       packs: { big: 200, small: 20, mb: 1 },
@@ -89,17 +81,7 @@ const SCENARIOS = [
   { file: 'queries.mjs', budgetS: quick ? 60 : 600 },
 ];
 
-const PORTS = {
-  api: 3490,
-  radio1: 3491,
-  radio2: 3492,
-  bhttp: 3493,
-  bpg: 3494,
-  bws: 3495,
-  h3: 3496,
-  inspect: 3497,
-  h5: 3498,
-};
+const PORTS = { api: 3490, radio1: 3491, radio2: 3492, bhttp: 3493, bpg: 3494, bws: 3495, h3: 3496, inspect: 3497, h5: 3498 };
 // --profile: the api runs with its inspector open, and D1 adds a profiled run (bench/lib/profile.mjs)
 const profiling = flag('--profile');
 const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
@@ -185,10 +167,7 @@ function ensureBuilt() {
 }
 
 function runNpm(script, env) {
-  const r = spawnSync('npm', ['run', '--silent', script], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
+  const r = spawnSync('npm', ['run', '--silent', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(`npm run ${script} failed:\n${r.stdout}\n${r.stderr}`);
   }
@@ -218,10 +197,7 @@ async function seeded(url) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return (
-      (await c.query(`SELECT count(*)::int AS n FROM partnerships WHERE slug IN ('riverside', 'northgate')`))
-        .rows[0].n === 2
-    );
+    return (await c.query(`SELECT count(*)::int AS n FROM partnerships WHERE slug IN ('riverside', 'northgate')`)).rows[0].n === 2;
   } catch {
     return false;
   } finally {
@@ -232,12 +208,10 @@ async function seeded(url) {
 function servicesAnswering() {
   const p = PROFILES.bench;
   const pgUp =
-    spawnSync('/usr/lib/postgresql/15/bin/pg_isready', ['-h', '127.0.0.1', '-p', String(p.pgPort)]).status ===
-    0;
+    spawnSync('/usr/lib/postgresql/15/bin/pg_isready', ['-h', '127.0.0.1', '-p', String(p.pgPort)]).status === 0;
   const redisUp =
-    spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(p.redisPort), 'ping'], {
-      encoding: 'utf8',
-    }).stdout?.trim() === 'PONG';
+    spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(p.redisPort), 'ping'], { encoding: 'utf8' }).stdout?.trim() ===
+    'PONG';
   return { pgUp, redisUp };
 }
 
@@ -281,15 +255,11 @@ async function main() {
     if (flag('--fresh-db')) {
       // Drops the bench database (never dev or test data) and its dataset markers.
       say('recreating the bench database');
-      const admin = new pg.Client({
-        connectionString: urls.DATABASE_MIGRATION_URL.replace(/\/hub$/, '/postgres'),
-      });
+      const admin = new pg.Client({ connectionString: urls.DATABASE_MIGRATION_URL.replace(/\/hub$/, '/postgres') });
       await admin.connect();
       // FORCE cannot end sessions of other roles (an autovacuum worker after a large delete)
       await admin.query('DROP DATABASE IF EXISTS hub WITH (FORCE)').catch((err) => {
-        throw new Error(
-          `${err.message}; try again in a minute, or: npm run services:reset -- --profile bench`,
-        );
+        throw new Error(`${err.message}; try again in a minute, or: npm run services:reset -- --profile bench`);
       });
       await admin.query('CREATE DATABASE hub OWNER hub_owner');
       await admin.end();
@@ -303,14 +273,10 @@ async function main() {
       runNpm('db:seed', env);
     }
     await clearEarlierRuns(urls.DATABASE_MIGRATION_URL, say).catch((err) =>
-      doc.run.warnings.push(
-        `what earlier runs filed could not be cleared, so this run measures a larger database: ${err.message}`,
-      ),
+      doc.run.warnings.push(`what earlier runs filed could not be cleared, so this run measures a larger database: ${err.message}`),
     );
     if (flag('--no-build')) {
-      doc.run.warnings.push(
-        '--no-build: the apps ran from the existing dist/ build, which may be older than the sources',
-      );
+      doc.run.warnings.push('--no-build: the apps ran from the existing dist/ build, which may be older than the sources');
     } else {
       ensureBuilt();
     }
@@ -325,9 +291,7 @@ async function main() {
       ).rows.map((r) => [r.name, r.setting]),
     );
     const redisConf = (k) =>
-      spawnSync('redis-cli', ['-p', String(PROFILES.bench.redisPort), 'config', 'get', k], {
-        encoding: 'utf8',
-      })
+      spawnSync('redis-cli', ['-p', String(PROFILES.bench.redisPort), 'config', 'get', k], { encoding: 'utf8' })
         .stdout.trim()
         .split('\n')[1];
     doc.config.redis = {
@@ -423,9 +387,7 @@ async function main() {
         continue;
       }
       const mod = await import(`./scenarios/${sc.file}`);
-      const ids = mod.IDS.filter(
-        (id) => (!only || only.includes(id)) && (!prepare || sc.file === 'queries.mjs'),
-      );
+      const ids = mod.IDS.filter((id) => (!only || only.includes(id)) && (!prepare || sc.file === 'queries.mjs'));
       if (!ids.length) {
         continue;
       }
@@ -437,30 +399,18 @@ async function main() {
         continue;
       }
       // --budget-scale stretches every scenario's deadline (a busy or slower machine)
-      const budget = prepare
-        ? 4 * 3600
-        : Math.min(Math.round(sc.budgetS * Number(opt('--budget-scale', 1))), left);
+      const budget = prepare ? 4 * 3600 : Math.min(Math.round(sc.budgetS * Number(opt('--budget-scale', 1))), left);
       const group = sc.file;
       say(`scenario ${sc.file} (${ids.join(', ')}), deadline ${budget} s`);
       const t0 = Date.now();
       let timer;
       const timeout = new Promise((_, rej) => {
-        timer = setTimeout(
-          () => rej(Object.assign(new Error('timed out'), { timedOut: true })),
-          budget * 1000,
-        );
+        timer = setTimeout(() => rej(Object.assign(new Error('timed out'), { timedOut: true })), budget * 1000);
       });
       try {
         const out = await Promise.race([
           // `requested`: the whole run's --only (null: every row), for a measure one scenario makes for another's row
-          mod.run({
-            ...ctx,
-            group,
-            only: prepare ? ['Q3', 'Q4'] : ids,
-            requested: only ?? null,
-            prepare,
-            record: (r) => rows.set(r.id, r),
-          }),
+          mod.run({ ...ctx, group, only: prepare ? ['Q3', 'Q4'] : ids, requested: only ?? null, prepare, record: (r) => rows.set(r.id, r) }),
           timeout,
         ]);
         for (const r of out ?? []) {
@@ -495,9 +445,7 @@ async function main() {
         throw new Error(`the api exited during ${sc.file}; see ${logDir}`);
       }
       if (apps.worker.exited && !doc.run.warnings.some((w) => w.startsWith('worker'))) {
-        doc.run.warnings.push(
-          `worker exited (${apps.worker.code}) by the end of ${sc.file}; see ${apps.worker.logPath}`,
-        );
+        doc.run.warnings.push(`worker exited (${apps.worker.code}) by the end of ${sc.file}; see ${apps.worker.logPath}`);
         say(doc.run.warnings.at(-1));
       }
     }
@@ -519,11 +467,7 @@ async function main() {
     const r = rows.get(id) ?? {
       id,
       met: 'not measured',
-      note: IN_SCOPE.has(id)
-        ? only
-          ? 'not selected (--only)'
-          : 'scenario did not run'
-        : 'not in the bench yet',
+      note: IN_SCOPE.has(id) ? (only ? 'not selected (--only)' : 'scenario did not run') : 'not in the bench yet',
     };
     doc.benchmarks.push({ ...r, id, target, baselineId: r.baselineId ?? baselineId });
   }
