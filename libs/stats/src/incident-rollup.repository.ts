@@ -64,6 +64,9 @@ const monthDimsSql = (cells: string, conflict: boolean) => `
     SELECT c.partnership_id, c.month, d.dimension, ${CELL_SUMS} FROM ${cells} c ${DIMENSIONS_OF_CELL}
      GROUP BY 1, 2, 3${conflict ? `\n    ON CONFLICT (dimension, partnership_id, month) DO UPDATE SET ${ADD('stats_month_dims')}` : ''}`;
 
+/** The rollup tables, each keyed by partnership with an `incidents` count. */
+const ROLLUPS = ['stats_days', 'stats_months', 'stats_month_dims', 'stats_store_days'];
+
 export interface FoldResult {
   /** pending changes folded */
   incidents: number;
@@ -91,8 +94,8 @@ const foldSql = (keep: boolean) => {
     ? `SELECT p.*, ${day} AS day FROM stats_pending p WHERE ${batch}`
     : `DELETE FROM stats_pending p WHERE ${batch} RETURNING p.*, ${day} AS day`;
   // The measures are computed once per partnership × day × type and trigger set, and the masks
-  // once per such set (testing each change's arrays cost a sixth of the fold); the month and
-  // dimension rollups sum those cells rather than the changes again.
+  // once per such set rather than per change; the month and dimension rollups sum those cells
+  // rather than the changes again.
   return `
   WITH i AS (${taken}),
   sets AS (
@@ -187,7 +190,7 @@ export class IncidentRollupRepository {
   rebuild(): Promise<{ days: number }> {
     return this.system.run(async (em) => {
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('stats:rebuild', 0))`);
-      for (const table of ['stats_days', 'stats_months', 'stats_month_dims', 'stats_store_days']) {
+      for (const table of ROLLUPS) {
         await em.query(`DELETE FROM ${table}`);
       }
       await longQuery(
@@ -233,7 +236,7 @@ export class IncidentRollupRepository {
 
 /** Cells whose reports were all amended away hold only zeros: remove them, as a rebuild would. */
 async function dropEmptyCells(em: EntityManager, partnershipId: string): Promise<void> {
-  for (const table of ['stats_days', 'stats_months', 'stats_month_dims', 'stats_store_days']) {
+  for (const table of ROLLUPS) {
     await em.query(`DELETE FROM ${table} WHERE partnership_id = $1 AND incidents = 0`, [partnershipId]);
   }
 }
