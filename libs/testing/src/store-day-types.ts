@@ -1,7 +1,8 @@
 import { STATS_TYPES } from '@app/stats';
 
 /**
- * The per-type counts of `stats_store_days` as rows (partnership_id, store_id, day, type, count),
+ * The per-type counts of `stats_store_days` as rows (partnership_id, store_id, day, type, count,
+ * and the store-day's value_pence),
  * one per store-day and type with a non-zero count: what tests compare against the raw reports.
  */
 export const STORE_DAY_TYPE_COUNTS = `
