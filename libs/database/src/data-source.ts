@@ -19,6 +19,7 @@ export function dataSourceOptions(
   config: AppConfig,
   { asOwner = false, entities }: DataSourceChoice,
 ): DataSourceOptions {
+  const poolSize = asOwner ? 2 : config.db.poolSize;
   return {
     type: 'postgres',
     url: asOwner ? config.db.migrationUrl : config.db.url,
@@ -37,8 +38,12 @@ export function dataSourceOptions(
           logging: ['error', 'warn', 'migration'],
           logger: new PinoTypeOrmLogger(config.testDefects.has('typeorm-logs-parameters')),
         }),
-    poolSize: asOwner ? 2 : config.db.poolSize,
+    poolSize,
     extra: {
+      // Connections stay open once made (pg's pool closes them after 10 s idle by default): a new
+      // one costs ~30 ms here (the SCRAM handshake, then the new backend's catalog caches and its
+      // named statements' first plans), which the first request after a quiet spell would pay.
+      min: poolSize,
       // waiting for a pooled connection under load; a stopped server still fails at once (503)
       connectionTimeoutMillis: 10000,
       // A dead server must fail fast with 503, not hang the request.
