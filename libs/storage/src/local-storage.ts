@@ -19,6 +19,27 @@ import { release, sha256OfFile, stage } from './stage';
 const NO_LINKS = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'];
 const missing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
+/** fsync: a file's bytes, or a folder's entries (a new name survives a power cut only once its folder is synced). */
+async function sync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Syncs `folder` and, when mkdir made folders (`firstMade` the top one), each parent holding a new one. */
+async function syncFolders(folder: string, firstMade: string | undefined): Promise<void> {
+  const top = firstMade ? dirname(firstMade) : folder;
+  for (let dir = folder; ; dir = dirname(dir)) {
+    await sync(dir);
+    if (dir === top || dir === dirname(dir)) {
+      return;
+    }
+  }
+}
+
 /**
  * Objects as files under one folder (`<dir>/<key>`, today's layout), staged in `<dir>/tmp/` and
  * then linked into place, so a key shows all of its bytes or none. Files are read-only. Retention
@@ -54,11 +75,17 @@ export class LocalObjectStorage extends ObjectStorage {
       if (options.retainUntil) {
         await utimes(tmp, new Date(), options.retainUntil);
       }
-      await mkdir(dirname(path), { recursive: true });
+      // Evidence is on disk before its key names it and before put returns: without the syncs a
+      // power cut after the caller recorded the object could leave the name on an empty file.
+      await sync(tmp);
+      const folder = dirname(path);
+      const firstMade = await mkdir(folder, { recursive: true });
+      const placed = () => syncFolders(folder, firstMade);
       const result = { key, sha256: staged.sha256, size: staged.size };
       try {
         // a new name for the staged file: fails if the key exists, never clobbers
         await link(tmp, path);
+        await placed();
         return { ...result, created: true };
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
@@ -68,6 +95,7 @@ export class LocalObjectStorage extends ObjectStorage {
         // a file system without hard links: rename when nothing is there yet (a race can clobber)
         if (code !== 'EEXIST' && !(await this.head(key))) {
           await rename(tmp, path);
+          await placed();
           return { ...result, created: true };
         }
       }
@@ -79,6 +107,7 @@ export class LocalObjectStorage extends ObjectStorage {
         throw new RetainedObjectError(key, head.retainUntil);
       }
       await rename(tmp, path);
+      await placed();
       return { ...result, created: true };
     } finally {
       await unlink(tmp).catch(() => undefined);
