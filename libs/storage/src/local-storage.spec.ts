@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 // the module object itself (an `import * as` copy would not see the spies)
 import fsp = require('node:fs/promises');
 import { tmpdir } from 'node:os';
@@ -69,5 +69,13 @@ describe('LocalObjectStorage', () => {
     } finally {
       jest.restoreAllMocks();
     }
+  });
+
+  it('takes a finished file over by a link, without writing its bytes again', async () => {
+    const storage = new LocalObjectStorage(dir);
+    const source = join(dir, 'pack.zip');
+    writeFileSync(source, 'zip bytes');
+    await storage.put('packs/p/1.zip', { path: source }, { contentType: 'application/zip' });
+    expect(statSync(join(dir, 'packs/p/1.zip')).ino).toBe(statSync(source).ino);
   });
 });

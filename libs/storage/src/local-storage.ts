@@ -29,6 +29,18 @@ async function sync(path: string): Promise<void> {
   }
 }
 
+/** A new name in the scratch folder for a caller's file: a hard link (no second write), else a copy. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (err) {
+    if (!['EXDEV', ...NO_LINKS].includes((err as NodeJS.ErrnoException).code ?? '')) {
+      throw err;
+    }
+    await copyFile(from, to);
+  }
+}
+
 /** Syncs `folder` and, when mkdir made folders (`firstMade` the top one), each parent holding a new one. */
 async function syncFolders(folder: string, firstMade: string | undefined): Promise<void> {
   const top = firstMade ? dirname(firstMade) : folder;
@@ -69,7 +81,8 @@ export class LocalObjectStorage extends ObjectStorage {
     const tmp = staged.owned ? staged.path : join(this.scratch, randomUUID());
     try {
       if (!staged.owned) {
-        await copyFile(staged.path, tmp);
+        await mkdir(this.scratch, { recursive: true });
+        await linkOrCopy(staged.path, tmp);
       }
       await chmod(tmp, 0o444);
       if (options.retainUntil) {

@@ -1,6 +1,10 @@
 import type { Readable } from 'node:stream';
 
-/** What a put reads: a stream, bytes in memory, or a file already on local disk (read in place). */
+/**
+ * What a put reads: a stream, bytes in memory, or a finished file on local disk, which the store
+ * may take over (the local store links it rather than copying): its owner may remove it, never
+ * change it.
+ */
 export type PutSource = Readable | Buffer | { path: string };
 
 export interface PutOptions {
