@@ -6,7 +6,11 @@ import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import bufferCrc32 from 'buffer-crc32';
 import { ZipFile } from 'yazl';
-import { createObjectStorage, type ObjectStorage } from '@app/storage';
+// The one import of a lib past its index: the builder starts a process per pack, and the storage
+// index would load its Nest module there too (with the config schema and class-validator: ~770
+// modules, a third of a second of CPU a pack) for one function.
+import { createObjectStorage } from '../../storage/src/create';
+import type { ObjectStorage } from '../../storage/src/object-storage';
 import { canonicalJson } from './canonical-json';
 import { continuityLine, GENESIS_HASH } from './chain';
 import { caseSummaryPdf } from './pdf/summary';
