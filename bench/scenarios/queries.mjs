@@ -116,7 +116,7 @@ export async function run(ctx) {
       figures: { ...r.q4, foldCost: cost ?? null },
       note: raced
         ? `the worker's minute sweep folded ${(r.q4.added - r.q4.folded).toLocaleString('en-GB')} of the ${r.q4.added.toLocaleString('en-GB')} new reports between the COPY and the timed fold; run again`
-        : `IncidentRollupRepository.fold of one throwaway partnership (200 stores) after a COPY of ${r.q4.added.toLocaleString('en-GB')} reports; ${cost ? `the "POST throughput drops ≤ 10%" half: D1's load, the worker running against the worker stopped (SIGSTOP), interleaved; after each stopped side the worker first caught up on what it left (${cost.catchUpMs.map((ms) => fmt(ms / 1000, ' s', 1)).join(', ')})` : 'the "POST throughput drops ≤ 10% meanwhile" half is measured only when write.mjs runs in the same invocation'}${sizeNote}`,
+        : `IncidentRollupRepository.fold of one throwaway partnership (200 stores) after a COPY of ${r.q4.added.toLocaleString('en-GB')} reports; ${cost ? `the "POST throughput drops ≤ 10%" half: D1's load, the worker running against the worker stopped (SIGSTOP), interleaved in alternating order; after each stopped side the worker first caught up on what it left (${cost.catchUpMs.map((ms) => fmt(ms / 1000, ' s', 1)).join(', ')})` : 'the "POST throughput drops ≤ 10% meanwhile" half is measured only when write.mjs runs in the same invocation'}${sizeNote}`,
     });
   }
   if (ctx.only.includes('D4')) {
