@@ -10,7 +10,7 @@ const SYNC_EVERY_BYTES = 1024 * 1024;
  * writeback, a pack's tens of megabytes of dirty pages were flushed inside PostgreSQL's commit
  * `fsync`s on the same disk: 8 KB fdatasyncs took 22 ms instead of 0.23 (p50) beside a 20 MB file
  * writer, 1.7 ms when the writer synced every megabyte (J5, bench/PROFILE.md). One sync is in
- * flight at a time while the next megabyte is written, so at most two are ever unsynced and the
+ * flight at a time while the next megabyte is written, so at most two megabytes are unsynced and the
  * zipping does not stop for each sync. A finished pack is also on disk before it is renamed into
  * place.
  */
