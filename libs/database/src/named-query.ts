@@ -53,7 +53,11 @@ async function run<R>(
     if (runner.isReleased) {
       throw new QueryRunnerAlreadyReleasedError();
     }
-    return ((await runner.connect()) as PoolClient).query(query).then((r) => r.rows as R[]);
+    // On a connection already held the statement is written now, not after a microtask: a
+    // transaction can then send it in one write with the next (see `corked` in tenant-db.ts).
+    const held = (runner as unknown as { databaseConnection?: PoolClient }).databaseConnection;
+    const client = held ?? ((await runner.connect()) as PoolClient);
+    return client.query(query).then((r) => r.rows as R[]);
   }
   const dataSource = on instanceof EntityManager ? on.connection : on;
   const pool = (dataSource.driver as PostgresDriver).master as Pool;

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Writable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import { type DataSource, type EntityManager, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
@@ -18,11 +19,39 @@ export class DatabaseConnectionLost extends Error {
 }
 
 /**
+ * Sends two statements in one socket write, the second before the first is answered (pg's
+ * pipeline mode, for these two only: COPY and cursors cannot run pipelined), and waits for both; a
+ * failure of the first is the cause of the second's. Each write costs the api and PostgreSQL a
+ * wake-up on a busy machine (bench/PROFILE.md, section 15). `submit` must write both at once (a
+ * statement on a held connection does, see namedQuery).
+ */
+async function pipelined<A, B>(client: PoolClient, submit: () => [Promise<A>, Promise<B>]): Promise<[A, B]> {
+  const pg = client as unknown as { pipeline: boolean; connection: { stream: Writable } };
+  pg.pipeline = true;
+  pg.connection.stream.cork();
+  let sent: [Promise<A>, Promise<B>];
+  try {
+    sent = submit();
+  } finally {
+    pg.connection.stream.uncork();
+  }
+  const [a, b] = await Promise.allSettled(sent);
+  pg.pipeline = false;
+  if (a.status === 'rejected') {
+    throw a.reason;
+  }
+  if (b.status === 'rejected') {
+    throw b.reason;
+  }
+  return [a.value, b.value];
+}
+
+/**
  * One transaction on a connection of its own:
- * - begun with its settings (`set_config(…, true)`) in one round trip;
+ * - begun with its settings (`set_config(…, true)`) and its first statement in one write;
  * - the staged bookkeeping writes (access log, outbox, idempotent response) flushed as one
- *   statement before COMMIT, and its access-log rows chained once the connection is back in the
- *   pool (never two connections held at once);
+ *   statement, sent in one write with COMMIT, and its access-log rows chained once the connection
+ *   is back in the pool (never two connections held at once);
  * - the connection watched: when the server drops it mid-transaction, pg's 'error' event releases
  *   the runner and the next statement fails with QueryRunnerAlreadyReleasedError, a symptom that
  *   reads like a bug, so the cause is reported instead (DatabaseConnectionLost).
@@ -52,7 +81,7 @@ class Transaction {
     const tx = new Transaction(dataSource, chainsAfterCommit);
     let result: T;
     try {
-      result = await work(await tx.begin(settings));
+      result = await work((await tx.begin(settings)).em);
       await tx.commit();
     } catch (err) {
       throw await tx.fail(err);
@@ -63,7 +92,11 @@ class Transaction {
     return result;
   }
 
-  async begin(settings: Record<string, string>): Promise<EntityManager> {
+  /** `first`: the transaction's first statement, sent with BEGIN (it must write at once, see namedQuery). */
+  async begin<B>(
+    settings: Record<string, string>,
+    first?: (em: EntityManager) => Promise<B>,
+  ): Promise<{ em: EntityManager; begun: B | undefined }> {
     const client = (this.client = (await this.runner.connect()) as PoolClient);
     client.on('error', this.onError);
     // Simple-protocol text, so the values are quoted by pg's escapeLiteral (a UUID, a duration).
@@ -76,17 +109,25 @@ class Transaction {
     this.runner.isTransactionActive = true;
     // BEGIN, COMMIT and ROLLBACK straight on the connection: TypeORM's query wrapper around them
     // was 7% of the api's CPU under D1 (bench/PROFILE.md)
-    await client.query(`BEGIN; SELECT ${set}`);
-    openStage(this.runner.manager);
-    return this.runner.manager;
+    const em = this.runner.manager;
+    openStage(em);
+    const [, begun] = await pipelined(client, () => [
+      client.query(`BEGIN; SELECT ${set}`),
+      first ? first(em) : Promise.resolve(undefined),
+    ]);
+    return { em, begun };
   }
 
   async commit(): Promise<void> {
-    const audited = await flushStagedWrites(this.runner.manager);
     if (this.runner.isReleased) {
       throw new QueryRunnerAlreadyReleasedError();
     }
-    await this.client!.query('COMMIT');
+    const client = this.client!;
+    // A failed flush aborts the transaction, and the COMMIT behind it then only ends it.
+    const [audited] = await pipelined(client, () => [
+      flushStagedWrites(this.runner.manager),
+      client.query('COMMIT'),
+    ]);
     this.runner.isTransactionActive = false;
     this.audited = audited;
   }
@@ -193,10 +234,10 @@ export class TenantDb {
     const tx = new Transaction(this.dataSource, this.chainsAfterCommit);
     let opened: Promise<{ em: EntityManager; begun: B }> | undefined;
     const open = () =>
-      (opened ??= (async () => {
-        const em = await tx.begin(tenantSettings(scope.partnershipId, opts.lockTimeoutMs));
-        return { em, begun: await begin(em) };
-      })());
+      (opened ??= tx.begin(tenantSettings(scope.partnershipId, opts.lockTimeoutMs), begin) as Promise<{
+        em: EntityManager;
+        begun: B;
+      }>);
     let result: T;
     try {
       result = await ambient.run(
