@@ -54,7 +54,7 @@ async function run<R>(
       throw new QueryRunnerAlreadyReleasedError();
     }
     // On a connection already held the statement is written now, not after a microtask: a
-    // transaction can then send it in one write with the next (see `corked` in tenant-db.ts).
+    // transaction can then send it in one write with the next (see `pipelined` in tenant-db.ts).
     const held = (runner as unknown as { databaseConnection?: PoolClient }).databaseConnection;
     const client = held ?? ((await runner.connect()) as PoolClient);
     return client.query(query).then((r) => r.rows as R[]);
