@@ -28,15 +28,21 @@ export class DatabaseConnectionLost extends Error {
 async function pipelined<A, B>(client: PoolClient, submit: () => [Promise<A>, Promise<B>]): Promise<[A, B]> {
   const pg = client as unknown as { pipeline: boolean; connection: { stream: Writable } };
   pg.pipeline = true;
-  pg.connection.stream.cork();
-  let sent: [Promise<A>, Promise<B>];
+  let settled: [PromiseSettledResult<A>, PromiseSettledResult<B>];
   try {
-    sent = submit();
+    pg.connection.stream.cork();
+    let sent: [Promise<A>, Promise<B>];
+    try {
+      sent = submit();
+    } finally {
+      pg.connection.stream.uncork();
+    }
+    settled = await Promise.allSettled(sent);
   } finally {
-    pg.connection.stream.uncork();
+    // never back in the pool in pipeline mode, where COPY and cursors fail
+    pg.pipeline = false;
   }
-  const [a, b] = await Promise.allSettled(sent);
-  pg.pipeline = false;
+  const [a, b] = settled;
   if (a.status === 'rejected') {
     throw a.reason;
   }
