@@ -12,6 +12,7 @@ import {
   sha256,
   startTestApi,
   type TestApi,
+  readAccessLog,
 } from '@app/testing';
 
 // Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
@@ -59,7 +60,8 @@ describe('viewing evidence', () => {
   };
 
   const consults = async (actorId: string): Promise<number> => {
-    const [{ n }] = await api.db.owner.query(
+    const [{ n }] = await readAccessLog(
+      api.db.owner,
       `SELECT count(*)::int AS n FROM access_log
         WHERE action = 'consult' AND object_type = 'exhibit' AND object_id = $1 AND actor_id = $2`,
       [exhibitId, actorId],

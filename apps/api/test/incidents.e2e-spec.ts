@@ -7,6 +7,7 @@ import {
   postIncident,
   startTestApi,
   type TestApi,
+  readAccessLog,
 } from '@app/testing';
 
 // Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
@@ -197,7 +198,8 @@ describe('incident reporting', () => {
         `concurrent ${key}`,
       ]);
       expect(rows).toHaveLength(1);
-      const outbox = await api.db.owner.query(
+      const outbox = await readAccessLog(
+        api.db.owner,
         `SELECT count(*)::int AS n FROM outbox o WHERE o.payload->>'requestId' IN (
            SELECT request_id FROM access_log WHERE object_id = $1 AND action = 'collect')`,
         [rows[0].id],

@@ -9,6 +9,7 @@ import {
   seedIncident,
   startTestApi,
   type TestApi,
+  readAccessLog,
 } from '@app/testing';
 import { WorkerModule } from '../../worker/src/worker.module';
 
@@ -46,7 +47,8 @@ describe('offender intelligence', () => {
   const consults = async (objectType: string, objectId: string, actorId: string) =>
     Number(
       (
-        await api.db.owner.query(
+        await readAccessLog(
+          api.db.owner,
           `SELECT count(*)::int AS n FROM access_log WHERE action = 'consult' AND object_type = $1 AND object_id = $2 AND actor_id = $3`,
           [objectType, objectId, actorId],
         )

@@ -9,6 +9,7 @@ import {
   seedIncident,
   startTestApi,
   type TestApi,
+  readAccessLog,
 } from '@app/testing';
 
 // Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
@@ -129,7 +130,8 @@ describe('searching reports, subjects and cases (?q=)', () => {
       object_id: string;
       justification: string | null;
       actor_id: string;
-    }[] = await api.db.owner.query(
+    }[] = await readAccessLog(
+      api.db.owner,
       `SELECT action::text, object_type, object_id, justification, actor_id FROM access_log WHERE request_id = $1 ORDER BY seq`,
       [r.headers.get('x-request-id')],
     );

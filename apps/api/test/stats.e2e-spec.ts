@@ -27,6 +27,7 @@ import {
   startTestApi,
   testConfig,
   type TestApi,
+  readAccessLog,
 } from '@app/testing';
 import { startApiOn } from '../../../test/lib/stack';
 import { ReportsProcessor } from '../../worker/src/reports/reports.processor';
@@ -599,7 +600,8 @@ describe('campaign statistics', () => {
       ]) {
         expect(text).toContain(expected);
       }
-      const [{ n }] = await api.db.owner.query(
+      const [{ n }] = await readAccessLog(
+        api.db.owner,
         `SELECT count(*)::int AS n FROM access_log WHERE object_type = 'partnership_report' AND object_id = $1`,
         [req.body.id],
       );

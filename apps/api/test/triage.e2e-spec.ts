@@ -10,6 +10,7 @@ import {
   seedIncident,
   startTestApi,
   type TestApi,
+  readAccessLog,
 } from '@app/testing';
 import { WorkerModule } from '../../worker/src/worker.module';
 
@@ -109,7 +110,8 @@ describe('police triage queue: flags and reports before any case', () => {
   };
 
   const consulted = async (actorId: string) =>
-    (await api.db.owner.query(
+    (await readAccessLog(
+      api.db.owner,
       `SELECT object_type, object_id, justification FROM access_log WHERE action = 'consult' AND actor_id = $1`,
       [actorId],
     )) as { object_type: string; object_id: string; justification: string | null }[];

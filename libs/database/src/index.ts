@@ -1,3 +1,4 @@
+export * from './access-log-chain';
 export * from './audit';
 export * from './clock';
 export * from './data-source';
