@@ -92,7 +92,6 @@ export class IncidentRepository {
       if (submitted) {
         await this.enqueueRollup(em, scope, [incident.occurredAt]);
       }
-      // Last: the access-log chain locks the partnership until commit, so hold it briefly.
       await appendAudit(em, scope, {
         action: AccessAction.Collect,
         objectType: 'incident',
