@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Role } from '@app/auth';
 import { SerialOffenderRepository } from '@app/offenders';
 import { SystemDb, TenantDb } from '@app/database';
-import { buildIncidentRequest, seedIncident, readAccessLog } from '@app/testing';
+import { buildIncidentRequest, seedIncident } from '@app/testing';
 import { eventually, newDevice, shot, signIn, type Stack, startStack } from './harness';
 
 jest.setTimeout(120_000);
@@ -156,8 +156,7 @@ describe('cases, intelligence and the offline shell in a browser', () => {
     expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04])); // a ZIP
     expect(download.suggestedFilename()).toMatch(/^evidence-pack-.*\.zip$/);
     await view.getByText(/recorded as a disclosure to CPS Wessex/).waitFor();
-    const log = (await readAccessLog(
-      stack.api.db.owner,
+    const log = (await stack.api.db.owner.query(
       `SELECT recipients, justification FROM access_log WHERE action = 'disclose' AND object_type = 'evidence_pack' AND actor_id = $1`,
       [users()[Role.Police].id],
     )) as { recipients: string[]; justification: string }[];
@@ -177,10 +176,7 @@ describe('cases, intelligence and the offline shell in a browser', () => {
     const [pack] = (await stack.api.db.owner.query(
       `SELECT key_fingerprint AS fingerprint FROM evidence_packs WHERE status = 'ready'`,
     )) as { fingerprint: string }[];
-    await page
-      .getByRole('navigation', { name: 'Console pages' })
-      .getByRole('link', { name: 'Settings' })
-      .click();
+    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Settings' }).click();
     const settings = page.getByRole('region', { name: 'Partnership settings' });
     const key = settings.getByTestId('signing-key');
     await key.first().waitFor();
@@ -191,10 +187,7 @@ describe('cases, intelligence and the offline shell in a browser', () => {
     await settings.scrollIntoViewIfNeeded();
     await shot(page, 'coordinator-signing-keys');
 
-    await page
-      .getByRole('navigation', { name: 'Console pages' })
-      .getByRole('link', { name: 'Subjects' })
-      .click();
+    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Subjects' }).click();
     const intel = page.getByRole('region', { name: 'Subjects' });
     await intel.getByTestId('subject-row').first().getByRole('button').click();
     const view = intel.getByTestId('subject-view');
@@ -216,14 +209,8 @@ describe('cases, intelligence and the offline shell in a browser', () => {
     await eventually(async () => (await view.getByTestId('subject-link').count()) === 4);
     expect(await linked()).toBe(1);
 
-    await page
-      .getByRole('navigation', { name: 'Console pages' })
-      .getByRole('link', { name: 'Serial-offender flags' })
-      .click();
-    const flag = page
-      .getByRole('region', { name: 'Serial-offender flags' })
-      .getByTestId('serial-flag')
-      .first();
+    await page.getByRole('navigation', { name: 'Console pages' }).getByRole('link', { name: 'Serial-offender flags' }).click();
+    const flag = page.getByRole('region', { name: 'Serial-offender flags' }).getByTestId('serial-flag').first();
     await flag
       .getByTestId('legal-consequence')
       .getByText(/values aggregate/)

@@ -1,5 +1,5 @@
 import { Role } from '@app/auth';
-import { buildOrientedPhoto, sha256, readAccessLog } from '@app/testing';
+import { buildOrientedPhoto, sha256 } from '@app/testing';
 import { a11yAtSizes } from './a11y';
 import { eventually, newDevice, shot, signIn, type Stack, startStack } from './harness';
 
@@ -89,8 +89,7 @@ describe('evidence in the browser, and the till alert strip', () => {
     await dialog.waitFor({ state: 'hidden' });
 
     // the officer's views are in the access log and in the case's continuity chain
-    const [{ n }] = (await readAccessLog(
-      stack.api.db.owner,
+    const [{ n }] = (await stack.api.db.owner.query(
       `SELECT count(*)::int AS n FROM access_log
         WHERE action = 'consult' AND object_type = 'exhibit' AND object_id = $1 AND actor_id = $2`,
       [exhibit.id, users()[Role.Police].id],

@@ -18,7 +18,6 @@ import {
   startTestApi,
   type TestApi,
   testConfig,
-  readAccessLog,
 } from '@app/testing';
 import { RetentionProcessor } from '../../apps/worker/src/retention/retention.processor';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -197,8 +196,7 @@ describe('P2 subject access and retention', () => {
     }));
     // 5. the access log: the collect row of their report
     await plant('access log', 'accessLog', async () => {
-      const [row] = await readAccessLog(
-        api.db.owner,
+      const [row] = await api.db.owner.query(
         `SELECT id FROM access_log WHERE object_id = $1 AND action = 'collect'`,
         [victimIncident],
       );
@@ -273,8 +271,7 @@ describe('P2 subject access and retention', () => {
       p.users.coordinator.id,
     ];
     const sarCounts = checkSubjectAccess(planted, sar!.body, canaries);
-    const [{ n: disclosures }] = await readAccessLog(
-      api.db.owner,
+    const [{ n: disclosures }] = await api.db.owner.query(
       `SELECT count(*)::int AS n FROM access_log WHERE partnership_id = $1 AND action = 'disclose' AND object_type = 'subject_access' AND object_id = $2`,
       [p.partnershipId, person.id],
     );
@@ -404,8 +401,7 @@ describe('P2 subject access and retention', () => {
         `SELECT id FROM incidents WHERE partnership_id = $1 UNION ALL SELECT id FROM alerts WHERE partnership_id = $1`,
         [r.partnershipId],
       );
-      const erase: { object_id: string; n: number }[] = await readAccessLog(
-        api.db.owner,
+      const erase: { object_id: string; n: number }[] = await api.db.owner.query(
         `SELECT object_id, count(*)::int AS n FROM access_log WHERE partnership_id = $1 AND action = 'erase' GROUP BY 1`,
         [r.partnershipId],
       );
@@ -425,8 +421,7 @@ describe('P2 subject access and retention', () => {
             + (SELECT count(*) FROM alert_acks WHERE alert_id = ANY($2::uuid[]))::int AS leftovers`,
       [incidents.slice(0, n), alerts.slice(0, n)],
     );
-    const [{ chain }] = await readAccessLog(
-      api.db.owner,
+    const [{ chain }] = await api.db.owner.query(
       `SELECT count(*)::int AS chain FROM access_log WHERE partnership_id = $1`,
       [r.partnershipId],
     );

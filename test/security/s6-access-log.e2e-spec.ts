@@ -22,7 +22,6 @@ import {
   sha256,
   type TestApi,
   type TestDatabase,
-  readAccessLog,
 } from '@app/testing';
 import { mutated, readHistory } from '../lib/history-reader';
 import {
@@ -1000,8 +999,7 @@ describe('S6 access log: every personal-data operation logged once, the log appe
       90_000,
       250,
     );
-    const [{ max: setupMaxSeq }] = await readAccessLog(
-      db.owner,
+    const [{ max: setupMaxSeq }] = await db.owner.query(
       `SELECT coalesce(max(seq), 0)::int AS max FROM access_log WHERE partnership_id = $1`,
       [p.partnershipId],
     );

@@ -12,7 +12,6 @@ import {
   sha256,
   startTestApi,
   type TestApi,
-  readAccessLog,
 } from '@app/testing';
 
 // Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
@@ -60,8 +59,7 @@ describe('viewing evidence', () => {
   };
 
   const consults = async (actorId: string): Promise<number> => {
-    const [{ n }] = await readAccessLog(
-      api.db.owner,
+    const [{ n }] = await api.db.owner.query(
       `SELECT count(*)::int AS n FROM access_log
         WHERE action = 'consult' AND object_type = 'exhibit' AND object_id = $1 AND actor_id = $2`,
       [exhibitId, actorId],

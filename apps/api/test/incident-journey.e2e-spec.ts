@@ -13,7 +13,6 @@ import {
   sha256,
   startTestApi,
   type TestApi,
-  readAccessLog,
 } from '@app/testing';
 
 interface LogRow {
@@ -49,8 +48,7 @@ describe('done when: a tablet report with a statement and a CCTV still, found by
   const logOf = async (res: HttpResult | Response): Promise<LogRow[]> => {
     const requestId = res.headers.get('x-request-id');
     expect(requestId).toBeTruthy();
-    return readAccessLog(
-      api.db.owner,
+    return api.db.owner.query(
       `SELECT actor_id, actor_kind, action::text, object_type, object_id, justification
          FROM access_log WHERE request_id = $1 ORDER BY seq`,
       [requestId],
@@ -152,8 +150,7 @@ describe('done when: a tablet report with a statement and a CCTV still, found by
     expect(theirs.body.items).toEqual([]);
     expect((await api.http.get(`/api/v1/incidents/${id}`, p.tokens.analyst)).status).toBe(403);
     expect((await api.http.get(`/api/v1/incidents/${id}`, other.tokens.admin)).status).toBe(403);
-    const leaked = await readAccessLog(
-      api.db.owner,
+    const leaked = await api.db.owner.query(
       `SELECT count(*)::int AS n FROM access_log WHERE object_id = $1 AND partnership_id <> $2`,
       [id, p.partnershipId],
     );

@@ -7,7 +7,6 @@ import {
   postIncident,
   startTestApi,
   type TestApi,
-  readAccessLog,
 } from '@app/testing';
 
 // Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
@@ -198,8 +197,7 @@ describe('incident reporting', () => {
         `concurrent ${key}`,
       ]);
       expect(rows).toHaveLength(1);
-      const outbox = await readAccessLog(
-        api.db.owner,
+      const outbox = await api.db.owner.query(
         `SELECT count(*)::int AS n FROM outbox o WHERE o.payload->>'requestId' IN (
            SELECT request_id FROM access_log WHERE object_id = $1 AND action = 'collect')`,
         [rows[0].id],

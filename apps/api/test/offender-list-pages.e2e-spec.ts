@@ -5,7 +5,6 @@ import {
   seedIncident,
   startTestApi,
   type TestApi,
-  readAccessLog,
 } from '@app/testing';
 
 jest.setTimeout(120_000);
@@ -121,8 +120,7 @@ describe('offender lists, a page at a time', () => {
     const own = await walk(`/exclusion-notices?storeId=${p.storeIds[1]}`, p.tokens.store_manager);
     expect(own.ids).toEqual(first.ids);
     // every notice returned is logged as consulted by whoever read it
-    const [{ n }] = (await readAccessLog(
-      api.db.owner,
+    const [{ n }] = (await api.db.owner.query(
       `SELECT count(DISTINCT object_id)::int AS n FROM access_log
         WHERE action = 'consult' AND object_type = 'exclusion_notice' AND actor_id = $1`,
       [p.users.store_manager.id],

@@ -9,7 +9,6 @@ import {
   seedIncident,
   startTestApi,
   type TestApi,
-  readAccessLog,
 } from '@app/testing';
 import { WorkerModule } from '../../worker/src/worker.module';
 
@@ -47,8 +46,7 @@ describe('offender intelligence', () => {
   const consults = async (objectType: string, objectId: string, actorId: string) =>
     Number(
       (
-        await readAccessLog(
-          api.db.owner,
+        await api.db.owner.query(
           `SELECT count(*)::int AS n FROM access_log WHERE action = 'consult' AND object_type = $1 AND object_id = $2 AND actor_id = $3`,
           [objectType, objectId, actorId],
         )

@@ -1,12 +1,6 @@
 import { Role } from '@app/auth';
 import { User } from '@app/identity';
-import {
-  givenPartnership,
-  type GivenPartnership,
-  startTestApi,
-  type TestApi,
-  readAccessLog,
-} from '@app/testing';
+import { givenPartnership, type GivenPartnership, startTestApi, type TestApi } from '@app/testing';
 
 jest.setTimeout(60_000);
 
@@ -48,8 +42,7 @@ describe('officers', () => {
     expect(ids).not.toContain(gone.id);
     expect(ids).not.toContain(other.users.police.id);
     expect(Object.keys(res.body.items[0]).sort()).toEqual(['displayName', 'id']);
-    const [{ n }] = await readAccessLog(
-      api.db.owner,
+    const [{ n }] = await api.db.owner.query(
       `SELECT count(*)::int AS n FROM access_log
         WHERE action = 'consult' AND object_type = 'user' AND actor_id = $1 AND object_id = ANY($2)`,
       [p.users.police.id, ids],

@@ -19,7 +19,6 @@ import {
   postStatement,
   startTestApi,
   type TestApi,
-  readAccessLog,
 } from '@app/testing';
 import { WorkerModule } from '../../worker/src/worker.module';
 
@@ -279,8 +278,7 @@ describe('cases, triage and evidence packs', () => {
     expect(res.status).toBe(200);
     const zip = Buffer.from(await res.arrayBuffer());
     expect(sha256(zip)).toBe(pack.sha256);
-    const logged = await readAccessLog(
-      api.db.owner,
+    const logged = await api.db.owner.query(
       `SELECT actor_id, recipients, justification FROM access_log WHERE action = 'disclose' AND object_id = $1`,
       [pack.id],
     );

@@ -11,7 +11,6 @@ import {
   sha256,
   startTestApi,
   type TestApi,
-  readAccessLog,
 } from '@app/testing';
 
 jest.setTimeout(120_000);
@@ -77,8 +76,7 @@ describe('printable notices: exclusion letter and gallery briefing sheet', () =>
   }
 
   async function logged(action: string, objectType: string, objectId: string, actorId: string) {
-    const rows: { recipients: string[]; justification: string | null }[] = await readAccessLog(
-      api.db.owner,
+    const rows: { recipients: string[]; justification: string | null }[] = await api.db.owner.query(
       `SELECT recipients, justification FROM access_log
         WHERE action = $1 AND object_type = $2 AND object_id = $3 AND actor_id = $4`,
       [action, objectType, objectId, actorId],
@@ -209,8 +207,7 @@ describe('printable notices: exclusion letter and gallery briefing sheet', () =>
         status,
       });
     }
-    const [{ n: refused }] = await readAccessLog(
-      api.db.owner,
+    const [{ n: refused }] = await api.db.owner.query(
       `SELECT count(*)::int AS n FROM access_log WHERE object_id = $1 AND action = 'disclose' AND actor_id <> $2`,
       [id, p.users.store_manager.id],
     );

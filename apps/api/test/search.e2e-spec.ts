@@ -9,7 +9,6 @@ import {
   seedIncident,
   startTestApi,
   type TestApi,
-  readAccessLog,
 } from '@app/testing';
 
 // Slow when the machine is busy (argon2 logins, a fresh database per file); never a timing assertion.
@@ -130,8 +129,7 @@ describe('searching reports, subjects and cases (?q=)', () => {
       object_id: string;
       justification: string | null;
       actor_id: string;
-    }[] = await readAccessLog(
-      api.db.owner,
+    }[] = await api.db.owner.query(
       `SELECT action::text, object_type, object_id, justification, actor_id FROM access_log WHERE request_id = $1 ORDER BY seq`,
       [r.headers.get('x-request-id')],
     );

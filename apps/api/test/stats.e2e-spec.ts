@@ -27,7 +27,6 @@ import {
   startTestApi,
   testConfig,
   type TestApi,
-  readAccessLog,
 } from '@app/testing';
 import { startApiOn } from '../../../test/lib/stack';
 import { ReportsProcessor } from '../../worker/src/reports/reports.processor';
@@ -600,8 +599,7 @@ describe('campaign statistics', () => {
       ]) {
         expect(text).toContain(expected);
       }
-      const [{ n }] = await readAccessLog(
-        api.db.owner,
+      const [{ n }] = await api.db.owner.query(
         `SELECT count(*)::int AS n FROM access_log WHERE object_type = 'partnership_report' AND object_id = $1`,
         [req.body.id],
       );

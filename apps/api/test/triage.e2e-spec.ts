@@ -10,7 +10,6 @@ import {
   seedIncident,
   startTestApi,
   type TestApi,
-  readAccessLog,
 } from '@app/testing';
 import { WorkerModule } from '../../worker/src/worker.module';
 
@@ -110,8 +109,7 @@ describe('police triage queue: flags and reports before any case', () => {
   };
 
   const consulted = async (actorId: string) =>
-    (await readAccessLog(
-      api.db.owner,
+    (await api.db.owner.query(
       `SELECT object_type, object_id, justification FROM access_log WHERE action = 'consult' AND actor_id = $1`,
       [actorId],
     )) as { object_type: string; object_id: string; justification: string | null }[];

@@ -14,8 +14,7 @@ const lanes = new WeakMap<DataSource, Map<string, Lane>>();
  * Moves the partnership's committed access-log rows into the hash chain
  * (`access_log_chain_pending`, see the ChainAccessLogInBatches migration) and resolves once a batch
  * that started after this call has run, so the caller's own rows are chained. Calls that arrive
- * while a batch runs share the next one: one chain lock and one commit for all of them. Writers
- * start it after their commit without waiting; readers of the log await it.
+ * while a batch runs share the next one: one chain lock and one commit for all of them.
  *
  * A failed batch is logged and not thrown: the rows stay pending, committed, and the next batch of
  * the partnership (or a reader of the log) chains them.
@@ -44,14 +43,6 @@ export function chainAccessLog(dataSource: DataSource, partnershipId: string): P
     l.next = undefined;
     return start();
   }));
-}
-
-/** Resolves once no batch of this data source runs or waits (at shutdown, before the pool ends). */
-export async function settleAccessLogChains(dataSource: DataSource): Promise<void> {
-  const byPartnership = lanes.get(dataSource);
-  while (byPartnership?.size) {
-    await Promise.all([...byPartnership.values()].map((l) => l.next ?? l.running));
-  }
 }
 
 async function batch(dataSource: DataSource, partnershipId: string): Promise<void> {

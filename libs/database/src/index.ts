@@ -1,4 +1,3 @@
-export * from './access-log-chain';
 export * from './audit';
 export * from './clock';
 export * from './data-source';

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type BeforeApplicationShutdown, Injectable, Optional } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Writable } from 'node:stream';
 import type { PoolClient } from 'pg';
@@ -7,7 +7,7 @@ import { type DataSource, type EntityManager, QueryRunnerAlreadyReleasedError } 
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import type { TenantScope } from '@app/auth';
 import { AppConfig } from '@app/config';
-import { chainAccessLog, settleAccessLogChains } from './access-log-chain';
+import { chainAccessLog } from './access-log-chain';
 import { flushStagedWrites, openStage } from './staged-writes';
 
 /** The transaction's connection died (server stopped, network cut): nothing was committed by it. */
@@ -56,9 +56,8 @@ async function pipelined<A, B>(client: PoolClient, submit: () => [Promise<A>, Pr
  * One transaction on a connection of its own:
  * - begun with its settings (`set_config(…, true)`) and its first statement in one write;
  * - the staged bookkeeping writes (access log, outbox, idempotent response) flushed as one
- *   statement, sent in one write with COMMIT; its access-log rows join the chain in the background
- *   once the connection is back in the pool (never two connections held at once, and the caller
- *   does not wait for the chain's commit: every reader of the log chains first);
+ *   statement, sent in one write with COMMIT, and its access-log rows chained once the connection
+ *   is back in the pool (never two connections held at once);
  * - the connection watched: when the server drops it mid-transaction, pg's 'error' event releases
  *   the runner and the next statement fails with QueryRunnerAlreadyReleasedError, a symptom that
  *   reads like a bug, so the cause is reported instead (DatabaseConnectionLost).
@@ -95,7 +94,7 @@ class Transaction {
     } finally {
       await tx.release();
     }
-    tx.chainAudited();
+    await tx.chainAudited();
     return result;
   }
 
@@ -139,16 +138,12 @@ class Transaction {
     this.audited = audited;
   }
 
-  /**
-   * After release: the committed access-log rows join their chains in a batch that starts now;
-   * the caller answers meanwhile (a batch never throws, see chainAccessLog).
-   */
-  chainAudited(): void {
-    if (this.chainsAfterCommit) {
-      for (const p of this.audited) {
-        void chainAccessLog(this.dataSource, p);
-      }
+  /** After release: the committed access-log rows join their chains before the caller answers. */
+  async chainAudited(): Promise<void> {
+    if (!this.chainsAfterCommit) {
+      return;
     }
+    await Promise.all(this.audited.map((p) => chainAccessLog(this.dataSource, p)));
   }
 
   /** Rolls back; returns the error to throw (the lost connection, if that was the cause). */
@@ -188,7 +183,7 @@ function tenantSettings(partnershipId: string, lockTimeoutMs?: number): Record<s
  * transaction so row-level security guards the tenant boundary a second time.
  */
 @Injectable()
-export class TenantDb implements BeforeApplicationShutdown {
+export class TenantDb {
   private readonly chainsAfterCommit: boolean;
 
   constructor(
@@ -222,15 +217,9 @@ export class TenantDb implements BeforeApplicationShutdown {
     );
   }
 
-  /** The chain batches still running finish before the connections close. */
-  beforeApplicationShutdown(): Promise<void> {
-    return settleAccessLogChains(this.dataSource);
-  }
-
   /**
    * Chains the partnership's committed access-log rows now: readers of the log call it first, so
-   * they see every committed row, whether its writer's batch is still running or its writer
-   * stopped before chaining it.
+   * they see rows committed by a process that stopped before chaining them.
    */
   chainAccessLog(scope: Pick<TenantScope, 'partnershipId'>): Promise<void> {
     return chainAccessLog(this.dataSource, scope.partnershipId);
@@ -269,7 +258,7 @@ export class TenantDb implements BeforeApplicationShutdown {
     } finally {
       await tx.release();
     }
-    tx.chainAudited();
+    await tx.chainAudited();
     return result;
   }
 }

@@ -11,4 +11,3 @@ export * from './factories/offender.factory';
 export * from './bootstrap-command';
 export * from './s3-server';
 export * from './store-day-types';
-export * from './access-log';
