@@ -28,7 +28,6 @@ export class DatabaseConnectionLost extends Error {
 async function pipelined<A, B>(client: PoolClient, submit: () => [Promise<A>, Promise<B>]): Promise<[A, B]> {
   const pg = client as unknown as { pipeline: boolean; connection: { stream: Writable } };
   pg.pipeline = true;
-  let settled: [PromiseSettledResult<A>, PromiseSettledResult<B>];
   try {
     pg.connection.stream.cork();
     let sent: [Promise<A>, Promise<B>];
@@ -37,19 +36,18 @@ async function pipelined<A, B>(client: PoolClient, submit: () => [Promise<A>, Pr
     } finally {
       pg.connection.stream.uncork();
     }
-    settled = await Promise.allSettled(sent);
+    const [a, b] = await Promise.allSettled(sent);
+    if (a.status === 'rejected') {
+      throw a.reason;
+    }
+    if (b.status === 'rejected') {
+      throw b.reason;
+    }
+    return [a.value, b.value];
   } finally {
     // never back in the pool in pipeline mode, where COPY and cursors fail
     pg.pipeline = false;
   }
-  const [a, b] = settled;
-  if (a.status === 'rejected') {
-    throw a.reason;
-  }
-  if (b.status === 'rejected') {
-    throw b.reason;
-  }
-  return [a.value, b.value];
 }
 
 /**
