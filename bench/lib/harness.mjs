@@ -2,7 +2,7 @@
 // generator and the servers sampled from /proc), ratios and row texts.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, nextMessage, start, waitHttp } from './proc.mjs';
+import { cpuSeconds, machineBusySeconds, nextMessage, start, waitHttp } from './proc.mjs';
 import { median, round, spread } from './stats.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -36,7 +36,9 @@ export async function startApp(ctx, name, app, extra, readyUrl) {
 
 /**
  * One autocannon run in a child process. `servers` are PIDs whose CPU is sampled alongside the
- * generator's. Returns the result plus generatorCpuPct and serverCpuPct (percent of one core).
+ * generator's. Returns the result plus generatorCpuPct and serverCpuPct (percent of one core), and
+ * cpuMsPerOk: CPU milliseconds per 2xx answer of the whole machine, the generator, the servers
+ * together and the rest (PostgreSQL, Redis, the kernel: what no listed PID accounts for).
  */
 export async function runLoad(ctx, spec, servers = []) {
   const entry = start(`load-${Date.now()}`, process.execPath, [join(here, 'load.mjs')], {
@@ -47,6 +49,7 @@ export async function runLoad(ctx, spec, servers = []) {
   });
   const pids = [entry.pid, ...servers];
   const before = pids.map(cpuSeconds);
+  const machineBefore = machineBusySeconds();
   const t0 = process.hrtime.bigint();
   const peak = [0];
   const sampler = setInterval(() => {
@@ -58,12 +61,20 @@ export async function runLoad(ctx, spec, servers = []) {
   try {
     const result = await nextMessage(entry, 'result', (spec.duration + 40) * 1000);
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    const machine = machineBusySeconds() - machineBefore;
     const after = pids.map(cpuSeconds);
     after[0] = after[0] ?? peak[0];
-    const pct = pids.map((_, i) =>
-      after[i] === null || before[i] === null ? null : round(((after[i] - before[i]) / secs) * 100, 1),
-    );
-    return { ...result, okRps: result.ok / result.seconds, generatorCpuPct: pct[0], serverCpuPct: pct.slice(1) };
+    const used = pids.map((_, i) => (after[i] === null || before[i] === null ? null : after[i] - before[i]));
+    const pct = used.map((s) => (s === null ? null : round((s / secs) * 100, 1)));
+    const servers = used.slice(1).reduce((a, s) => a + (s ?? 0), 0);
+    const msPerOk = (s) => (result.ok ? round((s * 1000) / result.ok, 3) : null);
+    const cpuMsPerOk = {
+      machine: msPerOk(machine),
+      generator: msPerOk(used[0] ?? 0),
+      servers: msPerOk(servers),
+      rest: msPerOk(machine - (used[0] ?? 0) - servers),
+    };
+    return { ...result, okRps: result.ok / result.seconds, generatorCpuPct: pct[0], serverCpuPct: pct.slice(1), cpuMsPerOk };
   } finally {
     clearInterval(sampler);
   }

@@ -100,6 +100,13 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** CPU seconds the whole machine has been busy (every core, kernel included) since boot. */
+export function machineBusySeconds() {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+  const [user, nice, system, , , irq, softirq, steal] = cpu.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / CLK_TCK;
+}
+
 /** Resident set size of a PID in bytes. */
 export function rssBytes(pid) {
   try {

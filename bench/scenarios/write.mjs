@@ -54,12 +54,18 @@ export async function run(ctx) {
   const cand = [];
   const bench = [];
   const wantD2 = ctx.only.includes('D2');
-  for (let i = 0; i < ctx.pairs; i++) {
-    base.push(await A(cfg.writeS));
-    cand.push(await B(cfg.writeS));
-    if (wantD2) {
-      bench.push(await pgbench(ctx, cfg.pgbenchS));
+  const walDb = new pg.Client({ connectionString: ctx.urls.DATABASE_MIGRATION_URL });
+  await walDb.connect();
+  try {
+    for (let i = 0; i < ctx.pairs; i++) {
+      base.push(await withWal(walDb, () => A(cfg.writeS)));
+      cand.push(await withWal(walDb, () => B(cfg.writeS)));
+      if (wantD2) {
+        bench.push(await pgbench(ctx, cfg.pgbenchS));
+      }
     }
+  } finally {
+    await walDb.end();
   }
   await stop(bpg);
   if (!ctx.requested || ctx.requested.includes('Q4')) {
@@ -74,6 +80,7 @@ export async function run(ctx) {
   const p99 = p('p99');
   const failed = cand.map((r) => r.requests - r.ok);
   const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
+  const perRequest = { base: perRequestMedians(base), cand: perRequestMedians(cand) };
   if (ctx.only.includes('D1')) {
     ctx.record({
       id: 'D1',
@@ -82,12 +89,12 @@ export async function run(ctx) {
       ratioText: `${pct(rps.ratio)} req/s; p99 ${fmt(p99.ratio, '×', 2)}`,
       met: yesNo(rps.ratio >= 0.5 && p99.ratio <= 2 && failed.every((f) => f === 0)),
       ratio: rps.ratio,
-      figures: { rps, p50, p95, p99, apiNon2xx: failed, apiStatuses: cand.map((r) => r.statuses) },
+      figures: { rps, p50, p95, p99, perRequest, apiNon2xx: failed, apiStatuses: cand.map((r) => r.statuses) },
       reps: { base, cand },
       profile,
       generatorCpuPct: genCpu,
       void: genCpu > GENERATOR_VOID_PCT,
-      note: `50 conns -p 1, ${cfg.writeS} s per side, ${ctx.pairs} pair(s); B-pg connects as the table owner (no RLS, no auth); the api as a shopworker with a new Idempotency-Key per request${failed.some((f) => f) ? `; api non-2xx: ${failed.join('/')}` : ''}; stretch 65% ${rps.ratio >= 0.65 ? 'met' : 'not met'}`,
+      note: `50 conns -p 1, ${cfg.writeS} s per side, ${ctx.pairs} pair(s); B-pg connects as the table owner (no RLS, no auth); the api as a shopworker with a new Idempotency-Key per request${failed.some((f) => f) ? `; api non-2xx: ${failed.join('/')}` : ''}; stretch 65% ${rps.ratio >= 0.65 ? 'met' : 'not met'}; per answered request (medians of the pairs): ${perRequestText('B-pg', perRequest.base, 'its server')}, ${perRequestText('the api', perRequest.cand, 'api and worker')}`,
     });
   }
   if (wantD2) {
@@ -227,6 +234,29 @@ async function foldCost(ctx, load) {
   }
   const ratios = running.map((r, i) => r / paused[i]);
   return { running, paused, catchUpMs, ratio: round(median(ratios), 3) };
+}
+
+/** A load run with what PostgreSQL wrote to its WAL meanwhile, per 2xx answer. */
+async function withWal(db, load) {
+  const wal = async () =>
+    (await db.query('SELECT wal_records::float8 AS records, wal_fpi::float8 AS fpi, wal_bytes::float8 AS bytes FROM pg_stat_wal')).rows[0];
+  const before = await wal();
+  const result = await load();
+  const after = await wal();
+  const per = (k) => (result.ok ? round((after[k] - before[k]) / result.ok, 2) : null);
+  return { ...result, walPerOk: { records: per('records'), fpi: per('fpi'), bytes: per('bytes') } };
+}
+
+function perRequestMedians(runs) {
+  const m = (pick) => round(median(runs.map(pick)), 3);
+  return {
+    cpuMs: Object.fromEntries(Object.keys(runs[0].cpuMsPerOk).map((k) => [k, m((r) => r.cpuMsPerOk[k])])),
+    wal: Object.fromEntries(Object.keys(runs[0].walPerOk).map((k) => [k, m((r) => r.walPerOk[k])])),
+  };
+}
+
+function perRequestText(name, { cpuMs, wal }, servers) {
+  return `${name} ${fmt(cpuMs.machine, ' ms', 2)} of the machine's CPU (${servers} ${fmt(cpuMs.servers, '', 2)}, the generator ${fmt(cpuMs.generator, '', 2)}, PostgreSQL, Redis and the kernel ${fmt(cpuMs.rest, '', 2)}) and ${fmt(wal.records, '', 1)} WAL records, ${fmt(wal.bytes / 1024, ' KB', 1)}`;
 }
 
 /** Waits until no outbox message or statistics change is left; returns how long (60,000: gave up). */
