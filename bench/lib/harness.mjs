@@ -80,6 +80,13 @@ export async function runLoad(ctx, spec, servers = []) {
   }
 }
 
+/** Medians over load runs of runLoad's cpuMsPerOk, part by part. */
+export function cpuMsMedians(runs) {
+  return Object.fromEntries(
+    Object.keys(runs[0].cpuMsPerOk).map((k) => [k, round(median(runs.map((r) => r.cpuMsPerOk[k])), 3)]),
+  );
+}
+
 /** Above ~80% of a core the generator is the bottleneck and the row is void (quality.md §1). */
 export const GENERATOR_VOID_PCT = 80;
 

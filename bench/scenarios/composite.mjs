@@ -4,7 +4,7 @@
 // -> Redis adapter -> both radios); latency = tablet receipt - arrival of the alert's 201 (one
 // clock, CLOCK_MONOTONIC).
 import { incidentBody } from '../lib/body.mjs';
-import { fmt, GENERATOR_VOID_PCT, pct, runLoad, startApp, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
+import { cpuMsMedians, fmt, GENERATOR_VOID_PCT, pct, runLoad, startApp, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
 import { ask, nextMessage, sleep, stop, waitHttp } from '../lib/proc.mjs';
 import { histogram, summarizeUs } from '../lib/stats.mjs';
 
@@ -129,6 +129,7 @@ export async function run(ctx) {
   const expected = sent.size * n;
   const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
   const failed = cand.map((r) => r.requests - r.ok);
+  const cpuMs = { base: cpuMsMedians(base), cand: cpuMsMedians(cand) };
   const met =
     rps.ratio >= 0.3 &&
     p99.cand.median <= 100 &&
@@ -145,11 +146,11 @@ export async function run(ctx) {
       ratioText: pct(rps.ratio),
       met: yesNo(met),
       ratio: rps.ratio,
-      figures: { rps, p99, alertLatency: alertLat, alertsSent: sent.size, receipts: received, expected, negative, alertErrors: alertErrors.slice(0, 5), apiNon2xx: failed },
+      figures: { rps, p99, alertLatency: alertLat, alertsSent: sent.size, receipts: received, expected, negative, alertErrors: alertErrors.slice(0, 5), apiNon2xx: failed, cpuMsPerOk: cpuMs },
       reps: { base, cand },
       generatorCpuPct: genCpu,
       void: genCpu > GENERATOR_VOID_PCT,
-      note: `${n} tablets (socket.io, one store room) split over 2 radio instances; 50 conns -p 1, ${cfg.composite.s} s per side, ${ctx.pairs} pair(s); ${cfg.composite.alerts} alerts per api side raised through POST /api/v1/alerts (POST /incidents itself raises no radio alert today: the offender check alerts only on a new serial flag)${negative ? `; ${negative} receipts arrived before the 201 was read` : ''}${alertErrors.length ? `; alert errors: ${alertErrors[0]}` : ''}${failed.some((f) => f) ? `; api non-2xx ${failed.join('/')}` : ''}`,
+      note: `${n} tablets (socket.io, one store room) split over 2 radio instances; 50 conns -p 1, ${cfg.composite.s} s per side, ${ctx.pairs} pair(s); ${cfg.composite.alerts} alerts per api side raised through POST /api/v1/alerts (POST /incidents itself raises no radio alert today: the offender check alerts only on a new serial flag); the machine's CPU per answered request (medians): B-pg ${fmt(cpuMs.base.machine, ' ms', 2)}, the hub ${fmt(cpuMs.cand.machine, ' ms', 2)} (api, worker and radios ${fmt(cpuMs.cand.servers, '', 2)}, the generator ${fmt(cpuMs.cand.generator, '', 2)}, PostgreSQL, Redis and the kernel ${fmt(cpuMs.cand.rest, '', 2)})${negative ? `; ${negative} receipts arrived before the 201 was read` : ''}${alertErrors.length ? `; alert errors: ${alertErrors[0]}` : ''}${failed.some((f) => f) ? `; api non-2xx ${failed.join('/')}` : ''}`,
     },
   ];
 }

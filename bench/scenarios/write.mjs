@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { incidentBody } from '../lib/body.mjs';
-import { fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
+import { cpuMsMedians, fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
 import { cpuProfiler, profileDatabase, profileMarkdown, summariseCpu } from '../lib/profile.mjs';
 import { ask, cpuSeconds, nextMessage, sleep, startTsChild, stop, waitHttp } from '../lib/proc.mjs';
 import { median, round } from '../lib/stats.mjs';
@@ -248,10 +248,9 @@ async function withWal(db, load) {
 }
 
 function perRequestMedians(runs) {
-  const m = (pick) => round(median(runs.map(pick)), 3);
   return {
-    cpuMs: Object.fromEntries(Object.keys(runs[0].cpuMsPerOk).map((k) => [k, m((r) => r.cpuMsPerOk[k])])),
-    wal: Object.fromEntries(Object.keys(runs[0].walPerOk).map((k) => [k, m((r) => r.walPerOk[k])])),
+    cpuMs: cpuMsMedians(runs),
+    wal: Object.fromEntries(Object.keys(runs[0].walPerOk).map((k) => [k, round(median(runs.map((r) => r.walPerOk[k])), 3)])),
   };
 }
 
