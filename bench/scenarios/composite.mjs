@@ -6,6 +6,7 @@
 import { incidentBody } from '../lib/body.mjs';
 import { cpuMsMedians, fmt, GENERATOR_VOID_PCT, pct, runLoad, startApp, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
 import { ask, nextMessage, sleep, stop, waitHttp } from '../lib/proc.mjs';
+import { baselineSettler } from '../lib/settle.mjs';
 import { histogram, summarizeUs } from '../lib/stats.mjs';
 
 export const IDS = ['C1'];
@@ -85,9 +86,16 @@ export async function run(ctx) {
   await ask(clients, { type: 'reset' }, 'reset', 30_000);
   const base = [];
   const cand = [];
-  for (let i = 0; i < ctx.pairs; i++) {
-    base.push(await A(cfg.composite.s));
-    cand.push(await B(cfg.composite.s, cfg.composite.alerts));
+  const settler = await baselineSettler(ctx, ctx.ids.partnershipId);
+  try {
+    for (let i = 0; i < ctx.pairs; i++) {
+      base.push(await A(cfg.composite.s));
+      await settler.settle();
+      cand.push(await B(cfg.composite.s, cfg.composite.alerts));
+      await settler.settle();
+    }
+  } finally {
+    await settler.close();
   }
   // let the last alerts arrive (at most 5 s)
   let rep;
@@ -150,7 +158,7 @@ export async function run(ctx) {
       reps: { base, cand },
       generatorCpuPct: genCpu,
       void: genCpu > GENERATOR_VOID_PCT,
-      note: `${n} tablets (socket.io, one store room) split over 2 radio instances; 50 conns -p 1, ${cfg.composite.s} s per side, ${ctx.pairs} pair(s); ${cfg.composite.alerts} alerts per api side raised through POST /api/v1/alerts (POST /incidents itself raises no radio alert today: the offender check alerts only on a new serial flag); the machine's CPU per answered request (medians): B-pg ${fmt(cpuMs.base.machine, ' ms', 2)}, the hub ${fmt(cpuMs.cand.machine, ' ms', 2)} (api, worker and radios ${fmt(cpuMs.cand.servers, '', 2)}, the generator ${fmt(cpuMs.cand.generator, '', 2)}, PostgreSQL, Redis and the kernel ${fmt(cpuMs.cand.rest, '', 2)})${negative ? `; ${negative} receipts arrived before the 201 was read` : ''}${alertErrors.length ? `; alert errors: ${alertErrors[0]}` : ''}${failed.some((f) => f) ? `; api non-2xx ${failed.join('/')}` : ''}`,
+      note: `${n} tablets (socket.io, one store room) split over 2 radio instances; 50 conns -p 1, ${cfg.composite.s} s per side, ${ctx.pairs} pair(s), the worker settled before each side (as D1); ${cfg.composite.alerts} alerts per api side raised through POST /api/v1/alerts (POST /incidents itself raises no radio alert today: the offender check alerts only on a new serial flag); the machine's CPU per answered request (medians): B-pg ${fmt(cpuMs.base.machine, ' ms', 2)}, the hub ${fmt(cpuMs.cand.machine, ' ms', 2)} (api, worker and radios ${fmt(cpuMs.cand.servers, '', 2)}, the generator ${fmt(cpuMs.cand.generator, '', 2)}, PostgreSQL, Redis and the kernel ${fmt(cpuMs.cand.rest, '', 2)})${negative ? `; ${negative} receipts arrived before the 201 was read` : ''}${alertErrors.length ? `; alert errors: ${alertErrors[0]}` : ''}${failed.some((f) => f) ? `; api non-2xx ${failed.join('/')}` : ''}`,
     },
   ];
 }

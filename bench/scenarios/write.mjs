@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { incidentBody } from '../lib/body.mjs';
+import { baselineSettler, caughtUp } from '../lib/settle.mjs';
 import { cpuMsMedians, fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
 import { cpuProfiler, profileDatabase, profileMarkdown, summariseCpu } from '../lib/profile.mjs';
 import { ask, cpuSeconds, nextMessage, sleep, startTsChild, stop, waitHttp } from '../lib/proc.mjs';
@@ -56,16 +57,22 @@ export async function run(ctx) {
   const wantD2 = ctx.only.includes('D2');
   const walDb = new pg.Client({ connectionString: ctx.urls.DATABASE_MIGRATION_URL });
   await walDb.connect();
+  const settler = await baselineSettler(ctx, ctx.ids.partnershipId);
+  const settleMs = [];
   try {
     for (let i = 0; i < ctx.pairs; i++) {
       base.push(await withWal(walDb, () => A(cfg.writeS)));
+      settleMs.push(await settler.settle());
       cand.push(await withWal(walDb, () => B(cfg.writeS)));
+      settleMs.push(await settler.settle());
       if (wantD2) {
         bench.push(await pgbench(ctx, cfg.pgbenchS));
+        settleMs.push(await settler.settle());
       }
     }
   } finally {
     await walDb.end();
+    await settler.close();
   }
   await stop(bpg);
   if (!ctx.requested || ctx.requested.includes('Q4')) {
@@ -89,12 +96,12 @@ export async function run(ctx) {
       ratioText: `${pct(rps.ratio)} req/s; p99 ${fmt(p99.ratio, '×', 2)}`,
       met: yesNo(rps.ratio >= 0.5 && p99.ratio <= 2 && failed.every((f) => f === 0)),
       ratio: rps.ratio,
-      figures: { rps, p50, p95, p99, perRequest, apiNon2xx: failed, apiStatuses: cand.map((r) => r.statuses) },
+      figures: { rps, p50, p95, p99, perRequest, settleMs, apiNon2xx: failed, apiStatuses: cand.map((r) => r.statuses) },
       reps: { base, cand },
       profile,
       generatorCpuPct: genCpu,
       void: genCpu > GENERATOR_VOID_PCT,
-      note: `50 conns -p 1, ${cfg.writeS} s per side, ${ctx.pairs} pair(s); B-pg connects as the table owner (no RLS, no auth); the api as a shopworker with a new Idempotency-Key per request${failed.some((f) => f) ? `; api non-2xx: ${failed.join('/')}` : ''}; stretch 65% ${rps.ratio >= 0.65 ? 'met' : 'not met'}; per answered request (medians of the pairs): ${perRequestText('B-pg', perRequest.base, 'its server')}, ${perRequestText('the api', perRequest.cand, 'api and worker')}`,
+      note: `50 conns -p 1, ${cfg.writeS} s per side, ${ctx.pairs} pair(s); B-pg connects as the table owner (no RLS, no auth); the api as a shopworker with a new Idempotency-Key per request; before each side the worker folds and relays what the side before left (${fmt(Math.min(...settleMs) / 1000, '', 1)}–${fmt(Math.max(...settleMs) / 1000, ' s', 1)}), so neither side is charged with the other's work${failed.some((f) => f) ? `; api non-2xx: ${failed.join('/')}` : ''}; stretch 65% ${rps.ratio >= 0.65 ? 'met' : 'not met'}; per answered request (medians of the pairs): ${perRequestText('B-pg', perRequest.base, 'its server')}, ${perRequestText('the api', perRequest.cand, 'api and worker')}`,
     });
   }
   if (wantD2) {
@@ -256,21 +263,6 @@ function perRequestMedians(runs) {
 
 function perRequestText(name, { cpuMs, wal }, servers) {
   return `${name} ${fmt(cpuMs.machine, ' ms', 2)} of the machine's CPU (${servers} ${fmt(cpuMs.servers, '', 2)}, the generator ${fmt(cpuMs.generator, '', 2)}, PostgreSQL, Redis and the kernel ${fmt(cpuMs.rest, '', 2)}) and ${fmt(wal.records, '', 1)} WAL records, ${fmt(wal.bytes / 1024, ' KB', 1)}`;
-}
-
-/** Waits until no outbox message or statistics change is left; returns how long (60,000: gave up). */
-async function caughtUp(db) {
-  const t = Date.now();
-  while (Date.now() - t < 60_000) {
-    const { rows } = await db.query(
-      `SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL) + (SELECT count(*) FROM stats_pending) AS n`,
-    );
-    if (Number(rows[0].n) === 0) {
-      return Date.now() - t;
-    }
-    await sleep(200);
-  }
-  return Date.now() - t;
 }
 
 /** One more run of the full POST, profiled (--profile); the Markdown goes beside the run's logs. */
