@@ -23,8 +23,8 @@ export async function caughtUp(db) {
 }
 
 /**
- * Asks the worker to fold `partnershipId`'s waiting deltas (the job its schedule sends each minute)
- * and waits until it has. Returns a function for after each baseline side, and one to close.
+ * `settle()`, called after each side: asks the worker to fold `partnershipId`'s waiting deltas (the
+ * job its schedule sends each minute) and waits until no delta or outbox message is left; `close()`.
  */
 export async function baselineSettler(ctx, partnershipId) {
   const require = createRequire(join(ctx.root, 'package.json'));
