@@ -80,11 +80,9 @@ export async function runLoad(ctx, spec, servers = []) {
   }
 }
 
-/** Medians over load runs of runLoad's cpuMsPerOk, part by part. */
-export function cpuMsMedians(runs) {
-  return Object.fromEntries(
-    Object.keys(runs[0].cpuMsPerOk).map((k) => [k, round(median(runs.map((r) => r.cpuMsPerOk[k])), 3)]),
-  );
+/** Key by key, the median over objects of the same keys (a figure of each load run). */
+export function medianByKey(objects) {
+  return Object.fromEntries(Object.keys(objects[0]).map((k) => [k, round(median(objects.map((o) => o[k])), 3)]));
 }
 
 /** Above ~80% of a core the generator is the bottleneck and the row is void (quality.md §1). */

@@ -26,7 +26,7 @@ export async function caughtUp(db) {
  * `settle()`, called after each side: asks the worker to fold `partnershipId`'s waiting deltas (the
  * job its schedule sends each minute) and waits until no delta or outbox message is left; `close()`.
  */
-export async function baselineSettler(ctx, partnershipId) {
+export async function workerSettler(ctx, partnershipId) {
   const require = createRequire(join(ctx.root, 'package.json'));
   const { Queue } = require('bullmq');
   const IORedis = require('ioredis');

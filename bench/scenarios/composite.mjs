@@ -4,9 +4,9 @@
 // -> Redis adapter -> both radios); latency = tablet receipt - arrival of the alert's 201 (one
 // clock, CLOCK_MONOTONIC).
 import { incidentBody } from '../lib/body.mjs';
-import { cpuMsMedians, fmt, GENERATOR_VOID_PCT, pct, runLoad, startApp, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
+import { fmt, GENERATOR_VOID_PCT, medianByKey, pct, runLoad, startApp, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
 import { ask, nextMessage, sleep, stop, waitHttp } from '../lib/proc.mjs';
-import { baselineSettler } from '../lib/settle.mjs';
+import { workerSettler } from '../lib/settle.mjs';
 import { histogram, summarizeUs } from '../lib/stats.mjs';
 
 export const IDS = ['C1'];
@@ -86,7 +86,7 @@ export async function run(ctx) {
   await ask(clients, { type: 'reset' }, 'reset', 30_000);
   const base = [];
   const cand = [];
-  const settler = await baselineSettler(ctx, ctx.ids.partnershipId);
+  const settler = await workerSettler(ctx, ctx.ids.partnershipId);
   try {
     for (let i = 0; i < ctx.pairs; i++) {
       base.push(await A(cfg.composite.s));
@@ -137,7 +137,7 @@ export async function run(ctx) {
   const expected = sent.size * n;
   const genCpu = Math.max(...[...base, ...cand].map((r) => r.generatorCpuPct ?? 0));
   const failed = cand.map((r) => r.requests - r.ok);
-  const cpuMs = { base: cpuMsMedians(base), cand: cpuMsMedians(cand) };
+  const cpuMs = { base: medianByKey(base.map((r) => r.cpuMsPerOk)), cand: medianByKey(cand.map((r) => r.cpuMsPerOk)) };
   const met =
     rps.ratio >= 0.3 &&
     p99.cand.median <= 100 &&

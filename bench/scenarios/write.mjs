@@ -12,8 +12,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { incidentBody } from '../lib/body.mjs';
-import { baselineSettler, caughtUp } from '../lib/settle.mjs';
-import { cpuMsMedians, fmt, GENERATOR_VOID_PCT, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
+import { caughtUp, workerSettler } from '../lib/settle.mjs';
+import { fmt, GENERATOR_VOID_PCT, medianByKey, pct, runLoad, spreadText, startServer, summarizePairs, yesNo } from '../lib/harness.mjs';
 import { cpuProfiler, profileDatabase, profileMarkdown, summariseCpu } from '../lib/profile.mjs';
 import { ask, cpuSeconds, nextMessage, sleep, startTsChild, stop, waitHttp } from '../lib/proc.mjs';
 import { median, round } from '../lib/stats.mjs';
@@ -57,7 +57,7 @@ export async function run(ctx) {
   const wantD2 = ctx.only.includes('D2');
   const walDb = new pg.Client({ connectionString: ctx.urls.DATABASE_MIGRATION_URL });
   await walDb.connect();
-  const settler = await baselineSettler(ctx, ctx.ids.partnershipId);
+  const settler = await workerSettler(ctx, ctx.ids.partnershipId);
   const settleMs = [];
   try {
     for (let i = 0; i < ctx.pairs; i++) {
@@ -255,10 +255,7 @@ async function withWal(db, load) {
 }
 
 function perRequestMedians(runs) {
-  return {
-    cpuMs: cpuMsMedians(runs),
-    wal: Object.fromEntries(Object.keys(runs[0].walPerOk).map((k) => [k, round(median(runs.map((r) => r.walPerOk[k])), 3)])),
-  };
+  return { cpuMs: medianByKey(runs.map((r) => r.cpuMsPerOk)), wal: medianByKey(runs.map((r) => r.walPerOk)) };
 }
 
 function perRequestText(name, { cpuMs, wal }, servers) {
